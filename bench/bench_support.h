@@ -1,0 +1,28 @@
+// Helpers shared by the benchmarks: the BENCH line format, timing and percentiles.
+#pragma once
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <string>
+#include <vector>
+
+namespace decnet::bench {
+
+inline void report(const std::string& name, double value, const std::string& unit) {
+  std::printf("BENCH %s %.6g %s\n", name.c_str(), value, unit.c_str());
+  std::fflush(stdout);
+}
+
+inline double seconds_since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+inline double percentile(std::vector<double> values, double p) {
+  if (values.empty()) return 0;
+  std::sort(values.begin(), values.end());
+  const auto index = static_cast<std::size_t>(p * static_cast<double>(values.size() - 1) + 0.5);
+  return values[std::min(index, values.size() - 1)];
+}
+
+}  // namespace decnet::bench

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Installs everything DECNET needs to build, test and benchmark on Debian 12.
+# Idempotent: when every package is already present it returns without touching apt,
+# so `make run` and `make test` stay quick on a prepared machine.
+set -euo pipefail
+
+packages=(
+  # toolchain
+  build-essential cmake ninja-build ccache pkg-config clang libclang-rt-14-dev
+  clang-format clang-tidy
+  # libraries (DESIGN.md, "Chosen dependencies")
+  libboost-dev libssl-dev libsodium-dev libsqlite3-dev sqlite3 libpq-dev libnats-dev
+  libcurl4-openssl-dev libc-ares-dev libmaxminddb-dev libpcre2-dev libyaml-cpp-dev
+  nlohmann-json3-dev libspdlog-dev libfmt-dev libcli11-dev libhnswlib-dev
+  libgtest-dev libgmock-dev libbenchmark-dev
+  # real peers used by tests and benchmarks
+  nats-server bsdutils rsyslog rsyslog-openssl curl openssl wrk libfaiss-dev
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
+    missing+=("$p")
+  fi
+done
+
+if ((${#missing[@]})); then
+  echo "install-deps: installing ${missing[*]}"
+  sudo_cmd=()
+  [[ $(id -u) -eq 0 ]] || sudo_cmd=(sudo)
+  export DEBIAN_FRONTEND=noninteractive
+  # Packages such as rsyslog ship a daemon; tests start their own instances, so the
+  # system-wide service must not be started by the package's postinst.
+  policy=/usr/sbin/policy-rc.d
+  created_policy=0
+  if [[ ! -e $policy ]]; then
+    printf '#!/bin/sh\nexit 101\n' | "${sudo_cmd[@]}" tee "$policy" >/dev/null
+    "${sudo_cmd[@]}" chmod +x "$policy"
+    created_policy=1
+  fi
+  "${sudo_cmd[@]}" apt-get update -qq
+  "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+  if ((created_policy)); then "${sudo_cmd[@]}" rm -f "$policy"; fi
+fi

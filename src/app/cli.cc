@@ -1,0 +1,47 @@
+#include <CLI/CLI.hpp>
+
+#include <iostream>
+
+#include "app/commands.h"
+#include "bus/bus_error.h"
+#include "core/config.h"
+
+namespace decnet::app {
+
+int run_cli(int argc, char** argv) {
+  CLI::App root{"DECNET: the intelligence core of a honeypot deception network", "decnet"};
+  root.require_subcommand(1);
+  root.set_help_all_flag("--help-all", "Show help for every command");
+  Action action;
+  add_serve_command(root, action);
+  add_bus_command(root, action);
+  add_version_command(root, action);
+  add_config_command(root, action);
+
+  try {
+    root.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return root.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return root.exit(e);
+  } catch (const CLI::ParseError& e) {
+    // One line and status 2 for any usage error, whatever CLI11 would have printed.
+    std::cerr << "decnet: " << e.what() << " (see --help)\n";
+    return 2;
+  }
+  if (!action) return 2;
+  try {
+    return action();
+  } catch (const core::ConfigError& e) {
+    std::cerr << "decnet: configuration error: " << e.what() << "\n";
+    return 2;
+  } catch (const bus::BusError& e) {
+    std::cerr << "decnet: bus error: " << e.what() << "\n";
+    return 1;
+  } catch (const std::exception& e) {
+    std::cerr << "decnet: " << e.what() << "\n";
+    return 1;
+  }
+}
+
+}  // namespace decnet::app

@@ -1,0 +1,90 @@
+#include "core/config_files.h"
+
+#include <fstream>
+
+#include "core/config.h"
+
+namespace decnet::core {
+namespace {
+
+std::string_view trim(std::string_view s) {
+  const auto first = s.find_first_not_of(" \t\r");
+  if (first == std::string_view::npos) return {};
+  const auto last = s.find_last_not_of(" \t\r");
+  return s.substr(first, last - first + 1);
+}
+
+std::string unquote(std::string_view v) {
+  if (v.size() >= 2 && (v.front() == '"' || v.front() == '\'') && v.back() == v.front()) {
+    return std::string(v.substr(1, v.size() - 2));
+  }
+  return std::string(v);
+}
+
+std::vector<std::string> read_lines(const std::filesystem::path& path) {
+  std::vector<std::string> lines;
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec)) return lines;
+  std::ifstream in(path);
+  if (!in) throw ConfigError("cannot read configuration file " + path.string());
+  std::string line;
+  while (std::getline(in, line)) lines.push_back(line);
+  return lines;
+}
+
+[[noreturn]] void fail(const std::filesystem::path& path, int line, std::string_view what) {
+  throw ConfigError(path.string() + ":" + std::to_string(line) + ": " + std::string(what));
+}
+
+}  // namespace
+
+std::vector<FileEntry> read_env_file(const std::filesystem::path& path) {
+  std::vector<FileEntry> out;
+  int number = 0;
+  for (const auto& raw : read_lines(path)) {
+    ++number;
+    auto line = trim(raw);
+    if (line.empty() || line.front() == '#') continue;
+    if (line.substr(0, 7) == "export ") line = trim(line.substr(7));
+    const auto eq = line.find('=');
+    if (eq == std::string_view::npos) fail(path, number, "expected KEY=VALUE");
+    const auto key = trim(line.substr(0, eq));
+    if (key.empty()) fail(path, number, "empty variable name");
+    out.push_back({std::string(key), unquote(trim(line.substr(eq + 1))), number});
+  }
+  return out;
+}
+
+std::vector<FileEntry> read_ini_file(const std::filesystem::path& path) {
+  std::vector<FileEntry> out;
+  std::string section;
+  int number = 0;
+  for (const auto& raw : read_lines(path)) {
+    ++number;
+    auto line = trim(raw);
+    if (line.empty() || line.front() == '#' || line.front() == ';') continue;
+    if (line.front() == '[') {
+      if (line.back() != ']') fail(path, number, "unterminated section header");
+      section = std::string(trim(line.substr(1, line.size() - 2)));
+      for (auto& c : section) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      continue;
+    }
+    const auto eq = line.find_first_of("=:");
+    if (eq == std::string_view::npos) fail(path, number, "expected key = value");
+    if (section.empty()) fail(path, number, "key outside of any [section]");
+    std::string key(trim(line.substr(0, eq)));
+    for (auto& c : key) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    auto value = trim(line.substr(eq + 1));
+    // Inline comments need whitespace before the marker, so URLs with '#' survive.
+    for (std::size_t i = 1; i < value.size(); ++i) {
+      if ((value[i] == '#' || value[i] == ';') && (value[i - 1] == ' ' || value[i - 1] == '\t')) {
+        value = trim(value.substr(0, i));
+        break;
+      }
+    }
+    out.push_back({section + "." + key, unquote(value), number});
+  }
+  return out;
+}
+
+}  // namespace decnet::core

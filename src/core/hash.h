@@ -1,0 +1,36 @@
+// SHA-256, HMAC-SHA256, hex and secure randomness in one place, so the rest of DECNET never
+// touches OpenSSL or libsodium directly for them. Webhook signatures are
+// "sha256=" + hmac_sha256_hex(secret, body); credential fingerprints and file hashes use sha256.
+// Secrets are compared with constant_time_equal (its running time depends on the length only).
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+
+namespace decnet::core {
+
+using Sha256Digest = std::array<uint8_t, 32>;
+
+Sha256Digest sha256(std::string_view data);
+std::string sha256_hex(std::string_view data);
+
+Sha256Digest hmac_sha256(std::string_view key, std::string_view msg);
+std::string hmac_sha256_hex(std::string_view key, std::string_view msg);
+
+// Lowercase, two digits per byte.
+std::string to_hex(std::span<const uint8_t> bytes);
+// Either case; the length must be even. Returns the raw bytes, or nullopt on any other character.
+std::optional<std::string> from_hex(std::string_view hex);
+
+// False when the lengths differ (the length itself is not secret); otherwise compares every byte
+// regardless of where the first difference is.
+bool constant_time_equal(std::string_view a, std::string_view b);
+
+// Cryptographically secure bytes from libsodium (the OS generator). For keys, tokens, salts.
+void secure_random_bytes(std::span<uint8_t> out);
+
+}  // namespace decnet::core

@@ -1,0 +1,104 @@
+// Attackers: one row per source address (an observation of an actor, not an identity), kept
+// up to date incrementally as events are written rather than recomputed by a periodic scan.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "store/page.h"
+#include "store/write_scope.h"
+
+namespace decnet::store {
+
+struct TargetActivity {
+  std::string decky;
+  std::string service;
+  std::int64_t first_seen = 0;
+  std::int64_t last_seen = 0;
+  std::int64_t event_count = 0;
+};
+
+// What a batch of events says about one address; the ingest writer aggregates per batch.
+struct AttackerActivity {
+  std::string ip;
+  std::int64_t first_seen = 0;
+  std::int64_t last_seen = 0;
+  std::int64_t event_count = 0;
+  std::int64_t credential_count = 0;
+  std::vector<TargetActivity> targets;
+};
+
+struct ActivityResult {
+  std::string uuid;
+  bool created = false;
+};
+
+struct Attacker {
+  std::string uuid;
+  std::string ip;
+  std::optional<std::string> identity_id;
+  std::int64_t first_seen = 0;
+  std::int64_t last_seen = 0;
+  std::int64_t event_count = 0;
+  std::int64_t service_count = 0;
+  std::int64_t decky_count = 0;
+  std::vector<std::string> services;  // sorted
+  std::vector<std::string> deckies;   // first-contact order
+  std::optional<std::string> traversal_path;
+  bool is_traversal = false;
+  std::int64_t bounty_count = 0;
+  std::int64_t credential_count = 0;
+  std::string fingerprints = "[]";  // JSON array
+  std::string commands = "[]";      // JSON array
+  std::optional<std::string> country_code;
+  std::optional<std::string> country_source;
+  std::optional<std::int64_t> asn;
+  std::optional<std::string> as_name;
+  std::optional<std::string> bgp_prefix;
+  std::optional<std::string> asn_source;
+  std::optional<std::string> rpki_status;
+  std::optional<std::string> rpki_source;
+  std::optional<std::string> ptr_record;
+  std::int64_t rotation_count = 0;
+  std::optional<std::int64_t> last_rotation_at;
+  std::optional<std::string> verdict;  // aggregate threat-intel verdict, when cached
+  std::int64_t updated_at = 0;
+};
+
+enum class AttackerSort { kRecent, kFirstSeen, kActive, kTraversals };
+
+struct AttackerQuery {
+  PageRequest page;
+  std::string search;  // prefix of the IP address
+  std::optional<std::string> service;
+  std::optional<std::string> decky;
+  std::optional<std::string> country_code;
+  std::optional<std::string> verdict;
+  std::optional<std::int64_t> seen_after;   // last_seen >= this
+  std::optional<std::int64_t> seen_before;  // first_seen <= this
+  AttackerSort sort = AttackerSort::kRecent;
+};
+
+class AttackerRepository {
+ public:
+  virtual ~AttackerRepository() = default;
+
+  // Creates or advances the attacker for activity.ip: first/last seen, counts, services and
+  // deckies touched. Returns its uuid and whether this call created it.
+  virtual ActivityResult record_activity(WriteScope& scope, const AttackerActivity& activity) = 0;
+
+  // attacker.observed bookkeeping: created attackers start unpublished; the writer marks them
+  // once the event is out, and start-up re-publishes any left unmarked by a crash.
+  virtual void mark_observed_published(WriteScope& scope, const std::vector<std::string>& uuids) = 0;
+  virtual std::vector<Attacker> list_unpublished_observed(std::int64_t limit) = 0;
+
+  virtual std::optional<Attacker> get(const std::string& uuid) = 0;
+  virtual std::optional<Attacker> get_by_ip(const std::string& ip) = 0;
+  virtual Page<Attacker> list(const AttackerQuery& query) = 0;
+  virtual std::vector<TargetActivity> targets(const std::string& uuid) = 0;
+  virtual std::int64_t count() = 0;
+};
+
+}  // namespace decnet::store

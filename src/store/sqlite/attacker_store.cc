@@ -1,0 +1,264 @@
+// attackers and attacker_targets on SQLite. record_activity() is called by the ingest writer
+// once per address per batch; the common case (a known attacker on a known target) is one
+// UPDATE plus one upsert per target, and the service/decky lists are rewritten only when a
+// new target appears.
+#include <algorithm>
+
+#include "core/time.h"
+#include "core/uuid.h"
+#include "store/attacker_repository.h"
+#include "store/sqlite/domains.h"
+#include "store/sqlite/json_columns.h"
+#include "store/sqlite/where_clause.h"
+
+namespace decnet::store::sqlite {
+namespace {
+
+constexpr std::string_view kArrow = " \xe2\x86\x92 ";  // " → "
+
+constexpr std::string_view kAttackerColumns =
+    "a.uuid, a.ip, a.identity_id, a.first_seen, a.last_seen, a.event_count, a.service_count, "
+    "a.decky_count, a.services, a.deckies, a.traversal_path, a.is_traversal, a.bounty_count, "
+    "a.credential_count, a.fingerprints, a.commands, a.country_code, a.country_source, a.asn, "
+    "a.as_name, a.bgp_prefix, a.asn_source, a.rpki_status, a.rpki_source, a.ptr_record, "
+    "a.rotation_count, a.last_rotation_at, i.aggregate_verdict, a.updated_at";
+
+constexpr std::string_view kAttackerFrom =
+    " FROM attackers a LEFT JOIN attacker_intel i ON i.attacker_uuid = a.uuid";
+
+Attacker read_attacker(const Statement& s) {
+  Attacker a;
+  a.uuid = s.text(0);
+  a.ip = s.text(1);
+  a.identity_id = s.optional_text(2);
+  a.first_seen = s.int64(3);
+  a.last_seen = s.int64(4);
+  a.event_count = s.int64(5);
+  a.service_count = s.int64(6);
+  a.decky_count = s.int64(7);
+  a.services = from_json_list(s.text_view(8));
+  a.deckies = from_json_list(s.text_view(9));
+  a.traversal_path = s.optional_text(10);
+  a.is_traversal = s.int64(11) != 0;
+  a.bounty_count = s.int64(12);
+  a.credential_count = s.int64(13);
+  a.fingerprints = s.text(14);
+  a.commands = s.text(15);
+  a.country_code = s.optional_text(16);
+  a.country_source = s.optional_text(17);
+  a.asn = s.optional_int64(18);
+  a.as_name = s.optional_text(19);
+  a.bgp_prefix = s.optional_text(20);
+  a.asn_source = s.optional_text(21);
+  a.rpki_status = s.optional_text(22);
+  a.rpki_source = s.optional_text(23);
+  a.ptr_record = s.optional_text(24);
+  a.rotation_count = s.int64(25);
+  a.last_rotation_at = s.optional_int64(26);
+  a.verdict = s.optional_text(27);
+  a.updated_at = s.int64(28);
+  return a;
+}
+
+// Deckies named decnet-* are DECNET's own infrastructure, not decoys an attacker moved between.
+struct Traversal {
+  bool is_traversal = false;
+  std::optional<std::string> path;
+};
+
+Traversal traversal_of(const std::vector<std::string>& deckies) {
+  std::vector<std::string> decoys;
+  for (const auto& d : deckies) {
+    if (d.rfind("decnet-", 0) != 0) decoys.push_back(d);
+  }
+  Traversal t;
+  if (decoys.size() < 2) return t;
+  t.is_traversal = true;
+  std::string path;
+  for (const auto& d : decoys) {
+    if (!path.empty()) path += kArrow;
+    path += d;
+  }
+  t.path = std::move(path);
+  return t;
+}
+
+class SqliteAttackerRepository final : public AttackerRepository {
+ public:
+  explicit SqliteAttackerRepository(Engine& engine) : engine_(engine) {}
+
+  ActivityResult record_activity(WriteScope& scope, const AttackerActivity& act) override {
+    auto& conn = connection_of(scope);
+    const auto now = core::now_micros();
+    ActivityResult result;
+    std::vector<std::string> services, deckies;
+    {
+      auto find = conn.prepare("SELECT uuid, services, deckies FROM attackers WHERE ip = ?");
+      find.bind(1, act.ip);
+      if (find.step()) {
+        result.uuid = find.text(0);
+        services = from_json_list(find.text_view(1));
+        deckies = from_json_list(find.text_view(2));
+      }
+    }
+    if (result.uuid.empty()) {
+      result.uuid = core::Uuid::v4().str();
+      result.created = true;
+      conn.prepare(
+              "INSERT INTO attackers(uuid, ip, first_seen, last_seen, event_count, "
+              "credential_count, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)")
+          .bind_all(result.uuid, act.ip, act.first_seen, act.last_seen, act.event_count,
+                    act.credential_count, now)
+          .run();
+    } else {
+      conn.prepare(
+              "UPDATE attackers SET first_seen = MIN(first_seen, ?), last_seen = MAX(last_seen, ?),"
+              " event_count = event_count + ?, credential_count = credential_count + ?,"
+              " updated_at = ? WHERE uuid = ?")
+          .bind_all(act.first_seen, act.last_seen, act.event_count, act.credential_count, now,
+                    result.uuid)
+          .run();
+    }
+
+    bool lists_changed = false;
+    for (const auto& t : act.targets) {
+      auto insert = conn.prepare(
+          "INSERT INTO attacker_targets(attacker_uuid, decky, service, first_seen, last_seen, "
+          "event_count) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING");
+      if (insert.bind_all(result.uuid, t.decky, t.service, t.first_seen, t.last_seen,
+                          t.event_count)
+              .run() == 0) {
+        conn.prepare(
+                "UPDATE attacker_targets SET first_seen = MIN(first_seen, ?), "
+                "last_seen = MAX(last_seen, ?), event_count = event_count + ? "
+                "WHERE attacker_uuid = ? AND decky = ? AND service = ?")
+            .bind_all(t.first_seen, t.last_seen, t.event_count, result.uuid, t.decky, t.service)
+            .run();
+        continue;
+      }
+      if (std::find(services.begin(), services.end(), t.service) == services.end()) {
+        services.push_back(t.service);
+        lists_changed = true;
+      }
+      if (std::find(deckies.begin(), deckies.end(), t.decky) == deckies.end()) {
+        deckies.push_back(t.decky);
+        lists_changed = true;
+      }
+    }
+    if (lists_changed) {
+      std::sort(services.begin(), services.end());
+      const auto traversal = traversal_of(deckies);
+      conn.prepare(
+              "UPDATE attackers SET services = ?, deckies = ?, service_count = ?, "
+              "decky_count = ?, is_traversal = ?, traversal_path = ? WHERE uuid = ?")
+          .bind_all(to_json_list(services), to_json_list(deckies),
+                    static_cast<std::int64_t>(services.size()),
+                    static_cast<std::int64_t>(deckies.size()), traversal.is_traversal,
+                    traversal.path, result.uuid)
+          .run();
+    }
+    return result;
+  }
+
+  void mark_observed_published(WriteScope& scope, const std::vector<std::string>& uuids) override {
+    auto& conn = connection_of(scope);
+    for (const auto& uuid : uuids) {
+      conn.prepare("UPDATE attackers SET observed_published = 1 WHERE uuid = ?")
+          .bind_all(uuid)
+          .run();
+    }
+  }
+
+  std::vector<Attacker> list_unpublished_observed(std::int64_t limit) override {
+    auto lease = engine_.read();
+    auto stmt = lease->prepare("SELECT " + std::string(kAttackerColumns) + std::string(kAttackerFrom) +
+                               " WHERE a.observed_published = 0 ORDER BY a.first_seen LIMIT ?");
+    stmt.bind(1, limit);
+    std::vector<Attacker> out;
+    while (stmt.step()) out.push_back(read_attacker(stmt));
+    return out;
+  }
+
+  std::optional<Attacker> get(const std::string& uuid) override {
+    return get_one(" WHERE a.uuid = ?", uuid);
+  }
+
+  std::optional<Attacker> get_by_ip(const std::string& ip) override {
+    return get_one(" WHERE a.ip = ?", ip);
+  }
+
+  Page<Attacker> list(const AttackerQuery& q) override {
+    const auto page = q.page.clamped();
+    WhereClause where;
+    if (!q.search.empty()) where.add("a.ip LIKE ? ESCAPE '\\'", {like_literal(q.search) + "%"});
+    where.add_if(q.country_code, "a.country_code = ?")
+        .add_if(q.verdict, "i.aggregate_verdict = ?")
+        .add_if(q.seen_after, "a.last_seen >= ?")
+        .add_if(q.seen_before, "a.first_seen <= ?")
+        .add_if(q.service,
+                "EXISTS (SELECT 1 FROM attacker_targets t WHERE t.attacker_uuid = a.uuid "
+                "AND t.service = ?)")
+        .add_if(q.decky,
+                "EXISTS (SELECT 1 FROM attacker_targets t WHERE t.attacker_uuid = a.uuid "
+                "AND t.decky = ?)");
+    const char* order = "a.last_seen DESC, a.uuid";
+    switch (q.sort) {
+      case AttackerSort::kRecent: break;
+      case AttackerSort::kFirstSeen: order = "a.first_seen DESC, a.uuid"; break;
+      case AttackerSort::kActive: order = "a.event_count DESC, a.uuid"; break;
+      case AttackerSort::kTraversals: order = "a.is_traversal DESC, a.last_seen DESC, a.uuid"; break;
+    }
+    auto lease = engine_.read();
+    Page<Attacker> out{0, page.limit, page.offset, {}};
+    {
+      auto count = lease->prepare("SELECT COUNT(*)" + std::string(kAttackerFrom) + where.sql());
+      where.bind(count);
+      if (count.step()) out.total = count.int64(0);
+    }
+    auto stmt = lease->prepare("SELECT " + std::string(kAttackerColumns) +
+                               std::string(kAttackerFrom) + where.sql() + " ORDER BY " + order +
+                               " LIMIT ? OFFSET ?");
+    const int next = where.bind(stmt);
+    stmt.bind(next, page.limit).bind(next + 1, page.offset);
+    while (stmt.step()) out.data.push_back(read_attacker(stmt));
+    return out;
+  }
+
+  std::vector<TargetActivity> targets(const std::string& uuid) override {
+    auto lease = engine_.read();
+    auto stmt = lease->prepare(
+        "SELECT decky, service, first_seen, last_seen, event_count FROM attacker_targets "
+        "WHERE attacker_uuid = ? ORDER BY first_seen, decky, service");
+    stmt.bind(1, uuid);
+    std::vector<TargetActivity> out;
+    while (stmt.step()) {
+      out.push_back({stmt.text(0), stmt.text(1), stmt.int64(2), stmt.int64(3), stmt.int64(4)});
+    }
+    return out;
+  }
+
+  std::int64_t count() override {
+    auto lease = engine_.read();
+    return query_int64(*lease, "SELECT COUNT(*) FROM attackers").value_or(0);
+  }
+
+ private:
+  std::optional<Attacker> get_one(const char* where, const std::string& value) {
+    auto lease = engine_.read();
+    auto stmt = lease->prepare("SELECT " + std::string(kAttackerColumns) +
+                               std::string(kAttackerFrom) + where);
+    stmt.bind(1, value);
+    if (!stmt.step()) return std::nullopt;
+    return read_attacker(stmt);
+  }
+
+  Engine& engine_;
+};
+
+}  // namespace
+
+std::unique_ptr<AttackerRepository> make_attacker_repository(Engine& engine) {
+  return std::make_unique<SqliteAttackerRepository>(engine);
+}
+
+}  // namespace decnet::store::sqlite

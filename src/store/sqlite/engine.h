@@ -1,0 +1,105 @@
+// The SQLite engine behind every repository: one writer thread that owns the only read-write
+// connection and commits queued work in groups (one transaction, one fsync, many callers), and
+// a pool of read-only connections so queries run concurrently with writes (WAL). Migrations are
+// applied when the engine opens.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <filesystem>
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "store/sqlite/connection.h"
+#include "store/write_scope.h"
+
+namespace decnet::store::sqlite {
+
+struct EngineOptions {
+  std::filesystem::path path;
+  int read_connections = 4;
+  std::size_t max_batch = 512;  // tasks per transaction
+  int busy_timeout_ms = 5000;
+  bool migrate = true;  // apply pending migrations at open (else refuse an outdated schema)
+};
+
+class SqliteWriteScope final : public WriteScope {
+ public:
+  explicit SqliteWriteScope(Connection& conn) : conn(conn) {}
+  Connection& conn;
+};
+
+// The connection behind a scope handed out by this backend.
+inline Connection& connection_of(WriteScope& scope) {
+  return static_cast<SqliteWriteScope&>(scope).conn;
+}
+
+struct SchemaStatus {
+  int current = 0;
+  int latest = 0;
+  std::vector<int> pending;
+};
+
+class Engine final : public WriteQueue {
+ public:
+  explicit Engine(EngineOptions options);
+  ~Engine() override;
+  Engine(const Engine&) = delete;
+  Engine& operator=(const Engine&) = delete;
+
+  void submit(WriteTask task) override;
+
+  // A read-only connection for the duration of the lease.
+  class ReadLease {
+   public:
+    ReadLease(Engine& engine, std::unique_ptr<Connection> conn)
+        : engine_(&engine), conn_(std::move(conn)) {}
+    ReadLease(ReadLease&&) = default;
+    ~ReadLease();
+    Connection& operator*() { return *conn_; }
+    Connection* operator->() { return conn_.get(); }
+
+   private:
+    Engine* engine_;
+    std::unique_ptr<Connection> conn_;
+  };
+  ReadLease read();
+
+  // Stops accepting writes, commits what is queued, joins the writer. Idempotent.
+  void close();
+
+  const std::filesystem::path& path() const { return options_.path; }
+  std::uint64_t committed_batches() const { return batches_.load(); }
+  std::uint64_t committed_tasks() const { return tasks_.load(); }
+  std::size_t queued() const;
+
+  static SchemaStatus schema_status(const std::filesystem::path& path);
+  // Applies pending migrations up to `target` (default: all) to the database at `path`;
+  // returns the versions applied.
+  static std::vector<int> migrate(const std::filesystem::path& path, int target = 1 << 30);
+
+ private:
+  void writer_loop();
+  void commit_batch(std::vector<WriteTask>& batch);
+
+  EngineOptions options_;
+  std::unique_ptr<Connection> writer_;
+
+  mutable std::mutex mu_;
+  std::condition_variable work_;
+  std::deque<WriteTask> queue_;
+  bool closing_ = false;
+  std::thread thread_;
+  std::atomic<std::uint64_t> batches_{0};
+  std::atomic<std::uint64_t> tasks_{0};
+
+  std::mutex pool_mu_;
+  std::condition_variable pool_ready_;
+  std::vector<std::unique_ptr<Connection>> pool_;
+  int pool_created_ = 0;
+};
+
+}  // namespace decnet::store::sqlite

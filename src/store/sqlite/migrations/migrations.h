@@ -1,0 +1,20 @@
+// Numbered schema migrations, embedded in the binary. Each one runs in its own transaction and
+// is recorded in schema_migrations; a database newer than the binary is refused rather than
+// guessed at.
+#pragma once
+
+#include <span>
+#include <string_view>
+
+namespace decnet::store::sqlite {
+
+struct Migration {
+  int version;
+  std::string_view name;
+  std::string_view sql;
+};
+
+// Every migration in ascending version order.
+std::span<const Migration> migrations();
+
+}  // namespace decnet::store::sqlite

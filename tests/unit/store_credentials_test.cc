@@ -1,0 +1,220 @@
+#include <gtest/gtest.h>
+
+#include "core/hash.h"
+#include "store/attacker_repository.h"
+#include "store/credential_repository.h"
+#include "store/store_error.h"
+#include "store_fixture.h"
+
+namespace decnet::store {
+namespace {
+
+constexpr std::int64_t kT0 = 1'700'000'000'000'000;
+
+CredentialAttempt attempt(std::string secret, std::string ip, std::string decky,
+                          std::string service, std::optional<std::string> principal = "root") {
+  CredentialAttempt a;
+  a.attacker_ip = std::move(ip);
+  a.decky_name = std::move(decky);
+  a.service = std::move(service);
+  a.principal = std::move(principal);
+  a.secret_sha256 = core::sha256_hex(secret);
+  a.secret_printable = secret;
+  a.seen_at = kT0;
+  return a;
+}
+
+class CredentialsTest : public StoreTest {
+ protected:
+  CredentialUpsert upsert(const CredentialAttempt& a) {
+    return repo().write_now([&](WriteScope& w) { return repo().credentials().upsert(w, a); });
+  }
+};
+
+TEST_F(CredentialsTest, DedupKeyCountsAttemptsAndKeepsFirstValues) {
+  auto a = attempt("hunter2", "203.0.113.5", "web1", "ssh");
+  a.fields = R"({"first":true})";
+  const auto first = upsert(a);
+  EXPECT_TRUE(first.inserted);
+  EXPECT_EQ(first.attempt_count, 1);
+  a.seen_at = kT0 + 10;
+  a.fields = R"({"first":false})";
+  a.outcome = "failed";
+  const auto second = upsert(a);
+  EXPECT_FALSE(second.inserted);
+  EXPECT_EQ(second.id, first.id);
+  EXPECT_EQ(second.attempt_count, 2);
+  a.outcome.reset();  // a null outcome never erases a known one
+  upsert(a);
+  const auto rows = repo().credentials().get_credential_attempts_for_secret(a.secret_sha256);
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0].attempt_count, 3);
+  EXPECT_EQ(rows[0].first_seen, kT0);
+  EXPECT_EQ(rows[0].last_seen, kT0 + 10);
+  EXPECT_EQ(rows[0].outcome, "failed");
+  EXPECT_EQ(rows[0].fields, R"({"first":true})");
+}
+
+TEST_F(CredentialsTest, SecretKindIsPartOfTheKey) {
+  auto a = attempt("x", "203.0.113.5", "web1", "postgres");
+  upsert(a);
+  a.secret_kind = "postgres_md5_challenge";
+  EXPECT_TRUE(upsert(a).inserted);
+  EXPECT_EQ(repo().credentials().count(), 2);
+  EXPECT_EQ(repo().credentials().get_credential_attempts_for_secret(a.secret_sha256, "plaintext").size(),
+            1u);
+}
+
+TEST_F(CredentialsTest, NullAndEmptyPrincipalShareAKeyAndNullStaysNull) {
+  auto a = attempt("tok", "203.0.113.5", "web1", "redis", std::nullopt);
+  EXPECT_TRUE(upsert(a).inserted);
+  a.principal = "";
+  EXPECT_FALSE(upsert(a).inserted);
+  const auto rows = repo().credentials().get_credential_attempts_for_secret(a.secret_sha256);
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_FALSE(rows[0].principal.has_value());
+}
+
+TEST_F(CredentialsTest, MissingAttackerAddressIsNullAndStillDeduplicated) {
+  auto a = attempt("pw", "x", "web1", "ftp");
+  a.attacker_ip.reset();
+  upsert(a);
+  EXPECT_FALSE(upsert(a).inserted);
+  const auto rows = repo().credentials().get_credential_attempts_for_secret(a.secret_sha256);
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_FALSE(rows[0].attacker_ip.has_value());
+}
+
+TEST_F(CredentialsTest, AttackerUuidBackfillTouchesOnlyUnsetRowsOfThatAddress) {
+  upsert(attempt("a", "203.0.113.5", "web1", "ssh"));
+  upsert(attempt("b", "203.0.113.5", "web1", "ssh"));
+  upsert(attempt("c", "203.0.113.6", "web1", "ssh"));
+  const auto make_attacker = [&](const std::string& ip) {
+    return repo()
+        .write_now([&](WriteScope& w) {
+          return repo().attackers().record_activity(w, {ip, kT0, kT0, 1, 0, {}});
+        })
+        .uuid;
+  };
+  const auto first = make_attacker("203.0.113.5");
+  const auto other = make_attacker("203.0.113.99");
+  auto n = repo().write_now([&](WriteScope& w) {
+    return repo().credentials().update_credential_attacker_uuid(w, "203.0.113.5", first);
+  });
+  EXPECT_EQ(n, 2);
+  n = repo().write_now([&](WriteScope& w) {
+    return repo().credentials().update_credential_attacker_uuid(w, "203.0.113.5", other);
+  });
+  EXPECT_EQ(n, 0);
+  CredentialQuery q;
+  q.attacker_uuid = first;
+  EXPECT_EQ(repo().credentials().list(q).total, 2);
+  // The attacker_uuid column is a real foreign key: an unknown uuid is a constraint error.
+  try {
+    repo().write_now([&](WriteScope& w) {
+      return repo().credentials().update_credential_attacker_uuid(w, "203.0.113.6", "no-such");
+    });
+    FAIL();
+  } catch (const StoreError& e) {
+    EXPECT_EQ(e.kind(), StoreError::Kind::kConstraint);
+  }
+}
+
+TEST_F(CredentialsTest, ListFiltersAndInvalidHashIsRejected) {
+  upsert(attempt("a", "203.0.113.5", "web1", "ssh"));
+  upsert(attempt("a", "203.0.113.5", "web2", "ftp", "admin"));
+  CredentialQuery q;
+  EXPECT_EQ(repo().credentials().list(q).total, 2);
+  q.service = "ftp";
+  EXPECT_EQ(repo().credentials().list(q).total, 1);
+  q = {};
+  q.principal = "admin";
+  EXPECT_EQ(repo().credentials().list(q).data.at(0).decky_name, "web2");
+  auto bad = attempt("a", "1.2.3.4", "d", "s");
+  bad.secret_sha256 = "abc";
+  EXPECT_THROW(upsert(bad), StoreError);
+  int seen = 0;
+  repo().credentials().for_each([&](const Credential&) { ++seen; });
+  EXPECT_EQ(seen, 2);
+}
+
+TEST_F(CredentialsTest, HostileValuesRoundTrip) {
+  for (const auto& s : hostile_strings()) {
+    auto a = attempt(s, s, s, s, s);
+    a.secret_b64 = s;
+    a.fields = nlohmann::json({{"v", s}}).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    upsert(a);
+    const auto rows = repo().credentials().get_credential_attempts_for_secret(a.secret_sha256);
+    ASSERT_EQ(rows.size(), 1u);
+    EXPECT_EQ(rows[0].principal, s);
+    EXPECT_EQ(rows[0].secret_printable, s);
+    EXPECT_EQ(rows[0].decky_name, s);
+  }
+}
+
+class ReuseTest : public CredentialsTest {
+ protected:
+  ReuseUpsert put(const CredentialReuse& f) {
+    return repo().write_now(
+        [&](WriteScope& w) { return repo().credential_reuse().upsert_credential_reuse(w, f); });
+  }
+  static CredentialReuse finding(std::string secret, std::vector<std::string> targets) {
+    CredentialReuse f;
+    f.secret_sha256 = core::sha256_hex(secret);
+    f.secret_kind = "plaintext";
+    f.principal = "root";
+    f.targets = std::move(targets);
+    f.target_count = static_cast<std::int64_t>(f.targets.size());
+    f.attacker_ips = {"203.0.113.5"};
+    f.attacker_ip_count = 1;
+    f.deckies = {"web1", "web2"};
+    f.services = {"ftp", "pop3"};
+    f.attempt_count = 2;
+    f.first_seen = kT0;
+    f.last_seen = kT0 + 5;
+    return f;
+  }
+};
+
+TEST_F(ReuseTest, InsertThenGrowKeepsTheIdAndReplacesLists) {
+  EXPECT_TRUE(repo().credential_reuse().list_credential_reuses(2, {}, {}).data.empty());
+  EXPECT_FALSE(repo().credential_reuse().get_credential_reuse_by_id("missing"));
+  upsert(attempt("s3cret", "203.0.113.5", "web1", "ftp"));
+  auto f = finding("s3cret", {"web1:ftp", "web2:pop3"});
+  const auto inserted = put(f);
+  EXPECT_TRUE(inserted.inserted);
+  f.targets.push_back("web3:ssh");
+  f.target_count = 3;
+  f.deckies.push_back("w\xc3\xa9" "b\"3");
+  f.attacker_uuids = {"u-1"};
+  f.last_seen = kT0 + 50;
+  const auto grown = put(f);
+  EXPECT_FALSE(grown.inserted);
+  EXPECT_EQ(grown.id, inserted.id);
+  const auto row = repo().credential_reuse().get_credential_reuse_by_id(inserted.id);
+  ASSERT_TRUE(row);
+  EXPECT_EQ(row->target_count, 3);
+  EXPECT_EQ(row->targets.size(), 3u);
+  EXPECT_EQ(row->deckies.back(), "w\xc3\xa9" "b\"3");
+  EXPECT_EQ(row->first_seen, kT0);
+  EXPECT_EQ(row->last_seen, kT0 + 50);
+  EXPECT_EQ(row->secret_printable, "s3cret");
+  EXPECT_EQ(repo().credential_reuse().list_for_attacker("u-1").size(), 1u);
+  EXPECT_TRUE(repo().credential_reuse().list_for_attacker("u-2").empty());
+}
+
+TEST_F(ReuseTest, ListOrdersByTargetCountAndFilters) {
+  put(finding("a", {"d1:s", "d2:s"}));
+  put(finding("b", {"d1:s", "d2:s", "d3:s"}));
+  auto single = finding("c", {"d1:s"});
+  single.secret_kind = "ntlmssp_v2";
+  put(single);
+  auto page = repo().credential_reuse().list_credential_reuses(2, {}, {});
+  ASSERT_EQ(page.total, 2);
+  EXPECT_EQ(page.data[0].target_count, 3);
+  EXPECT_EQ(repo().credential_reuse().list_credential_reuses(1, "ntlmssp_v2", {}).total, 1);
+  EXPECT_EQ(repo().credential_reuse().list_credential_reuses(4, {}, {}).total, 0);
+}
+
+}  // namespace
+}  // namespace decnet::store

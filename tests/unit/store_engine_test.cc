@@ -1,0 +1,227 @@
+#include <gtest/gtest.h>
+
+#include <latch>
+#include <thread>
+
+#include "store/log_repository.h"
+#include "store/sqlite/engine.h"
+#include "store/sqlite/migrations/migrations.h"
+#include "store/state_repository.h"
+#include "store/store_error.h"
+#include "store_fixture.h"
+
+namespace decnet::store {
+namespace {
+
+using decnet::testing::TempDir;
+using decnet::testing::wait_until;
+
+LogRecord log_record(std::string decky, std::int64_t ts = 1'700'000'000'000'000) {
+  LogRecord r;
+  r.timestamp = ts;
+  r.received_at = ts;
+  r.decky = std::move(decky);
+  r.service = "ssh";
+  r.event_type = "login_attempt";
+  r.attacker_ip = "203.0.113.7";
+  r.raw_line = "<13>1 raw";
+  return r;
+}
+
+// The schema as SQLite describes it, independent of creation order.
+std::vector<std::string> schema_of(const std::filesystem::path& path) {
+  sqlite::Connection conn(path, sqlite::Connection::Mode::kReadOnly);
+  auto stmt = conn.prepare(
+      "SELECT type || ' ' || name || ' ' || COALESCE(sql, '') FROM sqlite_master "
+      "WHERE name NOT LIKE 'sqlite_%' ORDER BY type, name");
+  std::vector<std::string> out;
+  while (stmt.step()) out.push_back(stmt.text(0));
+  return out;
+}
+
+TEST(Migrations, FreshDatabaseIsAtLatestVersion) {
+  TempDir dir;
+  const auto path = dir / "db.sqlite";
+  const auto applied = sqlite::Engine::migrate(path);
+  ASSERT_EQ(applied.size(), sqlite::migrations().size());
+  const auto status = sqlite::Engine::schema_status(path);
+  EXPECT_EQ(status.current, status.latest);
+  EXPECT_TRUE(status.pending.empty());
+  EXPECT_TRUE(sqlite::Engine::migrate(path).empty());  // idempotent
+}
+
+TEST(Migrations, EveryEarlierVersionMigratesToTheFreshSchema) {
+  TempDir dir;
+  const auto fresh = dir / "fresh.sqlite";
+  sqlite::Engine::migrate(fresh);
+  const auto expected = schema_of(fresh);
+  ASSERT_FALSE(expected.empty());
+  for (const auto& m : sqlite::migrations()) {
+    const int from = m.version - 1;
+    SCOPED_TRACE("from version " + std::to_string(from));
+    const auto path = dir / ("from-" + std::to_string(from) + ".sqlite");
+    sqlite::Engine::migrate(path, from);
+    EXPECT_EQ(sqlite::Engine::schema_status(path).current, from);
+    sqlite::Engine::migrate(path);
+    EXPECT_EQ(schema_of(path), expected);
+  }
+}
+
+TEST(Migrations, NewerDatabaseIsRefused) {
+  TempDir dir;
+  const auto path = dir / "db.sqlite";
+  sqlite::Engine::migrate(path);
+  {
+    sqlite::Connection conn(path, sqlite::Connection::Mode::kReadWrite);
+    conn.exec("INSERT INTO schema_migrations VALUES (9999, 'future', 0)");
+  }
+  try {
+    sqlite::Engine engine({.path = path});
+    FAIL();
+  } catch (const StoreError& e) {
+    EXPECT_EQ(e.kind(), StoreError::Kind::kMigration);
+    EXPECT_NE(std::string(e.what()).find("newer"), std::string::npos);
+  }
+}
+
+TEST(Migrations, OutdatedSchemaWithoutAutoMigrateNamesTheCommand) {
+  TempDir dir;
+  try {
+    sqlite::Engine engine({.path = dir / "db.sqlite", .migrate = false});
+    FAIL();
+  } catch (const StoreError& e) {
+    EXPECT_NE(std::string(e.what()).find("decnet db migrate"), std::string::npos);
+  }
+}
+
+class EngineTest : public StoreTest {};
+
+TEST_F(EngineTest, WriteFutureResolvesAfterCommitWithTheResult) {
+  auto id = repo().write([&](WriteScope& w) {
+    const LogRecord r = log_record("web1");
+    return repo().logs().insert(w, std::span(&r, 1));
+  });
+  const auto first = id.get();
+  EXPECT_GT(first, 0);
+  // Visible to a reader as soon as the future is ready.
+  ASSERT_TRUE(repo().logs().get(first).has_value());
+  EXPECT_EQ(repo().logs().get(first)->decky, "web1");
+}
+
+TEST_F(EngineTest, FailedTaskIsRolledBackAloneAndOthersInTheBatchCommit) {
+  std::latch hold(1);
+  std::latch writer_busy(1);
+  // Occupy the writer so the next three tasks queue up and commit as one batch.
+  auto blocker = repo().write([&](WriteScope&) {
+    writer_busy.count_down();
+    hold.wait();
+  });
+  writer_busy.wait();
+  auto ok1 = repo().write([&](WriteScope& w) { repo().state().put(w, "a", 1); });
+  auto bad = repo().write([&](WriteScope& w) {
+    repo().state().put(w, "b", 2);
+    throw StoreError(StoreError::Kind::kInvalid, "caller failure");
+  });
+  auto ok2 = repo().write([&](WriteScope& w) { repo().state().put(w, "c", 3); });
+  hold.count_down();
+  blocker.get();
+  EXPECT_NO_THROW(ok1.get());
+  EXPECT_THROW(bad.get(), StoreError);
+  EXPECT_NO_THROW(ok2.get());
+  EXPECT_EQ(repo().state().get("a"), nlohmann::json(1));
+  EXPECT_FALSE(repo().state().get("b").has_value());
+  EXPECT_EQ(repo().state().get("c"), nlohmann::json(3));
+  EXPECT_LT(repo().health().committed_batches, repo().health().committed_writes);
+}
+
+TEST_F(EngineTest, ConstraintViolationIsATypedErrorNotACrash) {
+  auto bad = repo().write([&](WriteScope& w) {
+    auto& conn = sqlite::connection_of(w);
+    conn.exec("INSERT INTO users(uuid, username, password_hash, created_at, updated_at) "
+              "VALUES ('u1', 'alice', 'h', 0, 0)");
+    conn.exec("INSERT INTO users(uuid, username, password_hash, created_at, updated_at) "
+              "VALUES ('u2', 'alice', 'h', 0, 0)");
+  });
+  try {
+    bad.get();
+    FAIL();
+  } catch (const StoreError& e) {
+    EXPECT_EQ(e.kind(), StoreError::Kind::kConstraint);
+    EXPECT_NE(std::string(e.what()).find("UNIQUE"), std::string::npos) << e.what();
+  }
+  // The writer is still alive.
+  EXPECT_NO_THROW(repo().write_now([&](WriteScope& w) { repo().state().put(w, "ok", true); }));
+}
+
+TEST_F(EngineTest, ConcurrentWritersAreGroupCommitted) {
+  constexpr int kThreads = 4;
+  constexpr int kPerThread = 300;
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      std::vector<std::future<std::int64_t>> futures;
+      for (int i = 0; i < kPerThread; ++i) {
+        futures.push_back(repo().write([&, t](WriteScope& w) {
+          const LogRecord r = log_record("d" + std::to_string(t));
+          return repo().logs().insert(w, std::span(&r, 1));
+        }));
+      }
+      for (auto& f : futures) f.get();
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(repo().logs().count(), kThreads * kPerThread);
+  const auto health = repo().health();
+  EXPECT_TRUE(health.ok);
+  EXPECT_GE(health.committed_writes, static_cast<std::uint64_t>(kThreads * kPerThread));
+  EXPECT_LT(health.committed_batches, health.committed_writes);
+}
+
+TEST_F(EngineTest, ReadersAreNotBlockedByALongWriteBatch) {
+  repo().write_now([&](WriteScope& w) {
+    const LogRecord r = log_record("before");
+    repo().logs().insert(w, std::span(&r, 1));
+  });
+  std::latch inside(1);
+  std::latch release(1);
+  auto long_write = repo().write([&](WriteScope& w) {
+    std::vector<LogRecord> rows(5000, log_record("during"));
+    repo().logs().insert(w, rows);
+    inside.count_down();
+    release.wait();
+  });
+  inside.wait();
+  // The uncommitted rows are invisible and the read does not wait for the writer.
+  EXPECT_EQ(repo().logs().count(), 1);
+  LogQuery q;
+  q.decky = "during";
+  EXPECT_EQ(repo().logs().list(q).total, 0);
+  release.count_down();
+  long_write.get();
+  EXPECT_EQ(repo().logs().count(), 5001);
+}
+
+TEST_F(EngineTest, ClosedStoreRejectsWritesWithATypedError) {
+  repo().close();
+  auto f = repo().write([](WriteScope&) {});
+  try {
+    f.get();
+    FAIL();
+  } catch (const StoreError& e) {
+    EXPECT_EQ(e.kind(), StoreError::Kind::kClosed);
+  }
+}
+
+TEST_F(EngineTest, StateDocumentsRoundTrip) {
+  EXPECT_FALSE(repo().state().get("cursor").has_value());
+  const nlohmann::json doc = {{"position", 4096}, {"file", "decnet.log"}, {"note", "é\"'"}};
+  repo().write_now([&](WriteScope& w) { repo().state().put(w, "cursor", doc); });
+  EXPECT_EQ(repo().state().get("cursor"), doc);
+  repo().write_now([&](WriteScope& w) { repo().state().put(w, "cursor", 1); });
+  EXPECT_EQ(repo().state().get("cursor"), nlohmann::json(1));
+  EXPECT_TRUE(repo().write_now([&](WriteScope& w) { return repo().state().remove(w, "cursor"); }));
+  EXPECT_FALSE(repo().write_now([&](WriteScope& w) { return repo().state().remove(w, "cursor"); }));
+}
+
+}  // namespace
+}  // namespace decnet::store
