@@ -28,7 +28,9 @@ namespace {
 // queue, so the figure measures throughput rather than the drop policy.
 constexpr std::uint64_t kWindow = 768;
 
-nlohmann::json payload_256() { return {{"data", std::string(256, 'x')}}; }
+nlohmann::json payload_256() {
+  return {{"data", std::string(256, 'x')}};
+}
 
 struct Counter {
   std::atomic<std::uint64_t> received{0};
@@ -69,8 +71,7 @@ double run_fanout(bus::Bus& publisher, bus::Bus& subscriber_bus, int subscribers
   std::uint64_t min_received = count;
   for (auto& c : counters) {
     std::unique_lock lock(c->mu);
-    c->done.wait_for(lock, std::chrono::seconds(10),
-                     [&] { return c->received.load() >= count; });
+    c->done.wait_for(lock, std::chrono::seconds(10), [&] { return c->received.load() >= count; });
     min_received = std::min<std::uint64_t>(min_received, c->received.load());
   }
   const double elapsed = bench::seconds_since(start);
@@ -92,7 +93,9 @@ pid_t start_nats_server(int port) {
   return pid;
 }
 
-int pick_port() { return 20000 + static_cast<int>(getpid() % 20000); }
+int pick_port() {
+  return 20000 + static_cast<int>(getpid() % 20000);
+}
 
 }  // namespace
 
@@ -101,11 +104,11 @@ int main() {
     bus::InProcessBus b;
     run_fanout(b, b, 1, 200000, "bench.warmup");
     bench::report("bus_inprocess_1to1", run_fanout(b, b, 1, 2000000, "bench.one"), "msgs/s");
-    bench::report("bus_inprocess_1to8", run_fanout(b, b, 8, 500000, "bench.eight"),
-                  "msgs/s");
+    bench::report("bus_inprocess_1to8", run_fanout(b, b, 8, 500000, "bench.eight"), "msgs/s");
   }
 
-  const auto dir = std::filesystem::temp_directory_path() / ("decnet-bench-" + std::to_string(getpid()));
+  const auto dir =
+      std::filesystem::temp_directory_path() / ("decnet-bench-" + std::to_string(getpid()));
   std::filesystem::create_directories(dir);
   {
     bus::UnixBroker broker(bus::UnixBroker::Options{.socket_path = dir / "bus.sock", .group = ""});
@@ -114,8 +117,7 @@ int main() {
     {
       bus::UnixSocketBus pub({.socket_path = dir / "bus.sock", .client_name = "bench-pub"});
       bus::UnixSocketBus sub({.socket_path = dir / "bus.sock", .client_name = "bench-sub"});
-      bench::report("bus_unix_1to1", run_fanout(pub, sub, 1, 300000, "bench.unix", true),
-                    "msgs/s");
+      bench::report("bus_unix_1to1", run_fanout(pub, sub, 1, 300000, "bench.unix", true), "msgs/s");
     }
     broker.stop();
     loop.join();

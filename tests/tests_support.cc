@@ -140,7 +140,9 @@ int ChildProcess::stop(int signal, std::chrono::milliseconds timeout) {
   return wait(timeout);
 }
 
-std::string ChildProcess::output() const { return read_file(log_); }
+std::string ChildProcess::output() const {
+  return read_file(log_);
+}
 
 CommandResult run_command(const std::vector<std::string>& argv,
                           const std::map<std::string, std::string>& env,
@@ -150,6 +152,8 @@ CommandResult run_command(const std::vector<std::string>& argv,
   return {status, child.output()};
 }
 
-std::string decnet_binary() { return DECNET_BINARY; }
+std::string decnet_binary() {
+  return DECNET_BINARY;
+}
 
 }  // namespace decnet::testing

@@ -1,5 +1,4 @@
 #include <CLI/CLI.hpp>
-
 #include <iostream>
 
 #include "app/commands.h"
@@ -17,6 +16,8 @@ int run_cli(int argc, char** argv) {
   add_bus_command(root, action);
   add_version_command(root, action);
   add_config_command(root, action);
+  add_replay_command(root, action);
+  add_db_command(root, action);
 
   try {
     root.parse(argc, argv);

@@ -2,7 +2,6 @@
 // secrets masked, so an operator can see what a running instance would use without reading
 // four places. `decnet config table` prints the Markdown table embedded in the README.
 #include <CLI/CLI.hpp>
-
 #include <iostream>
 
 #include "app/commands.h"

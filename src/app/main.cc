@@ -1,3 +1,5 @@
 #include "app/commands.h"
 
-int main(int argc, char** argv) { return decnet::app::run_cli(argc, argv); }
+int main(int argc, char** argv) {
+  return decnet::app::run_cli(argc, argv);
+}

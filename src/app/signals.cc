@@ -1,7 +1,8 @@
 #include "app/signals.h"
 
-#include <csignal>
 #include <pthread.h>
+
+#include <csignal>
 
 namespace decnet::app {
 namespace {

@@ -21,7 +21,15 @@ Supervisor::~Supervisor() {
 
 void Supervisor::add(std::unique_ptr<core::Component> component) {
   auto slot = std::make_unique<Slot>();
-  slot->component = std::move(component);
+  slot->component = component.get();
+  slot->owned = std::move(component);
+  std::lock_guard lock(mu_);
+  slots_.push_back(std::move(slot));
+}
+
+void Supervisor::add(core::Component& component) {
+  auto slot = std::make_unique<Slot>();
+  slot->component = &component;
   std::lock_guard lock(mu_);
   slots_.push_back(std::move(slot));
 }

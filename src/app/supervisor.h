@@ -21,6 +21,8 @@ class Supervisor {
   ~Supervisor();
 
   void add(std::unique_ptr<core::Component> component);
+  // A component owned elsewhere; it must outlive the supervisor.
+  void add(core::Component& component);
   // Starts every component; on a failure stops those already started and rethrows.
   void start();
   void stop();
@@ -28,7 +30,8 @@ class Supervisor {
 
  private:
   struct Slot {
-    std::unique_ptr<core::Component> component;
+    std::unique_ptr<core::Component> owned;
+    core::Component* component = nullptr;
     std::unique_ptr<bus::WorkerLifecycle> lifecycle;
     bool running = false;
   };

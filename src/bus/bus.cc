@@ -10,13 +10,17 @@ Subscription& Subscription::operator=(Subscription&& other) noexcept {
   return *this;
 }
 
-Subscription::~Subscription() { unsubscribe(); }
+Subscription::~Subscription() {
+  unsubscribe();
+}
 
 void Subscription::unsubscribe() {
   if (auto impl = std::move(impl_)) impl->cancel();
 }
 
-SubscriberStats Subscription::stats() const { return impl_ ? impl_->stats() : SubscriberStats{}; }
+SubscriberStats Subscription::stats() const {
+  return impl_ ? impl_->stats() : SubscriberStats{};
+}
 
 nlohmann::json to_json(const BusHealth& health) {
   auto subscribers = nlohmann::json::array();
@@ -28,8 +32,10 @@ nlohmann::json to_json(const BusHealth& health) {
                            {"delivered", s.delivered},
                            {"dropped", s.dropped}});
   }
-  return {{"transport", health.transport}, {"connected", health.connected},
-          {"published", health.published}, {"subscribers", std::move(subscribers)},
+  return {{"transport", health.transport},
+          {"connected", health.connected},
+          {"published", health.published},
+          {"subscribers", std::move(subscribers)},
           {"detail", health.detail}};
 }
 

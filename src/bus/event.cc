@@ -16,11 +16,13 @@ EventPtr make_event(std::string_view topic, nlohmann::json payload, std::string_
 }
 
 nlohmann::json to_json(const Event& event) {
-  return nlohmann::json{{"v", kEnvelopeVersion}, {"id", event.id},     {"topic", event.topic},
-                        {"type", event.type},    {"ts", event.ts},     {"payload", event.payload}};
+  return nlohmann::json{{"v", kEnvelopeVersion}, {"id", event.id}, {"topic", event.topic},
+                        {"type", event.type},    {"ts", event.ts}, {"payload", event.payload}};
 }
 
-std::string to_wire(const Event& event) { return to_json(event).dump(); }
+std::string to_wire(const Event& event) {
+  return to_json(event).dump();
+}
 
 EventPtr event_from_json(std::string_view topic, const nlohmann::json& body) {
   auto event = std::make_shared<Event>();

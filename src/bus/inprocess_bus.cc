@@ -7,10 +7,11 @@ namespace decnet::bus {
 
 InProcessBus::InProcessBus() : subscribers_(std::make_shared<SubscriberSet>()) {}
 
-InProcessBus::~InProcessBus() { close(); }
+InProcessBus::~InProcessBus() {
+  close();
+}
 
-void InProcessBus::publish(std::string_view topic, nlohmann::json payload,
-                           std::string_view type) {
+void InProcessBus::publish(std::string_view topic, nlohmann::json payload, std::string_view type) {
   publish_event(make_event(topic, std::move(payload), type));
 }
 

@@ -82,7 +82,8 @@ void Mailbox::run() {
     {
       std::unique_lock lock(mu_);
       waiting_ = true;
-      ready_.wait(lock, [&] { return stopping_.load(std::memory_order_relaxed) || !queue_.empty(); });
+      ready_.wait(lock,
+                  [&] { return stopping_.load(std::memory_order_relaxed) || !queue_.empty(); });
       waiting_ = false;
       if (stopping_.load(std::memory_order_relaxed)) return;
       batch.swap(queue_);

@@ -66,7 +66,9 @@ class NatsSubscriptionHandle final : public Subscription::Impl {
   std::unique_ptr<NatsSubscriptionContext> ctx_;
 };
 
-std::string status_text(natsStatus s) { return natsStatus_GetText(s); }
+std::string status_text(natsStatus s) {
+  return natsStatus_GetText(s);
+}
 
 }  // namespace
 
@@ -86,7 +88,9 @@ NatsBus::NatsBus(const std::string& url, const std::string& client_name)
   }
 }
 
-NatsBus::~NatsBus() { close(); }
+NatsBus::~NatsBus() {
+  close();
+}
 
 void NatsBus::publish(std::string_view topic, nlohmann::json payload, std::string_view type) {
   if (state_->closed.load(std::memory_order_relaxed)) return;
@@ -110,8 +114,8 @@ Subscription NatsBus::subscribe(std::string_view pattern, Handler handler,
   ctx->state = state_;
   natsSubscription* sub = nullptr;
   const std::string subject(pattern);
-  natsStatus s = natsConnection_Subscribe(&sub, state_->conn, subject.c_str(), on_message,
-                                          ctx.get());
+  natsStatus s =
+      natsConnection_Subscribe(&sub, state_->conn, subject.c_str(), on_message, ctx.get());
   // A flush round-trips a PING, so the server has registered the SUB when this returns.
   if (s == NATS_OK) s = natsConnection_FlushTimeout(state_->conn, 5000);
   if (s != NATS_OK) {

@@ -34,8 +34,7 @@ class EntryHandle final : public Subscription::Impl {
 
 }  // namespace
 
-Subscription SubscriberSet::add(std::string_view pattern, Handler handler,
-                                SubscribeOptions options,
+Subscription SubscriberSet::add(std::string_view pattern, Handler handler, SubscribeOptions options,
                                 std::function<void(const std::string&)> on_cancel) {
   Pattern compiled(pattern);  // throws BusError before anything is started
   auto mailbox = Mailbox::start(std::string(pattern), std::move(handler), std::move(options));
@@ -48,11 +47,12 @@ Subscription SubscriberSet::add(std::string_view pattern, Handler handler,
     entries_ = std::move(next);
   }
   std::weak_ptr<SubscriberSet> weak = weak_from_this();
-  return Subscription(std::make_shared<EntryHandle>(
-      id, std::string(pattern), std::move(mailbox), std::move(on_cancel),
-      [weak](std::uint64_t entry_id) {
-        if (auto set = weak.lock()) set->remove(entry_id);
-      }));
+  return Subscription(std::make_shared<EntryHandle>(id, std::string(pattern), std::move(mailbox),
+                                                    std::move(on_cancel),
+                                                    [weak](std::uint64_t entry_id) {
+                                                      if (auto set = weak.lock())
+                                                        set->remove(entry_id);
+                                                    }));
 }
 
 void SubscriberSet::remove(std::uint64_t id) {

@@ -50,7 +50,9 @@ std::string decky(std::string_view decky_id, std::string_view event_type) {
   return join({kDecky, decky_id, event_type});
 }
 
-std::string decky_mutation(std::string_view decky_id) { return decky(decky_id, kDeckyMutation); }
+std::string decky_mutation(std::string_view decky_id) {
+  return decky(decky_id, kDeckyMutation);
+}
 
 std::string decky_lifecycle(std::string_view decky_id) {
   return decky(decky_id, kDeckyLifecycle);
@@ -93,18 +95,36 @@ std::string ttp_rule_state(std::string_view rule_id) {
   return join({kTtp, kTtpRuleState, rule_id});
 }
 
-std::string system(std::string_view event_type) { return leaf(kSystem, event_type); }
-std::string credential(std::string_view event_type) { return leaf(kCredential, event_type); }
-std::string attacker(std::string_view event_type) { return leaf(kAttacker, event_type); }
+std::string system(std::string_view event_type) {
+  return leaf(kSystem, event_type);
+}
+std::string credential(std::string_view event_type) {
+  return leaf(kCredential, event_type);
+}
+std::string attacker(std::string_view event_type) {
+  return leaf(kAttacker, event_type);
+}
 std::string attacker_observation(std::string_view primitive) {
   if (primitive.empty()) throw BusError("observation topic requires a primitive");
   return join({kAttacker, kAttackerObservationPrefix, primitive});
 }
-std::string attribution(std::string_view event_type) { return leaf(kAttribution, event_type); }
-std::string campaign(std::string_view event_type) { return leaf(kCampaign, event_type); }
-std::string identity(std::string_view event_type) { return leaf(kIdentity, event_type); }
-std::string smtp(std::string_view event_type) { return leaf(kSmtp, event_type); }
-std::string email(std::string_view event_type) { return leaf(kEmail, event_type); }
-std::string ttp(std::string_view event_type) { return leaf(kTtp, event_type); }
+std::string attribution(std::string_view event_type) {
+  return leaf(kAttribution, event_type);
+}
+std::string campaign(std::string_view event_type) {
+  return leaf(kCampaign, event_type);
+}
+std::string identity(std::string_view event_type) {
+  return leaf(kIdentity, event_type);
+}
+std::string smtp(std::string_view event_type) {
+  return leaf(kSmtp, event_type);
+}
+std::string email(std::string_view event_type) {
+  return leaf(kEmail, event_type);
+}
+std::string ttp(std::string_view event_type) {
+  return leaf(kTtp, event_type);
+}
 
 }  // namespace decnet::bus::topics

@@ -8,9 +8,7 @@
 namespace decnet::bus {
 
 WorkerLifecycle::WorkerLifecycle(Bus& bus, Options options)
-    : bus_(bus),
-      options_(std::move(options)),
-      health_topic_(topics::system_health(options_.name)) {
+    : bus_(bus), options_(std::move(options)), health_topic_(topics::system_health(options_.name)) {
   control_ = bus_.subscribe(
       topics::system_control(options_.name),
       [this](const Event& event) {
@@ -34,7 +32,9 @@ WorkerLifecycle::WorkerLifecycle(Bus& bus, Options options)
   beater_ = std::thread([this] { beat_loop(); });
 }
 
-WorkerLifecycle::~WorkerLifecycle() { stop(); }
+WorkerLifecycle::~WorkerLifecycle() {
+  stop();
+}
 
 void WorkerLifecycle::stop() {
   {

@@ -4,9 +4,8 @@
 // their dependencies through their constructors; this interface is only the lifecycle.
 #pragma once
 
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 namespace decnet::core {
 

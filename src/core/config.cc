@@ -56,25 +56,38 @@ std::optional<std::string> default_getenv(const std::string& name) {
 
 std::string_view type_name(SettingType type) {
   switch (type) {
-    case SettingType::kString: return "string";
-    case SettingType::kInt: return "integer";
-    case SettingType::kPort: return "port";
-    case SettingType::kBool: return "boolean";
-    case SettingType::kEnum: return "enum";
-    case SettingType::kPath: return "path";
-    case SettingType::kSecret: return "secret";
-    case SettingType::kDouble: return "number";
+    case SettingType::kString:
+      return "string";
+    case SettingType::kInt:
+      return "integer";
+    case SettingType::kPort:
+      return "port";
+    case SettingType::kBool:
+      return "boolean";
+    case SettingType::kEnum:
+      return "enum";
+    case SettingType::kPath:
+      return "path";
+    case SettingType::kSecret:
+      return "secret";
+    case SettingType::kDouble:
+      return "number";
   }
   return "string";
 }
 
 std::string_view source_name(SettingSource source) {
   switch (source) {
-    case SettingSource::kDefault: return "default";
-    case SettingSource::kIni: return "ini";
-    case SettingSource::kEnvFile: return "env-file";
-    case SettingSource::kEnvironment: return "environment";
-    case SettingSource::kOverride: return "command line";
+    case SettingSource::kDefault:
+      return "default";
+    case SettingSource::kIni:
+      return "ini";
+    case SettingSource::kEnvFile:
+      return "env-file";
+    case SettingSource::kEnvironment:
+      return "environment";
+    case SettingSource::kOverride:
+      return "command line";
   }
   return "default";
 }
@@ -208,7 +221,9 @@ const SettingValue& Config::value(std::string_view name) const {
   return it->second;
 }
 
-const std::string& Config::str(std::string_view name) const { return value(name).raw; }
+const std::string& Config::str(std::string_view name) const {
+  return value(name).raw;
+}
 
 std::int64_t Config::integer(std::string_view name) const {
   return parse_int(value(name).raw).value_or(0);
@@ -222,7 +237,9 @@ bool Config::flag(std::string_view name) const {
   return parse_bool(value(name).raw).value_or(false);
 }
 
-std::filesystem::path Config::path(std::string_view name) const { return value(name).raw; }
+std::filesystem::path Config::path(std::string_view name) const {
+  return value(name).raw;
+}
 
 std::string Config::display_value(std::string_view name) const {
   const auto* spec = find_setting(name);
@@ -239,7 +256,8 @@ std::string settings_markdown_table() {
       type.clear();
       for (auto c : spec.choices) type += (type.empty() ? "" : " \\| ") + std::string(c);
     }
-    const std::string def = spec.default_value.empty() ? "" : "`" + std::string(spec.default_value) + "`";
+    const std::string def =
+        spec.default_value.empty() ? "" : "`" + std::string(spec.default_value) + "`";
     out += "| `" + std::string(spec.name) + "` | " + type + " | " + def + " | " +
            std::string(spec.description) + " |\n";
   }

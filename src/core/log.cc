@@ -18,8 +18,7 @@ class JsonFormatter final : public spdlog::formatter {
  public:
   void format(const spdlog::details::log_msg& msg, spdlog::memory_buf_t& dest) override {
     const auto micros =
-        std::chrono::duration_cast<std::chrono::microseconds>(msg.time.time_since_epoch())
-            .count();
+        std::chrono::duration_cast<std::chrono::microseconds>(msg.time.time_since_epoch()).count();
     nlohmann::json line = {
         {"ts", format_rfc3339(micros)},
         {"level", std::string(spdlog::level::to_string_view(msg.level).data(),

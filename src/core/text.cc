@@ -12,8 +12,8 @@ bool contains_space_or_control(std::string_view s) {
     if (i + 2 >= s.size()) continue;
     const auto c2 = static_cast<unsigned char>(s[i + 2]);
     if (c == 0xe1 && c1 == 0x9a && c2 == 0x80) return true;  // U+1680
-    if (c == 0xe2 && c1 == 0x80 && ((c2 >= 0x80 && c2 <= 0x8a) || c2 == 0xa8 || c2 == 0xa9 ||
-                                    c2 == 0xaf)) {
+    if (c == 0xe2 && c1 == 0x80 &&
+        ((c2 >= 0x80 && c2 <= 0x8a) || c2 == 0xa8 || c2 == 0xa9 || c2 == 0xaf)) {
       return true;  // U+2000..200A, U+2028, U+2029, U+202F
     }
     if (c == 0xe2 && c1 == 0x81 && c2 == 0x9f) return true;  // U+205F

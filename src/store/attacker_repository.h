@@ -91,7 +91,8 @@ class AttackerRepository {
 
   // attacker.observed bookkeeping: created attackers start unpublished; the writer marks them
   // once the event is out, and start-up re-publishes any left unmarked by a crash.
-  virtual void mark_observed_published(WriteScope& scope, const std::vector<std::string>& uuids) = 0;
+  virtual void mark_observed_published(WriteScope& scope,
+                                       const std::vector<std::string>& uuids) = 0;
   virtual std::vector<Attacker> list_unpublished_observed(std::int64_t limit) = 0;
 
   virtual std::optional<Attacker> get(const std::string& uuid) = 0;

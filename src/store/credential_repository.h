@@ -104,7 +104,8 @@ class CredentialReuseRepository {
   virtual ~CredentialReuseRepository() = default;
   // Writes the finding for (secret_sha256, secret_kind, principal) as given: the caller (the
   // reuse correlator) owns the accumulated lists. A new row gets a uuid4 id.
-  virtual ReuseUpsert upsert_credential_reuse(WriteScope& scope, const CredentialReuse& finding) = 0;
+  virtual ReuseUpsert upsert_credential_reuse(WriteScope& scope,
+                                              const CredentialReuse& finding) = 0;
   // target_count >= min_targets, optional kind; most targets first, then most recent.
   virtual Page<CredentialReuse> list_credential_reuses(std::int64_t min_targets,
                                                        const std::optional<std::string>& kind,

@@ -14,8 +14,8 @@
 namespace decnet::store {
 
 struct LogRecord {
-  std::int64_t timestamp = 0;    // event time, microseconds UTC
-  std::int64_t received_at = 0;  // when DECNET received it
+  std::int64_t timestamp = 0;        // event time, microseconds UTC
+  std::int64_t received_at = 0;      // when DECNET received it
   bool timestamp_estimated = false;  // the line's own timestamp was missing or invalid
   std::string decky;
   std::string service;
@@ -39,8 +39,8 @@ struct LogQuery {
   std::optional<std::string> event_type;
   std::optional<std::string> attacker_ip;
   std::optional<std::string> attacker_uuid;
-  std::optional<std::int64_t> start;  // timestamp >= start
-  std::optional<std::int64_t> end;    // timestamp <= end
+  std::optional<std::int64_t> start;     // timestamp >= start
+  std::optional<std::int64_t> end;       // timestamp <= end
   std::optional<std::int64_t> after_id;  // id > after_id (stream resumption)
   // Space-separated terms, all required: `key:value` on decky, service, event (type),
   // attacker / attacker_ip, or any other key as a field of `fields`; a bare word matches a

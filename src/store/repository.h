@@ -9,9 +9,8 @@
 
 #include <filesystem>
 #include <memory>
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "store/write_scope.h"
 
@@ -27,6 +26,19 @@ class AttackerRepository;
 class CredentialRepository;
 class CredentialReuseRepository;
 class StateRepository;
+class IdentityRepository;
+class CampaignRepository;
+class ObservationRepository;
+class AttributionRepository;
+class IntelRepository;
+class AttachmentRepository;
+class FingerprintRepository;
+class SmtpTargetRepository;
+class TtpRepository;
+class WebhookRepository;
+class UserRepository;
+class DeckyRepository;
+class TarpitRepository;
 
 struct StoreHealth {
   bool ok = false;
@@ -49,6 +61,19 @@ class Repository : public WriteQueue {
   virtual CredentialRepository& credentials() = 0;
   virtual CredentialReuseRepository& credential_reuse() = 0;
   virtual StateRepository& state() = 0;
+  virtual IdentityRepository& identities() = 0;
+  virtual CampaignRepository& campaigns() = 0;
+  virtual ObservationRepository& observations() = 0;
+  virtual AttributionRepository& attribution() = 0;
+  virtual IntelRepository& intel() = 0;
+  virtual AttachmentRepository& attachments() = 0;
+  virtual FingerprintRepository& fingerprints() = 0;
+  virtual SmtpTargetRepository& smtp_targets() = 0;
+  virtual TtpRepository& ttp() = 0;
+  virtual WebhookRepository& webhooks() = 0;
+  virtual UserRepository& users() = 0;
+  virtual DeckyRepository& deckies() = 0;
+  virtual TarpitRepository& tarpit() = 0;
 
   virtual StoreHealth health() const = 0;
   // Commits queued writes and releases the database. Idempotent.

@@ -2,10 +2,9 @@
 // positions, generated settings).
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
-
-#include <nlohmann/json.hpp>
 
 #include "store/write_scope.h"
 

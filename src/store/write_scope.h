@@ -47,14 +47,15 @@ class WriteQueue {
               }});
     } else {
       auto result = std::make_shared<std::optional<Result>>();
-      submit({[fn = std::move(fn), result](WriteScope& scope) mutable { result->emplace(fn(scope)); },
-              [promise, result](std::exception_ptr error) {
-                if (error) {
-                  promise->set_exception(error);
-                } else {
-                  promise->set_value(std::move(**result));
-                }
-              }});
+      submit(
+          {[fn = std::move(fn), result](WriteScope& scope) mutable { result->emplace(fn(scope)); },
+           [promise, result](std::exception_ptr error) {
+             if (error) {
+               promise->set_exception(error);
+             } else {
+               promise->set_value(std::move(**result));
+             }
+           }});
     }
     return future;
   }

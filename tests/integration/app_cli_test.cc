@@ -2,9 +2,8 @@
 
 #include <csignal>
 #include <fstream>
-#include <sstream>
-
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "core/config.h"
 #include "tests_support.h"
@@ -14,9 +13,13 @@ namespace {
 
 using namespace decnet::testing;
 
+// Every child gets its own data directory, no INI file and receivers on free ports, so tests
+// can run in parallel with each other and with a real instance on the default ports.
 std::map<std::string, std::string> isolated_env(const TempDir& dir) {
   return {{"DECNET_DATA_DIR", (dir / "var").string()},
-          {"DECNET_CONFIG", (dir / "none.ini").string()}};
+          {"DECNET_CONFIG", (dir / "none.ini").string()},
+          {"DECNET_SYSLOG_TCP_PORT", std::to_string(free_port())},
+          {"DECNET_SYSLOG_UDP_PORT", std::to_string(free_port(true))}};
 }
 
 TEST(Cli, VersionAndHelp) {
@@ -31,11 +34,11 @@ TEST(Cli, VersionAndHelp) {
 }
 
 TEST(Cli, UnknownFlagsAndCommandsAreOneLineErrorsWithStatusTwo) {
-  for (const auto& argv : std::vector<std::vector<std::string>>{
-           {decnet_binary(), "--bogus"},
-           {decnet_binary(), "serve", "--nope"},
-           {decnet_binary(), "frobnicate"},
-           {decnet_binary()}}) {
+  for (const auto& argv :
+       std::vector<std::vector<std::string>>{{decnet_binary(), "--bogus"},
+                                             {decnet_binary(), "serve", "--nope"},
+                                             {decnet_binary(), "frobnicate"},
+                                             {decnet_binary()}}) {
     auto r = run_command(argv);
     EXPECT_EQ(r.status, 2) << r.output;
     EXPECT_EQ(std::count(r.output.begin(), r.output.end(), '\n'), 1) << r.output;

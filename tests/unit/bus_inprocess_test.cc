@@ -81,14 +81,14 @@ TEST(InProcessBus, FullQueueDropsOldestAndCounts) {
   std::atomic<bool> first_started{false};
   std::vector<int> seen;
   std::mutex mu;
-  auto sub = bus.subscribe(
-      "q.>",
-      [&](const Event& e) {
-        if (!first_started.exchange(true)) release.wait();  // hold the first event
-        std::lock_guard lock(mu);
-        seen.push_back(e.payload["i"].get<int>());
-      },
-      {.name = "slow", .queue_capacity = 2});
+  auto sub = bus.subscribe("q.>",
+                           [&](const Event& e) {
+                             if (!first_started.exchange(true))
+                               release.wait();  // hold the first event
+                             std::lock_guard lock(mu);
+                             seen.push_back(e.payload["i"].get<int>());
+                           },
+                           {.name = "slow", .queue_capacity = 2});
   bus.publish("q.x", {{"i", 0}}, "");
   ASSERT_TRUE(wait_until([&] { return first_started.load(); }));
   for (int i = 1; i <= 5; ++i) bus.publish("q.x", {{"i", i}}, "");
@@ -110,14 +110,13 @@ TEST(InProcessBus, DropNewestKeepsTheContiguousPrefix) {
   std::atomic<bool> first_started{false};
   std::vector<int> seen;
   std::mutex mu;
-  auto sub = bus.subscribe(
-      "q.>",
-      [&](const Event& e) {
-        if (!first_started.exchange(true)) release.wait();
-        std::lock_guard lock(mu);
-        seen.push_back(e.payload["i"].get<int>());
-      },
-      {.queue_capacity = 2, .overflow = Overflow::kDropNewest});
+  auto sub = bus.subscribe("q.>",
+                           [&](const Event& e) {
+                             if (!first_started.exchange(true)) release.wait();
+                             std::lock_guard lock(mu);
+                             seen.push_back(e.payload["i"].get<int>());
+                           },
+                           {.queue_capacity = 2, .overflow = Overflow::kDropNewest});
   bus.publish("q.x", {{"i", 0}}, "");
   ASSERT_TRUE(wait_until([&] { return first_started.load(); }));
   for (int i = 1; i <= 5; ++i) bus.publish("q.x", {{"i", i}}, "");
@@ -133,13 +132,12 @@ TEST(InProcessBus, UnsubscribeStopsDeliveryEvenFromInsideTheHandler) {
   Inbox kept;
   std::atomic<int> calls{0};
   Subscription self;
-  self = bus.subscribe(
-      "u.>",
-      [&](const Event&) {
-        ++calls;
-        self.unsubscribe();
-      },
-      {});
+  self = bus.subscribe("u.>",
+                       [&](const Event&) {
+                         ++calls;
+                         self.unsubscribe();
+                       },
+                       {});
   auto keep = bus.subscribe("u.>", kept.handler(), {});
   for (int i = 0; i < 5; ++i) bus.publish("u.x", {}, "");
   ASSERT_TRUE(wait_until([&] { return kept.size() == 5; }));
@@ -154,12 +152,11 @@ TEST(InProcessBus, UnsubscribeStopsDeliveryEvenFromInsideTheHandler) {
 TEST(InProcessBus, HandlerExceptionDoesNotStopDelivery) {
   InProcessBus bus;
   std::atomic<int> calls{0};
-  auto sub = bus.subscribe(
-      "x.>",
-      [&](const Event&) {
-        if (++calls == 1) throw std::runtime_error("boom");
-      },
-      {});
+  auto sub = bus.subscribe("x.>",
+                           [&](const Event&) {
+                             if (++calls == 1) throw std::runtime_error("boom");
+                           },
+                           {});
   bus.publish("x.a", {}, "");
   bus.publish("x.a", {}, "");
   EXPECT_TRUE(wait_until([&] { return calls.load() == 2; }));

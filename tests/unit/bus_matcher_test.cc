@@ -51,11 +51,11 @@ const Case kCases[] = {
     {">", "", false},
     {"*.>", "a", false},
     {"*.>", "a.b", true},
-    {"a.*", "a.", false},     // an empty token never matches '*'
+    {"a.*", "a.", false},  // an empty token never matches '*'
     {"a.*.c", "a..c", false},
-    {"a.>", "a.", false},     // nor '>' (the reference matched this)
+    {"a.>", "a.", false},  // nor '>' (the reference matched this)
     {"a.>", "a.b..c", false},
-    {"a*", "a*", true},       // a wildcard only counts as a whole token
+    {"a*", "a*", true},  // a wildcard only counts as a whole token
     {"a*", "ab", false},
     {"x>y", "x>y", true},
     {"attacker.observation.>", "attacker.observation.keystroke.digraph", true},

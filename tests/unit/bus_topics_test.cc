@@ -50,8 +50,8 @@ TEST(Topics, NamedTopicsMatchTheirBuilders) {
 }
 
 TEST(Topics, StrictBuildersRejectBadSegmentsNamingThem) {
-  const char* bad[] = {"", "has.dot", "has*wildcard", "has>wild", "with space", "with\ttab",
-                       "nbsp\xc2\xa0x", "ideo\xe3\x80\x80x", "ctl\x01x"};
+  const char* bad[] = {"",          "has.dot",       "has*wildcard",      "has>wild", "with space",
+                       "with\ttab", "nbsp\xc2\xa0x", "ideo\xe3\x80\x80x", "ctl\x01x"};
   for (const char* segment : bad) {
     SCOPED_TRACE(segment);
     EXPECT_THROW(system_health(segment), BusError);

@@ -29,13 +29,15 @@ struct Beats {
 TEST(WorkerLifecycle, BeatsImmediatelyThenEveryIntervalWithExtraMerged) {
   InProcessBus bus;
   Beats beats;
-  auto sub = bus.subscribe("system.*.health", [&](const Event& e) {
-    std::lock_guard lock(beats.mu);
-    beats.events.push_back(e);
-  }, {});
-  WorkerLifecycle worker(bus, {.name = "agent",
-                               .interval = 50ms,
-                               .extra = [] { return nlohmann::json{{"offset", 4096}, {"connected", true}}; }});
+  auto sub = bus.subscribe("system.*.health",
+                           [&](const Event& e) {
+                             std::lock_guard lock(beats.mu);
+                             beats.events.push_back(e);
+                           },
+                           {});
+  WorkerLifecycle worker(bus, {.name = "agent", .interval = 50ms, .extra = [] {
+                                 return nlohmann::json{{"offset", 4096}, {"connected", true}};
+                               }});
   ASSERT_TRUE(wait_until([&] { return beats.size() >= 3; }));
   const auto first = beats.at(0);
   EXPECT_EQ(first.topic, "system.agent.health");
@@ -55,10 +57,12 @@ TEST(WorkerLifecycle, BeatsImmediatelyThenEveryIntervalWithExtraMerged) {
 TEST(WorkerLifecycle, FailingExtraStillBeats) {
   InProcessBus bus;
   Beats beats;
-  auto sub = bus.subscribe("system.prober.health", [&](const Event& e) {
-    std::lock_guard lock(beats.mu);
-    beats.events.push_back(e);
-  }, {});
+  auto sub = bus.subscribe("system.prober.health",
+                           [&](const Event& e) {
+                             std::lock_guard lock(beats.mu);
+                             beats.events.push_back(e);
+                           },
+                           {});
   WorkerLifecycle worker(bus, {.name = "prober", .interval = 1h, .extra = []() -> nlohmann::json {
                                  throw std::runtime_error("no stats");
                                }});

@@ -65,8 +65,7 @@ TEST(Config, PrecedenceEnvironmentOverEnvFileOverIniOverDefault) {
   const auto env_file = s.write(".env.local",
                                 "# comment\nDECNET_BUS_QUEUE_SIZE=20\n"
                                 "export DECNET_BUS_HEARTBEAT_SECONDS=\"21\"\n");
-  const auto config =
-      Config::load(sources_with({{"DECNET_BUS_QUEUE_SIZE", "30"}}, env_file, ini));
+  const auto config = Config::load(sources_with({{"DECNET_BUS_QUEUE_SIZE", "30"}}, env_file, ini));
   EXPECT_EQ(config.integer("DECNET_BUS_QUEUE_SIZE"), 30);
   EXPECT_EQ(config.value("DECNET_BUS_QUEUE_SIZE").source, SettingSource::kEnvironment);
   EXPECT_EQ(config.integer("DECNET_BUS_HEARTBEAT_SECONDS"), 21);

@@ -61,8 +61,9 @@ TEST_F(CredentialsTest, SecretKindIsPartOfTheKey) {
   a.secret_kind = "postgres_md5_challenge";
   EXPECT_TRUE(upsert(a).inserted);
   EXPECT_EQ(repo().credentials().count(), 2);
-  EXPECT_EQ(repo().credentials().get_credential_attempts_for_secret(a.secret_sha256, "plaintext").size(),
-            1u);
+  EXPECT_EQ(
+      repo().credentials().get_credential_attempts_for_secret(a.secret_sha256, "plaintext").size(),
+      1u);
 }
 
 TEST_F(CredentialsTest, NullAndEmptyPrincipalShareAKeyAndNullStaysNull) {
@@ -142,7 +143,8 @@ TEST_F(CredentialsTest, HostileValuesRoundTrip) {
   for (const auto& s : hostile_strings()) {
     auto a = attempt(s, s, s, s, s);
     a.secret_b64 = s;
-    a.fields = nlohmann::json({{"v", s}}).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    a.fields =
+        nlohmann::json({{"v", s}}).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     upsert(a);
     const auto rows = repo().credentials().get_credential_attempts_for_secret(a.secret_sha256);
     ASSERT_EQ(rows.size(), 1u);
@@ -185,7 +187,9 @@ TEST_F(ReuseTest, InsertThenGrowKeepsTheIdAndReplacesLists) {
   EXPECT_TRUE(inserted.inserted);
   f.targets.push_back("web3:ssh");
   f.target_count = 3;
-  f.deckies.push_back("w\xc3\xa9" "b\"3");
+  f.deckies.push_back(
+      "w\xc3\xa9"
+      "b\"3");
   f.attacker_uuids = {"u-1"};
   f.last_seen = kT0 + 50;
   const auto grown = put(f);
@@ -195,7 +199,9 @@ TEST_F(ReuseTest, InsertThenGrowKeepsTheIdAndReplacesLists) {
   ASSERT_TRUE(row);
   EXPECT_EQ(row->target_count, 3);
   EXPECT_EQ(row->targets.size(), 3u);
-  EXPECT_EQ(row->deckies.back(), "w\xc3\xa9" "b\"3");
+  EXPECT_EQ(row->deckies.back(),
+            "w\xc3\xa9"
+            "b\"3");
   EXPECT_EQ(row->first_seen, kT0);
   EXPECT_EQ(row->last_seen, kT0 + 50);
   EXPECT_EQ(row->secret_printable, "s3cret");

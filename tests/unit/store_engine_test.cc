@@ -137,10 +137,12 @@ TEST_F(EngineTest, FailedTaskIsRolledBackAloneAndOthersInTheBatchCommit) {
 TEST_F(EngineTest, ConstraintViolationIsATypedErrorNotACrash) {
   auto bad = repo().write([&](WriteScope& w) {
     auto& conn = sqlite::connection_of(w);
-    conn.exec("INSERT INTO users(uuid, username, password_hash, created_at, updated_at) "
-              "VALUES ('u1', 'alice', 'h', 0, 0)");
-    conn.exec("INSERT INTO users(uuid, username, password_hash, created_at, updated_at) "
-              "VALUES ('u2', 'alice', 'h', 0, 0)");
+    conn.exec(
+        "INSERT INTO users(uuid, username, password_hash, created_at, updated_at) "
+        "VALUES ('u1', 'alice', 'h', 0, 0)");
+    conn.exec(
+        "INSERT INTO users(uuid, username, password_hash, created_at, updated_at) "
+        "VALUES ('u2', 'alice', 'h', 0, 0)");
   });
   try {
     bad.get();

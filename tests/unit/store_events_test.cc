@@ -47,8 +47,9 @@ TEST_F(LogsTest, InsertReturnsConsecutiveIdsAndRoundTripsEveryColumn) {
   a.sd_other = R"({"meta@1":{"k":"v"}})";
   a.attacker_uuid = "u-1";
   const auto b = make_log("web2", "ftp", "auth", kT0 + kSecond, std::nullopt);
-  const auto first =
-      repo().write_now([&](WriteScope& w) { return repo().logs().insert(w, std::vector{a, b}); });
+  const auto first = repo().write_now([&](WriteScope& w) {
+    return repo().logs().insert(w, std::vector{a, b});
+  });
   const auto row = repo().logs().get(first);
   ASSERT_TRUE(row);
   EXPECT_EQ(row->timestamp, a.timestamp);
@@ -194,7 +195,8 @@ TEST_F(LogsTest, DeadLettersKeepRawBytes) {
 class AttackersTest : public StoreTest {
  protected:
   ActivityResult record(const AttackerActivity& a) {
-    return repo().write_now([&](WriteScope& w) { return repo().attackers().record_activity(w, a); });
+    return repo().write_now(
+        [&](WriteScope& w) { return repo().attackers().record_activity(w, a); });
   }
   static AttackerActivity activity(std::string ip, std::int64_t ts, std::string decky,
                                    std::string service, std::int64_t n = 1) {

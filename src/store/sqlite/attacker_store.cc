@@ -125,8 +125,7 @@ class SqliteAttackerRepository final : public AttackerRepository {
       auto insert = conn.prepare(
           "INSERT INTO attacker_targets(attacker_uuid, decky, service, first_seen, last_seen, "
           "event_count) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING");
-      if (insert.bind_all(result.uuid, t.decky, t.service, t.first_seen, t.last_seen,
-                          t.event_count)
+      if (insert.bind_all(result.uuid, t.decky, t.service, t.first_seen, t.last_seen, t.event_count)
               .run() == 0) {
         conn.prepare(
                 "UPDATE attacker_targets SET first_seen = MIN(first_seen, ?), "
@@ -171,8 +170,9 @@ class SqliteAttackerRepository final : public AttackerRepository {
 
   std::vector<Attacker> list_unpublished_observed(std::int64_t limit) override {
     auto lease = engine_.read();
-    auto stmt = lease->prepare("SELECT " + std::string(kAttackerColumns) + std::string(kAttackerFrom) +
-                               " WHERE a.observed_published = 0 ORDER BY a.first_seen LIMIT ?");
+    auto stmt =
+        lease->prepare("SELECT " + std::string(kAttackerColumns) + std::string(kAttackerFrom) +
+                       " WHERE a.observed_published = 0 ORDER BY a.first_seen LIMIT ?");
     stmt.bind(1, limit);
     std::vector<Attacker> out;
     while (stmt.step()) out.push_back(read_attacker(stmt));
@@ -203,21 +203,33 @@ class SqliteAttackerRepository final : public AttackerRepository {
                 "AND t.decky = ?)");
     const char* order = "a.last_seen DESC, a.uuid";
     switch (q.sort) {
-      case AttackerSort::kRecent: break;
-      case AttackerSort::kFirstSeen: order = "a.first_seen DESC, a.uuid"; break;
-      case AttackerSort::kActive: order = "a.event_count DESC, a.uuid"; break;
-      case AttackerSort::kTraversals: order = "a.is_traversal DESC, a.last_seen DESC, a.uuid"; break;
+      case AttackerSort::kRecent:
+        break;
+      case AttackerSort::kFirstSeen:
+        order = "a.first_seen DESC, a.uuid";
+        break;
+      case AttackerSort::kActive:
+        order = "a.event_count DESC, a.uuid";
+        break;
+      case AttackerSort::kTraversals:
+        order = "a.is_traversal DESC, a.last_seen DESC, a.uuid";
+        break;
     }
     auto lease = engine_.read();
     Page<Attacker> out{0, page.limit, page.offset, {}};
-    {
-      auto count = lease->prepare("SELECT COUNT(*)" + std::string(kAttackerFrom) + where.sql());
+    if (where.sql().empty()) {
+      out.total =
+          query_int64(*lease, "SELECT n FROM row_counts WHERE name = 'attackers'").value_or(0);
+    } else {
+      // The intel join is only needed to filter by verdict.
+      const std::string from = q.verdict ? std::string(kAttackerFrom) : " FROM attackers a";
+      auto count = lease->prepare("SELECT COUNT(*)" + from + where.sql());
       where.bind(count);
       if (count.step()) out.total = count.int64(0);
     }
-    auto stmt = lease->prepare("SELECT " + std::string(kAttackerColumns) +
-                               std::string(kAttackerFrom) + where.sql() + " ORDER BY " + order +
-                               " LIMIT ? OFFSET ?");
+    auto stmt =
+        lease->prepare("SELECT " + std::string(kAttackerColumns) + std::string(kAttackerFrom) +
+                       where.sql() + " ORDER BY " + order + " LIMIT ? OFFSET ?");
     const int next = where.bind(stmt);
     stmt.bind(next, page.limit).bind(next + 1, page.offset);
     while (stmt.step()) out.data.push_back(read_attacker(stmt));
@@ -239,7 +251,7 @@ class SqliteAttackerRepository final : public AttackerRepository {
 
   std::int64_t count() override {
     auto lease = engine_.read();
-    return query_int64(*lease, "SELECT COUNT(*) FROM attackers").value_or(0);
+    return query_int64(*lease, "SELECT n FROM row_counts WHERE name = 'attackers'").value_or(0);
   }
 
  private:

@@ -9,14 +9,18 @@ constexpr std::size_t kMaxCachedStatements = 512;
 
 StoreError::Kind kind_for(int code) {
   switch (code & 0xff) {
-    case SQLITE_CONSTRAINT: return StoreError::Kind::kConstraint;
+    case SQLITE_CONSTRAINT:
+      return StoreError::Kind::kConstraint;
     case SQLITE_BUSY:
-    case SQLITE_LOCKED: return StoreError::Kind::kBusy;
+    case SQLITE_LOCKED:
+      return StoreError::Kind::kBusy;
     case SQLITE_MISUSE:
     case SQLITE_RANGE:
     case SQLITE_TOOBIG:
-    case SQLITE_MISMATCH: return StoreError::Kind::kInvalid;
-    default: return StoreError::Kind::kIo;
+    case SQLITE_MISMATCH:
+      return StoreError::Kind::kInvalid;
+    default:
+      return StoreError::Kind::kIo;
   }
 }
 
@@ -37,8 +41,15 @@ Statement& Statement::bind(int index, double value) {
 }
 
 Statement& Statement::bind(int index, std::string_view value) {
-  int rc = sqlite3_bind_text64(stmt_, index, value.data(), value.size(), SQLITE_TRANSIENT,
-                               SQLITE_UTF8);
+  int rc =
+      sqlite3_bind_text64(stmt_, index, value.data(), value.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
+  if (rc != SQLITE_OK) conn_->fail(rc, "bind");
+  return *this;
+}
+
+Statement& Statement::bind_view(int index, std::string_view value) {
+  int rc =
+      sqlite3_bind_text64(stmt_, index, value.data(), value.size(), SQLITE_STATIC, SQLITE_UTF8);
   if (rc != SQLITE_OK) conn_->fail(rc, "bind");
   return *this;
 }
@@ -76,9 +87,13 @@ bool Statement::is_null(int column) const {
   return sqlite3_column_type(stmt_, column) == SQLITE_NULL;
 }
 
-std::int64_t Statement::int64(int column) const { return sqlite3_column_int64(stmt_, column); }
+std::int64_t Statement::int64(int column) const {
+  return sqlite3_column_int64(stmt_, column);
+}
 
-double Statement::real(int column) const { return sqlite3_column_double(stmt_, column); }
+double Statement::real(int column) const {
+  return sqlite3_column_double(stmt_, column);
+}
 
 std::string_view Statement::text_view(int column) const {
   const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, column));
@@ -86,7 +101,9 @@ std::string_view Statement::text_view(int column) const {
   return {p, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, column))};
 }
 
-std::string Statement::text(int column) const { return std::string(text_view(column)); }
+std::string Statement::text(int column) const {
+  return std::string(text_view(column));
+}
 
 std::optional<std::string> Statement::optional_text(int column) const {
   if (is_null(column)) return std::nullopt;

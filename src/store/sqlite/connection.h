@@ -37,10 +37,21 @@ class Statement {
   Statement& bind(int index, bool value) { return bind(index, static_cast<std::int64_t>(value)); }
   Statement& bind(int index, double value);
   Statement& bind(int index, std::string_view value);
-  Statement& bind(int index, const std::string& value) { return bind(index, std::string_view(value)); }
+  Statement& bind(int index, const std::string& value) {
+    return bind(index, std::string_view(value));
+  }
   Statement& bind(int index, const char* value) { return bind(index, std::string_view(value)); }
   Statement& bind(int index, std::nullptr_t);
   Statement& bind_blob(int index, std::string_view bytes);
+  // Binds without copying: the text must stay alive until the statement is stepped and reset.
+  // For bulk loops over rows the caller owns; everywhere else bind() copies.
+  Statement& bind_view(int index, std::string_view value);
+  Statement& bind_view(int index, const std::string& value) {
+    return bind_view(index, std::string_view(value));
+  }
+  Statement& bind_view(int index, const std::optional<std::string>& value) {
+    return value ? bind_view(index, std::string_view(*value)) : bind(index, nullptr);
+  }
   template <typename T>
   Statement& bind(int index, const std::optional<T>& value) {
     return value ? bind(index, *value) : bind(index, nullptr);

@@ -50,18 +50,20 @@ class SqliteCredentialRepository final : public CredentialRepository {
     // NULLs never collide in a UNIQUE key, so the key columns hold '' for an absent address or
     // principal while the value columns keep NULL.
     auto stmt = conn.prepare(
-        "INSERT INTO credentials(attacker_ip, attacker_ip_key, attacker_uuid, decky_name, service, principal, "
+        "INSERT INTO credentials(attacker_ip, attacker_ip_key, attacker_uuid, decky_name, service, "
+        "principal, "
         "principal_key, secret_kind, secret_sha256, secret_b64, secret_printable, outcome, "
         "fields, truncated, first_seen, last_seen, attempt_count) "
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1) "
-        "ON CONFLICT(attacker_ip_key, decky_name, service, secret_kind, secret_sha256, principal_key)"
+        "ON CONFLICT(attacker_ip_key, decky_name, service, secret_kind, secret_sha256, "
+        "principal_key)"
         " DO UPDATE SET attempt_count = attempt_count + 1,"
         " last_seen = MAX(last_seen, excluded.last_seen),"
         " outcome = COALESCE(excluded.outcome, outcome),"
         " attacker_uuid = COALESCE(attacker_uuid, excluded.attacker_uuid)"
         " RETURNING id, attempt_count");
-    stmt.bind_all(a.attacker_ip, a.attacker_ip.value_or(""), a.attacker_uuid, a.decky_name, a.service,
-                  a.principal, a.principal.value_or(""), a.secret_kind, a.secret_sha256,
+    stmt.bind_all(a.attacker_ip, a.attacker_ip.value_or(""), a.attacker_uuid, a.decky_name,
+                  a.service, a.principal, a.principal.value_or(""), a.secret_kind, a.secret_sha256,
                   a.secret_b64, a.secret_printable, a.outcome, a.fields, a.truncated, a.seen_at,
                   a.seen_at);
     if (!stmt.step()) throw StoreError(StoreError::Kind::kIo, "credential upsert returned no row");
@@ -187,8 +189,8 @@ class SqliteCredentialReuseRepository final : public CredentialReuseRepository {
     stmt.bind_all(new_id, f.secret_sha256, f.secret_kind, f.principal, f.principal.value_or(""),
                   to_json_list(f.attacker_uuids), to_json_list(f.attacker_ips),
                   to_json_list(f.deckies), to_json_list(f.services), to_json_list(f.targets),
-                  f.target_count, f.attacker_ip_count, f.attempt_count, f.confidence,
-                  f.first_seen, f.last_seen, core::now_micros());
+                  f.target_count, f.attacker_ip_count, f.attempt_count, f.confidence, f.first_seen,
+                  f.last_seen, core::now_micros());
     if (!stmt.step()) throw StoreError(StoreError::Kind::kIo, "reuse upsert returned no row");
     ReuseUpsert result{stmt.text(0), false};
     result.inserted = result.id == new_id;
@@ -208,8 +210,8 @@ class SqliteCredentialReuseRepository final : public CredentialReuseRepository {
       where.bind(count);
       if (count.step()) out.total = count.int64(0);
     }
-    auto stmt = lease->prepare("SELECT " + std::string(kReuseColumns) +
-                               " FROM credential_reuse r" + where.sql() +
+    auto stmt = lease->prepare("SELECT " + std::string(kReuseColumns) + " FROM credential_reuse r" +
+                               where.sql() +
                                " ORDER BY r.target_count DESC, r.last_seen DESC, r.id"
                                " LIMIT ? OFFSET ?");
     const int next = where.bind(stmt);

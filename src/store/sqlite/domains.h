@@ -13,6 +13,19 @@ class AttackerRepository;
 class CredentialRepository;
 class CredentialReuseRepository;
 class StateRepository;
+class IdentityRepository;
+class CampaignRepository;
+class ObservationRepository;
+class AttributionRepository;
+class IntelRepository;
+class AttachmentRepository;
+class FingerprintRepository;
+class SmtpTargetRepository;
+class TtpRepository;
+class WebhookRepository;
+class UserRepository;
+class DeckyRepository;
+class TarpitRepository;
 }  // namespace decnet::store
 
 namespace decnet::store::sqlite {
@@ -23,5 +36,18 @@ std::unique_ptr<AttackerRepository> make_attacker_repository(Engine& engine);
 std::unique_ptr<CredentialRepository> make_credential_repository(Engine& engine);
 std::unique_ptr<CredentialReuseRepository> make_credential_reuse_repository(Engine& engine);
 std::unique_ptr<StateRepository> make_state_repository(Engine& engine);
+std::unique_ptr<IdentityRepository> make_identity_repository(Engine& engine);
+std::unique_ptr<CampaignRepository> make_campaign_repository(Engine& engine);
+std::unique_ptr<ObservationRepository> make_observation_repository(Engine& engine);
+std::unique_ptr<AttributionRepository> make_attribution_repository(Engine& engine);
+std::unique_ptr<IntelRepository> make_intel_repository(Engine& engine);
+std::unique_ptr<AttachmentRepository> make_attachment_repository(Engine& engine);
+std::unique_ptr<FingerprintRepository> make_fingerprint_repository(Engine& engine);
+std::unique_ptr<SmtpTargetRepository> make_smtp_target_repository(Engine& engine);
+std::unique_ptr<TtpRepository> make_ttp_repository(Engine& engine);
+std::unique_ptr<WebhookRepository> make_webhook_repository(Engine& engine);
+std::unique_ptr<UserRepository> make_user_repository(Engine& engine);
+std::unique_ptr<DeckyRepository> make_decky_repository(Engine& engine);
+std::unique_ptr<TarpitRepository> make_tarpit_repository(Engine& engine);
 
 }  // namespace decnet::store::sqlite

@@ -14,19 +14,22 @@ constexpr std::string_view kMigrationsTable =
 
 int current_version(Connection& conn) {
   conn.exec(kMigrationsTable);
-  return static_cast<int>(query_int64(conn, "SELECT MAX(version) FROM schema_migrations").value_or(0));
+  return static_cast<int>(
+      query_int64(conn, "SELECT MAX(version) FROM schema_migrations").value_or(0));
 }
 
-int latest_version() { return migrations().empty() ? 0 : migrations().back().version; }
+int latest_version() {
+  return migrations().empty() ? 0 : migrations().back().version;
+}
 
 std::vector<int> apply_migrations(Connection& conn, int target = 1 << 30) {
   std::vector<int> applied;
   const int current = current_version(conn);
   if (current > latest_version()) {
-    throw StoreError(StoreError::Kind::kMigration,
-                     "database schema version " + std::to_string(current) +
-                         " is newer than this binary supports (" +
-                         std::to_string(latest_version()) + ")");
+    throw StoreError(StoreError::Kind::kMigration, "database schema version " +
+                                                       std::to_string(current) +
+                                                       " is newer than this binary supports (" +
+                                                       std::to_string(latest_version()) + ")");
   }
   for (const auto& m : migrations()) {
     if (m.version <= current || m.version > target) continue;
@@ -64,7 +67,9 @@ Engine::Engine(EngineOptions options) : options_(std::move(options)) {
   thread_ = std::thread([this] { writer_loop(); });
 }
 
-Engine::~Engine() { close(); }
+Engine::~Engine() {
+  close();
+}
 
 void Engine::submit(WriteTask task) {
   {
@@ -166,9 +171,9 @@ Engine::ReadLease Engine::read() {
     ++pool_created_;
     lock.unlock();
     try {
-      return ReadLease(*this, std::make_unique<Connection>(options_.path,
-                                                           Connection::Mode::kReadOnly,
-                                                           options_.busy_timeout_ms));
+      return ReadLease(*this,
+                       std::make_unique<Connection>(options_.path, Connection::Mode::kReadOnly,
+                                                    options_.busy_timeout_ms));
     } catch (...) {
       std::lock_guard relock(pool_mu_);
       --pool_created_;

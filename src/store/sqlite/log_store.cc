@@ -112,10 +112,12 @@ class SqliteLogRepository final : public LogRepository {
     std::int64_t first = 0;
     for (std::size_t i = 0; i < rows.size(); ++i) {
       const auto& r = rows[i];
-      stmt.bind_all(r.timestamp, r.received_at, r.timestamp_estimated, r.decky, r.service,
-                    r.event_type, r.attacker_ip, r.attacker_uuid, r.raw_line, r.fields, r.msg,
-                    r.sd_other);
-      stmt.run();
+      // The rows outlive each step, so their text is bound in place rather than copied.
+      stmt.bind(1, r.timestamp).bind(2, r.received_at).bind(3, r.timestamp_estimated);
+      stmt.bind_view(4, r.decky).bind_view(5, r.service).bind_view(6, r.event_type);
+      stmt.bind_view(7, r.attacker_ip).bind_view(8, r.attacker_uuid).bind_view(9, r.raw_line);
+      stmt.bind_view(10, r.fields).bind_view(11, r.msg).bind_view(12, r.sd_other);
+      stmt.step();
       stmt.reset();
       if (i == 0) first = conn.last_insert_rowid();
     }

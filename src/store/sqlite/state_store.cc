@@ -23,7 +23,8 @@ class SqliteStateRepository final : public StateRepository {
     connection_of(scope)
         .prepare(
             "INSERT INTO state(key, value, updated_at) VALUES (?, ?, ?) "
-            "ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at")
+            "ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_at = "
+            "excluded.updated_at")
         .bind_all(key, value.dump(), core::now_micros())
         .run();
   }

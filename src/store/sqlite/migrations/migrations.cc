@@ -5,9 +5,10 @@
 namespace decnet::store::sqlite {
 
 extern const Migration kMigration0001;
+extern const Migration kMigration0002;
 
 std::span<const Migration> migrations() {
-  static const std::array<Migration, 1> all = {kMigration0001};
+  static const std::array<Migration, 2> all = {kMigration0001, kMigration0002};
   return all;
 }
 

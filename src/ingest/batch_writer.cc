@@ -1,0 +1,107 @@
+#include "ingest/batch_writer.h"
+
+#include <algorithm>
+#include <string_view>
+#include <unordered_map>
+
+#include "store/attachment_repository.h"
+#include "store/attacker_repository.h"
+#include "store/credential_repository.h"
+#include "store/fingerprint_repository.h"
+#include "store/log_repository.h"
+#include "store/smtp_target_repository.h"
+
+namespace decnet::ingest {
+
+CommittedBatch write_batch(store::Repository& repo, store::WriteScope& scope,
+                           const IngestBatch& batch, correlate::CredentialReuseIndex& reuse) {
+  CommittedBatch out;
+  std::unordered_map<std::string, std::string> uuid_by_ip;
+  std::vector<std::pair<std::string, std::string>> created;  // ip, uuid
+  for (const auto& [ip, activity] : batch.activity) {
+    const auto result = repo.attackers().record_activity(scope, activity);
+    uuid_by_ip.emplace(ip, result.uuid);
+    if (result.created) created.emplace_back(ip, result.uuid);
+  }
+  if (!created.empty()) {
+    // The first event of each new address in the batch describes its first sighting.
+    std::unordered_map<std::string_view, const store::LogRecord*> first_log;
+    for (const auto& log : batch.logs) {
+      if (log.attacker_ip) first_log.try_emplace(*log.attacker_ip, &log);
+    }
+    for (const auto& [ip, uuid] : created) {
+      const auto* log = first_log.at(ip);
+      out.new_attackers.push_back(
+          {uuid, ip, log->decky, log->service, log->event_type, batch.activity.at(ip).first_seen});
+    }
+  }
+  const auto uuid_of = [&](const std::optional<std::string>& ip) -> std::optional<std::string> {
+    if (!ip) return std::nullopt;
+    auto it = uuid_by_ip.find(*ip);
+    if (it == uuid_by_ip.end()) return std::nullopt;
+    return it->second;
+  };
+
+  if (!batch.logs.empty()) {
+    std::vector<store::LogRecord> logs = batch.logs;
+    for (auto& log : logs) log.attacker_uuid = uuid_of(log.attacker_ip);
+    out.first_log_id = repo.logs().insert(scope, logs);
+    out.log_count = logs.size();
+  }
+  for (const auto& dead : batch.dead_letters) repo.dead_letters().insert(scope, dead);
+  out.dead_letters = batch.dead_letters.size();
+
+  for (const auto& pending : batch.credentials) {
+    auto attempt = pending.attempt;
+    attempt.attacker_uuid = uuid_of(attempt.attacker_ip);
+    const auto stored = repo.credentials().upsert(scope, attempt);
+    out.captured.push_back({attempt, stored.id, stored.attempt_count});
+    if (auto finding = reuse.observe(attempt)) {
+      const auto saved = repo.credential_reuse().upsert_credential_reuse(scope, finding->row);
+      if (saved.inserted || finding->grew) {
+        auto row = std::move(finding->row);
+        row.id = saved.id;
+        // A later credential in the same batch may grow the same finding again: publish only
+        // its newest state, still marked inserted if the batch created it.
+        auto same =
+            std::find_if(out.reuse.begin(), out.reuse.end(),
+                         [&](const CommittedBatch::Reuse& r) { return r.row.id == row.id; });
+        if (same == out.reuse.end()) {
+          out.reuse.push_back({std::move(row), saved.inserted});
+        } else {
+          same->row = std::move(row);
+          same->inserted = same->inserted || saved.inserted;
+        }
+      }
+    }
+  }
+  for (const auto& t : batch.smtp_targets) {
+    if (auto uuid = uuid_of(t.attacker_ip)) {
+      repo.smtp_targets().increment_smtp_target(scope, *uuid, t.domain, t.recipients, t.last_seen);
+    }
+  }
+  for (const auto& a : batch.attachments) {
+    store::AttachmentObservation obs;
+    obs.sha256 = a.sha256;
+    obs.decky_uuid = a.decky;
+    obs.attacker_uuid = uuid_of(a.attacker_ip);
+    obs.extension = a.extension;
+    obs.subject = a.subject;
+    obs.seen_at = a.seen_at;
+    repo.attachments().upsert_observed_attachment(scope, obs);
+  }
+  for (const auto& f : batch.fingerprints) {
+    const auto uuid = uuid_of(f.attacker_ip);
+    if (!uuid) continue;
+    const auto result = repo.fingerprints().record_fingerprint(
+        scope, {*uuid, f.port, f.probe_type, f.hash, f.seen_at});
+    if (result.outcome == store::FingerprintOutcome::kRotated) {
+      out.rotations.push_back({*uuid, f.attacker_ip, f.port, f.probe_type,
+                               result.old_hash.value_or(""), result.new_hash, result.rotation_count,
+                               f.seen_at});
+    }
+  }
+  return out;
+}
+
+}  // namespace decnet::ingest

@@ -1,0 +1,16 @@
+// Stores a prepared batch in one transaction: attackers first (so every row can carry its
+// attacker_uuid), then the log rows, dead letters, credentials, the reuse findings they cause,
+// SMTP targets, observed attachments and fingerprint rotations. Runs on the store's writer thread
+// inside Repository::write().
+#pragma once
+
+#include "correlate/credential_reuse_index.h"
+#include "ingest/ingest_batch.h"
+#include "store/repository.h"
+
+namespace decnet::ingest {
+
+CommittedBatch write_batch(store::Repository& repo, store::WriteScope& scope,
+                           const IngestBatch& batch, correlate::CredentialReuseIndex& reuse);
+
+}  // namespace decnet::ingest

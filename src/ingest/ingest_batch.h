@@ -1,0 +1,113 @@
+// One batch of received lines, prepared off the database thread: parsed, normalized, with the
+// credential attempts extracted and each attacker's activity aggregated. The writer then only
+// has to store it, which keeps the single SQLite writer busy with writing alone.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "ingest/normalized_event.h"
+#include "ingest/raw_line.h"
+#include "store/attacker_repository.h"
+#include "store/credential_repository.h"
+#include "store/log_repository.h"
+
+namespace decnet::ingest {
+
+struct PendingCredential {
+  std::size_t log_index;  // index into IngestBatch::logs
+  store::CredentialAttempt attempt;
+};
+
+struct PendingSmtpTarget {
+  std::string attacker_ip;
+  std::string domain;
+  std::int64_t recipients = 0;
+  std::int64_t last_seen = 0;
+};
+
+// A prober result for an attacker's service (jarm, hassh, tcpfp on one port).
+struct PendingFingerprint {
+  std::string attacker_ip;
+  std::int64_t port = 0;
+  std::string probe_type;
+  std::string hash;
+  std::int64_t seen_at = 0;
+};
+
+// An attachment of a mail an attacker sent through an SMTP decky.
+struct PendingAttachment {
+  std::string attacker_ip;
+  std::string decky;
+  std::string sha256;
+  std::optional<std::string> extension;
+  std::optional<std::string> subject;
+  std::int64_t seen_at = 0;
+};
+
+struct IngestBatch {
+  std::vector<RawLine> lines;  // kept so a failed batch can be retried line by line
+  std::vector<store::LogRecord> logs;
+  std::vector<store::DeadLetterRecord> dead_letters;
+  std::vector<PendingCredential> credentials;
+  std::map<std::string, store::AttackerActivity> activity;  // by attacker IP
+  std::vector<PendingSmtpTarget> smtp_targets;              // one per (address, domain)
+  std::vector<PendingFingerprint> fingerprints;
+  std::vector<PendingAttachment> attachments;
+  std::int64_t invalid_secrets = 0;
+  std::int64_t username_only = 0;
+};
+
+// What the writer learned while storing a batch; published once the batch is committed.
+struct CommittedBatch {
+  std::int64_t first_log_id = 0;
+  std::size_t log_count = 0;
+  std::size_t dead_letters = 0;
+  struct NewAttacker {
+    std::string uuid;
+    std::string ip;
+    std::string decky, service, event_type;
+    std::int64_t first_seen;
+  };
+  std::vector<NewAttacker> new_attackers;
+  struct Captured {
+    store::CredentialAttempt attempt;
+    std::int64_t credential_id;
+    std::int64_t attempt_count;
+  };
+  std::vector<Captured> captured;
+  struct Reuse {
+    store::CredentialReuse row;  // with the stored id
+    bool inserted;
+  };
+  std::vector<Reuse> reuse;
+  struct Rotation {
+    std::string attacker_uuid;
+    std::string attacker_ip;
+    std::int64_t port;
+    std::string probe_type;
+    std::string old_hash;
+    std::string new_hash;
+    std::int64_t rotation_count;
+    std::int64_t seen_at;
+  };
+  std::vector<Rotation> rotations;
+};
+
+class LineParser;
+
+// Adds one line to the batch: a log record (and its derived records) or a dead letter.
+class BatchBuilder {
+ public:
+  BatchBuilder();
+  ~BatchBuilder();
+  void add(IngestBatch& batch, RawLine line);
+
+ private:
+  std::unique_ptr<LineParser> parser_;
+};
+
+}  // namespace decnet::ingest

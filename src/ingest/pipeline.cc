@@ -1,0 +1,323 @@
+#include "ingest/pipeline.h"
+
+#include <spdlog/spdlog.h>
+
+#include "bus/topics.h"
+#include "core/time.h"
+#include "ingest/batch_writer.h"
+#include "store/attacker_repository.h"
+#include "store/store_error.h"
+
+namespace decnet::ingest {
+namespace {
+
+namespace topics = bus::topics;
+
+nlohmann::json optional_json(const std::optional<std::string>& v) {
+  return v ? nlohmann::json(*v) : nlohmann::json(nullptr);
+}
+
+}  // namespace
+
+IngestPipeline::IngestPipeline(store::Repository& repo, bus::Bus& bus,
+                               correlate::CredentialReuseIndex& reuse, PipelineOptions options)
+    : repo_(repo), bus_(bus), reuse_(reuse), options_(options) {}
+
+IngestPipeline::~IngestPipeline() {
+  stop();
+}
+
+bool IngestPipeline::submit(RawLine line) {
+  {
+    std::lock_guard lock(mu_);
+    if (!accepting_ || queue_.size() >= options_.queue_capacity) {
+      counters_.refused.fetch_add(1, std::memory_order_relaxed);
+      return false;
+    }
+    queue_.push_back(std::move(line));
+    ++accepted_;
+  }
+  counters_.received.fetch_add(1, std::memory_order_relaxed);
+  ready_.notify_one();
+  return true;
+}
+
+bool IngestPipeline::submit_blocking(RawLine line) {
+  {
+    std::unique_lock lock(mu_);
+    room_.wait(lock, [&] { return !accepting_ || queue_.size() < options_.queue_capacity; });
+    if (!accepting_) return false;
+    queue_.push_back(std::move(line));
+    ++accepted_;
+  }
+  counters_.received.fetch_add(1, std::memory_order_relaxed);
+  ready_.notify_one();
+  return true;
+}
+
+void IngestPipeline::start() {
+  reuse_.rebuild(repo_.credentials());
+  spdlog::info("ingest: reuse index holds {} secrets", reuse_.secrets());
+  // attacker.observed is announced after commit; a crash in between leaves attackers
+  // unannounced, which the next start catches up on.
+  while (true) {
+    const auto pending = repo_.attackers().list_unpublished_observed(1000);
+    if (pending.empty()) break;
+    std::vector<CommittedBatch::NewAttacker> attackers;
+    for (const auto& a : pending) {
+      const auto& deckies = a.deckies;
+      const auto& services = a.services;
+      attackers.push_back({a.uuid, a.ip, deckies.empty() ? "" : deckies.front(),
+                           services.empty() ? "" : services.front(), "", a.first_seen});
+    }
+    publish_observed(attackers, true);
+  }
+  {
+    std::lock_guard lock(mu_);
+    accepting_ = true;
+    stopping_ = false;
+  }
+  thread_ = std::thread([this] { run(); });
+}
+
+void IngestPipeline::stop() {
+  {
+    std::lock_guard lock(mu_);
+    accepting_ = false;
+    stopping_ = true;
+  }
+  ready_.notify_all();
+  room_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+bool IngestPipeline::flush(std::chrono::milliseconds timeout) {
+  std::unique_lock lock(mu_);
+  const auto target = accepted_;
+  return progress_.wait_for(lock, timeout, [&] { return finished_ >= target; });
+}
+
+void IngestPipeline::account(std::size_t lines) {
+  {
+    std::lock_guard lock(mu_);
+    finished_ += lines;
+  }
+  progress_.notify_all();
+}
+
+void IngestPipeline::run() {
+  BatchBuilder builder;
+  std::deque<Inflight> inflight;
+  std::vector<RawLine> taken;
+  while (true) {
+    bool more_waiting = false;
+    {
+      std::unique_lock lock(mu_);
+      if (inflight.empty()) ready_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty() && stopping_ && inflight.empty()) return;
+      const auto n = std::min(queue_.size(), options_.batch_max);
+      for (std::size_t i = 0; i < n; ++i) {
+        taken.push_back(std::move(queue_.front()));
+        queue_.pop_front();
+      }
+      more_waiting = !queue_.empty();
+    }
+    if (!taken.empty()) room_.notify_all();
+    if (!taken.empty()) {
+      auto batch = std::make_shared<IngestBatch>();
+      batch->logs.reserve(taken.size());
+      for (auto& line : taken) builder.add(*batch, std::move(line));
+      taken.clear();
+      auto future = repo_.write([this, batch](store::WriteScope& scope) {
+        return write_batch(repo_, scope, *batch, reuse_);
+      });
+      inflight.push_back({std::move(future), std::move(batch)});
+      more_waiting = true;  // look again before blocking: lines may have arrived meanwhile
+    }
+    // Publish committed batches in order. Block on the oldest only when the writer has enough
+    // queued work or there is nothing else to prepare.
+    while (!inflight.empty()) {
+      auto& oldest = inflight.front();
+      const bool ready =
+          oldest.result.wait_for(std::chrono::seconds(0)) == std::future_status::ready;
+      if (!ready && inflight.size() <= options_.inflight_batches && more_waiting) break;
+      complete(oldest);
+      inflight.pop_front();
+    }
+  }
+}
+
+void IngestPipeline::complete(Inflight& inflight) {
+  const auto& batch = *inflight.batch;
+  try {
+    const auto committed = inflight.result.get();
+    counters_.batches.fetch_add(1, std::memory_order_relaxed);
+    publish(committed, batch);
+  } catch (const std::exception& e) {
+    counters_.batch_failures.fetch_add(1, std::memory_order_relaxed);
+    spdlog::error("ingest: batch of {} lines failed ({}); retrying line by line",
+                  batch.lines.size(), e.what());
+    retry_line_by_line(batch);
+  }
+  counters_.invalid_secrets.fetch_add(batch.invalid_secrets, std::memory_order_relaxed);
+  counters_.username_only.fetch_add(batch.username_only, std::memory_order_relaxed);
+  account(batch.lines.size());
+}
+
+void IngestPipeline::retry_line_by_line(const IngestBatch& batch) {
+  BatchBuilder builder;
+  for (const auto& line : batch.lines) {
+    auto single = std::make_shared<IngestBatch>();
+    builder.add(*single, line);
+    try {
+      const auto committed = repo_.write_now(
+          [&](store::WriteScope& scope) { return write_batch(repo_, scope, *single, reuse_); });
+      publish(committed, *single);
+    } catch (const std::exception& e) {
+      store::DeadLetterRecord dead{
+          line.received_at,
+          line.source,
+          line.peer.empty() ? std::nullopt : std::optional<std::string>(line.peer),
+          std::string("store rejected the line: ") + e.what(),
+          line.bytes,
+          line.truncated};
+      try {
+        repo_.write_now(
+            [&](store::WriteScope& scope) { return repo_.dead_letters().insert(scope, dead); });
+        counters_.dead_letters.fetch_add(1, std::memory_order_relaxed);
+      } catch (const std::exception& again) {
+        spdlog::critical("ingest: cannot store a dead letter either: {}", again.what());
+      }
+    }
+  }
+}
+
+void IngestPipeline::publish(const CommittedBatch& c, const IngestBatch& batch) {
+  counters_.committed.fetch_add(c.log_count, std::memory_order_relaxed);
+  counters_.dead_letters.fetch_add(c.dead_letters, std::memory_order_relaxed);
+  counters_.credentials.fetch_add(c.captured.size(), std::memory_order_relaxed);
+  counters_.reuse_findings.fetch_add(c.reuse.size(), std::memory_order_relaxed);
+
+  publish_observed(c.new_attackers, false);
+
+  for (const auto& cap : c.captured) {
+    const auto& a = cap.attempt;
+    bus_.publish(topics::kCredentialCapturedTopic,
+                 {{"credential_id", cap.credential_id},
+                  {"secret_sha256", a.secret_sha256},
+                  {"secret_kind", a.secret_kind},
+                  {"attacker_ip", optional_json(a.attacker_ip)},
+                  {"attacker_uuid", optional_json(a.attacker_uuid)},
+                  {"decky", a.decky_name},
+                  {"service", a.service},
+                  {"attempt_count", cap.attempt_count}},
+                 topics::kCredentialCaptured);
+  }
+  for (const auto& reuse : c.reuse) {
+    const auto& r = reuse.row;
+    bus_.publish(topics::kCredentialReuseDetectedTopic,
+                 {{"id", r.id},
+                  {"secret_kind", r.secret_kind},
+                  {"target_count", r.target_count},
+                  {"attacker_ip_count", r.attacker_ip_count},
+                  {"attacker_uuids", r.attacker_uuids},
+                  {"attacker_ips", r.attacker_ips},
+                  {"deckies", r.deckies},
+                  {"services", r.services},
+                  {"targets", r.targets},
+                  {"inserted", reuse.inserted}},
+                 topics::kCredentialReuseDetected);
+  }
+  for (const auto& r : c.rotations) {
+    bus_.publish(topics::kAttackerFingerprintRotatedTopic,
+                 {{"attacker_uuid", r.attacker_uuid},
+                  {"attacker_ip", r.attacker_ip},
+                  {"port", r.port},
+                  {"probe_type", r.probe_type},
+                  {"old_hash", r.old_hash},
+                  {"new_hash", r.new_hash},
+                  {"rotation_count", r.rotation_count},
+                  {"ts", core::format_rfc3339(r.seen_at)}},
+                 topics::kAttackerFingerprintRotated);
+  }
+  if (c.log_count == 0 && c.dead_letters == 0) return;
+  auto events = nlohmann::json::array();
+  for (std::size_t i = 0; i < c.log_count && i < options_.live_events_per_batch; ++i) {
+    const auto& log = batch.logs[i];
+    events.push_back({{"id", c.first_log_id + static_cast<std::int64_t>(i)},
+                      {"timestamp", core::format_rfc3339(log.timestamp)},
+                      {"decky", log.decky},
+                      {"service", log.service},
+                      {"event_type", log.event_type},
+                      {"attacker_ip", optional_json(log.attacker_ip)}});
+  }
+  bus_.publish(
+      topics::kSystemLogTopic,
+      {{"component", "ingest"},
+       {"flushed", c.log_count},
+       {"first_id", c.first_log_id},
+       {"last_id", c.log_count ? c.first_log_id + static_cast<std::int64_t>(c.log_count) - 1 : 0},
+       {"dead_letters", c.dead_letters},
+       {"events", std::move(events)}},
+      "batch_committed");
+}
+
+void IngestPipeline::publish_observed(const std::vector<CommittedBatch::NewAttacker>& attackers,
+                                      bool wait_for_record) {
+  if (attackers.empty()) return;
+  std::vector<std::string> uuids;
+  for (const auto& a : attackers) {
+    bus_.publish(topics::kAttackerObservedTopic,
+                 {{"attacker_uuid", a.uuid},
+                  {"attacker_ip", a.ip},
+                  {"decky", a.decky},
+                  {"service", a.service},
+                  {"event_type", a.event_type},
+                  {"first_seen", core::format_rfc3339(a.first_seen)}},
+                 topics::kAttackerObserved);
+    uuids.push_back(a.uuid);
+  }
+  counters_.attackers_created.fetch_add(attackers.size(), std::memory_order_relaxed);
+  // Recorded asynchronously on the hot path: the pipeline must not wait for the writer. If this
+  // write is lost, the next start announces these attackers again (at least once).
+  if (wait_for_record) {
+    repo_.write_now(
+        [&](store::WriteScope& scope) { repo_.attackers().mark_observed_published(scope, uuids); });
+    return;
+  }
+  repo_.submit({[this, uuids = std::move(uuids)](store::WriteScope& scope) {
+                  repo_.attackers().mark_observed_published(scope, uuids);
+                },
+                [](std::exception_ptr error) {
+                  if (!error) return;
+                  try {
+                    std::rethrow_exception(error);
+                  } catch (const std::exception& e) {
+                    spdlog::warn("ingest: could not record attacker.observed publication: {}",
+                                 e.what());
+                  }
+                }});
+}
+
+nlohmann::json IngestPipeline::health() const {
+  std::size_t queued = 0;
+  {
+    std::lock_guard lock(mu_);
+    queued = queue_.size();
+  }
+  const auto& c = counters_;
+  return {{"queued", queued},
+          {"received", c.received.load()},
+          {"refused", c.refused.load()},
+          {"committed", c.committed.load()},
+          {"dead_letters", c.dead_letters.load()},
+          {"credentials", c.credentials.load()},
+          {"invalid_secrets", c.invalid_secrets.load()},
+          {"username_only", c.username_only.load()},
+          {"reuse_findings", c.reuse_findings.load()},
+          {"attackers_created", c.attackers_created.load()},
+          {"batches", c.batches.load()},
+          {"batch_failures", c.batch_failures.load()}};
+}
+
+}  // namespace decnet::ingest

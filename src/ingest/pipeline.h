@@ -1,0 +1,106 @@
+// The ingest pipeline: receivers submit raw lines; one thread prepares batches (parse,
+// normalize, extract) while the store's writer commits the previous one, and events about a
+// batch are published only after it is committed. Batches form by themselves: whatever
+// arrived while the previous batch was being written becomes the next one, so a quiet
+// sensor's line is written at once and a flood is written in large, efficient transactions.
+//
+// Nothing is dropped silently: a line that cannot be parsed is a dead letter; a batch the
+// store refuses is retried line by line and a line that still fails becomes a dead letter with
+// the store's reason; a full queue refuses lines and counts them.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <future>
+#include <mutex>
+#include <thread>
+
+#include "bus/bus.h"
+#include "core/component.h"
+#include "correlate/credential_reuse_index.h"
+#include "ingest/ingest_batch.h"
+#include "ingest/raw_line.h"
+#include "store/repository.h"
+
+namespace decnet::ingest {
+
+struct PipelineOptions {
+  std::size_t queue_capacity = 200'000;     // lines waiting to be prepared
+  std::size_t batch_max = 8192;             // lines per transaction
+  std::size_t inflight_batches = 2;         // prepared batches queued at the writer
+  std::size_t live_events_per_batch = 100;  // events listed in each system.log message
+};
+
+struct PipelineCounters {
+  std::atomic<std::uint64_t> received{0};
+  std::atomic<std::uint64_t> refused{0};
+  std::atomic<std::uint64_t> committed{0};  // log rows
+  std::atomic<std::uint64_t> dead_letters{0};
+  std::atomic<std::uint64_t> credentials{0};
+  std::atomic<std::uint64_t> invalid_secrets{0};
+  std::atomic<std::uint64_t> username_only{0};
+  std::atomic<std::uint64_t> reuse_findings{0};
+  std::atomic<std::uint64_t> attackers_created{0};
+  std::atomic<std::uint64_t> batches{0};
+  std::atomic<std::uint64_t> batch_failures{0};
+};
+
+class IngestPipeline final : public LineSink, public core::Component {
+ public:
+  IngestPipeline(store::Repository& repo, bus::Bus& bus, correlate::CredentialReuseIndex& reuse,
+                 PipelineOptions options = {});
+  ~IngestPipeline() override;
+
+  bool submit(RawLine line) override;
+  // Waits for room instead of refusing (bulk import); false only when the pipeline stops.
+  bool submit_blocking(RawLine line);
+
+  std::string name() const override { return "ingest"; }
+  // Rebuilds the reuse index, re-announces attackers whose attacker.observed was lost to a
+  // crash, and starts the pipeline thread.
+  void start() override;
+  // Stops accepting lines, commits and publishes everything already accepted, then joins.
+  void stop() override;
+  nlohmann::json health() const override;
+
+  // Blocks until every line accepted before the call is committed (or dead-lettered) and its
+  // events are published; false on timeout.
+  bool flush(std::chrono::milliseconds timeout = std::chrono::seconds(60));
+
+  const PipelineCounters& counters() const { return counters_; }
+
+ private:
+  struct Inflight {
+    std::future<CommittedBatch> result;
+    std::shared_ptr<IngestBatch> batch;
+  };
+
+  void run();
+  void complete(Inflight& inflight);
+  void retry_line_by_line(const IngestBatch& batch);
+  void publish(const CommittedBatch& committed, const IngestBatch& batch);
+  void publish_observed(const std::vector<CommittedBatch::NewAttacker>& attackers,
+                        bool wait_for_record);
+  void account(std::size_t lines);
+
+  store::Repository& repo_;
+  bus::Bus& bus_;
+  correlate::CredentialReuseIndex& reuse_;
+  const PipelineOptions options_;
+  PipelineCounters counters_;
+
+  mutable std::mutex mu_;
+  std::condition_variable ready_;
+  std::condition_variable progress_;
+  std::condition_variable room_;
+  std::deque<RawLine> queue_;
+  bool accepting_ = false;
+  bool stopping_ = false;
+  std::uint64_t accepted_ = 0;  // lines accepted into the queue
+  std::uint64_t finished_ = 0;  // lines committed or dead-lettered and published
+  std::thread thread_;
+};
+
+}  // namespace decnet::ingest

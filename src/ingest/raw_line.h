@@ -1,0 +1,29 @@
+// What a receiver hands to the pipeline: one framed line, exactly as received, with where and
+// when it came from. Nothing is interpreted yet, so a line that cannot be parsed can still be
+// kept byte for byte in the dead-letter table.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace decnet::ingest {
+
+struct RawLine {
+  std::string bytes;             // without the framing (no trailing LF, no octet count)
+  std::string source;            // receiver: tcp, tls, udp, unix, file, replay
+  std::string peer;              // address:port, client certificate name or file path
+  std::int64_t received_at = 0;  // microseconds UTC
+  bool truncated = false;        // longer than the line limit; only the first part is kept
+};
+
+// Where receivers deliver lines. submit() never blocks the network thread for long: the
+// pipeline applies backpressure by bounding its queue and counting what it must refuse.
+class LineSink {
+ public:
+  virtual ~LineSink() = default;
+  // Returns false when the line was refused (queue full or shutting down); the receiver
+  // counts it.
+  virtual bool submit(RawLine line) = 0;
+};
+
+}  // namespace decnet::ingest

@@ -1,0 +1,102 @@
+// Counters shared by every syslog receiver, and the one place where a framed line is handed to
+// the pipeline. Receivers run on their own threads while health() is read from another, so the
+// counters are relaxed atomics: each is exact on its own, a snapshot across them is not atomic.
+// Complaints about hostile or broken senders are logged at most once a second per receiver
+// (with the number swallowed since), so a flood cannot turn into a flood of log lines.
+#pragma once
+
+#include <spdlog/spdlog.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <utility>
+
+#include "core/time.h"
+#include "ingest/raw_line.h"
+
+namespace decnet::ingest {
+
+struct ReceiverStats {
+  std::atomic<std::uint64_t> connections{0};     // accepted (stream) connections, ever
+  std::atomic<std::uint64_t> active{0};          // connections open now
+  std::atomic<std::uint64_t> over_limit{0};      // accepted and closed at once: too many open
+  std::atomic<std::uint64_t> lines{0};           // lines handed to the sink (accepted or not)
+  std::atomic<std::uint64_t> bytes{0};           // payload bytes of those lines
+  std::atomic<std::uint64_t> oversize{0};        // lines delivered truncated
+  std::atomic<std::uint64_t> refused{0};         // lines the sink refused
+  std::atomic<std::uint64_t> idle_closed{0};     // connections closed for inactivity
+  std::atomic<std::uint64_t> framing_errors{0};  // connections closed for bad framing
+  std::atomic<std::uint64_t> tls_rejected{0};    // failed handshakes or unregistered certs
+
+  nlohmann::json to_json() const {
+    const auto v = [](const std::atomic<std::uint64_t>& a) {
+      return a.load(std::memory_order_relaxed);
+    };
+    return {{"connections", v(connections)},
+            {"active", v(active)},
+            {"over_limit", v(over_limit)},
+            {"lines", v(lines)},
+            {"bytes", v(bytes)},
+            {"oversize", v(oversize)},
+            {"refused", v(refused)},
+            {"idle_closed", v(idle_closed)},
+            {"framing_errors", v(framing_errors)},
+            {"tls_rejected", v(tls_rejected)}};
+  }
+};
+
+inline void bump(std::atomic<std::uint64_t>& counter, std::uint64_t n = 1) {
+  counter.fetch_add(n, std::memory_order_relaxed);
+}
+
+// At most one message per interval; the next allowed message reports how many were skipped.
+class LogLimiter {
+ public:
+  explicit LogLimiter(std::chrono::milliseconds interval = std::chrono::seconds(1))
+      : interval_us_(interval.count() * 1000) {}
+
+  template <typename... Args>
+  void warn(spdlog::format_string_t<Args...> format, Args&&... args) {
+    const auto now = core::now_micros();
+    auto last = last_us_.load(std::memory_order_relaxed);
+    if (now - last < interval_us_ || !last_us_.compare_exchange_strong(last, now)) {
+      suppressed_.fetch_add(1, std::memory_order_relaxed);
+      return;
+    }
+    const auto skipped = suppressed_.exchange(0, std::memory_order_relaxed);
+    auto text = fmt::format(format, std::forward<Args>(args)...);
+    if (skipped > 0) {
+      spdlog::warn("{} ({} similar messages suppressed)", text, skipped);
+    } else {
+      spdlog::warn("{}", text);
+    }
+  }
+
+ private:
+  std::int64_t interval_us_;
+  std::atomic<std::int64_t> last_us_{-(std::int64_t{1} << 62)};
+  std::atomic<std::uint64_t> suppressed_{0};
+};
+
+// Counts and submits one line; returns what the sink returned.
+inline bool deliver(LineSink& sink, ReceiverStats& stats, LogLimiter& log, const char* receiver,
+                    std::string bytes, bool truncated, const std::string& source,
+                    const std::string& peer) {
+  bump(stats.lines);
+  bump(stats.bytes, bytes.size());
+  if (truncated) {
+    bump(stats.oversize);
+    log.warn("{}: line from {} longer than the limit, delivered truncated to {} bytes", receiver,
+             peer, bytes.size());
+  }
+  RawLine line{std::move(bytes), source, peer, core::now_micros(), truncated};
+  if (sink.submit(std::move(line))) return true;
+  bump(stats.refused);
+  log.warn("{}: pipeline refused a line from {}", receiver, peer);
+  return false;
+}
+
+}  // namespace decnet::ingest

@@ -1,0 +1,166 @@
+// Identities and campaigns: the actor behind one or more attacker addresses, and the operation
+// behind one or more identities. Both are minted by the clusterers (never derived from a
+// fingerprint) and merged softly: a loser keeps its row and points at its winner through
+// merged_into_uuid, so a merge can be revoked when the evidence that caused it goes away.
+// Reads by uuid follow that pointer to the canonical row; lists show canonical rows only.
+//
+// Every uuid minted here is a dashed lowercase uuid4 (the reference minted dashed ids in the
+// clusterer and bare hex in the attribution stub path; one format keeps lexicographic winner
+// selection and joins honest).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "store/attacker_repository.h"
+#include "store/page.h"
+#include "store/write_scope.h"
+
+namespace decnet::store {
+
+// How many merged_into_uuid hops a read by uuid follows before it gives up and answers the row
+// it reached.
+inline constexpr int kMaxMergeHops = 8;
+
+struct Identity {
+  std::string uuid;
+  std::int64_t schema_version = 1;
+  std::optional<std::string> campaign_id;
+  std::optional<std::int64_t> first_seen_at;
+  std::optional<std::int64_t> last_seen_at;
+  std::int64_t created_at = 0;
+  std::int64_t updated_at = 0;
+  std::optional<double> confidence;
+  std::int64_t observation_count =
+      0;  // attackers at creation; count_observations_for_identity is live
+  // JSON list columns: sorted distinct values; empty here is NULL in the table.
+  std::vector<std::string> ja3_hashes;
+  std::vector<std::string> hassh_hashes;
+  std::vector<std::string> ja4h_hashes;
+  std::vector<std::string> ja4_quic_hashes;
+  std::vector<std::string> http_versions_seen;
+  std::vector<std::string> tls_cert_sha256;
+  std::vector<std::string> payload_simhashes;
+  std::vector<std::string> c2_endpoints;
+  std::optional<std::string> ipv6_link_local_iids;  // JSON array of {iid, oui, kind, first_seen}
+  std::optional<std::uint64_t> kd_digraph_simhash;  // stored as 8 big-endian bytes
+  std::optional<std::string> merged_into_uuid;
+  std::optional<std::string> notes;
+};
+
+struct NewIdentity {
+  std::optional<std::int64_t> first_seen_at;
+  std::optional<std::int64_t> last_seen_at;
+  std::int64_t observation_count = 0;
+};
+
+// The fingerprint rollup the identity clusterer computes over an identity's attackers. Every
+// list is written (deduplicated and sorted; an empty one clears the column to NULL).
+struct FingerprintSummary {
+  std::vector<std::string> ja3_hashes;
+  std::vector<std::string> hassh_hashes;
+  std::vector<std::string> tls_cert_sha256;
+  std::vector<std::string> ja4h_hashes;
+  std::vector<std::string> ja4_quic_hashes;
+};
+
+// Updates of an identity or campaign that does not exist throw StoreError kNotFound; a
+// reference to a row that does not exist (winner, campaign, attacker's identity) is kConstraint.
+class IdentityRepository {
+ public:
+  virtual ~IdentityRepository() = default;
+
+  // Inserts a new identity (uuid4, schema_version 1, created_at = updated_at = now).
+  virtual std::string create_identity(WriteScope& scope, const NewIdentity& identity) = 0;
+  // Sets attackers.identity_id when the attacker has none; an attacker already linked keeps its
+  // identity (merges are pointers between identities, attackers are never re-pointed). Returns
+  // whether this call linked it; false for an unknown attacker.
+  virtual bool link_attacker(WriteScope& scope, const std::string& attacker_uuid,
+                             const std::string& identity_uuid) = 0;
+  // loser.merged_into_uuid = winner. Self-merges and merges that would close a cycle are
+  // kInvalid. Returns false when loser already pointed at winner.
+  virtual bool merge_identity(WriteScope& scope, const std::string& loser_uuid,
+                              const std::string& winner_uuid) = 0;
+  // Clears merged_into_uuid; returns whether the identity was merged.
+  virtual bool unmerge_identity(WriteScope& scope, const std::string& uuid) = 0;
+  // Sets (or with nullopt clears) campaign_id; returns whether it changed.
+  virtual bool set_identity_campaign(WriteScope& scope, const std::string& uuid,
+                                     const std::optional<std::string>& campaign_uuid) = 0;
+  // Returns whether any column changed; updated_at moves only then, so a clusterer tick over
+  // unchanged data does not reorder the identity list.
+  virtual bool update_fingerprint_summary(WriteScope& scope, const std::string& uuid,
+                                          const FingerprintSummary& summary) = 0;
+  virtual bool set_kd_digraph_simhash(WriteScope& scope, const std::string& uuid,
+                                      std::optional<std::uint64_t> simhash) = 0;
+  // Operator text; bumps updated_at.
+  virtual void set_identity_notes(WriteScope& scope, const std::string& uuid,
+                                  const std::optional<std::string>& notes) = 0;
+
+  // The canonical identity for uuid: merged_into_uuid followed up to kMaxMergeHops.
+  virtual std::optional<Identity> get_identity_by_uuid(const std::string& uuid) = 0;
+  // The row itself, merged or not.
+  virtual std::optional<Identity> get_identity_row(const std::string& uuid) = 0;
+  // Canonical (not merged-out) identities, most recently updated first.
+  virtual Page<Identity> list_identities(const PageRequest& page) = 0;
+  virtual std::int64_t count_identities() = 0;
+  // Every identity, merged-out ones included, oldest first (the clusterer's merge-chain map).
+  virtual void for_each_identity(const std::function<void(const Identity&)>& visit) = 0;
+
+  // Attackers whose identity_id is literally uuid (no merge resolution), most recent first.
+  virtual Page<Attacker> list_observations_for_identity(const std::string& uuid,
+                                                        const PageRequest& page) = 0;
+  virtual std::vector<std::string> attacker_uuids_for_identity(const std::string& uuid) = 0;
+  virtual std::int64_t count_observations_for_identity(const std::string& uuid) = 0;
+};
+
+struct Campaign {
+  std::string uuid;
+  std::int64_t schema_version = 1;
+  std::optional<std::int64_t> first_seen_at;
+  std::optional<std::int64_t> last_seen_at;
+  std::int64_t created_at = 0;
+  std::int64_t updated_at = 0;
+  std::optional<double> confidence;
+  std::int64_t identity_count = 0;  // identities at creation; count_identities_for_campaign is live
+  std::vector<std::string> ja3_hashes;
+  std::vector<std::string> hassh_hashes;
+  std::vector<std::string> tls_cert_sha256;
+  std::vector<std::string> payload_simhashes;
+  std::vector<std::string> c2_endpoints;
+  std::optional<std::string> merged_into_uuid;
+  std::optional<std::string> notes;
+};
+
+struct NewCampaign {
+  std::optional<std::int64_t> first_seen_at;
+  std::optional<std::int64_t> last_seen_at;
+  std::int64_t identity_count = 0;
+};
+
+class CampaignRepository {
+ public:
+  virtual ~CampaignRepository() = default;
+
+  virtual std::string create_campaign(WriteScope& scope, const NewCampaign& campaign) = 0;
+  virtual bool merge_campaign(WriteScope& scope, const std::string& loser_uuid,
+                              const std::string& winner_uuid) = 0;
+  virtual bool unmerge_campaign(WriteScope& scope, const std::string& uuid) = 0;
+  virtual void set_campaign_notes(WriteScope& scope, const std::string& uuid,
+                                  const std::optional<std::string>& notes) = 0;
+
+  virtual std::optional<Campaign> get_campaign_by_uuid(const std::string& uuid) = 0;
+  virtual std::optional<Campaign> get_campaign_row(const std::string& uuid) = 0;
+  virtual Page<Campaign> list_campaigns(const PageRequest& page) = 0;
+  virtual std::int64_t count_campaigns() = 0;
+  virtual void for_each_campaign(const std::function<void(const Campaign&)>& visit) = 0;
+
+  // Identities whose campaign_id is literally uuid, most recently updated first.
+  virtual Page<Identity> list_identities_for_campaign(const std::string& uuid,
+                                                      const PageRequest& page) = 0;
+  virtual std::int64_t count_identities_for_campaign(const std::string& uuid) = 0;
+};
+
+}  // namespace decnet::store

@@ -1,0 +1,272 @@
+#include <gtest/gtest.h>
+
+#include <mutex>
+
+#include "bus/inprocess_bus.h"
+#include "core/time.h"
+#include "ingest/pipeline.h"
+#include "store/attachment_repository.h"
+#include "store/attacker_repository.h"
+#include "store/credential_repository.h"
+#include "store/log_repository.h"
+#include "store/smtp_target_repository.h"
+#include "store/sqlite/sqlite_repository.h"
+#include "tests_support.h"
+
+namespace decnet::ingest {
+namespace {
+
+using decnet::testing::wait_until;
+
+// Records every event published on a pattern.
+struct Recorder {
+  std::mutex mu;
+  std::vector<bus::Event> events;
+  bus::Subscription sub;
+  Recorder(bus::Bus& b, const std::string& pattern) {
+    sub = b.subscribe(pattern,
+                      [this](const bus::Event& e) {
+                        std::lock_guard lock(mu);
+                        events.push_back(e);
+                      },
+                      {.queue_capacity = 100000});
+  }
+  std::vector<bus::Event> snapshot() {
+    std::lock_guard lock(mu);
+    return events;
+  }
+  std::size_t size() {
+    std::lock_guard lock(mu);
+    return events.size();
+  }
+};
+
+class PipelineTest : public ::testing::Test {
+ protected:
+  void SetUp() override { open(); }
+  void TearDown() override { close(); }
+
+  void open() {
+    repo_ = store::sqlite::open_sqlite_repository({.path = dir_ / "decnet.db"});
+    index_ = std::make_unique<correlate::CredentialReuseIndex>();
+    pipeline_ = std::make_unique<IngestPipeline>(*repo_, bus_, *index_);
+    pipeline_->start();
+  }
+  void close() {
+    if (pipeline_) pipeline_->stop();
+    pipeline_.reset();
+    if (repo_) repo_->close();
+    repo_.reset();
+  }
+  void send(const std::string& line, const std::string& source = "test") {
+    ASSERT_TRUE(pipeline_->submit({line, source, "127.0.0.1:1", core::now_micros(), false}));
+  }
+  void flush() { ASSERT_TRUE(pipeline_->flush()); }
+
+  decnet::testing::TempDir dir_;
+  bus::InProcessBus bus_;
+  std::unique_ptr<store::Repository> repo_;
+  std::unique_ptr<correlate::CredentialReuseIndex> index_;
+  std::unique_ptr<IngestPipeline> pipeline_;
+};
+
+constexpr const char* kFtpAuth =
+    R"(<134>1 2026-05-02T06:22:48.089309+00:00 decky-01 ftp - auth_attempt [relay@55555 username="admin" principal="admin" secret_printable="hunter2" secret_b64="aHVudGVyMg==" src_ip="203.0.113.9"])";
+constexpr const char* kPop3Auth =
+    R"(<134>1 2026-05-02T06:23:10.000000+00:00 mail-01 pop3 - auth [relay@55555 src="198.51.100.20" username="admin" principal="admin" outcome="failure" secret_printable="hunter2" secret_b64="aHVudGVyMg=="])";
+
+TEST_F(PipelineTest, EventsAreStoredWithTheirAttackerAndAnnouncedAfterCommit) {
+  Recorder observed(bus_, "attacker.observed");
+  Recorder logs(bus_, "system.log");
+  send(
+      R"(<134>1 2026-05-02T06:22:48.089309+00:00 decky-01 ftp - connection [relay@55555 src_ip="203.0.113.9" src_port="51234"])");
+  send(
+      R"(<134>1 2026-05-02T06:22:49.000000+00:00 decky-01 ftp - disconnect [relay@55555 src_ip="203.0.113.9"])");
+  flush();
+  EXPECT_EQ(repo_->logs().count(), 2);
+  const auto attacker = repo_->attackers().get_by_ip("203.0.113.9");
+  ASSERT_TRUE(attacker);
+  EXPECT_EQ(attacker->event_count, 2);
+  EXPECT_EQ(attacker->services, std::vector<std::string>{"ftp"});
+  const auto rows = repo_->logs().list({});
+  for (const auto& row : rows.data) EXPECT_EQ(row.attacker_uuid, attacker->uuid);
+  ASSERT_TRUE(wait_until([&] { return observed.size() == 1 && logs.size() >= 1; }));
+  const auto event = observed.snapshot()[0];
+  EXPECT_EQ(event.payload["attacker_uuid"], attacker->uuid);
+  EXPECT_EQ(event.payload["attacker_ip"], "203.0.113.9");
+  EXPECT_EQ(event.payload["event_type"], "connection");
+  // When the event is seen, the row is already readable (published after commit).
+  EXPECT_TRUE(repo_->attackers().get(event.payload["attacker_uuid"].get<std::string>()));
+}
+
+TEST_F(PipelineTest, AttackerObservedIsPublishedOncePerAttackerAcrossRestarts) {
+  Recorder observed(bus_, "attacker.observed");
+  send(kFtpAuth);
+  flush();
+  ASSERT_TRUE(wait_until([&] { return observed.size() == 1; }));
+  close();
+  open();
+  send(kFtpAuth);
+  flush();
+  // A marker published after the flush arrives second only if no duplicate came before it.
+  bus_.publish("attacker.observed", {{"marker", true}}, "");
+  ASSERT_TRUE(wait_until([&] { return observed.size() == 2; }));
+  EXPECT_TRUE(observed.snapshot()[1].payload.contains("marker"));
+}
+
+TEST_F(PipelineTest, ReusedPasswordAcrossFtpAndPop3FromTwoAddressesIsOneFinding) {
+  Recorder captured(bus_, "credential.captured");
+  Recorder reuse(bus_, "credential.reuse.detected");
+  send(kFtpAuth);
+  send(kPop3Auth);
+  flush();
+  ASSERT_TRUE(wait_until([&] { return reuse.size() == 1 && captured.size() == 2; }));
+  const auto event = reuse.snapshot()[0];
+  EXPECT_EQ(event.payload["target_count"], 2);
+  EXPECT_EQ(event.payload["attacker_ip_count"], 2);
+  EXPECT_TRUE(event.payload["attacker_ips"].is_array());  // real arrays, not JSON strings
+  EXPECT_EQ(event.payload["secret_kind"], "plaintext");
+  EXPECT_FALSE(event.payload.contains("secret_sha256"));  // no secret material on the bus
+  const auto page = repo_->credential_reuse().list_credential_reuses(2, {}, {});
+  ASSERT_EQ(page.total, 1);
+  EXPECT_EQ(page.data[0].id, event.payload["id"]);
+  EXPECT_EQ(page.data[0].target_count, 2);
+  EXPECT_EQ(page.data[0].secret_printable, "hunter2");
+  // Every credential row carries the uuid of the attacker that tried it, set at write time.
+  const auto creds = repo_->credentials().list({});
+  ASSERT_EQ(creds.total, 2);
+  for (const auto& c : creds.data) EXPECT_TRUE(c.attacker_uuid.has_value());
+  // Repeating a known attempt does not announce the finding again.
+  send(kPop3Auth);
+  flush();
+  ASSERT_TRUE(wait_until([&] { return captured.size() == 3; }));
+  EXPECT_EQ(reuse.size(), 1u);
+}
+
+TEST_F(PipelineTest, UnparseableLinesAreDeadLetteredWithTheirBytes) {
+  send("this is not syslog");
+  send(std::string("\x00\xff\xfe", 3));
+  send(kFtpAuth);
+  flush();
+  EXPECT_EQ(repo_->dead_letters().count(), 2);
+  EXPECT_EQ(repo_->logs().count(), 1);
+  const auto dead = repo_->dead_letters().list({});
+  bool found_binary = false;
+  for (const auto& d : dead.data) {
+    EXPECT_FALSE(d.reason.empty());
+    EXPECT_EQ(d.source, "test");
+    found_binary |= d.raw == std::string("\x00\xff\xfe", 3);
+  }
+  EXPECT_TRUE(found_binary);
+  EXPECT_EQ(pipeline_->counters().dead_letters.load(), 2u);
+}
+
+TEST_F(PipelineTest, InvalidSecretKeepsTheEventButMakesNoCredential) {
+  send(
+      R"(<134>1 2026-05-02T06:22:48.089309+00:00 decky-01 ftp - auth_attempt [relay@55555 username="admin" secret_b64="not!base64!!" src_ip="203.0.113.9"])");
+  flush();
+  EXPECT_EQ(repo_->logs().count(), 1);
+  EXPECT_EQ(repo_->credentials().count(), 0);
+  EXPECT_EQ(pipeline_->counters().invalid_secrets.load(), 1u);
+}
+
+TEST_F(PipelineTest, ManyLinesFromManyAttackersAreAllCommitted) {
+  constexpr int kLines = 20000;
+  for (int i = 0; i < kLines; ++i) {
+    send("<134>1 2026-05-02T06:22:48.089309+00:00 decky-0" + std::to_string(i % 5) +
+         " ssh - connect [relay@55555 src_ip=\"10." + std::to_string(i % 7) + "." +
+         std::to_string(i % 251) + ".1\"]");
+  }
+  flush();
+  EXPECT_EQ(repo_->logs().count(), kLines);
+  EXPECT_EQ(repo_->dead_letters().count(), 0);
+  std::int64_t events = 0;
+  for (std::int64_t offset = 0;; offset += 1000) {
+    const auto page = repo_->attackers().list({{1000, offset}});
+    for (const auto& a : page.data) events += a.event_count;
+    if (page.data.empty()) break;
+  }
+  EXPECT_EQ(events, kLines);
+  EXPECT_LT(pipeline_->counters().batches.load(), static_cast<std::uint64_t>(kLines));
+}
+
+TEST_F(PipelineTest, SmtpRecipientsBecomeTargetDomainsCountedPerRecipient) {
+  for (const char* rcpt :
+       {"<ceo@victim.com>", "<cfo@VICTIM.com>", "<x@other.org>", "<a@foo.invalid>"}) {
+    send(std::string("<132>1 2026-05-02T06:22:48.089309+00:00 mail-01 smtp - rcpt_to "
+                     "[relay@55555 src=\"203.0.113.9\" value=\"") +
+         rcpt + "\"]");
+  }
+  send(
+      R"(<132>1 2026-05-02T06:22:48.089309+00:00 relay-01 smtp_relay - rcpt_to [relay@55555 src="203.0.113.9" value="<x@relay-only.com>"])");
+  flush();
+  const auto attacker = repo_->attackers().get_by_ip("203.0.113.9");
+  ASSERT_TRUE(attacker);
+  const auto targets = repo_->smtp_targets().list_smtp_targets(attacker->uuid);
+  ASSERT_EQ(targets.size(), 2u);
+  EXPECT_EQ(repo_->smtp_targets().smtp_target_seen("victim.com").count, 2);
+  EXPECT_EQ(repo_->smtp_targets().smtp_target_seen("other.org").count, 1);
+  EXPECT_FALSE(repo_->smtp_targets().smtp_target_seen("foo.invalid").seen);
+  EXPECT_FALSE(repo_->smtp_targets().smtp_target_seen("relay-only.com").seen);
+}
+
+TEST_F(PipelineTest, FingerprintRotationIsStoredAndAnnounced) {
+  Recorder rotated(bus_, "attacker.fingerprint_rotated");
+  const auto probe = [&](const std::string& hash, const std::string& port) {
+    send(
+        "<134>1 2026-05-02T06:30:00.000000+00:00 decnet-prober prober - hassh_fingerprint "
+        "[relay@55555 target_ip=\"198.51.100.7\" target_port=\"" +
+        port + "\" hassh_server=\"" + hash + "\"]");
+    flush();
+  };
+  probe("aaaa", "22");
+  probe("aaaa", "22");
+  probe("bbbb", "2222");  // another port is tracked separately
+  EXPECT_EQ(rotated.size(), 0u);
+  probe("cccc", "22");
+  ASSERT_TRUE(wait_until([&] { return rotated.size() == 1; }));
+  const auto event = rotated.snapshot()[0];
+  EXPECT_EQ(event.payload["old_hash"], "aaaa");
+  EXPECT_EQ(event.payload["new_hash"], "cccc");
+  EXPECT_EQ(event.payload["port"], 22);
+  EXPECT_EQ(event.payload["probe_type"], "hassh");
+  EXPECT_EQ(event.payload["rotation_count"], 1);
+  const auto attacker = repo_->attackers().get_by_ip("198.51.100.7");
+  ASSERT_TRUE(attacker);
+  EXPECT_EQ(attacker->rotation_count, 1);
+  EXPECT_EQ(event.payload["attacker_uuid"], attacker->uuid);
+}
+
+TEST_F(PipelineTest, MailAttachmentsAreObservedWithTheirExtension) {
+  const std::string sha(64, 'a');
+  const std::string manifest =
+      R"([{"filename": "payload.EXE", "content_type": "application/octet-stream", "size": 10, )"
+      R"("sha256": ")" +
+      sha + R"("}, {"filename": "empty", "sha256": ""}])";
+  // RFC 5424 escaping of the parameter value: \ " and ] are backslash-escaped.
+  std::string escaped;
+  for (char c : manifest) {
+    if (c == '\\' || c == '"' || c == ']') escaped += '\\';
+    escaped += c;
+  }
+  send(
+      "<134>1 2026-05-02T06:22:48.089309+00:00 mail-01 smtp - message_stored [relay@55555 "
+      "src=\"203.0.113.9\" subject=\"[SPAM\\] invoice\" attachments_json=\"" +
+      escaped + "\"]");
+  flush();
+  const auto seen = repo_->attachments().get_observed_attachment(sha);
+  ASSERT_TRUE(seen);
+  EXPECT_EQ(seen->extensions, std::vector<std::string>{".exe"});
+  EXPECT_EQ(seen->first_subject, "[SPAM] invoice");
+  EXPECT_EQ(seen->first_seen_decky_uuid, "mail-01");
+}
+
+TEST_F(PipelineTest, StopCommitsEverythingAccepted) {
+  for (int i = 0; i < 500; ++i) send(kFtpAuth);
+  pipeline_->stop();
+  EXPECT_EQ(repo_->logs().count(), 500);
+  EXPECT_FALSE(pipeline_->submit({kFtpAuth, "test", "", 0, false}));
+}
+
+}  // namespace
+}  // namespace decnet::ingest

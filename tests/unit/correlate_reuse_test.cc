@@ -1,0 +1,102 @@
+#include <gtest/gtest.h>
+
+#include "core/hash.h"
+#include "correlate/credential_reuse_index.h"
+#include "store/attacker_repository.h"
+#include "store/sqlite/sqlite_repository.h"
+#include "tests_support.h"
+
+namespace decnet::correlate {
+namespace {
+
+store::CredentialAttempt attempt(std::string secret, std::string decky, std::string service,
+                                 std::string ip, std::optional<std::string> principal = "root",
+                                 std::int64_t ts = 100) {
+  store::CredentialAttempt a;
+  a.secret_sha256 = core::sha256_hex(secret);
+  a.decky_name = std::move(decky);
+  a.service = std::move(service);
+  a.attacker_ip = std::move(ip);
+  a.principal = std::move(principal);
+  a.seen_at = ts;
+  return a;
+}
+
+TEST(CredentialReuseIndex, OneTargetIsNotReuse) {
+  CredentialReuseIndex index;
+  EXPECT_FALSE(index.observe(attempt("pw", "d1", "ssh", "203.0.113.1")));
+  EXPECT_FALSE(index.observe(attempt("pw", "d1", "ssh", "203.0.113.1")));  // same target again
+  EXPECT_TRUE(index.findings().empty());
+  EXPECT_EQ(index.secrets(), 1u);
+}
+
+TEST(CredentialReuseIndex, SecondDistinctTargetIsAFindingAndGrowthIsFlagged) {
+  CredentialReuseIndex index;
+  EXPECT_FALSE(index.observe(attempt("pw", "d1", "ftp", "203.0.113.1", "root", 10)));
+  auto first = index.observe(attempt("pw", "d2", "pop3", "203.0.113.2", "root", 20));
+  ASSERT_TRUE(first);
+  EXPECT_TRUE(first->grew);
+  EXPECT_EQ(first->row.target_count, 2);
+  EXPECT_EQ(first->row.attacker_ip_count, 2);
+  EXPECT_EQ(first->row.targets, (std::vector<std::string>{"d1:ftp", "d2:pop3"}));
+  EXPECT_EQ(first->row.first_seen, 10);
+  EXPECT_EQ(first->row.last_seen, 20);
+  EXPECT_EQ(first->row.attempt_count, 2);
+  // A repeat on a known target by a known address is not growth (and is not announced), but
+  // the attempt is counted once, not inflated as the reference did on every pass.
+  auto repeat = index.observe(attempt("pw", "d2", "pop3", "203.0.113.2", "root", 30));
+  ASSERT_TRUE(repeat);
+  EXPECT_FALSE(repeat->grew);
+  EXPECT_EQ(repeat->row.attempt_count, 3);
+  // A new combination of known decky and known service is a new target (the reference left
+  // target_count stale in that case).
+  auto combo = index.observe(attempt("pw", "d1", "pop3", "203.0.113.2", "root", 40));
+  ASSERT_TRUE(combo);
+  EXPECT_TRUE(combo->grew);
+  EXPECT_EQ(combo->row.target_count, 3);
+  // A new attacker on a known target is growth too: botnets reuse lists.
+  auto botnet = index.observe(attempt("pw", "d1", "pop3", "198.51.100.9", "root", 50));
+  EXPECT_TRUE(botnet->grew);
+  EXPECT_EQ(botnet->row.attacker_ip_count, 3);
+}
+
+TEST(CredentialReuseIndex, KeyIsSecretKindAndPrincipal) {
+  CredentialReuseIndex index;
+  index.observe(attempt("pw", "d1", "ssh", "203.0.113.1", "root"));
+  EXPECT_FALSE(index.observe(attempt("pw", "d2", "ssh", "203.0.113.1", "admin")));
+  auto other_kind = attempt("pw", "d2", "ssh", "203.0.113.1", "root");
+  other_kind.secret_kind = "ntlmssp_v2";
+  EXPECT_FALSE(index.observe(other_kind));
+  // NULL and "" principals are one key, as in the credentials table.
+  index.observe(attempt("tok", "d1", "redis", "203.0.113.1", std::nullopt));
+  EXPECT_TRUE(index.observe(attempt("tok", "d2", "http", "203.0.113.1", "")));
+}
+
+TEST(CredentialReuseIndex, RebuildFromTheDatabaseMatchesLiveObservation) {
+  decnet::testing::TempDir dir;
+  auto repo = store::sqlite::open_sqlite_repository({.path = dir / "db.sqlite"});
+  CredentialReuseIndex live;
+  const std::vector<store::CredentialAttempt> attempts = {
+      attempt("a", "d1", "ssh", "203.0.113.1"), attempt("a", "d2", "ftp", "203.0.113.2"),
+      attempt("a", "d2", "ftp", "203.0.113.2"), attempt("b", "d1", "ssh", "203.0.113.1")};
+  for (const auto& a : attempts) {
+    repo->write_now([&](store::WriteScope& w) { return repo->credentials().upsert(w, a); });
+    live.observe(a);
+  }
+  CredentialReuseIndex rebuilt;
+  rebuilt.rebuild(repo->credentials());
+  const auto rebuilt_findings = rebuilt.findings();
+  const auto live_findings = live.findings();
+  ASSERT_EQ(rebuilt_findings.size(), 1u);
+  ASSERT_EQ(live_findings.size(), 1u);
+  const auto& r = rebuilt_findings[0];
+  const auto& l = live_findings[0];
+  EXPECT_EQ(r.targets, l.targets);
+  EXPECT_EQ(r.attacker_ips, l.attacker_ips);
+  EXPECT_EQ(r.attempt_count, l.attempt_count);
+  EXPECT_EQ(rebuilt.secrets(), 2u);
+  repo->close();
+}
+
+}  // namespace
+}  // namespace decnet::correlate
