@@ -48,6 +48,7 @@ class Mailbox : public std::enable_shared_from_this<Mailbox> {
   std::deque<EventPtr> queue_;
   std::atomic<bool> stopping_{false};
   bool waiting_ = false;  // the delivery thread sleeps on ready_
+  std::atomic<std::size_t> queued_{0};  // queue_.size(), readable without the lock
   std::atomic<std::uint64_t> delivered_{0};
   std::atomic<std::uint64_t> dropped_{0};
   std::thread thread_;
