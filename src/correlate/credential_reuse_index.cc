@@ -2,16 +2,14 @@
 
 #include <algorithm>
 
-namespace decnet::correlate {
-namespace {
+#include "core/time.h"
 
-bool add_unique(std::vector<std::string>& list, const std::string& value) {
-  if (std::find(list.begin(), list.end(), value) != list.end()) return false;
-  list.push_back(value);
+namespace decnet::correlate {
+bool CredentialReuseIndex::CappedSet::add(const std::string& value) {
+  if (!all.insert(value).second) return false;
+  if (first.size() < kListCap) first.push_back(value);
   return true;
 }
-
-}  // namespace
 
 std::string CredentialReuseIndex::key_of(const std::string& sha, const std::string& kind,
                                          const std::optional<std::string>& principal) {
@@ -20,11 +18,11 @@ std::string CredentialReuseIndex::key_of(const std::string& sha, const std::stri
 }
 
 bool CredentialReuseIndex::add(Entry& e, const store::CredentialAttempt& a, std::int64_t attempts) {
-  bool grew = add_unique(e.targets, a.decky_name + ":" + a.service);
-  add_unique(e.deckies, a.decky_name);
-  add_unique(e.services, a.service);
-  if (a.attacker_ip) grew |= add_unique(e.attacker_ips, *a.attacker_ip);
-  if (a.attacker_uuid) grew |= add_unique(e.attacker_uuids, *a.attacker_uuid);
+  bool grew = e.targets.add(a.decky_name + ":" + a.service);
+  e.deckies.add(a.decky_name);
+  e.services.add(a.service);
+  if (a.attacker_ip) grew |= e.attacker_ips.add(*a.attacker_ip);
+  if (a.attacker_uuid) grew |= e.attacker_uuids.add(*a.attacker_uuid);
   e.attempt_count += attempts;
   if (e.first_seen == 0 || a.seen_at < e.first_seen) e.first_seen = a.seen_at;
   e.last_seen = std::max(e.last_seen, a.seen_at);
@@ -37,13 +35,13 @@ store::CredentialReuse CredentialReuseIndex::row_of(const Entry& e) const {
   r.secret_sha256 = e.secret_sha256;
   r.secret_kind = e.secret_kind;
   r.principal = e.principal;
-  r.attacker_uuids = e.attacker_uuids;
-  r.attacker_ips = e.attacker_ips;
-  r.deckies = e.deckies;
-  r.services = e.services;
-  r.targets = e.targets;
-  r.target_count = static_cast<std::int64_t>(e.targets.size());
-  r.attacker_ip_count = static_cast<std::int64_t>(e.attacker_ips.size());
+  r.attacker_uuids = e.attacker_uuids.first;
+  r.attacker_ips = e.attacker_ips.first;
+  r.deckies = e.deckies.first;
+  r.services = e.services.first;
+  r.targets = e.targets.first;
+  r.target_count = e.targets.size();
+  r.attacker_ip_count = e.attacker_ips.size();
   r.attempt_count = e.attempt_count;
   r.confidence = 1.0;
   r.first_seen = e.first_seen;
@@ -51,7 +49,8 @@ store::CredentialReuse CredentialReuseIndex::row_of(const Entry& e) const {
   return r;
 }
 
-std::optional<ReuseFinding> CredentialReuseIndex::observe(const store::CredentialAttempt& a) {
+std::optional<ReuseFinding> CredentialReuseIndex::observe(const store::CredentialAttempt& a,
+                                                          std::int64_t refresh_us) {
   std::lock_guard lock(mu_);
   auto& e = entries_[key_of(a.secret_sha256, a.secret_kind, a.principal)];
   if (e.secret_sha256.empty()) {
@@ -59,7 +58,10 @@ std::optional<ReuseFinding> CredentialReuseIndex::observe(const store::Credentia
     e.secret_kind = a.secret_kind;
   }
   const bool grew = add(e, a, 1);
-  if (static_cast<std::int64_t>(e.targets.size()) < min_targets_) return std::nullopt;
+  if (e.targets.size() < min_targets_) return std::nullopt;
+  const auto now = core::now_micros();
+  if (!grew && now - e.written_at < refresh_us) return std::nullopt;
+  e.written_at = now;
   return ReuseFinding{row_of(e), grew};
 }
 
@@ -84,7 +86,7 @@ std::vector<store::CredentialReuse> CredentialReuseIndex::findings() const {
   std::lock_guard lock(mu_);
   std::vector<store::CredentialReuse> out;
   for (const auto& [key, e] : entries_) {
-    if (static_cast<std::int64_t>(e.targets.size()) >= min_targets_) out.push_back(row_of(e));
+    if (e.targets.size() >= min_targets_) out.push_back(row_of(e));
   }
   return out;
 }

@@ -16,14 +16,21 @@
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "store/credential_repository.h"
 
 namespace decnet::correlate {
 
+// Lists in a finding are capped: a password every botnet tries ("admin") is reused by tens of
+// thousands of addresses, and rewriting and announcing such lists on every attempt would make
+// ingest quadratic. The counts stay exact; the lists keep the first kListCap members in the
+// order they were seen, and the credentials table holds every attempt.
+inline constexpr std::size_t kListCap = 100;
+
 struct ReuseFinding {
-  store::CredentialReuse row;  // the full row to upsert; the store keeps the id of an existing one
+  store::CredentialReuse row;  // the row to upsert; the store keeps the id of an existing one
   bool grew = false;           // a new target, address or attacker: worth announcing
 };
 
@@ -32,8 +39,11 @@ class CredentialReuseIndex {
   explicit CredentialReuseIndex(std::int64_t min_targets = 2) : min_targets_(min_targets) {}
 
   // Records one stored credential attempt (after its upsert, with its attacker_uuid). Returns
-  // the finding to write when the secret is reused, nullopt otherwise.
-  std::optional<ReuseFinding> observe(const store::CredentialAttempt& attempt);
+  // the finding to write when the secret is reused and either grew or was last written more
+  // than `refresh_us` ago (so attempt counts and last_seen stay current without a write per
+  // attempt); nullopt otherwise.
+  std::optional<ReuseFinding> observe(const store::CredentialAttempt& attempt,
+                                      std::int64_t refresh_us = 1'000'000);
 
   // Replaces the index with what the credentials table holds.
   void rebuild(store::CredentialRepository& credentials);
@@ -45,18 +55,27 @@ class CredentialReuseIndex {
   std::int64_t min_targets() const { return min_targets_; }
 
  private:
+  // Members in first-seen order, the first kListCap of them kept for display.
+  struct CappedSet {
+    std::unordered_set<std::string> all;
+    std::vector<std::string> first;
+    bool add(const std::string& value);
+    std::int64_t size() const { return static_cast<std::int64_t>(all.size()); }
+  };
+
   struct Entry {
     std::string secret_sha256;
     std::string secret_kind;
     std::optional<std::string> principal;
-    std::vector<std::string> targets;  // insertion order; small, so linear search is fine
-    std::vector<std::string> deckies;
-    std::vector<std::string> services;
-    std::vector<std::string> attacker_ips;
-    std::vector<std::string> attacker_uuids;
+    CappedSet targets;
+    CappedSet deckies;
+    CappedSet services;
+    CappedSet attacker_ips;
+    CappedSet attacker_uuids;
     std::int64_t attempt_count = 0;
     std::int64_t first_seen = 0;
     std::int64_t last_seen = 0;
+    std::int64_t written_at = 0;  // when observe() last returned a finding for it
   };
 
   static std::string key_of(const std::string& sha, const std::string& kind,

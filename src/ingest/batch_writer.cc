@@ -14,12 +14,13 @@
 namespace decnet::ingest {
 
 CommittedBatch write_batch(store::Repository& repo, store::WriteScope& scope,
-                           const IngestBatch& batch, correlate::CredentialReuseIndex& reuse) {
+                           const IngestBatch& batch, correlate::CredentialReuseIndex& reuse,
+                           AttackerLedger& attackers) {
   CommittedBatch out;
   std::unordered_map<std::string, std::string> uuid_by_ip;
   std::vector<std::pair<std::string, std::string>> created;  // ip, uuid
   for (const auto& [ip, activity] : batch.activity) {
-    const auto result = repo.attackers().record_activity(scope, activity);
+    const auto result = attackers.record(repo, scope, activity);
     uuid_by_ip.emplace(ip, result.uuid);
     if (result.created) created.emplace_back(ip, result.uuid);
   }
@@ -75,6 +76,7 @@ CommittedBatch write_batch(store::Repository& repo, store::WriteScope& scope,
       }
     }
   }
+  attackers.flush(repo, scope);
   for (const auto& t : batch.smtp_targets) {
     if (auto uuid = uuid_of(t.attacker_ip)) {
       repo.smtp_targets().increment_smtp_target(scope, *uuid, t.domain, t.recipients, t.last_seen);

@@ -5,12 +5,14 @@
 #pragma once
 
 #include "correlate/credential_reuse_index.h"
+#include "ingest/attacker_ledger.h"
 #include "ingest/ingest_batch.h"
 #include "store/repository.h"
 
 namespace decnet::ingest {
 
 CommittedBatch write_batch(store::Repository& repo, store::WriteScope& scope,
-                           const IngestBatch& batch, correlate::CredentialReuseIndex& reuse);
+                           const IngestBatch& batch, correlate::CredentialReuseIndex& reuse,
+                           AttackerLedger& attackers);
 
 }  // namespace decnet::ingest

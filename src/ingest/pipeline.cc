@@ -88,13 +88,26 @@ void IngestPipeline::stop() {
   }
   ready_.notify_all();
   room_.notify_all();
-  if (thread_.joinable()) thread_.join();
+  if (thread_.joinable()) {
+    thread_.join();
+    // Attacker counters still held write-back by the ledger.
+    try {
+      repo_.write_now([this](store::WriteScope& scope) { ledger_.flush(repo_, scope, true); });
+    } catch (const std::exception& e) {
+      spdlog::error("ingest: final attacker flush failed: {}", e.what());
+    }
+  }
 }
 
 bool IngestPipeline::flush(std::chrono::milliseconds timeout) {
-  std::unique_lock lock(mu_);
-  const auto target = accepted_;
-  return progress_.wait_for(lock, timeout, [&] { return finished_ >= target; });
+  {
+    std::unique_lock lock(mu_);
+    const auto target = accepted_;
+    if (!progress_.wait_for(lock, timeout, [&] { return finished_ >= target; })) return false;
+  }
+  // Make the attacker counters the ledger holds back visible too.
+  repo_.write_now([this](store::WriteScope& scope) { ledger_.flush(repo_, scope, true); });
+  return true;
 }
 
 void IngestPipeline::account(std::size_t lines) {
@@ -129,7 +142,7 @@ void IngestPipeline::run() {
       for (auto& line : taken) builder.add(*batch, std::move(line));
       taken.clear();
       auto future = repo_.write([this, batch](store::WriteScope& scope) {
-        return write_batch(repo_, scope, *batch, reuse_);
+        return write_batch(repo_, scope, *batch, reuse_, ledger_);
       });
       inflight.push_back({std::move(future), std::move(batch)});
       more_waiting = true;  // look again before blocking: lines may have arrived meanwhile
@@ -170,8 +183,9 @@ void IngestPipeline::retry_line_by_line(const IngestBatch& batch) {
     auto single = std::make_shared<IngestBatch>();
     builder.add(*single, line);
     try {
-      const auto committed = repo_.write_now(
-          [&](store::WriteScope& scope) { return write_batch(repo_, scope, *single, reuse_); });
+      const auto committed = repo_.write_now([&](store::WriteScope& scope) {
+        return write_batch(repo_, scope, *single, reuse_, ledger_);
+      });
       publish(committed, *single);
     } catch (const std::exception& e) {
       store::DeadLetterRecord dead{

@@ -20,6 +20,7 @@
 #include "bus/bus.h"
 #include "core/component.h"
 #include "correlate/credential_reuse_index.h"
+#include "ingest/attacker_ledger.h"
 #include "ingest/ingest_batch.h"
 #include "ingest/raw_line.h"
 #include "store/repository.h"
@@ -65,8 +66,8 @@ class IngestPipeline final : public LineSink, public core::Component {
   void stop() override;
   nlohmann::json health() const override;
 
-  // Blocks until every line accepted before the call is committed (or dead-lettered) and its
-  // events are published; false on timeout.
+  // Blocks until every line accepted before the call is committed (or dead-lettered), its
+  // events are published and attacker counters are written; false on timeout.
   bool flush(std::chrono::milliseconds timeout = std::chrono::seconds(60));
 
   const PipelineCounters& counters() const { return counters_; }
@@ -89,6 +90,7 @@ class IngestPipeline final : public LineSink, public core::Component {
   bus::Bus& bus_;
   correlate::CredentialReuseIndex& reuse_;
   const PipelineOptions options_;
+  AttackerLedger ledger_;  // touched only on the store's writer thread
   PipelineCounters counters_;
 
   mutable std::mutex mu_;

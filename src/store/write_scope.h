@@ -19,8 +19,12 @@ class WriteScope {
   virtual ~WriteScope() = default;
 };
 
+// `run` may throw; its writes are then undone. It may also be run a second time: when another
+// task of the same group commit fails, the group is rolled back and each task is replayed in a
+// transaction of its own, so `run` must not count on its side effects outside the database
+// happening once.
 struct WriteTask {
-  std::function<void(WriteScope&)> run;                // may throw; its writes are then undone
+  std::function<void(WriteScope&)> run;
   std::function<void(std::exception_ptr error)> done;  // after commit; error null on success
 };
 

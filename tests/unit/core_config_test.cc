@@ -165,12 +165,17 @@ TEST(Config, SecretsAreMaskedForDisplay) {
   // A secret-typed spec is validated like a string but never shown.
   SettingSpec spec{"DECNET_TEST_SECRET", SettingType::kSecret, "", "test"};
   EXPECT_EQ(validate_setting(spec, "hunter2"), std::nullopt);
-  const auto config = Config::with({});
+  std::map<std::string, std::string> values;
   for (const auto& s : settings_table()) {
-    if (s.type == SettingType::kSecret) {
-      EXPECT_EQ(config.display_value(s.name).find(config.str(s.name)), std::string::npos);
-    }
+    if (s.type == SettingType::kSecret)
+      values[std::string(s.name)] = "s3cret-value-0123456789abcdef0123456789";
   }
+  const auto config = Config::with(values);
+  for (const auto& [name, value] : values) {
+    EXPECT_EQ(config.display_value(name).find(value), std::string::npos) << name;
+    EXPECT_EQ(config.display_value(name), "********") << name;
+  }
+  EXPECT_FALSE(values.empty()) << "the table has secrets to mask";
 }
 
 TEST(Config, MarkdownTableListsEverySetting) {

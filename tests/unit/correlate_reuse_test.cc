@@ -44,10 +44,12 @@ TEST(CredentialReuseIndex, SecondDistinctTargetIsAFindingAndGrowthIsFlagged) {
   EXPECT_EQ(first->row.attempt_count, 2);
   // A repeat on a known target by a known address is not growth (and is not announced), but
   // the attempt is counted once, not inflated as the reference did on every pass.
-  auto repeat = index.observe(attempt("pw", "d2", "pop3", "203.0.113.2", "root", 30));
+  EXPECT_FALSE(index.observe(attempt("pw", "d2", "pop3", "203.0.113.2", "root", 30)))
+      << "a repeat within the refresh interval needs no write";
+  auto repeat = index.observe(attempt("pw", "d2", "pop3", "203.0.113.2", "root", 31), 0);
   ASSERT_TRUE(repeat);
   EXPECT_FALSE(repeat->grew);
-  EXPECT_EQ(repeat->row.attempt_count, 3);
+  EXPECT_EQ(repeat->row.attempt_count, 4);
   // A new combination of known decky and known service is a new target (the reference left
   // target_count stale in that case).
   auto combo = index.observe(attempt("pw", "d1", "pop3", "203.0.113.2", "root", 40));
@@ -58,6 +60,21 @@ TEST(CredentialReuseIndex, SecondDistinctTargetIsAFindingAndGrowthIsFlagged) {
   auto botnet = index.observe(attempt("pw", "d1", "pop3", "198.51.100.9", "root", 50));
   EXPECT_TRUE(botnet->grew);
   EXPECT_EQ(botnet->row.attacker_ip_count, 3);
+}
+
+TEST(CredentialReuseIndex, ListsAreCappedButCountsStayExact) {
+  CredentialReuseIndex index;
+  std::optional<ReuseFinding> last;
+  for (int i = 0; i < 250; ++i) {
+    auto f = index.observe(attempt("admin", "d" + std::to_string(i % 3), "ssh",
+                                   "198.51.100." + std::to_string(i % 250)));
+    if (f) last = f;
+  }
+  ASSERT_TRUE(last);
+  EXPECT_EQ(last->row.attacker_ip_count, 250);
+  EXPECT_EQ(last->row.attacker_ips.size(), kListCap);
+  EXPECT_EQ(last->row.attacker_ips.front(), "198.51.100.0");  // first seen kept
+  EXPECT_EQ(last->row.target_count, 3);
 }
 
 TEST(CredentialReuseIndex, KeyIsSecretKindAndPrincipal) {

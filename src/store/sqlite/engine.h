@@ -84,6 +84,9 @@ class Engine final : public WriteQueue {
  private:
   void writer_loop();
   void commit_batch(std::vector<WriteTask>& batch);
+  // Returns the first task's error (its index in *failed) after rolling back, or null.
+  std::exception_ptr run_in_transaction(std::vector<WriteTask>& tasks, std::size_t first,
+                                        std::size_t count, std::size_t* failed);
 
   EngineOptions options_;
   std::unique_ptr<Connection> writer_;

@@ -1,0 +1,121 @@
+// The one route table. Every endpoint is declared once, as data: method, path pattern, who may
+// call it, its query parameters and body, and the handler. The router enforces everything the
+// declaration says before the handler runs (authentication and role, the must-change-password
+// gate, {uuid} path parameters, query parameter types and bounds, the JSON content type and
+// syntax), and the OpenAPI document is generated from the same declarations, so the
+// documentation cannot drift from what the server does.
+//
+// Order of checks, for each request: match (404, 405 with Allow) -> Content-Type of a JSON body
+// (415) -> credentials (401) -> role and password-change gate (403) -> path parameters (422) ->
+// query parameters (422) -> JSON syntax (400) -> handler. Unauthenticated callers therefore
+// learn nothing from validation and their bodies are never parsed.
+//
+// Routes are added before the server starts; afterwards the router is only read, from any
+// thread.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "api/http_types.h"
+#include "api/principal.h"
+
+namespace decnet::api {
+
+enum class Access {
+  kPublic,         // no token needed
+  kAuthenticated,  // any valid token, any role
+  kViewer,         // viewer or admin
+  kAdmin,
+};
+std::string_view to_string(Access access);
+
+enum class ParamType { kInt, kString, kBool, kEnum };
+
+struct QueryParam {
+  std::string name;
+  ParamType type = ParamType::kString;
+  bool required = false;
+  std::vector<std::string> choices = {};  // kEnum
+  std::optional<std::int64_t> min = {};   // kInt: value; kString: length in characters
+  std::optional<std::int64_t> max = {};
+  std::string description = {};
+  nlohmann::json default_value = nullptr;  // documentation only
+  bool repeated = false;                   // documented as an array (`?ids=a&ids=b`)
+};
+
+using Handler = std::function<Response(const Request&, const Principal*)>;
+
+struct Route {
+  std::string method;  // "GET", "POST", ...
+  std::string path;    // "/api/v1/attackers/{uuid}"; `{name}` segments are parameters
+  Access access = Access::kViewer;
+  bool allowed_while_must_change_password = false;
+  std::string summary = {};
+  std::string tag = {};
+  std::vector<QueryParam> query = {};
+  bool json_body = false;                // body must be application/json and parse
+  nlohmann::json body_schema = nullptr;  // JSON Schema of the body, for OpenAPI
+  int success_status = 200;
+  std::string response_description = "OK";
+  std::string response_content_type = "application/json";
+  nlohmann::json response_schema = nullptr;  // for OpenAPI
+  std::string operation_id = {};             // default: derived from method and path
+  Handler handler;
+};
+
+// Path parameters named `uuid` or ending in `_uuid` must be UUIDs; the handler receives them in
+// canonical lower-case 8-4-4-4-12 form.
+bool is_uuid_param(std::string_view name);
+
+class Router {
+ public:
+  // `authenticator` may be null when only public routes are served (others then answer 401).
+  explicit Router(Authenticator* authenticator = nullptr);
+  ~Router();
+  Router(const Router&) = delete;
+  Router& operator=(const Router&) = delete;
+
+  // Throws std::invalid_argument for a malformed pattern, a missing handler or a second route
+  // with the same method and pattern (parameter names aside).
+  void add(Route route);
+
+  // In registration order.
+  const std::vector<Route>& routes() const { return routes_; }
+
+  struct Outcome {
+    Response response;
+    std::string route;  // the matched pattern, "" when none matched (for metrics)
+  };
+  // Runs the whole pipeline for one request; never throws.
+  Outcome handle(Request& request) const;
+
+ private:
+  struct Compiled;
+  const Route* match(const Request& request, std::string* allow, bool* path_known,
+                     std::map<std::string, std::string, std::less<>>* params) const;
+
+  Authenticator* authenticator_;
+  std::vector<Route> routes_;
+  std::vector<std::unique_ptr<Compiled>> compiled_;
+};
+
+struct OpenApiInfo {
+  std::string title = "DECNET API";
+  std::string version = "0.1.0";
+  std::string description = {};
+};
+
+// OpenAPI 3.1 for every route of `router`.
+nlohmann::json openapi_document(const Router& router, const OpenApiInfo& info);
+
+// Adds GET /api/v1/openapi.json (public). The document is built on first request, so routes
+// added after this call are included.
+void add_openapi_route(Router& router, OpenApiInfo info);
+
+}  // namespace decnet::api
