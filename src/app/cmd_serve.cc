@@ -7,6 +7,7 @@
 #include <atomic>
 #include <filesystem>
 
+#include "api/api_service.h"
 #include "app/commands.h"
 #include "app/runtime.h"
 #include "app/signals.h"
@@ -57,6 +58,7 @@ int serve() {
   Supervisor supervisor(runtime.bus(),
                         std::chrono::seconds(config.integer("DECNET_HEARTBEAT_SECONDS")));
   supervisor.add(runtime.pipeline());
+  supervisor.add(std::make_unique<api::ApiService>(config, runtime.repository(), runtime.bus()));
   const auto receiver_options = ingest::ReceiverOptions::from_config(config);
   for (auto& receiver : ingest::make_receivers(receiver_options, runtime.pipeline(),
                                                file_tail_resume(runtime, receiver_options))) {

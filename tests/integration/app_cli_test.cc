@@ -19,7 +19,8 @@ std::map<std::string, std::string> isolated_env(const TempDir& dir) {
   return {{"DECNET_DATA_DIR", (dir / "var").string()},
           {"DECNET_CONFIG", (dir / "none.ini").string()},
           {"DECNET_SYSLOG_TCP_PORT", std::to_string(free_port())},
-          {"DECNET_SYSLOG_UDP_PORT", std::to_string(free_port(true))}};
+          {"DECNET_SYSLOG_UDP_PORT", std::to_string(free_port(true))},
+          {"DECNET_API_PORT", std::to_string(free_port())}};
 }
 
 TEST(Cli, VersionAndHelp) {
@@ -95,6 +96,7 @@ TEST(Cli, JsonLogFormatWritesOneObjectPerLine) {
   TempDir dir;
   auto env = isolated_env(dir);
   env["DECNET_LOG_FORMAT"] = "json";
+  env["DECNET_ADMIN_PASSWORD"] = "a-configured-admin-pass";  // no first-start banner on stdout
   ChildProcess serve({decnet_binary(), "serve"}, env);
   ASSERT_TRUE(wait_until([&] { return serve.output().find("ready") != std::string::npos; }));
   ASSERT_EQ(serve.stop(SIGTERM), 0);

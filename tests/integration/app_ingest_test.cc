@@ -17,7 +17,8 @@ std::map<std::string, std::string> serve_env(const TempDir& dir, int tcp_port) {
   return {{"DECNET_DATA_DIR", (dir / "var").string()},
           {"DECNET_CONFIG", (dir / "none.ini").string()},
           {"DECNET_SYSLOG_TCP_PORT", std::to_string(tcp_port)},
-          {"DECNET_SYSLOG_UDP_PORT", std::to_string(free_port(true))}};
+          {"DECNET_SYSLOG_UDP_PORT", std::to_string(free_port(true))},
+          {"DECNET_API_PORT", std::to_string(free_port())}};
 }
 
 // A read-only look at the database `decnet` wrote, as an operator with sqlite3 would take.

@@ -1,0 +1,74 @@
+#include "api/api_service.h"
+
+#include <spdlog/spdlog.h>
+
+#include <cstdio>
+
+#include "api/auth/bootstrap.h"
+#include "api/auth/secret_key.h"
+#include "api/http_server.h"
+#include "api/metrics.h"
+#include "api/routes.h"
+
+namespace decnet::api {
+
+struct ApiService::State {
+  State(const core::Config& config, store::Repository& repo, bus::Bus& bus)
+      : tokens(repo, load_jwt_secret(config), TokenServiceOptions::from_config(config)),
+        logins(repo, tokens, LoginServiceOptions::from_config(config)),
+        context{repo, bus, tokens, logins, tickets},
+        router(&tokens) {
+    add_auth_routes(router, context);
+    add_system_routes(router, context);
+    add_openapi_route(router, {.version = DECNET_VERSION});
+    add_metrics_route(router, metrics, config.str("DECNET_METRICS_TOKEN"));
+    server =
+        std::make_unique<HttpServer>(HttpServer::Options::from_config(config), router, &metrics);
+  }
+
+  TokenService tokens;
+  LoginService logins;
+  SseTicketStore tickets;
+  ApiContext context;
+  Router router;
+  MetricsRegistry metrics;
+  std::unique_ptr<HttpServer> server;
+};
+
+ApiService::ApiService(const core::Config& config, store::Repository& repo, bus::Bus& bus) {
+  const auto admin = bootstrap_admin(repo, config);
+  if (admin.generated_password) {
+    // Shown once, on the terminal only: it is a credential and must never reach a log file.
+    std::printf(
+        "\nFirst start: created admin user '%s' with password: %s\n"
+        "Log in and change it; until then only change-password and logout work.\n\n",
+        admin.username.c_str(), admin.generated_password->c_str());
+    std::fflush(stdout);
+  }
+  if (admin.admin_password_ignored) {
+    spdlog::warn("DECNET_ADMIN_PASSWORD is set but users exist; it was not applied");
+  }
+  state_ = std::make_unique<State>(config, repo, bus);
+}
+
+ApiService::~ApiService() {
+  stop();
+}
+
+void ApiService::start() {
+  state_->server->start();
+}
+
+void ApiService::stop() {
+  if (state_ && state_->server) state_->server->stop();
+}
+
+nlohmann::json ApiService::health() const {
+  return state_->server->health();
+}
+
+std::uint16_t ApiService::port() const {
+  return state_->server->port();
+}
+
+}  // namespace decnet::api

@@ -1,0 +1,35 @@
+// The REST API as one component of `decnet serve`: it owns the authentication services, builds
+// the route table (every route is registered here, so routing, role checks and the OpenAPI
+// document come from one place) and runs the HTTP server on it.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "bus/bus.h"
+#include "core/component.h"
+#include "core/config.h"
+#include "store/repository.h"
+
+namespace decnet::api {
+
+class ApiService final : public core::Component {
+ public:
+  // Loads the JWT key and creates the first admin when there is no user yet; a generated
+  // password is printed once on standard output, never logged.
+  ApiService(const core::Config& config, store::Repository& repo, bus::Bus& bus);
+  ~ApiService() override;
+
+  std::string name() const override { return "api"; }
+  void start() override;
+  void stop() override;
+  nlohmann::json health() const override;
+  std::uint16_t port() const;
+
+  struct State;
+
+ private:
+  std::unique_ptr<State> state_;
+};
+
+}  // namespace decnet::api

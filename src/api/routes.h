@@ -1,0 +1,25 @@
+// Registration of each group of routes on the one route table. Each group lives in its own
+// routes_*.cc and receives the services it needs through ApiContext.
+#pragma once
+
+#include "api/auth/login_service.h"
+#include "api/auth/sse_tickets.h"
+#include "api/auth/token_service.h"
+#include "api/route_table.h"
+#include "bus/bus.h"
+#include "store/repository.h"
+
+namespace decnet::api {
+
+struct ApiContext {
+  store::Repository& repo;
+  bus::Bus& bus;
+  TokenService& tokens;
+  LoginService& logins;
+  SseTicketStore& tickets;
+};
+
+void add_auth_routes(Router& router, ApiContext& ctx);
+void add_system_routes(Router& router, ApiContext& ctx);
+
+}  // namespace decnet::api

@@ -1,0 +1,87 @@
+// The API as `decnet serve` runs it: first-start admin, login with curl, the forced password
+// change, health, OpenAPI and metrics.
+#include <gtest/gtest.h>
+
+#include <csignal>
+#include <nlohmann/json.hpp>
+#include <regex>
+
+#include "tests_support.h"
+
+namespace decnet::app {
+namespace {
+
+using namespace decnet::testing;
+
+struct Reply {
+  int status = 0;
+  nlohmann::json body;
+};
+
+Reply curl(int port, const std::string& method, const std::string& path,
+           const std::string& token = "", const std::string& body = "") {
+  std::vector<std::string> argv = {
+      "curl", "-s",   "-o",
+      "-",    "-w",   "\n%{http_code}",
+      "-X",   method, "http://127.0.0.1:" + std::to_string(port) + path};
+  if (!token.empty()) argv.insert(argv.end(), {"-H", "Authorization: Bearer " + token});
+  if (!body.empty()) {
+    argv.insert(argv.end(), {"-H", "Content-Type: application/json", "--data", body});
+  }
+  const auto r = run_command(argv);
+  Reply reply;
+  const auto nl = r.output.rfind('\n');
+  if (nl == std::string::npos) return reply;
+  reply.status = std::atoi(r.output.c_str() + nl + 1);
+  reply.body = nlohmann::json::parse(r.output.substr(0, nl), nullptr, false);
+  return reply;
+}
+
+TEST(ServeApi, FirstAdminMustChangePasswordThenWorks) {
+  TempDir dir;
+  const int api = free_port();
+  ChildProcess serve({decnet_binary(), "serve"},
+                     {{"DECNET_DATA_DIR", (dir / "var").string()},
+                      {"DECNET_CONFIG", (dir / "none.ini").string()},
+                      {"DECNET_SYSLOG_TCP_PORT", std::to_string(free_port())},
+                      {"DECNET_SYSLOG_UDP_PORT", std::to_string(free_port(true))},
+                      {"DECNET_API_PORT", std::to_string(api)}});
+  ASSERT_TRUE(wait_until([&] { return serve.output().find("ready") != std::string::npos; }))
+      << serve.output();
+  std::smatch m;
+  const auto out = serve.output();
+  ASSERT_TRUE(std::regex_search(out, m, std::regex("admin user 'admin' with password: (\\S+)")))
+      << out;
+  const std::string password = m[1];
+  // The generated password is shown once, in the banner, and in no log line.
+  EXPECT_EQ(out.find(password), out.rfind(password));
+
+  EXPECT_EQ(curl(api, "GET", "/api/v1/health").status, 200);
+  const auto bad = curl(api, "POST", "/api/v1/auth/login", "",
+                        R"({"username":"admin","password":"wrong-password-123"})");
+  EXPECT_EQ(bad.status, 401);
+  auto login = curl(api, "POST", "/api/v1/auth/login", "",
+                    nlohmann::json{{"username", "admin"}, {"password", password}}.dump());
+  ASSERT_EQ(login.status, 200) << login.body;
+  EXPECT_TRUE(login.body["must_change_password"].get<bool>());
+  const auto first = login.body["access_token"].get<std::string>();
+  EXPECT_EQ(curl(api, "POST", "/api/v1/auth/sse-ticket", first).status, 403);
+  EXPECT_EQ(curl(api, "GET", "/api/v1/auth/me", first).status, 200);
+  const auto changed = curl(
+      api, "POST", "/api/v1/auth/change-password", first,
+      nlohmann::json{{"old_password", password}, {"new_password", "a-new-long-passphrase"}}.dump());
+  ASSERT_EQ(changed.status, 200) << changed.body;
+  EXPECT_EQ(curl(api, "GET", "/api/v1/auth/me", first).status, 401);  // earlier token is dead
+  const auto second = changed.body["access_token"].get<std::string>();
+  EXPECT_EQ(curl(api, "POST", "/api/v1/auth/sse-ticket", second).status, 200);
+  EXPECT_EQ(curl(api, "POST", "/api/v1/auth/logout", second).status, 200);
+  EXPECT_EQ(curl(api, "GET", "/api/v1/auth/me", second).status, 401);
+  const auto openapi = curl(api, "GET", "/api/v1/openapi.json");
+  ASSERT_EQ(openapi.status, 200);
+  EXPECT_EQ(openapi.body["openapi"], "3.1.0");
+  EXPECT_TRUE(openapi.body["paths"].contains("/api/v1/auth/login"));
+  EXPECT_EQ(serve.stop(SIGTERM), 0) << serve.output();
+}
+
+}  // namespace
+}  // namespace decnet::app
