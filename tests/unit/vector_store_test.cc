@@ -525,6 +525,11 @@ TYPED_TEST(VectorStoreContract, ConcurrentReadersDuringWrites) {
       }
     });
   }
+  // Writes start only once readers are searching, so the two really overlap.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (searches.load() == 0 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::yield();
+  }
   for (std::size_t i = 500; i < 1500; ++i) {
     store->insert("kd", id_of(i), data[i]);
     if (i % 3 == 0) store->remove("kd", id_of(i - 400));
