@@ -9,17 +9,27 @@
 #include "api/http_server.h"
 #include "api/metrics.h"
 #include "api/routes.h"
+#include "api/stream_hub.h"
+#include "api/worker_registry.h"
 
 namespace decnet::api {
 
 struct ApiService::State {
-  State(const core::Config& config, store::Repository& repo, bus::Bus& bus)
+  State(const core::Config& config, store::Repository& repo, bus::Bus& bus,
+        std::vector<std::string> workers)
       : tokens(repo, load_jwt_secret(config), TokenServiceOptions::from_config(config)),
         logins(repo, tokens, LoginServiceOptions::from_config(config)),
-        context{repo, bus, tokens, logins, tickets},
+        registry(bus, std::move(workers)),
+        hub(bus, {}),
+        context{repo, bus, tokens, logins, tickets, &registry, &hub, &config},
         router(&tokens) {
     add_auth_routes(router, context);
+    add_attacker_routes(router, context);
+    add_log_routes(router, context);
+    add_credential_routes(router, context);
+    add_user_routes(router, context);
     add_system_routes(router, context);
+    add_stream_routes(router, context);
     add_openapi_route(router, {.version = DECNET_VERSION});
     add_metrics_route(router, metrics, config.str("DECNET_METRICS_TOKEN"));
     server =
@@ -29,13 +39,16 @@ struct ApiService::State {
   TokenService tokens;
   LoginService logins;
   SseTicketStore tickets;
+  WorkerRegistry registry;
+  StreamHub hub;
   ApiContext context;
   Router router;
   MetricsRegistry metrics;
   std::unique_ptr<HttpServer> server;
 };
 
-ApiService::ApiService(const core::Config& config, store::Repository& repo, bus::Bus& bus) {
+ApiService::ApiService(const core::Config& config, store::Repository& repo, bus::Bus& bus,
+                       std::vector<std::string> workers) {
   const auto admin = bootstrap_admin(repo, config);
   if (admin.generated_password) {
     // Shown once, on the terminal only: it is a credential and must never reach a log file.
@@ -48,7 +61,7 @@ ApiService::ApiService(const core::Config& config, store::Repository& repo, bus:
   if (admin.admin_password_ignored) {
     spdlog::warn("DECNET_ADMIN_PASSWORD is set but users exist; it was not applied");
   }
-  state_ = std::make_unique<State>(config, repo, bus);
+  state_ = std::make_unique<State>(config, repo, bus, std::move(workers));
 }
 
 ApiService::~ApiService() {

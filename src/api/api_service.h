@@ -5,6 +5,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "bus/bus.h"
 #include "core/component.h"
@@ -17,7 +18,9 @@ class ApiService final : public core::Component {
  public:
   // Loads the JWT key and creates the first admin when there is no user yet; a generated
   // password is printed once on standard output, never logged.
-  ApiService(const core::Config& config, store::Repository& repo, bus::Bus& bus);
+  // `workers` are listed by GET /workers even before their first heartbeat.
+  ApiService(const core::Config& config, store::Repository& repo, bus::Bus& bus,
+             std::vector<std::string> workers);
   ~ApiService() override;
 
   std::string name() const override { return "api"; }

@@ -7,9 +7,13 @@
 #include "api/auth/token_service.h"
 #include "api/route_table.h"
 #include "bus/bus.h"
+#include "core/config.h"
 #include "store/repository.h"
 
 namespace decnet::api {
+
+class WorkerRegistry;
+class StreamHub;
 
 struct ApiContext {
   store::Repository& repo;
@@ -17,9 +21,19 @@ struct ApiContext {
   TokenService& tokens;
   LoginService& logins;
   SseTicketStore& tickets;
+  // Present when the API runs inside `decnet serve`; routes that need them are registered only
+  // then.
+  WorkerRegistry* workers = nullptr;
+  StreamHub* streams = nullptr;
+  const core::Config* config = nullptr;
 };
 
 void add_auth_routes(Router& router, ApiContext& ctx);
+void add_attacker_routes(Router& router, ApiContext& ctx);
+void add_log_routes(Router& router, ApiContext& ctx);
+void add_credential_routes(Router& router, ApiContext& ctx);
+void add_user_routes(Router& router, ApiContext& ctx);
 void add_system_routes(Router& router, ApiContext& ctx);
+void add_stream_routes(Router& router, ApiContext& ctx);
 
 }  // namespace decnet::api

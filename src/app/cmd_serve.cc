@@ -58,12 +58,15 @@ int serve() {
   Supervisor supervisor(runtime.bus(),
                         std::chrono::seconds(config.integer("DECNET_HEARTBEAT_SECONDS")));
   supervisor.add(runtime.pipeline());
-  supervisor.add(std::make_unique<api::ApiService>(config, runtime.repository(), runtime.bus()));
   const auto receiver_options = ingest::ReceiverOptions::from_config(config);
-  for (auto& receiver : ingest::make_receivers(receiver_options, runtime.pipeline(),
-                                               file_tail_resume(runtime, receiver_options))) {
-    supervisor.add(std::move(receiver));
-  }
+  auto receivers = ingest::make_receivers(receiver_options, runtime.pipeline(),
+                                          file_tail_resume(runtime, receiver_options));
+  std::vector<std::string> workers = {"ingest", "api"};
+  for (const auto& r : receivers) workers.push_back(r->name());
+  // Constructed before any component starts, so its worker registry hears every first beat.
+  supervisor.add(
+      std::make_unique<api::ApiService>(config, runtime.repository(), runtime.bus(), workers));
+  for (auto& receiver : receivers) supervisor.add(std::move(receiver));
   supervisor.start();
   spdlog::info("ready: {} components running", supervisor.running());
 

@@ -40,10 +40,11 @@ Reply curl(int port, const std::string& method, const std::string& path,
 TEST(ServeApi, FirstAdminMustChangePasswordThenWorks) {
   TempDir dir;
   const int api = free_port();
+  const int syslog_port = free_port();
   ChildProcess serve({decnet_binary(), "serve"},
                      {{"DECNET_DATA_DIR", (dir / "var").string()},
                       {"DECNET_CONFIG", (dir / "none.ini").string()},
-                      {"DECNET_SYSLOG_TCP_PORT", std::to_string(free_port())},
+                      {"DECNET_SYSLOG_TCP_PORT", std::to_string(syslog_port)},
                       {"DECNET_SYSLOG_UDP_PORT", std::to_string(free_port(true))},
                       {"DECNET_API_PORT", std::to_string(api)}});
   ASSERT_TRUE(wait_until([&] { return serve.output().find("ready") != std::string::npos; }))
@@ -74,6 +75,45 @@ TEST(ServeApi, FirstAdminMustChangePasswordThenWorks) {
   EXPECT_EQ(curl(api, "GET", "/api/v1/auth/me", first).status, 401);  // earlier token is dead
   const auto second = changed.body["access_token"].get<std::string>();
   EXPECT_EQ(curl(api, "POST", "/api/v1/auth/sse-ticket", second).status, 200);
+  // Workers: every component's heartbeat is visible, and the API can ask one to stop.
+  const auto workers = curl(api, "GET", "/api/v1/workers", second);
+  ASSERT_EQ(workers.status, 200) << workers.body;
+  bool ingest_ok = false;
+  for (const auto& w : workers.body["workers"]) {
+    ingest_ok |= w["name"] == "ingest" && w["status"] == "ok";
+  }
+  EXPECT_TRUE(ingest_ok) << workers.body;
+  EXPECT_EQ(curl(api, "POST", "/api/v1/workers/nope/stop", second).status, 404);
+  const auto config = curl(api, "GET", "/api/v1/config", second);
+  ASSERT_EQ(config.status, 200);
+  for (const auto& setting : config.body["settings"]) {
+    if (setting["name"] == "DECNET_JWT_SECRET") {
+      EXPECT_EQ(setting["value"], "(unset)");
+    }
+  }
+
+  // Live stream: a ticket, then an event published by ingest arrives over SSE.
+  const auto ticket = curl(api, "POST", "/api/v1/auth/sse-ticket", second);
+  ASSERT_EQ(ticket.status, 200);
+  ChildProcess stream(
+      {"curl", "-s", "-N",
+       "http://127.0.0.1:" + std::to_string(api) +
+           "/api/v1/stream?topics=system.log&ticket=" + ticket.body["ticket"].get<std::string>()});
+  ASSERT_TRUE(wait_until([&] { return stream.output().find(": connected") != std::string::npos; }))
+      << stream.output();
+  // The ticket is single use.
+  EXPECT_EQ(
+      curl(api, "GET", "/api/v1/stream?ticket=" + ticket.body["ticket"].get<std::string>()).status,
+      401);
+  ASSERT_TRUE(wait_until([&] {
+    run_command({"logger", "--rfc5424", "--tcp", "--octet-count", "-n", "127.0.0.1", "-P",
+                 std::to_string(syslog_port), "-t", "ssh", "--msgid", "connect", "--sd-id",
+                 "relay@55555", "--sd-param", "src_ip=\"203.0.113.77\"", "hello"});
+    return stream.output().find("203.0.113.77") != std::string::npos;
+  })) << stream.output();
+  EXPECT_NE(stream.output().find("event: system.log"), std::string::npos);
+  stream.stop(SIGTERM);
+
   EXPECT_EQ(curl(api, "POST", "/api/v1/auth/logout", second).status, 200);
   EXPECT_EQ(curl(api, "GET", "/api/v1/auth/me", second).status, 401);
   const auto openapi = curl(api, "GET", "/api/v1/openapi.json");

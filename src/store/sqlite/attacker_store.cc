@@ -201,18 +201,18 @@ class SqliteAttackerRepository final : public AttackerRepository {
         .add_if(q.decky,
                 "EXISTS (SELECT 1 FROM attacker_targets t WHERE t.attacker_uuid = a.uuid "
                 "AND t.decky = ?)");
-    const char* order = "a.last_seen DESC, a.uuid";
+    const char* order = "a.last_seen DESC, a.uuid DESC";
     switch (q.sort) {
       case AttackerSort::kRecent:
         break;
       case AttackerSort::kFirstSeen:
-        order = "a.first_seen DESC, a.uuid";
+        order = "a.first_seen DESC, a.uuid DESC";
         break;
       case AttackerSort::kActive:
-        order = "a.event_count DESC, a.uuid";
+        order = "a.event_count DESC, a.uuid DESC";
         break;
       case AttackerSort::kTraversals:
-        order = "a.is_traversal DESC, a.last_seen DESC, a.uuid";
+        order = "a.is_traversal DESC, a.last_seen DESC, a.uuid DESC";
         break;
     }
     auto lease = engine_.read();

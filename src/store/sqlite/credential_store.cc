@@ -75,7 +75,7 @@ class SqliteCredentialRepository final : public CredentialRepository {
                                                const std::string& uuid) override {
     return connection_of(scope)
         .prepare(
-            "UPDATE credentials SET attacker_uuid = ? WHERE attacker_ip = ? "
+            "UPDATE credentials SET attacker_uuid = ? WHERE attacker_ip_key = ? "
             "AND attacker_uuid IS NULL")
         .bind_all(uuid, ip)
         .run();
@@ -87,7 +87,7 @@ class SqliteCredentialRepository final : public CredentialRepository {
     where.add_if(q.secret_kind, "secret_kind = ?")
         .add_if(q.service, "service = ?")
         .add_if(q.decky, "decky_name = ?")
-        .add_if(q.attacker_ip, "attacker_ip = ?")
+        .add_if(q.attacker_ip, "attacker_ip_key = ?")
         .add_if(q.attacker_uuid, "attacker_uuid = ?")
         .add_if(q.principal, "principal = ?")
         .add_if(q.secret_sha256, "secret_sha256 = ?");

@@ -51,6 +51,10 @@ std::vector<std::string> search_terms(std::string_view text) {
   return terms;
 }
 
+// Every row with an address belongs to the attacker row of that address (both are written in
+// one transaction), so filtering by address goes through the (attacker_uuid, id) index.
+constexpr const char* kByAttackerIp = "attacker_uuid = (SELECT uuid FROM attackers WHERE ip = ?)";
+
 bool is_absent(std::string_view v) {
   return v.empty() || v == "null" || v == "NULL" || v == "undefined" || v == "\"\"";
 }
@@ -60,7 +64,7 @@ WhereClause log_filters(const LogQuery& q, bool with_cursor) {
   where.add_if(q.decky, "decky = ?")
       .add_if(q.service, "service = ?")
       .add_if(q.event_type, "event_type = ?")
-      .add_if(q.attacker_ip, "attacker_ip = ?")
+      .add_if(q.attacker_ip, kByAttackerIp)
       .add_if(q.attacker_uuid, "attacker_uuid = ?")
       .add_if(q.start, "timestamp >= ?")
       .add_if(q.end, "timestamp <= ?");
@@ -78,7 +82,7 @@ WhereClause log_filters(const LogQuery& q, bool with_cursor) {
       } else if (key == "event" || key == "event_type") {
         where.add("event_type = ?", {value});
       } else if (key == "attacker" || key == "attacker-ip" || key == "attacker_ip") {
-        where.add("attacker_ip = ?", {value});
+        where.add(kByAttackerIp, {value});
       } else {
         std::string field;
         for (char c : key) {

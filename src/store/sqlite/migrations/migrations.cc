@@ -6,9 +6,10 @@ namespace decnet::store::sqlite {
 
 extern const Migration kMigration0001;
 extern const Migration kMigration0002;
+extern const Migration kMigration0003;
 
 std::span<const Migration> migrations() {
-  static const std::array<Migration, 2> all = {kMigration0001, kMigration0002};
+  static const std::array<Migration, 3> all = {kMigration0001, kMigration0002, kMigration0003};
   return all;
 }
 
