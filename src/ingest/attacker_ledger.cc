@@ -33,27 +33,31 @@ LedgerResult AttackerLedger::record(store::Repository& repo, store::WriteScope& 
                                     const store::AttackerActivity& activity) {
   auto it = entries_.find(activity.ip);
   if (it != entries_.end()) {
-    if (it->second.pending.ip.empty()) ++dirty_;
+    if (it->second.pending.ip.empty()) dirty_.push_back({activity.ip, core::now_micros()});
     merge(it->second.pending, activity);
     return {it->second.uuid, false};
   }
   const auto result = repo.attackers().record_activity(scope, activity);
-  if (entries_.size() >= max_entries_) flush(repo, scope, true), entries_.clear();
+  if (entries_.size() >= options_.max_entries) {
+    flush(repo, scope, true);
+    entries_.clear();
+  }
   entries_.emplace(activity.ip, Entry{result.uuid, {}});
   return {result.uuid, result.created};
 }
 
-void AttackerLedger::flush(store::Repository& repo, store::WriteScope& scope, bool force) {
-  const auto now = core::now_micros();
-  if (!force && now - last_flush_ < flush_interval_us_) return;
-  last_flush_ = now;
-  if (dirty_ == 0) return;
-  for (auto& [ip, entry] : entries_) {
-    if (entry.pending.ip.empty()) continue;
-    repo.attackers().record_activity(scope, entry.pending);
-    entry.pending = {};
+void AttackerLedger::flush(store::Repository& repo, store::WriteScope& scope, bool all) {
+  const auto due = core::now_micros() - options_.flush_after_us;
+  std::size_t written = 0;
+  while (!dirty_.empty() &&
+         (all || (dirty_.front().since <= due && written < options_.flush_per_batch))) {
+    auto it = entries_.find(dirty_.front().ip);
+    dirty_.pop_front();
+    if (it == entries_.end() || it->second.pending.ip.empty()) continue;
+    repo.attackers().record_activity(scope, it->second.pending);
+    it->second.pending = {};
+    ++written;
   }
-  dirty_ = 0;
 }
 
 }  // namespace decnet::ingest

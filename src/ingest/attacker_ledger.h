@@ -1,14 +1,16 @@
 // Attacker rows, maintained write-back. Every event advances its attacker's counters, last seen
 // time and targets; writing that to the attackers table per batch costs an UPDATE of several
 // indexed columns for almost every line when many addresses are active at once. The ledger keeps
-// what each known attacker did since it was last written and writes it at most once per flush
-// interval, so a busy attacker costs one UPDATE per second instead of one per batch. A new
-// attacker is written at once, so its uuid exists for the log and credential rows that follow.
+// what each known attacker did since it was last written and writes it once it has been pending
+// for the flush interval, oldest first and a bounded number per batch, so a busy attacker costs
+// one UPDATE per interval and no batch carries a burst of them. A new attacker is written at
+// once, so its uuid exists for the log and credential rows that follow.
 //
 // Used only on the store's writer thread (inside write_batch), so it needs no lock.
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <string>
 #include <unordered_map>
 
@@ -24,28 +26,34 @@ struct LedgerResult {
 
 class AttackerLedger {
  public:
-  explicit AttackerLedger(std::int64_t flush_interval_us = 1'000'000,
-                          std::size_t max_entries = 200'000)
-      : flush_interval_us_(flush_interval_us), max_entries_(max_entries) {}
+  struct Options {
+    std::int64_t flush_after_us = 2'000'000;  // how long activity may stay pending
+    std::size_t flush_per_batch = 4096;       // attackers written per batch at most
+    std::size_t max_entries = 200'000;        // known attackers remembered
+  };
+  AttackerLedger() : AttackerLedger(Options{}) {}
+  explicit AttackerLedger(Options options) : options_(options) {}
 
   LedgerResult record(store::Repository& repo, store::WriteScope& scope,
                       const store::AttackerActivity& activity);
-  // Writes pending activity when the interval has passed (or always with force).
-  void flush(store::Repository& repo, store::WriteScope& scope, bool force = false);
-  std::size_t pending() const { return dirty_; }
+  // Writes the activity that has been pending long enough; with `all`, everything pending.
+  void flush(store::Repository& repo, store::WriteScope& scope, bool all = false);
+  std::size_t pending() const { return dirty_.size(); }
 
  private:
   struct Entry {
     std::string uuid;
     store::AttackerActivity pending;  // ip empty when nothing is pending
   };
+  struct Dirty {
+    std::string ip;
+    std::int64_t since;
+  };
   static void merge(store::AttackerActivity& into, const store::AttackerActivity& more);
 
-  const std::int64_t flush_interval_us_;
-  const std::size_t max_entries_;
+  const Options options_;
   std::unordered_map<std::string, Entry> entries_;
-  std::size_t dirty_ = 0;
-  std::int64_t last_flush_ = 0;
+  std::deque<Dirty> dirty_;  // in the order entries became pending
 };
 
 }  // namespace decnet::ingest

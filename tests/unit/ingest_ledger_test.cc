@@ -1,0 +1,57 @@
+#include <gtest/gtest.h>
+
+#include "ingest/attacker_ledger.h"
+#include "store/sqlite/sqlite_repository.h"
+#include "tests_support.h"
+
+namespace decnet::ingest {
+namespace {
+
+store::AttackerActivity activity(std::int64_t ts, std::string decky, std::int64_t n) {
+  return {"203.0.113.5", ts, ts, n, 0, {{std::move(decky), "ssh", ts, ts, n}}};
+}
+
+TEST(AttackerLedger, NewAttackersAreWrittenAtOnceKnownOnesWhenDue) {
+  decnet::testing::TempDir dir;
+  auto repo = store::sqlite::open_sqlite_repository({.path = dir / "db.sqlite"});
+  AttackerLedger ledger({.flush_after_us = 60'000'000});
+  const auto first = repo->write_now(
+      [&](store::WriteScope& w) { return ledger.record(*repo, w, activity(100, "web1", 2)); });
+  EXPECT_TRUE(first.created);
+  EXPECT_EQ(repo->attackers().get(first.uuid)->event_count, 2);
+  const auto again = repo->write_now([&](store::WriteScope& w) {
+    auto r = ledger.record(*repo, w, activity(50, "db1", 3));
+    ledger.record(*repo, w, activity(300, "web1", 4));
+    ledger.flush(*repo, w);  // not due yet: nothing written
+    return r;
+  });
+  EXPECT_FALSE(again.created);
+  EXPECT_EQ(again.uuid, first.uuid);
+  EXPECT_EQ(repo->attackers().get(first.uuid)->event_count, 2);
+  EXPECT_EQ(ledger.pending(), 1u);
+  repo->write_now([&](store::WriteScope& w) { ledger.flush(*repo, w, true); });
+  const auto a = repo->attackers().get(first.uuid);
+  EXPECT_EQ(a->event_count, 9);
+  EXPECT_EQ(a->first_seen, 50);
+  EXPECT_EQ(a->last_seen, 300);
+  EXPECT_EQ(a->deckies, (std::vector<std::string>{"web1", "db1"}));
+  EXPECT_EQ(ledger.pending(), 0u);
+  repo->close();
+}
+
+TEST(AttackerLedger, DueActivityIsWrittenByARegularFlush) {
+  decnet::testing::TempDir dir;
+  auto repo = store::sqlite::open_sqlite_repository({.path = dir / "db.sqlite"});
+  AttackerLedger ledger({.flush_after_us = 0});
+  const auto r = repo->write_now([&](store::WriteScope& w) {
+    ledger.record(*repo, w, activity(100, "web1", 1));
+    ledger.record(*repo, w, activity(200, "web1", 1));
+    ledger.flush(*repo, w);
+    return ledger.record(*repo, w, activity(300, "web1", 0));
+  });
+  EXPECT_EQ(repo->attackers().get(r.uuid)->event_count, 2);
+  repo->close();
+}
+
+}  // namespace
+}  // namespace decnet::ingest
