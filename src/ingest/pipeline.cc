@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <map>
+
 #include "bus/topics.h"
 #include "core/time.h"
 #include "ingest/batch_writer.h"
@@ -42,6 +44,46 @@ bool IngestPipeline::submit(RawLine line) {
   return true;
 }
 
+// The safety net behind the live detector: rebuild the index from the credentials table and
+// rewrite any credential_reuse row that disagrees with it (a finding lost with a failed
+// transaction, or rows edited by hand). Runs at start and when ingest has been idle for the
+// reconcile interval.
+void IngestPipeline::reconcile_reuse() {
+  try {
+    reuse_.rebuild(repo_.credentials());
+    std::map<std::string, store::CredentialReuse> stored;
+    const auto key = [](const store::CredentialReuse& r) {
+      return r.secret_sha256 + '\x1f' + r.secret_kind + '\x1f' + r.principal.value_or("");
+    };
+    for (std::int64_t offset = 0;; offset += store::kMaxLimit) {
+      const auto page = repo_.credential_reuse().list_credential_reuses(1, std::nullopt,
+                                                                        {store::kMaxLimit, offset});
+      for (const auto& r : page.data) stored.emplace(key(r), r);
+      if (page.data.size() < static_cast<std::size_t>(store::kMaxLimit)) break;
+    }
+    std::vector<store::CredentialReuse> repairs;
+    for (auto& finding : reuse_.findings()) {
+      auto it = stored.find(key(finding));
+      if (it != stored.end() && it->second.target_count == finding.target_count &&
+          it->second.attacker_ip_count == finding.attacker_ip_count &&
+          it->second.attempt_count == finding.attempt_count) {
+        continue;
+      }
+      repairs.push_back(std::move(finding));
+    }
+    if (!repairs.empty()) {
+      repo_.write_now([&](store::WriteScope& scope) {
+        for (const auto& r : repairs) repo_.credential_reuse().upsert_credential_reuse(scope, r);
+      });
+    }
+    counters_.reuse_repairs.fetch_add(repairs.size(), std::memory_order_relaxed);
+    spdlog::info("ingest: reuse index holds {} secrets; {} findings repaired", reuse_.secrets(),
+                 repairs.size());
+  } catch (const std::exception& e) {
+    spdlog::error("ingest: credential reuse reconciliation failed: {}", e.what());
+  }
+}
+
 bool IngestPipeline::submit_blocking(RawLine line) {
   {
     std::unique_lock lock(mu_);
@@ -56,8 +98,7 @@ bool IngestPipeline::submit_blocking(RawLine line) {
 }
 
 void IngestPipeline::start() {
-  reuse_.rebuild(repo_.credentials());
-  spdlog::info("ingest: reuse index holds {} secrets", reuse_.secrets());
+  reconcile_reuse();
   // attacker.observed is announced after commit; a crash in between leaves attackers
   // unannounced, which the next start catches up on.
   while (true) {
@@ -126,7 +167,15 @@ void IngestPipeline::run() {
     bool more_waiting = false;
     {
       std::unique_lock lock(mu_);
-      if (inflight.empty()) ready_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+      if (inflight.empty()) {
+        const bool woke = ready_.wait_for(lock, options_.reconcile_interval,
+                                          [&] { return stopping_ || !queue_.empty(); });
+        if (!woke) {
+          lock.unlock();
+          reconcile_reuse();
+          continue;
+        }
+      }
       if (queue_.empty() && stopping_ && inflight.empty()) return;
       const auto n = std::min(queue_.size(), options_.batch_max);
       for (std::size_t i = 0; i < n; ++i) {
@@ -329,6 +378,7 @@ nlohmann::json IngestPipeline::health() const {
           {"invalid_secrets", c.invalid_secrets.load()},
           {"username_only", c.username_only.load()},
           {"reuse_findings", c.reuse_findings.load()},
+          {"reuse_repairs", c.reuse_repairs.load()},
           {"attackers_created", c.attackers_created.load()},
           {"batches", c.batches.load()},
           {"batch_failures", c.batch_failures.load()}};

@@ -32,6 +32,7 @@ struct PipelineOptions {
   std::size_t batch_max = 8192;             // lines per transaction
   std::size_t inflight_batches = 2;         // prepared batches queued at the writer
   std::size_t live_events_per_batch = 100;  // events listed in each system.log message
+  std::chrono::milliseconds reconcile_interval = std::chrono::minutes(10);  // when idle
 };
 
 struct PipelineCounters {
@@ -43,6 +44,7 @@ struct PipelineCounters {
   std::atomic<std::uint64_t> invalid_secrets{0};
   std::atomic<std::uint64_t> username_only{0};
   std::atomic<std::uint64_t> reuse_findings{0};
+  std::atomic<std::uint64_t> reuse_repairs{0};
   std::atomic<std::uint64_t> attackers_created{0};
   std::atomic<std::uint64_t> batches{0};
   std::atomic<std::uint64_t> batch_failures{0};
@@ -79,6 +81,7 @@ class IngestPipeline final : public LineSink, public core::Component {
   };
 
   void run();
+  void reconcile_reuse();
   void complete(Inflight& inflight);
   void retry_line_by_line(const IngestBatch& batch);
   void publish(const CommittedBatch& committed, const IngestBatch& batch);

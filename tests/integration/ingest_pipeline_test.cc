@@ -143,6 +143,28 @@ TEST_F(PipelineTest, ReusedPasswordAcrossFtpAndPop3FromTwoAddressesIsOneFinding)
   EXPECT_EQ(reuse.size(), 1u);
 }
 
+TEST_F(PipelineTest, ReconciliationAtStartRepairsAFindingMissingFromTheDatabase) {
+  send(kFtpAuth);
+  send(kPop3Auth);
+  flush();
+  ASSERT_EQ(repo_->credential_reuse().list_credential_reuses(2, {}, {}).total, 1);
+  close();
+  {
+    // Lose the finding behind the pipeline's back, as a failed transaction could.
+    auto repo = store::sqlite::open_sqlite_repository({.path = dir_ / "decnet.db"});
+    repo->write_now([&](store::WriteScope& w) {
+      store::sqlite::connection_of(w).exec("DELETE FROM credential_reuse");
+    });
+    ASSERT_EQ(repo->credential_reuse().list_credential_reuses(2, {}, {}).total, 0);
+    repo->close();
+  }
+  open();
+  const auto page = repo_->credential_reuse().list_credential_reuses(2, {}, {});
+  ASSERT_EQ(page.total, 1);
+  EXPECT_EQ(page.data[0].target_count, 2);
+  EXPECT_EQ(pipeline_->counters().reuse_repairs.load(), 1u);
+}
+
 TEST_F(PipelineTest, UnparseableLinesAreDeadLetteredWithTheirBytes) {
   send("this is not syslog");
   send(std::string("\x00\xff\xfe", 3));
