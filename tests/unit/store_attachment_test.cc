@@ -11,24 +11,12 @@
 namespace decnet::store {
 namespace {
 
-constexpr std::int64_t kT0 = 1'700'000'000'000'000;
-
-template <typename Fn>
-void expect_store_error(StoreError::Kind kind, Fn&& fn) {
-  try {
-    fn();
-    ADD_FAILURE() << "expected a StoreError";
-  } catch (const StoreError& e) {
-    EXPECT_EQ(e.kind(), kind) << e.what();
-  }
-}
-
 std::string upper(std::string s) {
   for (char& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   return s;
 }
 
-class AttachmentStoreTest : public ::testing::Test {
+class AttachmentStoreTest : public DomainStoreTest {
  protected:
   ObservedAttachment observe(AttachmentObservation seen) {
     return engine_.write_now(
@@ -49,8 +37,6 @@ class AttachmentStoreTest : public ::testing::Test {
     return o;
   }
 
-  decnet::testing::TempDir dir_;
-  sqlite::Engine engine_{{.path = dir_ / "decnet.db"}};
   std::unique_ptr<AttachmentRepository> attachments_ = sqlite::make_attachment_repository(engine_);
   const std::string sha_ = core::sha256_hex("payload");
 };

@@ -9,8 +9,6 @@
 namespace decnet::store {
 namespace {
 
-constexpr std::int64_t kT0 = 1'700'000'000'000'000;
-
 CredentialAttempt attempt(std::string secret, std::string ip, std::string decky,
                           std::string service, std::optional<std::string> principal = "root") {
   CredentialAttempt a;

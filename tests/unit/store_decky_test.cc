@@ -43,7 +43,7 @@ TarpitRuleInput rule(std::string decky_name, std::vector<int> ports, std::int64_
   return r;
 }
 
-class DeckyStoreTest : public ::testing::Test {
+class DeckyStoreTest : public DomainStoreTest {
  protected:
   void TearDown() override { engine_.close(); }
 
@@ -74,8 +74,6 @@ class DeckyStoreTest : public ::testing::Test {
     return write([&](WriteScope& w) { return tarpits_->set_tarpit_rule(w, r); });
   }
 
-  decnet::testing::TempDir dir_;
-  sqlite::Engine engine_{{.path = dir_ / "decnet.db"}};
   std::unique_ptr<DeckyRepository> deckies_ = sqlite::make_decky_repository(engine_);
   std::unique_ptr<TarpitRepository> tarpits_ = sqlite::make_tarpit_repository(engine_);
 };

@@ -7,7 +7,6 @@
 namespace decnet::store {
 namespace {
 
-constexpr std::int64_t kT0 = 1'700'000'000'000'000;  // µs
 constexpr std::int64_t kSecond = 1'000'000;
 
 LogRecord make_log(std::string decky, std::string service, std::string event, std::int64_t ts,

@@ -11,26 +11,8 @@
 namespace decnet::store {
 namespace {
 
-constexpr std::int64_t kT0 = 1'700'000'000'000'000;
-
-template <typename Fn>
-void expect_store_error(StoreError::Kind kind, Fn&& fn) {
-  try {
-    fn();
-    ADD_FAILURE() << "expected a StoreError";
-  } catch (const StoreError& e) {
-    EXPECT_EQ(e.kind(), kind) << e.what();
-  }
-}
-
-class FingerprintStoreTest : public ::testing::Test {
+class FingerprintStoreTest : public DomainStoreTest {
  protected:
-  std::string attacker(const std::string& ip) {
-    return engine_.write_now([&](WriteScope& w) {
-      return attackers_->record_activity(w, {ip, kT0, kT0, 1, 0, {}}).uuid;
-    });
-  }
-
   FingerprintResult record(const std::string& uuid, std::int64_t port, const std::string& probe,
                            const std::string& hash, std::int64_t at = kT0) {
     return engine_.write_now([&](WriteScope& w) {
@@ -38,9 +20,6 @@ class FingerprintStoreTest : public ::testing::Test {
     });
   }
 
-  decnet::testing::TempDir dir_;
-  sqlite::Engine engine_{{.path = dir_ / "decnet.db"}};
-  std::unique_ptr<AttackerRepository> attackers_ = sqlite::make_attacker_repository(engine_);
   std::unique_ptr<FingerprintRepository> fingerprints_ =
       sqlite::make_fingerprint_repository(engine_);
 };

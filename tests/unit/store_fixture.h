@@ -3,8 +3,11 @@
 
 #include <gtest/gtest.h>
 
+#include "store/attacker_repository.h"
 #include "store/repository.h"
+#include "store/sqlite/domains.h"
 #include "store/sqlite/sqlite_repository.h"
+#include "store/store_error.h"
 #include "tests_support.h"
 
 namespace decnet::store {
@@ -23,6 +26,33 @@ class StoreTest : public ::testing::Test {
 
   decnet::testing::TempDir dir_;
   std::unique_ptr<Repository> repo_;
+};
+
+inline constexpr std::int64_t kT0 = 1'700'000'000'000'000;  // µs, a fixed point in 2023
+
+template <typename Fn>
+void expect_store_error(StoreError::Kind kind, Fn&& fn) {
+  try {
+    fn();
+    ADD_FAILURE() << "expected a StoreError";
+  } catch (const StoreError& e) {
+    EXPECT_EQ(e.kind(), kind) << e.what();
+  }
+}
+
+// One engine and the attacker repository, for tests of a single domain repository built with
+// its sqlite::make_*_repository factory.
+class DomainStoreTest : public ::testing::Test {
+ protected:
+  std::string attacker(const std::string& ip) {
+    return engine_.write_now([&](WriteScope& w) {
+      return attackers_->record_activity(w, {ip, kT0, kT0, 1, 0, {}}).uuid;
+    });
+  }
+
+  decnet::testing::TempDir dir_;
+  sqlite::Engine engine_{{.path = dir_ / "decnet.db"}};
+  std::unique_ptr<AttackerRepository> attackers_ = sqlite::make_attacker_repository(engine_);
 };
 
 // Strings that would break a query built by concatenation, or a careless encoder.

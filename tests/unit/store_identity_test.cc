@@ -14,8 +14,6 @@
 namespace decnet::store {
 namespace {
 
-constexpr std::int64_t kT0 = 1'700'000'000'000'000;
-
 template <typename Fn>
 std::optional<StoreError::Kind> error_kind(Fn fn) {
   try {
@@ -39,7 +37,7 @@ bool is_dashed_uuid4(const std::string& s) {
   return std::regex_match(s, kPattern);
 }
 
-class IdentityStoreTest : public ::testing::Test {
+class IdentityStoreTest : public DomainStoreTest {
  protected:
   void TearDown() override { engine_.close(); }
 
@@ -93,9 +91,6 @@ class IdentityStoreTest : public ::testing::Test {
     return out;
   }
 
-  decnet::testing::TempDir dir_;
-  sqlite::Engine engine_{{.path = dir_ / "decnet.db"}};
-  std::unique_ptr<AttackerRepository> attackers_ = sqlite::make_attacker_repository(engine_);
   std::unique_ptr<IdentityRepository> identities_ = sqlite::make_identity_repository(engine_);
   std::unique_ptr<CampaignRepository> campaigns_ = sqlite::make_campaign_repository(engine_);
 };

@@ -13,18 +13,7 @@
 namespace decnet::store {
 namespace {
 
-constexpr std::int64_t kT0 = 1'700'000'000'000'000;
 constexpr std::int64_t kHour = 3'600'000'000;
-
-template <typename Fn>
-void expect_store_error(StoreError::Kind kind, Fn&& fn) {
-  try {
-    fn();
-    ADD_FAILURE() << "expected a StoreError";
-  } catch (const StoreError& e) {
-    EXPECT_EQ(e.kind(), kind) << e.what();
-  }
-}
 
 ProviderIntel answer(std::optional<std::string> verdict,
                      nlohmann::json raw = nlohmann::json::object(), std::int64_t at = kT0) {
@@ -35,7 +24,7 @@ ProviderIntel failure(std::string error, std::int64_t at = kT0) {
   return {std::nullopt, "{}", at, std::move(error)};
 }
 
-class IntelStoreTest : public ::testing::Test {
+class IntelStoreTest : public DomainStoreTest {
  protected:
   std::string attacker(const std::string& ip, std::int64_t last_seen = kT0) {
     return engine_.write_now([&](WriteScope& w) {
@@ -58,9 +47,6 @@ class IntelStoreTest : public ::testing::Test {
     return out;
   }
 
-  decnet::testing::TempDir dir_;
-  sqlite::Engine engine_{{.path = dir_ / "decnet.db"}};
-  std::unique_ptr<AttackerRepository> attackers_ = sqlite::make_attacker_repository(engine_);
   std::unique_ptr<IntelRepository> intel_ = sqlite::make_intel_repository(engine_);
 };
 

@@ -17,7 +17,6 @@
 namespace decnet::store {
 namespace {
 
-constexpr std::int64_t kT0 = 1'700'000'000'000'000;
 constexpr double kTs = 1'700'000'000.25;
 
 template <typename Fn>
@@ -34,7 +33,7 @@ std::string json_string(const std::string& s) {
   return nlohmann::json(s).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
-class ObservationStoreTest : public ::testing::Test {
+class ObservationStoreTest : public DomainStoreTest {
  protected:
   void TearDown() override { engine_.close(); }
 
@@ -72,9 +71,6 @@ class ObservationStoreTest : public ::testing::Test {
     return sqlite::query_int64(*lease, "SELECT COUNT(*) FROM observations").value_or(-1);
   }
 
-  decnet::testing::TempDir dir_;
-  sqlite::Engine engine_{{.path = dir_ / "decnet.db"}};
-  std::unique_ptr<AttackerRepository> attackers_ = sqlite::make_attacker_repository(engine_);
   std::unique_ptr<IdentityRepository> identities_ = sqlite::make_identity_repository(engine_);
   std::unique_ptr<ObservationRepository> observations_ =
       sqlite::make_observation_repository(engine_);

@@ -10,35 +10,14 @@
 namespace decnet::store {
 namespace {
 
-constexpr std::int64_t kT0 = 1'700'000'000'000'000;
-
-template <typename Fn>
-void expect_store_error(StoreError::Kind kind, Fn&& fn) {
-  try {
-    fn();
-    ADD_FAILURE() << "expected a StoreError";
-  } catch (const StoreError& e) {
-    EXPECT_EQ(e.kind(), kind) << e.what();
-  }
-}
-
-class SmtpTargetStoreTest : public ::testing::Test {
+class SmtpTargetStoreTest : public DomainStoreTest {
  protected:
-  std::string attacker(const std::string& ip) {
-    return engine_.write_now([&](WriteScope& w) {
-      return attackers_->record_activity(w, {ip, kT0, kT0, 1, 0, {}}).uuid;
-    });
-  }
-
   std::int64_t increment(const std::string& uuid, const std::string& domain, std::int64_t at,
                          std::int64_t count = 1) {
     return engine_.write_now(
         [&](WriteScope& w) { return targets_->increment_smtp_target(w, uuid, domain, count, at); });
   }
 
-  decnet::testing::TempDir dir_;
-  sqlite::Engine engine_{{.path = dir_ / "decnet.db"}};
-  std::unique_ptr<AttackerRepository> attackers_ = sqlite::make_attacker_repository(engine_);
   std::unique_ptr<SmtpTargetRepository> targets_ = sqlite::make_smtp_target_repository(engine_);
 };
 

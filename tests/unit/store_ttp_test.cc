@@ -13,26 +13,8 @@
 namespace decnet::store {
 namespace {
 
-constexpr std::int64_t kT0 = 1'700'000'000'000'000;
-
-template <typename Fn>
-void expect_store_error(StoreError::Kind kind, Fn&& fn) {
-  try {
-    fn();
-    ADD_FAILURE() << "expected a StoreError";
-  } catch (const StoreError& e) {
-    EXPECT_EQ(e.kind(), kind) << e.what();
-  }
-}
-
-class TtpStoreTest : public ::testing::Test {
+class TtpStoreTest : public DomainStoreTest {
  protected:
-  std::string attacker(const std::string& ip) {
-    return engine_.write_now([&](WriteScope& w) {
-      return attackers_->record_activity(w, {ip, kT0, kT0, 1, 0, {}}).uuid;
-    });
-  }
-
   // Identities and campaigns are written by other repositories; plain SQL is enough here.
   void identity(const std::string& uuid, const std::optional<std::string>& campaign = {}) {
     engine_.write_now([&](WriteScope& w) {
@@ -90,9 +72,6 @@ class TtpStoreTest : public ::testing::Test {
     return t;
   }
 
-  decnet::testing::TempDir dir_;
-  sqlite::Engine engine_{{.path = dir_ / "decnet.db"}};
-  std::unique_ptr<AttackerRepository> attackers_ = sqlite::make_attacker_repository(engine_);
   std::unique_ptr<TtpRepository> ttp_ = sqlite::make_ttp_repository(engine_);
   std::string attacker_ = attacker("203.0.113.50");
 };

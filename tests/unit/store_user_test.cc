@@ -15,8 +15,6 @@
 namespace decnet::store {
 namespace {
 
-constexpr std::int64_t kT0 = 1'700'000'000'000'000;
-
 template <typename Fn>
 std::optional<StoreError::Kind> error_kind(Fn&& fn) {
   try {
@@ -35,7 +33,7 @@ NewUser user(std::string username, std::string role = "viewer") {
   return u;
 }
 
-class UserStoreTest : public ::testing::Test {
+class UserStoreTest : public DomainStoreTest {
  protected:
   void TearDown() override { engine_.close(); }
 
@@ -62,8 +60,6 @@ class UserStoreTest : public ::testing::Test {
     return write([&](WriteScope& w) { return repo_->purge_expired_revoked_tokens(w, now); });
   }
 
-  decnet::testing::TempDir dir_;
-  sqlite::Engine engine_{{.path = dir_ / "decnet.db"}};
   std::unique_ptr<UserRepository> repo_ = sqlite::make_user_repository(engine_);
 };
 

@@ -16,8 +16,6 @@
 namespace decnet::store {
 namespace {
 
-constexpr std::int64_t kT0 = 1'700'000'000'000'000;
-
 template <typename Fn>
 std::optional<StoreError::Kind> error_kind(Fn&& fn) {
   try {
@@ -46,7 +44,7 @@ NewWebhookSubscription subscription(std::string name) {
   return s;
 }
 
-class WebhookStoreTest : public ::testing::Test {
+class WebhookStoreTest : public DomainStoreTest {
  protected:
   void TearDown() override { engine_.close(); }
 
@@ -96,8 +94,6 @@ class WebhookStoreTest : public ::testing::Test {
     return write([&](WriteScope& w) { return repo_->add_webhook_dead_letter(w, r); });
   }
 
-  decnet::testing::TempDir dir_;
-  sqlite::Engine engine_{{.path = dir_ / "decnet.db"}};
   std::unique_ptr<WebhookRepository> repo_ = sqlite::make_webhook_repository(engine_);
 };
 
