@@ -29,6 +29,25 @@ void AttackerLedger::merge(store::AttackerActivity& into, const store::AttackerA
   }
 }
 
+std::string AttackerLedger::target_key(const store::TargetActivity& t) {
+  return t.decky + '\x1f' + t.service;
+}
+
+// Known targets only: one UPDATE per row touched. A new target also changes the attacker's
+// service and decky lists, which the full path maintains.
+void AttackerLedger::write(store::Repository& repo, store::WriteScope& scope, Entry& entry) {
+  const bool all_known =
+      std::all_of(entry.pending.targets.begin(), entry.pending.targets.end(),
+                  [&](const auto& t) { return entry.targets.count(target_key(t)); });
+  if (all_known) {
+    repo.attackers().add_known_activity(scope, entry.uuid, entry.pending);
+  } else {
+    repo.attackers().record_activity(scope, entry.pending);
+    for (const auto& t : entry.pending.targets) entry.targets.insert(target_key(t));
+  }
+  entry.pending = {};
+}
+
 LedgerResult AttackerLedger::record(store::Repository& repo, store::WriteScope& scope,
                                     const store::AttackerActivity& activity) {
   auto it = entries_.find(activity.ip);
@@ -42,7 +61,9 @@ LedgerResult AttackerLedger::record(store::Repository& repo, store::WriteScope& 
     flush(repo, scope, true);
     entries_.clear();
   }
-  entries_.emplace(activity.ip, Entry{result.uuid, {}});
+  Entry entry{result.uuid, {}, {}};
+  for (const auto& t : activity.targets) entry.targets.insert(target_key(t));
+  entries_.emplace(activity.ip, std::move(entry));
   return {result.uuid, result.created};
 }
 
@@ -54,8 +75,7 @@ void AttackerLedger::flush(store::Repository& repo, store::WriteScope& scope, bo
     auto it = entries_.find(dirty_.front().ip);
     dirty_.pop_front();
     if (it == entries_.end() || it->second.pending.ip.empty()) continue;
-    repo.attackers().record_activity(scope, it->second.pending);
-    it->second.pending = {};
+    write(repo, scope, it->second);
     ++written;
   }
 }

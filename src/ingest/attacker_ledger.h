@@ -13,6 +13,7 @@
 #include <deque>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "store/attacker_repository.h"
 #include "store/repository.h"
@@ -43,8 +44,11 @@ class AttackerLedger {
  private:
   struct Entry {
     std::string uuid;
-    store::AttackerActivity pending;  // ip empty when nothing is pending
+    store::AttackerActivity pending;          // ip empty when nothing is pending
+    std::unordered_set<std::string> targets;  // "decky\x1fservice" already stored
   };
+  static std::string target_key(const store::TargetActivity& t);
+  void write(store::Repository& repo, store::WriteScope& scope, Entry& entry);
   struct Dirty {
     std::string ip;
     std::int64_t since;

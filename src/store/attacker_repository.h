@@ -88,6 +88,10 @@ class AttackerRepository {
   // Creates or advances the attacker for activity.ip: first/last seen, counts, services and
   // deckies touched. Returns its uuid and whether this call created it.
   virtual ActivityResult record_activity(WriteScope& scope, const AttackerActivity& activity) = 0;
+  // The cheaper path for an attacker known to exist whose activity touches only targets it
+  // already has: counters and times of the attacker and of each target, nothing else.
+  virtual void add_known_activity(WriteScope& scope, const std::string& uuid,
+                                  const AttackerActivity& activity) = 0;
 
   // attacker.observed bookkeeping: created attackers start unpublished; the writer marks them
   // once the event is out, and start-up re-publishes any left unmarked by a crash.

@@ -228,6 +228,23 @@ TEST_F(AttackersTest, FirstActivityCreatesLaterActivityAdvances) {
   EXPECT_EQ(repo().attackers().get_by_ip("203.0.113.9")->uuid, first.uuid);
 }
 
+TEST_F(AttackersTest, KnownActivityAdvancesCountersAndTargetsOnly) {
+  const auto r = record(activity("203.0.113.9", kT0, "web1", "ssh", 2));
+  repo().write_now([&](WriteScope& w) {
+    repo().attackers().add_known_activity(
+        w, r.uuid, {"203.0.113.9", kT0 - 5, kT0 + 9, 3, 1, {{"web1", "ssh", kT0 - 5, kT0 + 9, 3}}});
+  });
+  const auto a = repo().attackers().get(r.uuid);
+  EXPECT_EQ(a->event_count, 5);
+  EXPECT_EQ(a->credential_count, 1);
+  EXPECT_EQ(a->first_seen, kT0 - 5);
+  EXPECT_EQ(a->last_seen, kT0 + 9);
+  const auto targets = repo().attackers().targets(r.uuid);
+  ASSERT_EQ(targets.size(), 1u);
+  EXPECT_EQ(targets[0].event_count, 5);
+  EXPECT_EQ(targets[0].last_seen, kT0 + 9);
+}
+
 TEST_F(AttackersTest, InfrastructureDeckiesAreNotATraversal) {
   const auto r = record(activity("198.51.100.1", kT0, "web1", "ssh"));
   record(activity("198.51.100.1", kT0, "decnet-sniffer", "sniffer"));

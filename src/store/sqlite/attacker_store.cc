@@ -159,6 +159,26 @@ class SqliteAttackerRepository final : public AttackerRepository {
     return result;
   }
 
+  void add_known_activity(WriteScope& scope, const std::string& uuid,
+                          const AttackerActivity& act) override {
+    auto& conn = connection_of(scope);
+    conn.prepare(
+            "UPDATE attackers SET first_seen = MIN(first_seen, ?), last_seen = MAX(last_seen, ?),"
+            " event_count = event_count + ?, credential_count = credential_count + ?,"
+            " updated_at = ? WHERE uuid = ?")
+        .bind_all(act.first_seen, act.last_seen, act.event_count, act.credential_count,
+                  core::now_micros(), uuid)
+        .run();
+    for (const auto& t : act.targets) {
+      conn.prepare(
+              "UPDATE attacker_targets SET first_seen = MIN(first_seen, ?), "
+              "last_seen = MAX(last_seen, ?), event_count = event_count + ? "
+              "WHERE attacker_uuid = ? AND decky = ? AND service = ?")
+          .bind_all(t.first_seen, t.last_seen, t.event_count, uuid, t.decky, t.service)
+          .run();
+    }
+  }
+
   void mark_observed_published(WriteScope& scope, const std::vector<std::string>& uuids) override {
     auto& conn = connection_of(scope);
     for (const auto& uuid : uuids) {
