@@ -8,6 +8,8 @@ ASAN_BUILD := build/asan
 FUZZ_BUILD := build/fuzz
 CMAKE_FLAGS := -G Ninja -DCMAKE_BUILD_TYPE=Release -DDECNET_ASSERTS=ON
 FUZZ_SECONDS ?= 20
+# Paths relative to the checkout in ccache's keys, so a fresh clone reuses the cache.
+export CCACHE_BASEDIR := $(CURDIR)
 
 .PHONY: all deps build run test test-asan bench fuzz fuzz-smoke format tidy clean
 
@@ -35,6 +37,7 @@ test-asan: deps
 	cd $(ASAN_BUILD) && ctest --output-on-failure -j $(JOBS) --timeout 600
 
 bench: build
+	cmake --build $(BUILD) -j $(JOBS) --target benchmarks
 	bash bench/run.sh $(BUILD)
 
 $(FUZZ_BUILD)/build.ninja: | deps

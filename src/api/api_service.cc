@@ -4,6 +4,7 @@
 
 #include <cstdio>
 
+#include "api/api_routes.h"
 #include "api/auth/bootstrap.h"
 #include "api/auth/secret_key.h"
 #include "api/http_server.h"
@@ -21,17 +22,9 @@ struct ApiService::State {
         logins(repo, tokens, LoginServiceOptions::from_config(config)),
         registry(bus, std::move(workers)),
         hub(bus, {}),
-        context{repo, bus, tokens, logins, tickets, &registry, &hub, &config},
+        context{repo, bus, tokens, logins, tickets, &registry, &hub, &config, &metrics},
         router(&tokens) {
-    add_auth_routes(router, context);
-    add_attacker_routes(router, context);
-    add_log_routes(router, context);
-    add_credential_routes(router, context);
-    add_user_routes(router, context);
-    add_system_routes(router, context);
-    add_stream_routes(router, context);
-    add_openapi_route(router, {.version = DECNET_VERSION});
-    add_metrics_route(router, metrics, config.str("DECNET_METRICS_TOKEN"));
+    add_all_routes(router, context);
     server =
         std::make_unique<HttpServer>(HttpServer::Options::from_config(config), router, &metrics);
   }
@@ -82,6 +75,10 @@ nlohmann::json ApiService::health() const {
 
 std::uint16_t ApiService::port() const {
   return state_->server->port();
+}
+
+MetricsRegistry& ApiService::metrics() {
+  return state_->metrics;
 }
 
 }  // namespace decnet::api

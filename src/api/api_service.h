@@ -14,6 +14,8 @@
 
 namespace decnet::api {
 
+class MetricsRegistry;
+
 class ApiService final : public core::Component {
  public:
   // Loads the JWT key and creates the first admin when there is no user yet; a generated
@@ -28,6 +30,9 @@ class ApiService final : public core::Component {
   void stop() override;
   nlohmann::json health() const override;
   std::uint16_t port() const;
+  // The registry served on GET /metrics; other components add gauge and counter callbacks to
+  // it (before start(), or at any time: the registry is thread-safe).
+  MetricsRegistry& metrics();
 
   struct State;
 

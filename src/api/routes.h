@@ -14,6 +14,7 @@ namespace decnet::api {
 
 class WorkerRegistry;
 class StreamHub;
+class MetricsRegistry;
 
 struct ApiContext {
   store::Repository& repo;
@@ -26,6 +27,8 @@ struct ApiContext {
   WorkerRegistry* workers = nullptr;
   StreamHub* streams = nullptr;
   const core::Config* config = nullptr;
+  // Present when GET /metrics is served (see add_all_routes in api/api_routes.h).
+  MetricsRegistry* metrics = nullptr;
 };
 
 void add_auth_routes(Router& router, ApiContext& ctx);

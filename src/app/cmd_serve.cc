@@ -8,6 +8,7 @@
 #include <filesystem>
 
 #include "api/api_service.h"
+#include "api/metrics.h"
 #include "app/commands.h"
 #include "app/runtime.h"
 #include "app/signals.h"
@@ -44,6 +45,53 @@ ingest::FileTailResume file_tail_resume(Runtime& runtime, const ingest::Receiver
   return resume;
 }
 
+// Ingest, bus and store figures on GET /metrics, read at scrape time from the counters and
+// health reports the components already keep (nothing is copied or sampled in between).
+void register_metrics(api::MetricsRegistry& metrics, Runtime& runtime) {
+  auto& bus = runtime.bus();
+  metrics.counter_callback("decnet_bus_published_total", "Events published on the bus",
+                           [&bus] { return static_cast<double>(bus.health().published); });
+  metrics.counter_callback("decnet_bus_dropped_total",
+                           "Events dropped by full subscriber queues, all subscribers", [&bus] {
+                             double dropped = 0;
+                             for (const auto& s : bus.health().subscribers) dropped += s.dropped;
+                             return dropped;
+                           });
+  metrics.gauge_callback("decnet_bus_queued",
+                         "Events waiting in subscriber queues, all subscribers", [&bus] {
+                           double queued = 0;
+                           for (const auto& s : bus.health().subscribers) queued += s.queued;
+                           return queued;
+                         });
+  auto& repo = runtime.repository();
+  metrics.gauge_callback("decnet_store_queued_writes", "Writes waiting for the database writer",
+                         [&repo] { return static_cast<double>(repo.health().queued_writes); });
+  metrics.counter_callback(
+      "decnet_store_committed_batches_total", "Write batches committed to the database",
+      [&repo] { return static_cast<double>(repo.health().committed_batches); });
+  const auto& counters = runtime.pipeline().counters();
+  struct IngestFigure {
+    const char* name;
+    const char* help;
+    const std::atomic<std::uint64_t>* value;
+  };
+  const IngestFigure ingest[] = {
+      {"received", "Lines accepted by the ingest pipeline", &counters.received},
+      {"refused", "Lines refused (queue full or pipeline not accepting)", &counters.refused},
+      {"committed", "Log rows committed", &counters.committed},
+      {"dead_letters", "Lines kept in the dead-letter table", &counters.dead_letters},
+      {"credentials", "Credential attempts recorded", &counters.credentials},
+      {"reuse_findings", "Credential reuse findings", &counters.reuse_findings},
+      {"attackers_created", "New attackers created", &counters.attackers_created},
+  };
+  for (const auto& figure : ingest) {
+    metrics.counter_callback(std::string("decnet_ingest_") + figure.name + "_total", figure.help,
+                             [value = figure.value] {
+                               return static_cast<double>(value->load(std::memory_order_relaxed));
+                             });
+  }
+}
+
 int serve() {
   block_shutdown_signals();
   const auto config = core::Config::load();
@@ -64,8 +112,10 @@ int serve() {
   std::vector<std::string> workers = {"ingest", "api"};
   for (const auto& r : receivers) workers.push_back(r->name());
   // Constructed before any component starts, so its worker registry hears every first beat.
-  supervisor.add(
-      std::make_unique<api::ApiService>(config, runtime.repository(), runtime.bus(), workers));
+  auto api_service =
+      std::make_unique<api::ApiService>(config, runtime.repository(), runtime.bus(), workers);
+  register_metrics(api_service->metrics(), runtime);
+  supervisor.add(std::move(api_service));
   for (auto& receiver : receivers) supervisor.add(std::move(receiver));
   supervisor.start();
   spdlog::info("ready: {} components running", supervisor.running());
