@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <grp.h>
 #include <spdlog/spdlog.h>
 #include <sys/epoll.h>
@@ -25,6 +26,61 @@
 
 namespace decnet::bus {
 namespace {
+
+std::size_t skip_ws(std::string_view s, std::size_t i) {
+  while (i < s.size() && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r')) ++i;
+  return i;
+}
+
+// End of the JSON value starting at `i` in already validated text.
+std::size_t skip_value(std::string_view s, std::size_t i) {
+  int depth = 0;
+  bool in_string = false;
+  for (; i < s.size(); ++i) {
+    const char c = s[i];
+    if (in_string) {
+      if (c == '\\') {
+        ++i;
+      } else if (c == '"') {
+        in_string = false;
+        if (depth == 0) return i + 1;
+      }
+      continue;
+    }
+    if (c == '"') {
+      in_string = true;
+    } else if (c == '{' || c == '[') {
+      ++depth;
+    } else if (c == '}' || c == ']') {
+      if (depth == 0) return i;  // end of the enclosing object: a scalar ended here
+      if (--depth == 0) return i + 1;
+    } else if (depth == 0 && (c == ',' || c == ' ' || c == '\t' || c == '\n' || c == '\r')) {
+      return i;
+    }
+  }
+  return i;
+}
+
+// Finds the top-level "type" (a string) and "payload" (an object) of a validated JSON text;
+// false when the text is not an object. Later duplicates win, as in a parsed document.
+bool top_level_fields(std::string_view s, std::string_view* type, std::string_view* payload) {
+  std::size_t i = skip_ws(s, 0);
+  if (i >= s.size() || s[i] != '{') return false;
+  i = skip_ws(s, i + 1);
+  while (i < s.size() && s[i] != '}') {
+    const std::size_t key_end = skip_value(s, i);
+    const auto key = s.substr(i, key_end - i);
+    i = skip_ws(s, key_end) + 1;  // past ':'
+    i = skip_ws(s, i);
+    const std::size_t value_end = skip_value(s, i);
+    const auto value = s.substr(i, value_end - i);
+    if (key == R"("type")" && !value.empty() && value.front() == '"') *type = value;
+    if (key == R"("payload")" && !value.empty() && value.front() == '{') *payload = value;
+    i = skip_ws(s, value_end);
+    if (i < s.size() && s[i] == ',') i = skip_ws(s, i + 1);
+  }
+  return true;
+}
 
 using Clock = std::chrono::steady_clock;
 
@@ -431,20 +487,17 @@ bool UnixBroker::handle_frame(Connection& conn, Frame& frame) {
         kill(conn, "PUB without a topic", true);
         return false;
       }
-      auto body = decode_body(frame.body, &error);
-      if (!body) {
-        kill(conn, "malformed PUB " + frame.args + ": " + error, true);
-        return false;
+      // The broker only needs `type` and `payload` out of the body and passes the payload on
+      // as it came: validate without building a document, then splice the raw text.
+      std::string_view type = "\"\"";
+      std::string_view payload = "{}";
+      if (!frame.body.empty()) {
+        if (!nlohmann::json::accept(frame.body) || !top_level_fields(frame.body, &type, &payload)) {
+          kill(conn, "malformed PUB " + frame.args + ": body is not a JSON object", true);
+          return false;
+        }
       }
-      nlohmann::json payload = nlohmann::json::object();
-      std::string type;
-      if (auto it = body->find("payload"); it != body->end() && it->is_object()) {
-        payload = std::move(*it);
-      }
-      if (auto it = body->find("type"); it != body->end() && it->is_string()) {
-        type = it->get<std::string>();
-      }
-      publish(&conn, frame.args, type, std::move(payload));
+      publish_raw(&conn, frame.args, type, payload);
       return true;
     }
     case Verb::kBye:
@@ -460,16 +513,34 @@ bool UnixBroker::handle_frame(Connection& conn, Frame& frame) {
 
 void UnixBroker::publish(const Connection* origin, std::string_view topic, std::string_view type,
                          nlohmann::json payload) {
-  const nlohmann::json envelope{
-      {"v", 1},       {"id", core::random_hex_id()},     {"topic", topic},
-      {"type", type}, {"ts", core::now_epoch_seconds()}, {"payload", std::move(payload)}};
-  std::string body;
+  std::string type_json, payload_json;
   try {
-    body = envelope.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    type_json = nlohmann::json(type).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    payload_json = payload.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   } catch (const std::exception& e) {
     spdlog::warn("bus: cannot encode event on {}: {}", topic, e.what());
     return;
   }
+  publish_raw(origin, topic, type_json, payload_json);
+}
+
+// The EVT envelope assembled from JSON texts: `type_json` a JSON string, `payload_json` a JSON
+// object, both already valid.
+void UnixBroker::publish_raw(const Connection* origin, std::string_view topic,
+                             std::string_view type_json, std::string_view payload_json) {
+  std::string body;
+  body.reserve(96 + topic.size() + type_json.size() + payload_json.size());
+  body += R"({"v":1,"id":")";
+  body += core::random_hex_id();
+  body += R"(","topic":)";
+  body += nlohmann::json(topic).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  body += R"(,"type":)";
+  body += type_json;
+  body += R"(,"ts":)";
+  body += fmt::format("{:.6f}", core::now_epoch_seconds());
+  body += R"(,"payload":)";
+  body += payload_json;
+  body += '}';
   if (auto error = frame_error("EVT", topic, body.size())) {
     spdlog::warn("bus: dropping event on {} for everyone: {}", topic, *error);
     return;

@@ -72,6 +72,8 @@ class UnixBroker {
   void accept_clients();
   void read_from(Connection& conn);
   bool handle_frame(Connection& conn, Frame& frame);
+  void publish_raw(const Connection* origin, std::string_view topic, std::string_view type_json,
+                   std::string_view payload_json);
   void publish(const Connection* origin, std::string_view topic, std::string_view type,
                nlohmann::json payload);
   void enqueue(Connection& conn, FramePtr frame);
