@@ -206,6 +206,30 @@ TEST_F(UnixBusTest, NoSelfEcho) {
   EXPECT_EQ(events[0].topic, "echo.two");
 }
 
+TEST_F(UnixBusTest, PayloadAndTypeArriveExactlyAsPublished) {
+  // The broker passes the payload through as text; what arrives must be the same document.
+  auto a = client("a");
+  auto b = client("b");
+  Collector got;
+  auto sub = b->subscribe("pass.>", got.handler(), {});
+  const nlohmann::json payload = {
+      {"quote", "say \"hi\" } ] {"},
+      {"unicode", "caf\xc3\xa9 \xe2\x86\x92"},
+      {"nested",
+       {{"list", {1, 2.5, nullptr, true, {{"k", "}"}}}}, {"empty", nlohmann::json::object()}}},
+      {"backslash", "a\\b"},
+      {"type", "not the envelope type"}};
+  a->publish("pass.through", payload, "odd \"type\"");
+  a->publish("pass.empty", nlohmann::json::object(), "");
+  ASSERT_TRUE(wait_until([&] { return got.size() == 2; }, 5s));
+  const auto events = got.events();
+  EXPECT_EQ(events[0].payload, payload);
+  EXPECT_EQ(events[0].type, "odd \"type\"");
+  EXPECT_EQ(events[0].id.size(), 32u);
+  EXPECT_TRUE(events[1].payload.is_object());
+  EXPECT_TRUE(events[1].payload.empty());
+}
+
 TEST_F(UnixBusTest, PublishRightAfterSubscribeIsNeverMissed) {
   for (int round = 0; round < 50; ++round) {
     // Both clients are fresh: neither the first publish nor the first SUB may be lost.
