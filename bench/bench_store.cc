@@ -132,7 +132,8 @@ std::vector<double> time_queries(int n, Fn&& fn) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  const bool quick = argc > 1 && std::string(argv[1]) == "--quick";
+  const std::string mode = argc > 1 ? argv[1] : "";
+  const bool quick = mode == "--quick";
   const auto dir =
       std::filesystem::temp_directory_path() / ("decnet-bench-store-" + std::to_string(getpid()));
   std::filesystem::create_directories(dir);
@@ -155,6 +156,10 @@ int main(int argc, char** argv) {
     bench::report("store_logs_insert_ratio", ours / bare, "x");
   }
 
+  if (mode == "--insert-only") {
+    std::filesystem::remove_all(dir);
+    return 0;
+  }
   const std::uint32_t attackers = quick ? 100'000 : 1'000'000;
   const std::size_t logs = quick ? 1'000'000 : 10'000'000;
   auto repo = store::sqlite::open_sqlite_repository({.path = dir / "loaded.db"});

@@ -72,6 +72,10 @@ bool Statement::step() {
   conn_->fail(rc, sqlite3_sql(stmt_));
 }
 
+void Statement::rewind() {
+  sqlite3_reset(stmt_);
+}
+
 void Statement::reset() {
   sqlite3_reset(stmt_);
   sqlite3_clear_bindings(stmt_);

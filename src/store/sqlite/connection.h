@@ -71,6 +71,9 @@ class Statement {
   int run();
   // Makes the statement reusable with new bindings (bulk loops).
   void reset();
+  // Makes the statement reusable when every parameter is bound again anyway: skips clearing
+  // the old bindings, which costs a pass over all of them per row.
+  void rewind();
 
   bool is_null(int column) const;
   std::int64_t int64(int column) const;

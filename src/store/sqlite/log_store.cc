@@ -122,7 +122,7 @@ class SqliteLogRepository final : public LogRepository {
       stmt.bind_view(7, r.attacker_ip).bind_view(8, r.attacker_uuid).bind_view(9, r.raw_line);
       stmt.bind_view(10, r.fields).bind_view(11, r.msg).bind_view(12, r.sd_other);
       stmt.step();
-      stmt.reset();
+      stmt.rewind();
       if (i == 0) first = conn.last_insert_rowid();
     }
     return first;
