@@ -45,13 +45,6 @@ TarpitRuleInput rule(std::string decky_name, std::vector<int> ports, std::int64_
 
 class DeckyStoreTest : public DomainStoreTest {
  protected:
-  void TearDown() override { engine_.close(); }
-
-  template <typename Fn>
-  auto write(Fn fn) {
-    return engine_.write_now([&](WriteScope& w) { return fn(w); });
-  }
-
   bool upsert(const FleetDecky& d) {
     return write([&](WriteScope& w) { return deckies_->upsert_fleet_decky(w, d); });
   }

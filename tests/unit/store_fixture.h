@@ -44,6 +44,14 @@ void expect_store_error(StoreError::Kind kind, Fn&& fn) {
 // its sqlite::make_*_repository factory.
 class DomainStoreTest : public ::testing::Test {
  protected:
+  void TearDown() override { engine_.close(); }
+
+  // fn(WriteScope&) in one transaction; its result after commit.
+  template <typename Fn>
+  auto write(Fn fn) {
+    return engine_.write_now([&](WriteScope& w) { return fn(w); });
+  }
+
   std::string attacker(const std::string& ip) {
     return engine_.write_now([&](WriteScope& w) {
       return attackers_->record_activity(w, {ip, kT0, kT0, 1, 0, {}}).uuid;

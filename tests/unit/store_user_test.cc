@@ -35,13 +35,6 @@ NewUser user(std::string username, std::string role = "viewer") {
 
 class UserStoreTest : public DomainStoreTest {
  protected:
-  void TearDown() override { engine_.close(); }
-
-  template <typename Fn>
-  auto write(Fn fn) {
-    return engine_.write_now([&](WriteScope& w) { return fn(w); });
-  }
-
   User create(const NewUser& u) {
     return write([&](WriteScope& w) { return repo_->create_user(w, u); });
   }

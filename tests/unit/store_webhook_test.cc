@@ -46,13 +46,6 @@ NewWebhookSubscription subscription(std::string name) {
 
 class WebhookStoreTest : public DomainStoreTest {
  protected:
-  void TearDown() override { engine_.close(); }
-
-  template <typename Fn>
-  auto write(Fn fn) {
-    return engine_.write_now([&](WriteScope& w) { return fn(w); });
-  }
-
   WebhookSubscription create(const NewWebhookSubscription& s) {
     return write([&](WriteScope& w) { return repo_->create_webhook_subscription(w, s); });
   }
