@@ -11,6 +11,7 @@
 #include <sodium.h>
 
 #include <atomic>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -101,6 +102,19 @@ Uuid Uuid::v4() {
   Uuid u;
   t_rng.fill16(u.bytes.data());
   u.bytes[6] = static_cast<uint8_t>((u.bytes[6] & 0x0f) | 0x40);
+  u.bytes[8] = static_cast<uint8_t>((u.bytes[8] & 0x3f) | 0x80);
+  return u;
+}
+
+Uuid Uuid::v7() {
+  Uuid u;
+  t_rng.fill16(u.bytes.data());
+  const auto ms =
+      static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                     std::chrono::system_clock::now().time_since_epoch())
+                                     .count());
+  for (int i = 0; i < 6; ++i) u.bytes[i] = static_cast<uint8_t>(ms >> (40 - 8 * i));
+  u.bytes[6] = static_cast<uint8_t>((u.bytes[6] & 0x0f) | 0x70);
   u.bytes[8] = static_cast<uint8_t>((u.bytes[8] & 0x3f) | 0x80);
   return u;
 }

@@ -1,8 +1,8 @@
-// RFC 4122 UUIDs. Every bus event, attacker, identity and webhook subscription carries one, and
-// the bus mints an id per published message, so v4 generation has to be cheap: each thread keeps
-// a ChaCha20 stream (libsodium) seeded once from the OS and refilled with fast key erasure, so a
-// call costs a memcpy, not a syscall. v5 (SHA-1, name based) gives stable ids for things that are
-// identified by content, such as a fleet host's decky. Parsing never throws: malformed text
+// RFC 4122 / RFC 9562 UUIDs. Every bus event, attacker, identity and webhook subscription carries
+// one, and the bus mints an id per published message, so v4 generation has to be cheap: each thread
+// keeps a ChaCha20 stream (libsodium) seeded once from the OS and refilled with fast key erasure,
+// so a call costs a memcpy, not a syscall. v5 (SHA-1, name based) gives stable ids for things that
+// are identified by content, such as a fleet host's decky. Parsing never throws: malformed text
 // yields std::nullopt.
 #pragma once
 
@@ -23,6 +23,10 @@ struct Uuid {
   // Random (version 4, RFC 4122 variant). Unpredictable; safe to call from any thread and after
   // fork() (the child reseeds).
   static Uuid v4();
+  // Time ordered (version 7, RFC 9562): 48 bits of Unix milliseconds, then 74 random bits.
+  // Keys minted one after another sort together, so an index on them grows at its end instead
+  // of dirtying a random page per insert; the creation time it reveals is public anyway.
+  static Uuid v7();
   // Name based, SHA-1 (version 5): the first 16 bytes of SHA-1(ns.bytes || name).
   static Uuid v5(const Uuid& ns, std::string_view name);
   // Accepts "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx" and 32 bare hex digits, either case. No

@@ -4,6 +4,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <chrono>
 #include <set>
 #include <string>
 #include <thread>
@@ -62,6 +64,37 @@ TEST(UuidTest, V4VersionAndVariantBits) {
     ASSERT_EQ(s[14], '4');
     ASSERT_TRUE(s[19] == '8' || s[19] == '9' || s[19] == 'a' || s[19] == 'b') << s;
   }
+}
+
+TEST(UuidTest, V7CarriesTheCurrentUnixMillisecondsAndItsBits) {
+  const auto ms = [] {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+  };
+  const auto before = ms();
+  const Uuid u = Uuid::v7();
+  const auto after = ms();
+  std::int64_t stamp = 0;
+  for (int i = 0; i < 6; ++i) stamp = (stamp << 8) | u.bytes[i];
+  EXPECT_GE(stamp, before);
+  EXPECT_LE(stamp, after);
+  EXPECT_EQ(u.version(), 7);
+  EXPECT_EQ(u.bytes[8] & 0xc0, 0x80);
+  EXPECT_EQ(u.str()[14], '7');
+}
+
+TEST(UuidTest, V7SortsByCreationTimeAcrossMilliseconds) {
+  const Uuid first = Uuid::v7();
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  Uuid later = Uuid::v7();
+  // Wait until the clock has moved on by at least one millisecond stamp.
+  while (std::equal(first.bytes.begin(), first.bytes.begin() + 6, later.bytes.begin()) &&
+         std::chrono::steady_clock::now() < deadline) {
+    later = Uuid::v7();
+  }
+  EXPECT_LT(first.str(), later.str());
+  EXPECT_NE(first, later);
 }
 
 TEST(UuidTest, V4UniqueOver100k) {

@@ -4,6 +4,7 @@
 #include <thread>
 
 #include "store/log_repository.h"
+#include "store/sqlite/domains.h"
 #include "store/sqlite/engine.h"
 #include "store/sqlite/migrations/migrations.h"
 #include "store/state_repository.h"
@@ -92,6 +93,24 @@ TEST(Migrations, OutdatedSchemaWithoutAutoMigrateNamesTheCommand) {
   } catch (const StoreError& e) {
     EXPECT_NE(std::string(e.what()).find("decnet db migrate"), std::string::npos);
   }
+}
+
+// Commits never copy the WAL back themselves: the checkpointer thread does, so the rows reach
+// the database file while the writer carries on.
+TEST(Checkpointer, CopiesTheWalIntoTheDatabaseOffTheWriterThread) {
+  TempDir dir;
+  sqlite::EngineOptions options;
+  options.path = dir / "decnet.db";
+  options.checkpoint.wake_at_pages = 8;
+  sqlite::Engine engine(options);
+  auto logs = sqlite::make_log_repository(engine);
+  const auto empty_size = std::filesystem::file_size(options.path);
+  std::vector<LogRecord> rows(2000, log_record("web1"));
+  engine.write_now([&](WriteScope& w) { return logs->insert(w, rows); });
+  ASSERT_TRUE(wait_until([&] { return engine.checkpoints() > 0; }));
+  EXPECT_GT(std::filesystem::file_size(options.path), empty_size + 8 * 4096);
+  EXPECT_EQ(logs->count(), 2000);
+  engine.close();
 }
 
 class EngineTest : public StoreTest {};

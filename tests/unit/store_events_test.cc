@@ -115,6 +115,59 @@ TEST_F(LogsTest, FiltersSearchAndPagination) {
   EXPECT_EQ(page.data.front().id, q.after_id.value() + 1);
 }
 
+// The attacker index is split into blocks of 65,536 ids; an attacker's events must read as one
+// list across a block boundary, in either order, by uuid and by address.
+TEST_F(LogsTest, AnAttackersEventsReadAsOneListAcrossIdBlocks) {
+  const std::string uuid = "0190e6a0-0000-7000-8000-00000000000a";
+  std::vector<LogRecord> rows;
+  std::vector<std::int64_t> mine;  // row indexes (0-based) that belong to the attacker
+  constexpr int kRows = 65'536 + 100;
+  for (int i = 0; i < kRows; ++i) {
+    const bool is_mine = i % 9'000 == 0 || (i >= 65'530 && i < 65'540);
+    auto r = make_log("web1", "ssh", "login", kT0 + i, is_mine ? "203.0.113.50" : "198.51.100.9");
+    r.attacker_uuid = is_mine ? std::optional<std::string>(uuid) : std::nullopt;
+    if (is_mine) mine.push_back(i);
+    rows.push_back(std::move(r));
+  }
+  repo().write_now([&](WriteScope& w) {
+    repo().attackers().record_activity(w, {"203.0.113.50", kT0, kT0, 1, 0, {}});
+  });
+  const auto attacker = repo().attackers().get_by_ip("203.0.113.50");
+  ASSERT_TRUE(attacker);
+  for (auto& r : rows) {
+    if (r.attacker_uuid) r.attacker_uuid = attacker->uuid;
+  }
+  const auto first_id =
+      repo().write_now([&](WriteScope& w) { return repo().logs().insert(w, rows); });
+  ASSERT_LT(first_id, 65'536);  // the rows do span two blocks
+
+  LogQuery q;
+  q.attacker_uuid = attacker->uuid;
+  q.page = {1000, 0};
+  auto page = repo().logs().list(q);
+  ASSERT_EQ(page.total, static_cast<std::int64_t>(mine.size()));
+  ASSERT_EQ(page.data.size(), mine.size());
+  for (std::size_t i = 0; i < mine.size(); ++i) {
+    EXPECT_EQ(page.data[i].id, first_id + mine[mine.size() - 1 - i]);  // newest first
+  }
+  q.page = {3, 8};  // a page that straddles the boundary
+  page = repo().logs().list(q);
+  ASSERT_EQ(page.data.size(), 3u);
+  EXPECT_EQ(page.data[0].id, first_id + mine[mine.size() - 9]);
+  EXPECT_EQ(page.data[2].id, first_id + mine[mine.size() - 11]);
+
+  q = {};
+  q.attacker_ip = "203.0.113.50";
+  q.newest_first = false;
+  q.page = {1000, 0};
+  page = repo().logs().list(q);
+  ASSERT_EQ(page.data.size(), mine.size());
+  for (std::size_t i = 0; i < mine.size(); ++i) EXPECT_EQ(page.data[i].id, first_id + mine[i]);
+  q = {};
+  q.search = "attacker:203.0.113.50 service:ssh";
+  EXPECT_EQ(repo().logs().list(q).total, static_cast<std::int64_t>(mine.size()));
+}
+
 TEST_F(LogsTest, LimitsAreClamped) {
   insert({make_log("a", "ssh", "x", kT0)});
   LogQuery q;

@@ -1,7 +1,8 @@
 // attackers and attacker_targets on SQLite. record_activity() is called by the ingest writer
-// once per address per batch; the common case (a known attacker on a known target) is one
-// UPDATE plus one upsert per target, and the service/decky lists are rewritten only when a
-// new target appears.
+// for new addresses and for known ones that touched a new target. A new attacker is one INSERT
+// of the finished row (its uuid is time ordered, so the key indexes grow at their end); a known
+// one is an UPDATE plus one upsert per target, and its service/decky lists are rewritten only
+// when a new target appears.
 #include <algorithm>
 
 #include "core/time.h"
@@ -83,6 +84,62 @@ Traversal traversal_of(const std::vector<std::string>& deckies) {
   return t;
 }
 
+// Every column an UPDATE assigns rewrites the index entries on it, even to the same value, and
+// each is a write to a random page. first_seen almost never moves back (only for late lines),
+// so it gets its own statement that changes nothing, and writes nothing, when it does not.
+void advance_counters(Connection& conn, const std::string& uuid, const AttackerActivity& act,
+                      std::int64_t now) {
+  conn.prepare(
+          "UPDATE attackers SET last_seen = MAX(last_seen, ?), event_count = event_count + ?,"
+          " credential_count = credential_count + ?, updated_at = ? WHERE uuid = ?")
+      .bind_all(act.last_seen, act.event_count, act.credential_count, now, uuid)
+      .run();
+  conn.prepare("UPDATE attackers SET first_seen = ? WHERE uuid = ? AND first_seen > ?")
+      .bind_all(act.first_seen, uuid, act.first_seen)
+      .run();
+}
+
+// The whole row in one INSERT, lists and counts included; nothing when the address exists.
+std::optional<ActivityResult> create_if_absent(Connection& conn, const AttackerActivity& act,
+                                               std::int64_t now) {
+  std::vector<std::string> services, deckies;
+  for (const auto& t : act.targets) {
+    if (std::find(services.begin(), services.end(), t.service) == services.end()) {
+      services.push_back(t.service);
+    }
+    if (std::find(deckies.begin(), deckies.end(), t.decky) == deckies.end()) {
+      deckies.push_back(t.decky);
+    }
+  }
+  std::sort(services.begin(), services.end());
+  const auto traversal = traversal_of(deckies);
+  ActivityResult result{core::Uuid::v7().str(), true};
+  const int inserted =
+      conn.prepare(
+              "INSERT INTO attackers(uuid, ip, first_seen, last_seen, event_count, "
+              "credential_count, services, deckies, service_count, decky_count, is_traversal, "
+              "traversal_path, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+              "ON CONFLICT(ip) DO NOTHING")
+          .bind_all(result.uuid, act.ip, act.first_seen, act.last_seen, act.event_count,
+                    act.credential_count, to_json_list(services), to_json_list(deckies),
+                    static_cast<std::int64_t>(services.size()),
+                    static_cast<std::int64_t>(deckies.size()), traversal.is_traversal,
+                    traversal.path, now)
+          .run();
+  if (inserted == 0) return std::nullopt;
+  for (const auto& t : act.targets) {
+    conn.prepare(
+            "INSERT INTO attacker_targets(attacker_uuid, decky, service, first_seen, last_seen, "
+            "event_count) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET "
+            "first_seen = MIN(first_seen, excluded.first_seen), "
+            "last_seen = MAX(last_seen, excluded.last_seen), "
+            "event_count = event_count + excluded.event_count")
+        .bind_all(result.uuid, t.decky, t.service, t.first_seen, t.last_seen, t.event_count)
+        .run();
+  }
+  return result;
+}
+
 class SqliteAttackerRepository final : public AttackerRepository {
  public:
   explicit SqliteAttackerRepository(Engine& engine) : engine_(engine) {}
@@ -90,6 +147,7 @@ class SqliteAttackerRepository final : public AttackerRepository {
   ActivityResult record_activity(WriteScope& scope, const AttackerActivity& act) override {
     auto& conn = connection_of(scope);
     const auto now = core::now_micros();
+    if (auto created = create_if_absent(conn, act, now)) return *created;
     ActivityResult result;
     std::vector<std::string> services, deckies;
     {
@@ -102,23 +160,10 @@ class SqliteAttackerRepository final : public AttackerRepository {
       }
     }
     if (result.uuid.empty()) {
-      result.uuid = core::Uuid::v4().str();
-      result.created = true;
-      conn.prepare(
-              "INSERT INTO attackers(uuid, ip, first_seen, last_seen, event_count, "
-              "credential_count, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)")
-          .bind_all(result.uuid, act.ip, act.first_seen, act.last_seen, act.event_count,
-                    act.credential_count, now)
-          .run();
-    } else {
-      conn.prepare(
-              "UPDATE attackers SET first_seen = MIN(first_seen, ?), last_seen = MAX(last_seen, ?),"
-              " event_count = event_count + ?, credential_count = credential_count + ?,"
-              " updated_at = ? WHERE uuid = ?")
-          .bind_all(act.first_seen, act.last_seen, act.event_count, act.credential_count, now,
-                    result.uuid)
-          .run();
+      throw StoreError(StoreError::Kind::kNotFound,
+                       "attacker " + act.ip + " vanished during upsert");
     }
+    advance_counters(conn, result.uuid, act, now);
 
     bool lists_changed = false;
     for (const auto& t : act.targets) {
@@ -162,13 +207,7 @@ class SqliteAttackerRepository final : public AttackerRepository {
   void add_known_activity(WriteScope& scope, const std::string& uuid,
                           const AttackerActivity& act) override {
     auto& conn = connection_of(scope);
-    conn.prepare(
-            "UPDATE attackers SET first_seen = MIN(first_seen, ?), last_seen = MAX(last_seen, ?),"
-            " event_count = event_count + ?, credential_count = credential_count + ?,"
-            " updated_at = ? WHERE uuid = ?")
-        .bind_all(act.first_seen, act.last_seen, act.event_count, act.credential_count,
-                  core::now_micros(), uuid)
-        .run();
+    advance_counters(conn, uuid, act, core::now_micros());
     for (const auto& t : act.targets) {
       conn.prepare(
               "UPDATE attacker_targets SET first_seen = MIN(first_seen, ?), "

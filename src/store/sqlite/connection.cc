@@ -145,7 +145,7 @@ Connection::Connection(const std::filesystem::path& path, Mode mode, int busy_ti
   sqlite3_extended_result_codes(db_, 1);
   sqlite3_busy_timeout(db_, busy_timeout_ms);
   if (mode == Mode::kReadWrite) {
-    exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;");
+    exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA journal_size_limit=67108864;");
   }
   exec("PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY; PRAGMA cache_size=-65536;");
   if (mode == Mode::kReadOnly) exec("PRAGMA query_only=ON;");

@@ -88,7 +88,7 @@ class SqliteCredentialRepository final : public CredentialRepository {
         .add_if(q.service, "service = ?")
         .add_if(q.decky, "decky_name = ?")
         .add_if(q.attacker_ip, "attacker_ip_key = ?")
-        .add_if(q.attacker_uuid, "attacker_uuid = ?")
+        .add_if(q.attacker_uuid, "attacker_ip_key = (SELECT ip FROM attackers WHERE uuid = ?)")
         .add_if(q.principal, "principal = ?")
         .add_if(q.secret_sha256, "secret_sha256 = ?");
     auto lease = engine_.read();

@@ -64,6 +64,8 @@ Engine::Engine(EngineOptions options) : options_(std::move(options)) {
                          ", expected " + std::to_string(latest_version()) +
                          "; run `decnet db migrate`");
   }
+  checkpointer_ = std::make_unique<Checkpointer>(options_.path, *writer_, options_.checkpoint,
+                                                 options_.busy_timeout_ms);
   thread_ = std::thread([this] { writer_loop(); });
 }
 
@@ -96,6 +98,7 @@ void Engine::close() {
   }
   work_.notify_one();
   if (thread_.joinable()) thread_.join();
+  checkpointer_.reset();
   std::lock_guard lock(pool_mu_);
   pool_.clear();
 }

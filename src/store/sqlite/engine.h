@@ -13,6 +13,7 @@
 #include <thread>
 #include <vector>
 
+#include "store/sqlite/checkpointer.h"
 #include "store/sqlite/connection.h"
 #include "store/write_scope.h"
 
@@ -24,6 +25,7 @@ struct EngineOptions {
   std::size_t max_batch = 512;  // tasks per transaction
   int busy_timeout_ms = 5000;
   bool migrate = true;  // apply pending migrations at open (else refuse an outdated schema)
+  CheckpointOptions checkpoint;
 };
 
 class SqliteWriteScope final : public WriteScope {
@@ -74,6 +76,7 @@ class Engine final : public WriteQueue {
   const std::filesystem::path& path() const { return options_.path; }
   std::uint64_t committed_batches() const { return batches_.load(); }
   std::uint64_t committed_tasks() const { return tasks_.load(); }
+  std::uint64_t checkpoints() const { return checkpointer_ ? checkpointer_->checkpoints() : 0; }
   std::size_t queued() const;
 
   static SchemaStatus schema_status(const std::filesystem::path& path);
@@ -90,6 +93,7 @@ class Engine final : public WriteQueue {
 
   EngineOptions options_;
   std::unique_ptr<Connection> writer_;
+  std::unique_ptr<Checkpointer> checkpointer_;
 
   mutable std::mutex mu_;
   std::condition_variable work_;

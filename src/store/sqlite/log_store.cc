@@ -51,21 +51,37 @@ std::vector<std::string> search_terms(std::string_view text) {
   return terms;
 }
 
+// The attacker index leads with the id block (id >> 16, migration 4), so a filter on one
+// attacker lists every block, newest first; SQLite then probes the index once per block and,
+// ordering by (block, id), returns rows newest first without sorting them.
+#define DECNET_LOG_BLOCKS                                                                      \
+  "(id >> 16) IN (WITH RECURSIVE b(n) AS (SELECT (SELECT IFNULL(MAX(id), 0) FROM logs) >> 16 " \
+  "UNION ALL SELECT n - 1 FROM b WHERE n > 0) SELECT n FROM b)"
+constexpr const char* kByAttackerUuid = DECNET_LOG_BLOCKS " AND attacker_uuid = ?";
 // Every row with an address belongs to the attacker row of that address (both are written in
-// one transaction), so filtering by address goes through the (attacker_uuid, id) index.
-constexpr const char* kByAttackerIp = "attacker_uuid = (SELECT uuid FROM attackers WHERE ip = ?)";
+// one transaction), so filtering by address goes through the attacker index too.
+constexpr const char* kByAttackerIp =
+    DECNET_LOG_BLOCKS " AND attacker_uuid = (SELECT uuid FROM attackers WHERE ip = ?)";
+#undef DECNET_LOG_BLOCKS
 
 bool is_absent(std::string_view v) {
   return v.empty() || v == "null" || v == "NULL" || v == "undefined" || v == "\"\"";
 }
 
-WhereClause log_filters(const LogQuery& q, bool with_cursor) {
+struct LogFilters {
   WhereClause where;
+  bool by_attacker = false;  // read through the attacker index, in its (block, id) order
+};
+
+LogFilters log_filters(const LogQuery& q, bool with_cursor) {
+  LogFilters out;
+  auto& where = out.where;
+  out.by_attacker = q.attacker_ip.has_value() || q.attacker_uuid.has_value();
   where.add_if(q.decky, "decky = ?")
       .add_if(q.service, "service = ?")
       .add_if(q.event_type, "event_type = ?")
       .add_if(q.attacker_ip, kByAttackerIp)
-      .add_if(q.attacker_uuid, "attacker_uuid = ?")
+      .add_if(q.attacker_uuid, kByAttackerUuid)
       .add_if(q.start, "timestamp >= ?")
       .add_if(q.end, "timestamp <= ?");
   if (with_cursor) where.add_if(q.after_id, "id > ?");
@@ -83,6 +99,7 @@ WhereClause log_filters(const LogQuery& q, bool with_cursor) {
         where.add("event_type = ?", {value});
       } else if (key == "attacker" || key == "attacker-ip" || key == "attacker_ip") {
         where.add(kByAttackerIp, {value});
+        out.by_attacker = true;
       } else {
         std::string field;
         for (char c : key) {
@@ -100,7 +117,7 @@ WhereClause log_filters(const LogQuery& q, bool with_cursor) {
         "OR attacker_ip LIKE ? ESCAPE '\\')",
         {pattern, pattern, pattern, pattern});
   }
-  return where;
+  return out;
 }
 
 class SqliteLogRepository final : public LogRepository {
@@ -130,7 +147,7 @@ class SqliteLogRepository final : public LogRepository {
 
   Page<LogRow> list(const LogQuery& query) override {
     const auto page = query.page.clamped();
-    const auto where = log_filters(query, true);
+    const auto [where, by_attacker] = log_filters(query, true);
     auto lease = engine_.read();
     Page<LogRow> out{0, page.limit, page.offset, {}};
     {
@@ -138,9 +155,13 @@ class SqliteLogRepository final : public LogRepository {
       where.bind(count);
       if (count.step()) out.total = count.int64(0);
     }
+    // (id >> 16, id) orders like id; spelled this way it is the attacker index's own order,
+    // while any other query reads the table in rowid order.
+    const std::string dir = query.newest_first ? " DESC" : " ASC";
+    const std::string order =
+        by_attacker ? " ORDER BY id >> 16" + dir + ", id" + dir : " ORDER BY id" + dir;
     auto stmt = lease->prepare("SELECT " + std::string(kLogColumns) + " FROM logs" + where.sql() +
-                               (query.newest_first ? " ORDER BY id DESC" : " ORDER BY id ASC") +
-                               " LIMIT ? OFFSET ?");
+                               order + " LIMIT ? OFFSET ?");
     const int next = where.bind(stmt);
     stmt.bind(next, page.limit).bind(next + 1, page.offset);
     while (stmt.step()) out.data.push_back(read_log(stmt));
@@ -158,7 +179,7 @@ class SqliteLogRepository final : public LogRepository {
   std::vector<HistogramBucket> histogram(const LogQuery& query,
                                          std::int64_t bucket_seconds) override {
     const std::int64_t width = std::max<std::int64_t>(bucket_seconds, 1) * 1'000'000;
-    const auto where = log_filters(query, false);
+    const auto where = log_filters(query, false).where;
     auto lease = engine_.read();
     auto stmt = lease->prepare("SELECT (timestamp / ?) * ? AS bucket, COUNT(*) FROM logs" +
                                where.sql() + " GROUP BY bucket ORDER BY bucket");

@@ -7,9 +7,11 @@ namespace decnet::store::sqlite {
 extern const Migration kMigration0001;
 extern const Migration kMigration0002;
 extern const Migration kMigration0003;
+extern const Migration kMigration0004;
 
 std::span<const Migration> migrations() {
-  static const std::array<Migration, 3> all = {kMigration0001, kMigration0002, kMigration0003};
+  static const std::array<Migration, 4> all = {kMigration0001, kMigration0002, kMigration0003,
+                                               kMigration0004};
   return all;
 }
 
