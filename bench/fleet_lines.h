@@ -66,10 +66,16 @@ class FleetLineMaker {
     std::snprintf(buf, sizeof buf, "%x", v);
     return buf;
   }
+  // Time moves forward about 10 µs per line, as a live stream's does; each sensor's clock and
+  // queue put a line up to two seconds early or late.
   std::string timestamp() {
+    clock_us_ += 10;
+    const std::uint64_t t = clock_us_ + pick(4'000'000);
+    const std::uint64_t s = t / 1'000'000;
     char buf[40];
-    std::snprintf(buf, sizeof buf, "2026-05-02T%02u:%02u:%02u.%06u+00:00", pick(24), pick(60),
-                  pick(60), pick(1'000'000));
+    std::snprintf(buf, sizeof buf, "2026-05-02T%02u:%02u:%02u.%06u+00:00",
+                  static_cast<unsigned>(s / 3600 % 24), static_cast<unsigned>(s / 60 % 60),
+                  static_cast<unsigned>(s % 60), static_cast<unsigned>(t % 1'000'000));
     return buf;
   }
   // 360 deckies; each attacker works on three of them, as scanners and operators do.
@@ -149,6 +155,7 @@ class FleetLineMaker {
 
   Options options_;
   std::mt19937 rng_;
+  std::uint64_t clock_us_ = 6ULL * 3600 * 1'000'000;  // 06:00 UTC
   std::uint32_t current_ = 0;
 };
 

@@ -77,7 +77,10 @@ void register_metrics(api::MetricsRegistry& metrics, Runtime& runtime) {
   };
   const IngestFigure ingest[] = {
       {"received", "Lines accepted by the ingest pipeline", &counters.received},
-      {"refused", "Lines refused (queue full or pipeline not accepting)", &counters.refused},
+      {"refused",
+       "Times the queue was full when a receiver offered a line (streams and files wait and retry; "
+       "datagrams are dropped)",
+       &counters.refused},
       {"committed", "Log rows committed", &counters.committed},
       {"dead_letters", "Lines kept in the dead-letter table", &counters.dead_letters},
       {"credentials", "Credential attempts recorded", &counters.credentials},

@@ -58,7 +58,7 @@ LedgerResult AttackerLedger::record(store::Repository& repo, store::WriteScope& 
   }
   const auto result = repo.attackers().record_activity(scope, activity);
   if (entries_.size() >= options_.max_entries) {
-    flush(repo, scope, true);
+    flush_all(repo, scope);
     entries_.clear();
   }
   Entry entry{result.uuid, {}, {}};
@@ -67,16 +67,25 @@ LedgerResult AttackerLedger::record(store::Repository& repo, store::WriteScope& 
   return {result.uuid, result.created};
 }
 
-void AttackerLedger::flush(store::Repository& repo, store::WriteScope& scope, bool all) {
+void AttackerLedger::flush_due(store::Repository& repo, store::WriteScope& scope,
+                               std::size_t limit) {
   const auto due = core::now_micros() - options_.flush_after_us;
+  limit = std::min(limit, options_.flush_per_batch);
   std::size_t written = 0;
-  while (!dirty_.empty() &&
-         (all || (dirty_.front().since <= due && written < options_.flush_per_batch))) {
+  while (!dirty_.empty() && dirty_.front().since <= due && written < limit) {
     auto it = entries_.find(dirty_.front().ip);
     dirty_.pop_front();
     if (it == entries_.end() || it->second.pending.ip.empty()) continue;
     write(repo, scope, it->second);
     ++written;
+  }
+}
+
+void AttackerLedger::flush_all(store::Repository& repo, store::WriteScope& scope) {
+  while (!dirty_.empty()) {
+    auto it = entries_.find(dirty_.front().ip);
+    dirty_.pop_front();
+    if (it != entries_.end() && !it->second.pending.ip.empty()) write(repo, scope, it->second);
   }
 }
 

@@ -37,8 +37,11 @@ class AttackerLedger {
 
   LedgerResult record(store::Repository& repo, store::WriteScope& scope,
                       const store::AttackerActivity& activity);
-  // Writes the activity that has been pending long enough; with `all`, everything pending.
-  void flush(store::Repository& repo, store::WriteScope& scope, bool all = false);
+  // Writes the activity that has been pending long enough, at most `limit` attackers (and never
+  // more than flush_per_batch): a small batch carries few of them, so it commits quickly.
+  void flush_due(store::Repository& repo, store::WriteScope& scope, std::size_t limit);
+  // Writes everything pending.
+  void flush_all(store::Repository& repo, store::WriteScope& scope);
   std::size_t pending() const { return dirty_.size(); }
 
  private:

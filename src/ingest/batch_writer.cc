@@ -13,9 +13,8 @@
 
 namespace decnet::ingest {
 
-CommittedBatch write_batch(store::Repository& repo, store::WriteScope& scope,
-                           const IngestBatch& batch, correlate::CredentialReuseIndex& reuse,
-                           AttackerLedger& attackers) {
+CommittedBatch write_batch(store::Repository& repo, store::WriteScope& scope, IngestBatch& batch,
+                           correlate::CredentialReuseIndex& reuse, AttackerLedger& attackers) {
   CommittedBatch out;
   std::unordered_map<std::string, std::string> uuid_by_ip;
   std::vector<std::pair<std::string, std::string>> created;  // ip, uuid
@@ -44,10 +43,9 @@ CommittedBatch write_batch(store::Repository& repo, store::WriteScope& scope,
   };
 
   if (!batch.logs.empty()) {
-    std::vector<store::LogRecord> logs = batch.logs;
-    for (auto& log : logs) log.attacker_uuid = uuid_of(log.attacker_ip);
-    out.first_log_id = repo.logs().insert(scope, logs);
-    out.log_count = logs.size();
+    for (auto& log : batch.logs) log.attacker_uuid = uuid_of(log.attacker_ip);
+    out.first_log_id = repo.logs().insert(scope, batch.logs);
+    out.log_count = batch.logs.size();
   }
   for (const auto& dead : batch.dead_letters) repo.dead_letters().insert(scope, dead);
   out.dead_letters = batch.dead_letters.size();
@@ -76,7 +74,9 @@ CommittedBatch write_batch(store::Repository& repo, store::WriteScope& scope,
       }
     }
   }
-  attackers.flush(repo, scope);
+  // The budget grows with the batch, so a flood writes each busy attacker every few seconds
+  // rather than in every transaction, while a small, latency-sensitive batch stays small.
+  attackers.flush_due(repo, scope, std::max<std::size_t>(32, batch.lines.size() / 8));
   for (const auto& t : batch.smtp_targets) {
     if (auto uuid = uuid_of(t.attacker_ip)) {
       repo.smtp_targets().increment_smtp_target(scope, *uuid, t.domain, t.recipients, t.last_seen);

@@ -1,7 +1,8 @@
 // Stores a prepared batch in one transaction: attackers first (so every row can carry its
 // attacker_uuid), then the log rows, dead letters, credentials, the reuse findings they cause,
 // SMTP targets, observed attachments and fingerprint rotations. Runs on the store's writer thread
-// inside Repository::write().
+// inside Repository::write(). It fills in each log row's attacker_uuid, which is why the batch is
+// not const; running it again (a replayed group commit) sets the same values.
 #pragma once
 
 #include "correlate/credential_reuse_index.h"
@@ -11,8 +12,7 @@
 
 namespace decnet::ingest {
 
-CommittedBatch write_batch(store::Repository& repo, store::WriteScope& scope,
-                           const IngestBatch& batch, correlate::CredentialReuseIndex& reuse,
-                           AttackerLedger& attackers);
+CommittedBatch write_batch(store::Repository& repo, store::WriteScope& scope, IngestBatch& batch,
+                           correlate::CredentialReuseIndex& reuse, AttackerLedger& attackers);
 
 }  // namespace decnet::ingest

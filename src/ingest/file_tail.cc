@@ -21,7 +21,9 @@ namespace decnet::ingest {
 
 namespace {
 constexpr std::size_t kChunk = 64 * 1024;
-}
+// How often a reader held back by a full pipeline checks for room again.
+constexpr std::chrono::milliseconds kResumePoll{1};
+}  // namespace
 
 struct FileTail::Impl {
   Impl(Options o, LineSink& s)
@@ -55,6 +57,7 @@ struct FileTail::Impl {
   void close_file();
   void set_committed(std::uint64_t value);
   void flush_fragment();
+  void hand_over(std::string bytes, bool truncated);
   void drain();
   void poll();
   void loop();
@@ -105,16 +108,28 @@ void FileTail::Impl::set_committed(std::uint64_t value) {
   if (committed.exchange(value) != value && options.on_offset) options.on_offset(value);
 }
 
+// Waits while the pipeline is full: the file keeps the lines, so nothing is dropped and the
+// saved offset never passes a line the pipeline has not taken.
+void FileTail::Impl::hand_over(std::string bytes, bool truncated) {
+  auto line = frame_line(stats, log, "syslog-file", std::move(bytes), truncated, "file", peer());
+  bool paused = false;
+  while (!sink.submit(std::move(line))) {
+    if (!paused) bump(stats.paused);
+    paused = true;
+    std::unique_lock lock(mutex);
+    if (wake.wait_for(lock, kResumePoll, [this] { return stopping; })) return;
+  }
+}
+
 void FileTail::Impl::flush_fragment() {
-  framer.finish([this](std::string line, bool truncated) {
-    deliver(sink, stats, log, "syslog-file", std::move(line), truncated, "file", peer());
-  });
+  framer.finish(
+      [this](std::string line, bool truncated) { hand_over(std::move(line), truncated); });
   framer = StreamFramer(options.max_line_bytes, lf_mode());
 }
 
 void FileTail::Impl::drain() {
   const auto on_line = [this](std::string line, bool truncated) {
-    deliver(sink, stats, log, "syslog-file", std::move(line), truncated, "file", peer());
+    hand_over(std::move(line), truncated);
   };
   while (true) {
     {
@@ -130,6 +145,12 @@ void FileTail::Impl::drain() {
     if (n == 0) return;
     read_pos += static_cast<std::uint64_t>(n);
     framer.feed({buffer.data(), static_cast<std::size_t>(n)}, on_line);
+    {
+      // Stopped while held back: this chunk was not all taken, so the offset stays before it
+      // (read again next time rather than lost).
+      std::lock_guard lock(mutex);
+      if (stopping) return;
+    }
     set_committed(read_pos - framer.pending_bytes());
   }
 }

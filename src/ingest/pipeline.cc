@@ -29,7 +29,7 @@ IngestPipeline::~IngestPipeline() {
   stop();
 }
 
-bool IngestPipeline::submit(RawLine line) {
+bool IngestPipeline::submit(RawLine&& line) {
   {
     std::lock_guard lock(mu_);
     if (!accepting_ || queue_.size() >= options_.queue_capacity) {
@@ -133,7 +133,7 @@ void IngestPipeline::stop() {
     thread_.join();
     // Attacker counters still held write-back by the ledger.
     try {
-      repo_.write_now([this](store::WriteScope& scope) { ledger_.flush(repo_, scope, true); });
+      repo_.write_now([this](store::WriteScope& scope) { ledger_.flush_all(repo_, scope); });
     } catch (const std::exception& e) {
       spdlog::error("ingest: final attacker flush failed: {}", e.what());
     }
@@ -147,7 +147,7 @@ bool IngestPipeline::flush(std::chrono::milliseconds timeout) {
     if (!progress_.wait_for(lock, timeout, [&] { return finished_ >= target; })) return false;
   }
   // Make the attacker counters the ledger holds back visible too.
-  repo_.write_now([this](store::WriteScope& scope) { ledger_.flush(repo_, scope, true); });
+  repo_.write_now([this](store::WriteScope& scope) { ledger_.flush_all(repo_, scope); });
   return true;
 }
 
@@ -163,18 +163,22 @@ void IngestPipeline::run() {
   BatchBuilder builder;
   std::deque<Inflight> inflight;
   std::vector<RawLine> taken;
+  auto idle_for = std::chrono::milliseconds(0);
+  const auto idle_wait = std::min(options_.idle_flush, options_.reconcile_interval);
   while (true) {
     bool more_waiting = false;
     {
       std::unique_lock lock(mu_);
       if (inflight.empty()) {
-        const bool woke = ready_.wait_for(lock, options_.reconcile_interval,
-                                          [&] { return stopping_ || !queue_.empty(); });
+        const bool woke =
+            ready_.wait_for(lock, idle_wait, [&] { return stopping_ || !queue_.empty(); });
         if (!woke) {
           lock.unlock();
-          reconcile_reuse();
+          idle_for += idle_wait;
+          on_idle(idle_for);
           continue;
         }
+        idle_for = std::chrono::milliseconds(0);
       }
       if (queue_.empty() && stopping_ && inflight.empty()) return;
       const auto n = std::min(queue_.size(), options_.batch_max);
@@ -206,6 +210,20 @@ void IngestPipeline::run() {
       complete(oldest);
       inflight.pop_front();
     }
+  }
+}
+
+// A quiet pipeline writes the attacker activity the ledger still holds back, so counters do
+// not wait for the next event, and after the reconcile interval checks the reuse findings.
+void IngestPipeline::on_idle(std::chrono::milliseconds& idle_for) {
+  try {
+    repo_.write_now([this](store::WriteScope& scope) { ledger_.flush_all(repo_, scope); });
+  } catch (const std::exception& e) {
+    spdlog::error("ingest: attacker flush failed: {}", e.what());
+  }
+  if (idle_for >= options_.reconcile_interval) {
+    idle_for = std::chrono::milliseconds(0);
+    reconcile_reuse();
   }
 }
 

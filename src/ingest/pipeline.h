@@ -29,10 +29,11 @@ namespace decnet::ingest {
 
 struct PipelineOptions {
   std::size_t queue_capacity = 200'000;     // lines waiting to be prepared
-  std::size_t batch_max = 8192;             // lines per transaction
+  std::size_t batch_max = 32768;            // lines per transaction
   std::size_t inflight_batches = 2;         // prepared batches queued at the writer
   std::size_t live_events_per_batch = 100;  // events listed in each system.log message
   std::chrono::milliseconds reconcile_interval = std::chrono::minutes(10);  // when idle
+  std::chrono::milliseconds idle_flush = std::chrono::seconds(2);  // attacker counters, when idle
 };
 
 struct PipelineCounters {
@@ -56,7 +57,7 @@ class IngestPipeline final : public LineSink, public core::Component {
                  PipelineOptions options = {});
   ~IngestPipeline() override;
 
-  bool submit(RawLine line) override;
+  bool submit(RawLine&& line) override;
   // Waits for room instead of refusing (bulk import); false only when the pipeline stops.
   bool submit_blocking(RawLine line);
 
@@ -82,6 +83,7 @@ class IngestPipeline final : public LineSink, public core::Component {
 
   void run();
   void reconcile_reuse();
+  void on_idle(std::chrono::milliseconds& idle_for);
   void complete(Inflight& inflight);
   void retry_line_by_line(const IngestBatch& batch);
   void publish(const CommittedBatch& committed, const IngestBatch& batch);

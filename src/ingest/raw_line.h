@@ -16,14 +16,16 @@ struct RawLine {
   bool truncated = false;        // longer than the line limit; only the first part is kept
 };
 
-// Where receivers deliver lines. submit() never blocks the network thread for long: the
-// pipeline applies backpressure by bounding its queue and counting what it must refuse.
+// Where receivers deliver lines. submit() never blocks the network thread: the pipeline bounds
+// its queue and refuses a line when it is full. A refused line is left intact, so a stream or
+// file receiver keeps it and stops reading until there is room (TCP flow control then slows the
+// sender); only a datagram, which cannot be held back, is dropped and counted.
 class LineSink {
  public:
   virtual ~LineSink() = default;
-  // Returns false when the line was refused (queue full or shutting down); the receiver
-  // counts it.
-  virtual bool submit(RawLine line) = 0;
+  // Takes the line and returns true, or returns false (queue full or shutting down) and leaves
+  // it untouched.
+  virtual bool submit(RawLine&& line) = 0;
 };
 
 }  // namespace decnet::ingest

@@ -20,14 +20,15 @@
 namespace decnet::ingest {
 
 struct ReceiverStats {
-  std::atomic<std::uint64_t> connections{0};     // accepted (stream) connections, ever
-  std::atomic<std::uint64_t> active{0};          // connections open now
-  std::atomic<std::uint64_t> over_limit{0};      // accepted and closed at once: too many open
-  std::atomic<std::uint64_t> lines{0};           // lines handed to the sink (accepted or not)
-  std::atomic<std::uint64_t> bytes{0};           // payload bytes of those lines
-  std::atomic<std::uint64_t> oversize{0};        // lines delivered truncated
-  std::atomic<std::uint64_t> refused{0};         // lines the sink refused
-  std::atomic<std::uint64_t> idle_closed{0};     // connections closed for inactivity
+  std::atomic<std::uint64_t> connections{0};  // accepted (stream) connections, ever
+  std::atomic<std::uint64_t> active{0};       // connections open now
+  std::atomic<std::uint64_t> over_limit{0};   // accepted and closed at once: too many open
+  std::atomic<std::uint64_t> lines{0};        // lines handed to the sink (accepted or not)
+  std::atomic<std::uint64_t> bytes{0};        // payload bytes of those lines
+  std::atomic<std::uint64_t> oversize{0};     // lines delivered truncated
+  std::atomic<std::uint64_t> refused{0};      // datagrams dropped: the pipeline was full
+  std::atomic<std::uint64_t> paused{0};       // times a sender was held back until there was room
+  std::atomic<std::uint64_t> idle_closed{0};  // connections closed for inactivity
   std::atomic<std::uint64_t> framing_errors{0};  // connections closed for bad framing
   std::atomic<std::uint64_t> tls_rejected{0};    // failed handshakes or unregistered certs
 
@@ -42,6 +43,7 @@ struct ReceiverStats {
             {"bytes", v(bytes)},
             {"oversize", v(oversize)},
             {"refused", v(refused)},
+            {"paused", v(paused)},
             {"idle_closed", v(idle_closed)},
             {"framing_errors", v(framing_errors)},
             {"tls_rejected", v(tls_rejected)}};
@@ -81,10 +83,10 @@ class LogLimiter {
   std::atomic<std::uint64_t> suppressed_{0};
 };
 
-// Counts and submits one line; returns what the sink returned.
-inline bool deliver(LineSink& sink, ReceiverStats& stats, LogLimiter& log, const char* receiver,
-                    std::string bytes, bool truncated, const std::string& source,
-                    const std::string& peer) {
+// Counts one framed line and wraps it for the pipeline.
+inline RawLine frame_line(ReceiverStats& stats, LogLimiter& log, const char* receiver,
+                          std::string bytes, bool truncated, const std::string& source,
+                          const std::string& peer) {
   bump(stats.lines);
   bump(stats.bytes, bytes.size());
   if (truncated) {
@@ -92,10 +94,17 @@ inline bool deliver(LineSink& sink, ReceiverStats& stats, LogLimiter& log, const
     log.warn("{}: line from {} longer than the limit, delivered truncated to {} bytes", receiver,
              peer, bytes.size());
   }
-  RawLine line{std::move(bytes), source, peer, core::now_micros(), truncated};
+  return RawLine{std::move(bytes), source, peer, core::now_micros(), truncated};
+}
+
+// Datagram receivers: submits one line, or counts it as dropped when the pipeline is full.
+inline bool deliver(LineSink& sink, ReceiverStats& stats, LogLimiter& log, const char* receiver,
+                    std::string bytes, bool truncated, const std::string& source,
+                    const std::string& peer) {
+  auto line = frame_line(stats, log, receiver, std::move(bytes), truncated, source, peer);
   if (sink.submit(std::move(line))) return true;
   bump(stats.refused);
-  log.warn("{}: pipeline refused a line from {}", receiver, peer);
+  log.warn("{}: pipeline full, dropped a datagram from {}", receiver, peer);
   return false;
 }
 

@@ -16,6 +16,7 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/ssl.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <deque>
 #include <mutex>
 #include <optional>
 #include <stdexcept>
@@ -35,6 +36,8 @@ using Clock = std::chrono::steady_clock;
 namespace {
 
 constexpr std::size_t kReadBuffer = 16 * 1024;
+// How often a sender held back by a full pipeline checks for room again.
+constexpr std::chrono::milliseconds kResumePoll{1};
 
 std::string endpoint_text(const tcp::endpoint& ep) {
   const auto address = ep.address();
@@ -95,6 +98,7 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
         id_(id),
         stream_(std::forward<Args>(args)...),
         timer_(rx.io),
+        resume_timer_(rx.io),
         framer_(rx.options.max_line_bytes),
         peer_(std::move(peer)),
         address_(peer_),
@@ -128,6 +132,7 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
     socket.shutdown(tcp::socket::shutdown_both, ignored);
     socket.close(ignored);
     timer_.cancel();
+    resume_timer_.cancel();
     rx_.sessions.erase(id_);
     rx_.stats.active.fetch_sub(1, std::memory_order_relaxed);
   }
@@ -191,7 +196,7 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
 
   void on_timer(const boost::system::error_code& ec) {
     if (closed_ || ec == asio::error::operation_aborted) return;
-    if (Clock::now() < last_ + window_) {
+    if (!held_.empty() || Clock::now() < last_ + window_) {  // a held-back sender is not idle
       arm_timer();
       return;
     }
@@ -211,11 +216,17 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
                                                        std::size_t n) { self->on_read(ec, n); });
   }
 
+  // Lines go to the pipeline in order; once it refuses one, that line and every later one of
+  // the same read are held and the socket is not read again until they are all accepted.
+  // What is held is bounded by one read buffer.
   void on_read(const boost::system::error_code& ec, std::size_t n) {
     if (closed_) return;
-    const auto on_line = [this](std::string line, bool truncated) {
-      deliver(rx_.sink, rx_.stats, rx_.log, rx_.tag(), std::move(line), truncated,
-              rx_.options.source, peer_);
+    const auto on_line = [this](std::string bytes, bool truncated) {
+      auto line = frame_line(rx_.stats, rx_.log, rx_.tag(), std::move(bytes), truncated,
+                             rx_.options.source, peer_);
+      if (held_.empty() && rx_.sink.submit(std::move(line))) return;
+      if (held_.empty()) bump(rx_.stats.paused);
+      held_.push_back(std::move(line));
     };
     if (n > 0) {
       last_ = Clock::now();
@@ -226,9 +237,26 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
     }
     if (ec) {
       if (!framer_.finish(on_line)) framing_error();
+      eof_ = true;
+    }
+    continue_or_wait();
+  }
+
+  void continue_or_wait() {
+    while (!held_.empty() && rx_.sink.submit(std::move(held_.front()))) held_.pop_front();
+    if (!held_.empty()) {
+      resume_timer_.expires_after(kResumePoll);
+      resume_timer_.async_wait(
+          [self = this->shared_from_this()](const boost::system::error_code& ec) {
+            if (!ec && !self->closed_) self->continue_or_wait();
+          });
+      return;
+    }
+    if (eof_) {
       close();
       return;
     }
+    last_ = Clock::now();
     read();
   }
 
@@ -242,6 +270,9 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
   std::uint64_t id_;
   Stream stream_;
   asio::steady_timer timer_;
+  asio::steady_timer resume_timer_;
+  std::deque<RawLine> held_;
+  bool eof_ = false;
   StreamFramer framer_;
   std::string peer_;
   std::string address_;

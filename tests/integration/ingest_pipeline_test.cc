@@ -49,7 +49,7 @@ class PipelineTest : public ::testing::Test {
   void open() {
     repo_ = store::sqlite::open_sqlite_repository({.path = dir_ / "decnet.db"});
     index_ = std::make_unique<correlate::CredentialReuseIndex>();
-    pipeline_ = std::make_unique<IngestPipeline>(*repo_, bus_, *index_);
+    pipeline_ = std::make_unique<IngestPipeline>(*repo_, bus_, *index_, options_);
     pipeline_->start();
   }
   void close() {
@@ -64,6 +64,7 @@ class PipelineTest : public ::testing::Test {
   void flush() { ASSERT_TRUE(pipeline_->flush()); }
 
   decnet::testing::TempDir dir_;
+  PipelineOptions options_;
   bus::InProcessBus bus_;
   std::unique_ptr<store::Repository> repo_;
   std::unique_ptr<correlate::CredentialReuseIndex> index_;
@@ -97,6 +98,21 @@ TEST_F(PipelineTest, EventsAreStoredWithTheirAttackerAndAnnouncedAfterCommit) {
   EXPECT_EQ(event.payload["event_type"], "connection");
   // When the event is seen, the row is already readable (published after commit).
   EXPECT_TRUE(repo_->attackers().get(event.payload["attacker_uuid"].get<std::string>()));
+}
+
+TEST_F(PipelineTest, HeldBackAttackerCountersAreWrittenWhenIngestGoesQuiet) {
+  close();
+  options_.idle_flush = std::chrono::milliseconds(50);
+  open();
+  send(kFtpAuth);
+  ASSERT_TRUE(wait_until([&] { return repo_->attackers().get_by_ip("203.0.113.9").has_value(); }));
+  // The attacker now exists, so the ledger holds this event's counters back instead of writing.
+  send(kFtpAuth);
+  ASSERT_TRUE(wait_until([&] { return repo_->logs().count() == 2; }));
+  EXPECT_TRUE(wait_until([&] {
+    const auto a = repo_->attackers().get_by_ip("203.0.113.9");
+    return a && a->event_count == 2 && a->credential_count == 2;
+  }));
 }
 
 TEST_F(PipelineTest, AttackerObservedIsPublishedOncePerAttackerAcrossRestarts) {

@@ -34,7 +34,7 @@ using testing::wait_until;
 
 class CollectingSink : public LineSink {
  public:
-  bool submit(RawLine line) override {
+  bool submit(RawLine&& line) override {
     std::lock_guard lock(mutex_);
     if (refuse_) return false;
     lines_.push_back(std::move(line));
@@ -312,20 +312,40 @@ TEST(ReceiverTcp, IdleConnectionIsClosed) {
   EXPECT_EQ(sink.size(), 1u);
 }
 
-TEST(ReceiverTcp, RefusedLinesAreCountedAndTheConnectionSurvives) {
+TEST(ReceiverTcp, AFullPipelineHoldsTheSenderBackAndLosesNothing) {
   CollectingSink sink;
   const int port = free_port();
   StreamReceiver rx(tcp_opts(port), sink);
   rx.start();
   sink.set_refuse(true);
   Client c(port);
-  ASSERT_TRUE(c.send("<13>1 dropped 1\n<13>1 dropped 2\n"));
-  ASSERT_TRUE(wait_until([&] { return rx.stats().refused.load() == 2; }));
+  ASSERT_TRUE(c.send("<13>1 held 1\n<13>1 held 2\n"));
+  ASSERT_TRUE(wait_until([&] { return rx.stats().paused.load() == 1; }));
+  ASSERT_TRUE(c.send("<13>1 sent while held\n"));
+  EXPECT_EQ(sink.size(), 0u);
   sink.set_refuse(false);
-  ASSERT_TRUE(c.send("<13>1 kept\n"));
-  ASSERT_TRUE(sink.wait_for(1));
-  EXPECT_EQ(sink.lines()[0].bytes, "<13>1 kept");
+  ASSERT_TRUE(sink.wait_for(3));
+  EXPECT_EQ(texts(sink.lines()),
+            (std::vector<std::string>{"<13>1 held 1", "<13>1 held 2", "<13>1 sent while held"}));
+  EXPECT_EQ(rx.stats().refused.load(), 0u);
   EXPECT_EQ(rx.stats().lines.load(), 3u);
+}
+
+TEST(ReceiverTcp, LinesHeldBackAtEndOfStreamAreStillDelivered) {
+  CollectingSink sink;
+  const int port = free_port();
+  StreamReceiver rx(tcp_opts(port), sink);
+  rx.start();
+  sink.set_refuse(true);
+  {
+    Client c(port);
+    ASSERT_TRUE(c.send("<13>1 last words\n"));
+    ASSERT_TRUE(wait_until([&] { return rx.stats().paused.load() == 1; }));
+  }  // the sender has hung up
+  sink.set_refuse(false);
+  ASSERT_TRUE(sink.wait_for(1));
+  EXPECT_EQ(sink.lines()[0].bytes, "<13>1 last words");
+  EXPECT_TRUE(wait_until([&] { return rx.stats().active.load() == 0; }));
 }
 
 TEST(ReceiverTcp, StartFailsNamingTheAddressWhenThePortIsTaken) {
@@ -486,6 +506,27 @@ TEST(ReceiverFileTail, StartsAtEndWaitsForLfAndFollowsRenameRotation) {
   std::lock_guard lock(mu);
   EXPECT_EQ(offsets.back(), 18u);
   EXPECT_NE(std::find(offsets.begin(), offsets.end(), 0u), offsets.end());
+}
+
+TEST(ReceiverFileTail, AFullPipelineHoldsTheReaderBackAndLosesNothing) {
+  CollectingSink sink;
+  TempDir dir;
+  const auto path = dir / "decnet.log";
+  append(path, "");
+  FileTail::Options opts;
+  opts.path = path;
+  opts.poll_interval = 20ms;
+  FileTail tail(opts, sink);
+  tail.start();
+  sink.set_refuse(true);
+  append(path, "<13>1 one\n<13>1 two\n");
+  ASSERT_TRUE(wait_until([&] { return tail.stats().paused.load() == 1; }));
+  EXPECT_EQ(tail.offset(), 0u);  // nothing taken yet, so the saved offset has not moved
+  sink.set_refuse(false);
+  ASSERT_TRUE(sink.wait_for(2));
+  EXPECT_EQ(texts(sink.lines()), (std::vector<std::string>{"<13>1 one", "<13>1 two"}));
+  EXPECT_TRUE(wait_until([&] { return tail.offset() == 20u; }));
+  EXPECT_EQ(tail.stats().refused.load(), 0u);
 }
 
 TEST(ReceiverFileTail, FollowsTruncationAndResumesAtASavedOffset) {

@@ -22,14 +22,14 @@ TEST(AttackerLedger, NewAttackersAreWrittenAtOnceKnownOnesWhenDue) {
   const auto again = repo->write_now([&](store::WriteScope& w) {
     auto r = ledger.record(*repo, w, activity(50, "db1", 3));
     ledger.record(*repo, w, activity(300, "web1", 4));
-    ledger.flush(*repo, w);  // not due yet: nothing written
+    ledger.flush_due(*repo, w, 100);  // not due yet: nothing written
     return r;
   });
   EXPECT_FALSE(again.created);
   EXPECT_EQ(again.uuid, first.uuid);
   EXPECT_EQ(repo->attackers().get(first.uuid)->event_count, 2);
   EXPECT_EQ(ledger.pending(), 1u);
-  repo->write_now([&](store::WriteScope& w) { ledger.flush(*repo, w, true); });
+  repo->write_now([&](store::WriteScope& w) { ledger.flush_all(*repo, w); });
   const auto a = repo->attackers().get(first.uuid);
   EXPECT_EQ(a->event_count, 9);
   EXPECT_EQ(a->first_seen, 50);
@@ -46,10 +46,31 @@ TEST(AttackerLedger, DueActivityIsWrittenByARegularFlush) {
   const auto r = repo->write_now([&](store::WriteScope& w) {
     ledger.record(*repo, w, activity(100, "web1", 1));
     ledger.record(*repo, w, activity(200, "web1", 1));
-    ledger.flush(*repo, w);
+    ledger.flush_due(*repo, w, 100);
     return ledger.record(*repo, w, activity(300, "web1", 0));
   });
   EXPECT_EQ(repo->attackers().get(r.uuid)->event_count, 2);
+  repo->close();
+}
+
+TEST(AttackerLedger, ARegularFlushWritesAtMostItsLimitOldestFirst) {
+  decnet::testing::TempDir dir;
+  auto repo = store::sqlite::open_sqlite_repository({.path = dir / "db.sqlite"});
+  AttackerLedger ledger({.flush_after_us = 0});
+  auto other = activity(100, "web1", 1);
+  other.ip = "198.51.100.7";
+  repo->write_now([&](store::WriteScope& w) {
+    ledger.record(*repo, w, activity(100, "web1", 1));
+    ledger.record(*repo, w, other);
+  });
+  repo->write_now([&](store::WriteScope& w) {
+    ledger.record(*repo, w, activity(200, "web1", 5));
+    ledger.record(*repo, w, other);
+    ledger.flush_due(*repo, w, 1);
+  });
+  EXPECT_EQ(repo->attackers().get_by_ip("203.0.113.5")->event_count, 6);
+  EXPECT_EQ(repo->attackers().get_by_ip("198.51.100.7")->event_count, 1);
+  EXPECT_EQ(ledger.pending(), 1u);
   repo->close();
 }
 
