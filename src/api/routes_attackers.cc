@@ -12,9 +12,11 @@
 // compares the two), members in declaration order.
 #include <cctype>
 #include <cstdio>
+#include <memory>
 
 #include "api/api_error.h"
 #include "api/json_views.h"
+#include "api/response_cache.h"
 #include "api/route_params.h"
 #include "api/routes.h"
 #include "core/time.h"
@@ -303,13 +305,22 @@ nlohmann::json attacker_detail(ApiContext& ctx, const store::Attacker& attacker)
 }  // namespace
 
 void add_attacker_routes(Router& router, ApiContext& ctx) {
+  // The page every dashboard opens on and polls; its body depends only on the query and the
+  // data, so it is served from the cache until the next commit.
+  auto pages = std::make_shared<ResponseCache>();
   router.add({.method = "GET",
               .path = "/api/v1/attackers",
               .access = Access::kViewer,
               .summary = "Attackers (one per source address)",
               .tag = "attackers",
               .query = list_params(),
-              .handler = [&ctx](const Request& req, const Principal*) {
+              .handler = [&ctx, pages](const Request& req, const Principal*) {
+                const auto version = ctx.repo.data_version();
+                if (auto body = pages->get(req.target, version)) {
+                  Response cached;
+                  cached.body = std::move(*body);
+                  return cached;
+                }
                 store::AttackerQuery q;
                 q.page = page_request(req);
                 q.search = optional_text(req, {"search"}).value_or("");
@@ -328,7 +339,9 @@ void add_attacker_routes(Router& router, ApiContext& ctx) {
                 q.seen_after = optional_time(req, {"seen_after"});
                 q.seen_before = optional_time(req, {"seen_before"});
                 q.sort = sort_from(optional_text(req, {"sort", "sort_by"}).value_or("recent"));
-                return attacker_page(ctx.repo.attackers().list(q));
+                auto page = attacker_page(ctx.repo.attackers().list(q));
+                pages->put(req.target, version, page.body);
+                return page;
               }});
   router.add({.method = "GET",
               .path = "/api/v1/attackers/{uuid}",

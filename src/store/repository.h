@@ -76,6 +76,9 @@ class Repository : public WriteQueue {
   virtual TarpitRepository& tarpit() = 0;
 
   virtual StoreHealth health() const = 0;
+  // Changes whenever anything is committed to the database, by this process or another; equal
+  // values mean nothing changed in between, so a cached query result is still exact.
+  virtual std::uint64_t data_version() = 0;
   // Commits queued writes and releases the database. Idempotent.
   virtual void close() = 0;
 };

@@ -271,6 +271,21 @@ TEST_F(ApiRoutesTest, AttackerListShapeAndDefaultOrder) {
   EXPECT_TRUE(a.contains("identity_id"));
 }
 
+// The list page is served from a cache between commits; a commit must show at once.
+TEST_F(ApiRoutesTest, AttackerListReflectsEveryCommitDespiteTheCache) {
+  const auto first = get("/api/v1/attackers?limit=10");
+  ASSERT_EQ(first.status, 200);
+  EXPECT_EQ(get("/api/v1/attackers?limit=10").body, first.body);
+  const auto before = repo_->data_version();
+  record("192.0.2.77", kT0, kT0 + 999'000'000, 1, {});
+  EXPECT_NE(repo_->data_version(), before);
+  const auto after = get("/api/v1/attackers?limit=10");
+  EXPECT_EQ(after.body["total"], first.body["total"].get<int>() + 1);
+  EXPECT_EQ(after.body["data"][0]["ip"], "192.0.2.77");  // the newest last_seen comes first
+  // Another request target is its own entry, answered from the new data.
+  EXPECT_EQ(get("/api/v1/attackers?limit=10&offset=0").body, after.body);
+}
+
 TEST_F(ApiRoutesTest, AttackerListFiltersAndSorts) {
   EXPECT_EQ(get("/api/v1/attackers?search=198.51")["total"], 1);
   EXPECT_EQ(get("/api/v1/attackers?search=51.100")["total"], 0);  // prefix, not substring

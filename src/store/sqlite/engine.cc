@@ -99,6 +99,10 @@ void Engine::close() {
   work_.notify_one();
   if (thread_.joinable()) thread_.join();
   checkpointer_.reset();
+  {
+    std::lock_guard lock(version_mu_);
+    version_conn_.reset();
+  }
   std::lock_guard lock(pool_mu_);
   pool_.clear();
 }
@@ -213,6 +217,15 @@ Engine::ReadLease Engine::read() {
   auto conn = std::move(pool_.back());
   pool_.pop_back();
   return ReadLease(*this, std::move(conn));
+}
+
+std::uint64_t Engine::data_version() {
+  std::lock_guard lock(version_mu_);
+  if (!version_conn_) {
+    version_conn_ = std::make_unique<Connection>(options_.path, Connection::Mode::kReadOnly,
+                                                 options_.busy_timeout_ms);
+  }
+  return static_cast<std::uint64_t>(query_int64(*version_conn_, "PRAGMA data_version").value_or(0));
 }
 
 SchemaStatus Engine::schema_status(const std::filesystem::path& path) {

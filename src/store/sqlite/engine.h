@@ -70,6 +70,10 @@ class Engine final : public WriteQueue {
   };
   ReadLease read();
 
+  // SQLite's data_version, read on a connection kept for it: that connection never writes, so
+  // every commit, from the writer or another process, changes the value.
+  std::uint64_t data_version();
+
   // Stops accepting writes, commits what is queued, joins the writer. Idempotent.
   void close();
 
@@ -102,6 +106,9 @@ class Engine final : public WriteQueue {
   std::thread thread_;
   std::atomic<std::uint64_t> batches_{0};
   std::atomic<std::uint64_t> tasks_{0};
+
+  std::mutex version_mu_;
+  std::unique_ptr<Connection> version_conn_;
 
   std::mutex pool_mu_;
   std::condition_variable pool_ready_;

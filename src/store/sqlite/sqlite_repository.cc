@@ -84,6 +84,8 @@ class SqliteRepository final : public Repository {
     return h;
   }
 
+  std::uint64_t data_version() override { return engine_.data_version(); }
+
   void close() override { engine_.close(); }
 
  private:
