@@ -5,7 +5,9 @@
 // this bounds the queries to one per commit per distinct request, whatever the request rate.
 //
 // Entries are keyed by the exact request target; the caller decides which routes are cacheable
-// (their body must depend only on the target and the data, never on who asks).
+// (their body must depend only on the target and the data, never on who asks). Memory is bounded
+// by a byte budget as well as an entry count, so a client asking for many distinct large pages
+// only evicts older entries.
 #pragma once
 
 #include <cstdint>
@@ -19,7 +21,8 @@ namespace decnet::api {
 
 class ResponseCache {
  public:
-  explicit ResponseCache(std::size_t max_entries = 256) : max_entries_(max_entries) {}
+  explicit ResponseCache(std::size_t max_entries = 256, std::size_t max_bytes = 32 << 20)
+      : max_entries_(max_entries), max_bytes_(max_bytes) {}
 
   std::optional<std::string> get(const std::string& key, std::uint64_t version);
   void put(const std::string& key, std::uint64_t version, std::string body);
@@ -32,7 +35,11 @@ class ResponseCache {
     std::uint64_t version = 0;
     std::string body;
   };
+  void evict_oldest();
+
   const std::size_t max_entries_;
+  const std::size_t max_bytes_;
+  std::size_t bytes_ = 0;
   mutable std::mutex mu_;
   std::unordered_map<std::string, Entry> entries_;
   std::deque<std::string> order_;  // insertion order, oldest first, for eviction

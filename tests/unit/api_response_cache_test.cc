@@ -29,5 +29,15 @@ TEST(ResponseCache, HoldsAtMostItsLimitDroppingTheOldest) {
   EXPECT_EQ(cache.get("/3", 1), "c");
 }
 
+TEST(ResponseCache, StaysWithinItsByteBudget) {
+  ResponseCache cache(100, 1000);
+  cache.put("/big", 1, std::string(400, 'x'));  // over a quarter of the budget: not kept
+  EXPECT_FALSE(cache.get("/big", 1));
+  for (int i = 0; i < 8; ++i) cache.put("/" + std::to_string(i), 1, std::string(200, 'y'));
+  // 8 entries of about 202 bytes do not fit in 1000: only the newest four remain.
+  EXPECT_FALSE(cache.get("/3", 1));
+  for (int i = 4; i < 8; ++i) EXPECT_TRUE(cache.get("/" + std::to_string(i), 1)) << i;
+}
+
 }  // namespace
 }  // namespace decnet::api
