@@ -73,20 +73,20 @@ void AttackerLedger::flush_due(store::Repository& repo, store::WriteScope& scope
   limit = std::min(limit, options_.flush_per_batch);
   std::size_t written = 0;
   while (!dirty_.empty() && dirty_.front().since <= due && written < limit) {
-    auto it = entries_.find(dirty_.front().ip);
-    dirty_.pop_front();
-    if (it == entries_.end() || it->second.pending.ip.empty()) continue;
-    write(repo, scope, it->second);
-    ++written;
+    written += write_oldest(repo, scope);
   }
 }
 
 void AttackerLedger::flush_all(store::Repository& repo, store::WriteScope& scope) {
-  while (!dirty_.empty()) {
-    auto it = entries_.find(dirty_.front().ip);
-    dirty_.pop_front();
-    if (it != entries_.end() && !it->second.pending.ip.empty()) write(repo, scope, it->second);
-  }
+  while (!dirty_.empty()) write_oldest(repo, scope);
+}
+
+bool AttackerLedger::write_oldest(store::Repository& repo, store::WriteScope& scope) {
+  auto it = entries_.find(dirty_.front().ip);
+  dirty_.pop_front();
+  if (it == entries_.end() || it->second.pending.ip.empty()) return false;
+  write(repo, scope, it->second);
+  return true;
 }
 
 }  // namespace decnet::ingest

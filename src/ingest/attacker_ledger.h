@@ -52,6 +52,8 @@ class AttackerLedger {
   };
   static std::string target_key(const store::TargetActivity& t);
   void write(store::Repository& repo, store::WriteScope& scope, Entry& entry);
+  // Pops the oldest pending entry and writes it; false when it had nothing left to write.
+  bool write_oldest(store::Repository& repo, store::WriteScope& scope);
   struct Dirty {
     std::string ip;
     std::int64_t since;

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <map>
+#include <utility>
 
 #include "bus/topics.h"
 #include "core/time.h"
@@ -164,6 +165,7 @@ void IngestPipeline::run() {
   std::deque<Inflight> inflight;
   std::vector<RawLine> taken;
   auto idle_for = std::chrono::milliseconds(0);
+  bool ledger_may_hold = false;  // a batch was written since the ledger was last flushed
   const auto idle_wait = std::min(options_.idle_flush, options_.reconcile_interval);
   while (true) {
     bool more_waiting = false;
@@ -175,7 +177,7 @@ void IngestPipeline::run() {
         if (!woke) {
           lock.unlock();
           idle_for += idle_wait;
-          on_idle(idle_for);
+          on_idle(idle_for, std::exchange(ledger_may_hold, false));
           continue;
         }
         idle_for = std::chrono::milliseconds(0);
@@ -208,18 +210,22 @@ void IngestPipeline::run() {
           oldest.result.wait_for(std::chrono::seconds(0)) == std::future_status::ready;
       if (!ready && inflight.size() <= options_.inflight_batches && more_waiting) break;
       complete(oldest);
+      ledger_may_hold = true;
       inflight.pop_front();
     }
   }
 }
 
-// A quiet pipeline writes the attacker activity the ledger still holds back, so counters do
-// not wait for the next event, and after the reconcile interval checks the reuse findings.
-void IngestPipeline::on_idle(std::chrono::milliseconds& idle_for) {
-  try {
-    repo_.write_now([this](store::WriteScope& scope) { ledger_.flush_all(repo_, scope); });
-  } catch (const std::exception& e) {
-    spdlog::error("ingest: attacker flush failed: {}", e.what());
+// A pipeline that goes quiet writes, once, the attacker activity the ledger still holds back,
+// so counters do not wait for the next event; after the reconcile interval it checks the reuse
+// findings.
+void IngestPipeline::on_idle(std::chrono::milliseconds& idle_for, bool flush_ledger) {
+  if (flush_ledger) {
+    try {
+      repo_.write_now([this](store::WriteScope& scope) { ledger_.flush_all(repo_, scope); });
+    } catch (const std::exception& e) {
+      spdlog::error("ingest: attacker flush failed: {}", e.what());
+    }
   }
   if (idle_for >= options_.reconcile_interval) {
     idle_for = std::chrono::milliseconds(0);

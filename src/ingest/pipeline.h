@@ -83,7 +83,7 @@ class IngestPipeline final : public LineSink, public core::Component {
 
   void run();
   void reconcile_reuse();
-  void on_idle(std::chrono::milliseconds& idle_for);
+  void on_idle(std::chrono::milliseconds& idle_for, bool flush_ledger);
   void complete(Inflight& inflight);
   void retry_line_by_line(const IngestBatch& batch);
   void publish(const CommittedBatch& committed, const IngestBatch& batch);

@@ -236,19 +236,23 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
       }
     }
     if (ec) {
-      if (!framer_.finish(on_line)) framing_error();
+      if (!framer_.finish(on_line)) {
+        framing_error();
+        return;
+      }
       eof_ = true;
     }
     continue_or_wait();
   }
 
   void continue_or_wait() {
+    if (closed_) return;
     while (!held_.empty() && rx_.sink.submit(std::move(held_.front()))) held_.pop_front();
     if (!held_.empty()) {
       resume_timer_.expires_after(kResumePoll);
       resume_timer_.async_wait(
           [self = this->shared_from_this()](const boost::system::error_code& ec) {
-            if (!ec && !self->closed_) self->continue_or_wait();
+            if (!ec) self->continue_or_wait();
           });
       return;
     }

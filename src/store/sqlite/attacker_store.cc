@@ -99,6 +99,15 @@ void advance_counters(Connection& conn, const std::string& uuid, const AttackerA
       .run();
 }
 
+void advance_target(Connection& conn, const std::string& uuid, const TargetActivity& t) {
+  conn.prepare(
+          "UPDATE attacker_targets SET first_seen = MIN(first_seen, ?), "
+          "last_seen = MAX(last_seen, ?), event_count = event_count + ? "
+          "WHERE attacker_uuid = ? AND decky = ? AND service = ?")
+      .bind_all(t.first_seen, t.last_seen, t.event_count, uuid, t.decky, t.service)
+      .run();
+}
+
 // The whole row in one INSERT, lists and counts included; nothing when the address exists.
 std::optional<ActivityResult> create_if_absent(Connection& conn, const AttackerActivity& act,
                                                std::int64_t now) {
@@ -172,12 +181,7 @@ class SqliteAttackerRepository final : public AttackerRepository {
           "event_count) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING");
       if (insert.bind_all(result.uuid, t.decky, t.service, t.first_seen, t.last_seen, t.event_count)
               .run() == 0) {
-        conn.prepare(
-                "UPDATE attacker_targets SET first_seen = MIN(first_seen, ?), "
-                "last_seen = MAX(last_seen, ?), event_count = event_count + ? "
-                "WHERE attacker_uuid = ? AND decky = ? AND service = ?")
-            .bind_all(t.first_seen, t.last_seen, t.event_count, result.uuid, t.decky, t.service)
-            .run();
+        advance_target(conn, result.uuid, t);
         continue;
       }
       if (std::find(services.begin(), services.end(), t.service) == services.end()) {
@@ -208,14 +212,7 @@ class SqliteAttackerRepository final : public AttackerRepository {
                           const AttackerActivity& act) override {
     auto& conn = connection_of(scope);
     advance_counters(conn, uuid, act, core::now_micros());
-    for (const auto& t : act.targets) {
-      conn.prepare(
-              "UPDATE attacker_targets SET first_seen = MIN(first_seen, ?), "
-              "last_seen = MAX(last_seen, ?), event_count = event_count + ? "
-              "WHERE attacker_uuid = ? AND decky = ? AND service = ?")
-          .bind_all(t.first_seen, t.last_seen, t.event_count, uuid, t.decky, t.service)
-          .run();
-    }
+    for (const auto& t : act.targets) advance_target(conn, uuid, t);
   }
 
   void mark_observed_published(WriteScope& scope, const std::vector<std::string>& uuids) override {
