@@ -18,50 +18,14 @@
 #include <thread>
 
 #include "bench_support.h"
-#include "bus/inprocess_bus.h"
 #include "core/time.h"
-#include "correlate/credential_reuse_index.h"
 #include "fleet_lines.h"
-#include "ingest/pipeline.h"
-#include "ingest/stream_receiver.h"
-#include "store/sqlite/engine.h"
-#include "store/sqlite/sqlite_repository.h"
+#include "ingest_harness.h"
 
 using namespace decnet;
 using Clock = std::chrono::steady_clock;
 
 namespace {
-
-int connect_to(std::uint16_t port) {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(port);
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
-    ::close(fd);
-    return -1;
-  }
-  return fd;
-}
-
-void send_all(int fd, const std::string& data) {
-  std::size_t off = 0;
-  while (off < data.size()) {
-    const auto n = ::send(fd, data.data() + off, data.size() - off, MSG_NOSIGNAL);
-    if (n <= 0) return;
-    off += static_cast<std::size_t>(n);
-  }
-}
-
-std::string joined(const std::vector<std::string>& lines) {
-  std::string out;
-  for (const auto& l : lines) {
-    out += l;
-    out += '\n';
-  }
-  return out;
-}
 
 // The limit a receiver cannot beat: read the socket and count line feeds.
 double raw_tcp_lines_per_second(const std::string& stream, std::size_t lines) {
@@ -85,8 +49,8 @@ double raw_tcp_lines_per_second(const std::string& stream, std::size_t lines) {
     ::close(fd);
   });
   const auto start = Clock::now();
-  const int fd = connect_to(ntohs(addr.sin_port));
-  send_all(fd, stream);
+  const int fd = bench::connect_to(ntohs(addr.sin_port));
+  bench::send_all(fd, stream);
   ::shutdown(fd, SHUT_WR);
   reader.join();
   const double seconds = bench::seconds_since(start);
@@ -127,51 +91,10 @@ double bare_sqlite_lines_per_second(const std::filesystem::path& path,
   return static_cast<double>(lines.size()) / seconds;
 }
 
-struct Stack {
-  explicit Stack(const std::filesystem::path& db)
-      : repo(store::sqlite::open_sqlite_repository({.path = db})),
-        pipeline(*repo, bus, reuse),
-        receiver(
-            [] {
-              ingest::StreamReceiver::Options o;
-              o.port = 0;
-              return o;
-            }(),
-            pipeline) {
-    pipeline.start();
-    receiver.start();
-  }
-  ~Stack() {
-    receiver.stop();
-    pipeline.stop();
-    repo->close();
-  }
-  std::uint64_t done() const {
-    return pipeline.counters().committed.load() + pipeline.counters().dead_letters.load();
-  }
-
-  bus::InProcessBus bus;
-  std::unique_ptr<store::Repository> repo;
-  correlate::CredentialReuseIndex reuse;
-  ingest::IngestPipeline pipeline;
-  ingest::StreamReceiver receiver;
-};
-
 double end_to_end_lines_per_second(const std::filesystem::path& db, const std::string& stream,
                                    std::size_t lines) {
-  Stack stack(db);
-  const auto start = Clock::now();
-  const int fd = connect_to(stack.receiver.port());
-  send_all(fd, stream);
-  while (stack.done() < lines && bench::seconds_since(start) < 300) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  }
-  const double seconds = bench::seconds_since(start);
-  ::close(fd);
-  if (stack.done() < lines)
-    std::fprintf(stderr, "only %llu lines committed\n",
-                 static_cast<unsigned long long>(stack.done()));
-  return static_cast<double>(stack.done()) / seconds;
+  bench::IngestStack stack(db);
+  return bench::committed_lines_per_second(stack, stream, lines);
 }
 
 // Sends the background stream at `rate` lines/s and, every 20 ms, the two attempts of a new
@@ -179,7 +102,7 @@ double end_to_end_lines_per_second(const std::filesystem::path& db, const std::s
 std::vector<double> reuse_latencies(const std::filesystem::path& db,
                                     const std::vector<std::string>& background, double rate,
                                     int probes) {
-  Stack stack(db);
+  bench::IngestStack stack(db);
   std::mutex mu;
   std::map<std::string, Clock::time_point> sent;
   std::vector<double> latencies;
@@ -197,7 +120,7 @@ std::vector<double> reuse_latencies(const std::filesystem::path& db,
       },
       {});
   bench::FleetLineMaker maker({.seed = 7});
-  const int fd = connect_to(stack.receiver.port());
+  const int fd = bench::connect_to(stack.receiver.port());
   const int one = 1;
   ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
   const auto start = Clock::now();
@@ -211,19 +134,19 @@ std::vector<double> reuse_latencies(const std::filesystem::path& db,
       chunk += background[next_line % background.size()];
       chunk += '\n';
     }
-    if (!chunk.empty()) send_all(fd, chunk);
+    if (!chunk.empty()) bench::send_all(fd, chunk);
     if (Clock::now() >= next_probe) {
       const std::string ip =
           "100.64." + std::to_string(probe / 250) + "." + std::to_string(probe % 250 + 1);
       const std::string secret = "reuse-probe-" + std::to_string(probe);
-      send_all(fd, maker.credential("probe-a", "ftp", "admin", secret, ip) + "\n");
+      bench::send_all(fd, maker.credential("probe-a", "ftp", "admin", secret, ip) + "\n");
       std::this_thread::sleep_for(std::chrono::milliseconds(2));
       const auto second = maker.credential("probe-b", "pop3", "admin", secret, ip) + "\n";
       {
         std::lock_guard lock(mu);
         sent[ip] = Clock::now();
       }
-      send_all(fd, second);
+      bench::send_all(fd, second);
       ++probe;
       next_probe += std::chrono::milliseconds(20);
     }
@@ -255,7 +178,7 @@ int main(int argc, char** argv) {
   std::vector<std::string> lines;
   lines.reserve(kLines);
   for (std::size_t i = 0; i < kLines; ++i) lines.push_back(maker.next());
-  const auto stream = joined(lines);
+  const auto stream = bench::joined(lines);
 
   bench::report("ingest_raw_tcp_read", raw_tcp_lines_per_second(stream, kLines), "lines/s");
   bench::report("ingest_bare_sqlite_insert", bare_sqlite_lines_per_second(dir / "bare.db", lines),

@@ -14,7 +14,7 @@ packages=(
   nlohmann-json3-dev libspdlog-dev libfmt-dev libcli11-dev libhnswlib-dev libjemalloc-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   # real peers used by tests and benchmarks
-  nats-server bsdutils rsyslog rsyslog-openssl curl openssl wrk libfaiss-dev
+  nats-server bsdutils rsyslog rsyslog-openssl curl openssl wrk libfaiss-dev dnsmasq-base
 )
 
 missing=()

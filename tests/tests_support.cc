@@ -156,4 +156,23 @@ std::string decnet_binary() {
   return DECNET_BINARY;
 }
 
+CurlReply curl_json(int port, const std::string& method, const std::string& path,
+                    const std::string& token, const std::string& body) {
+  std::vector<std::string> argv = {
+      "curl", "-s",   "-o",
+      "-",    "-w",   "\n%{http_code}",
+      "-X",   method, "http://127.0.0.1:" + std::to_string(port) + path};
+  if (!token.empty()) argv.insert(argv.end(), {"-H", "Authorization: Bearer " + token});
+  if (!body.empty()) {
+    argv.insert(argv.end(), {"-H", "Content-Type: application/json", "--data", body});
+  }
+  const auto r = run_command(argv);
+  CurlReply reply;
+  const auto nl = r.output.rfind('\n');
+  if (nl == std::string::npos) return reply;
+  reply.status = std::atoi(r.output.c_str() + nl + 1);
+  reply.body = nlohmann::json::parse(r.output.substr(0, nl), nullptr, false);
+  return reply;
+}
+
 }  // namespace decnet::testing

@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <functional>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -69,6 +70,15 @@ struct CommandResult {
 CommandResult run_command(const std::vector<std::string>& argv,
                           const std::map<std::string, std::string>& env = {},
                           std::chrono::milliseconds timeout = std::chrono::seconds(60));
+
+// One HTTP request to 127.0.0.1:port with the curl command line (a real client), the reply's
+// status and JSON body (discarded when not JSON).
+struct CurlReply {
+  int status = 0;
+  nlohmann::json body;
+};
+CurlReply curl_json(int port, const std::string& method, const std::string& path,
+                    const std::string& token = "", const std::string& body = "");
 
 // Path of the built `decnet` binary.
 std::string decnet_binary();

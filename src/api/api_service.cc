@@ -17,12 +17,12 @@ namespace decnet::api {
 
 struct ApiService::State {
   State(const core::Config& config, store::Repository& repo, bus::Bus& bus,
-        std::vector<std::string> workers)
+        std::vector<std::string> workers, webhook::WebhookAdmin* webhooks)
       : tokens(repo, load_jwt_secret(config), TokenServiceOptions::from_config(config)),
         logins(repo, tokens, LoginServiceOptions::from_config(config)),
         registry(bus, std::move(workers)),
         hub(bus, {}),
-        context{repo, bus, tokens, logins, tickets, &registry, &hub, &config, &metrics},
+        context{repo, bus, tokens, logins, tickets, &registry, &hub, &config, &metrics, webhooks},
         router(&tokens) {
     add_all_routes(router, context);
     server =
@@ -41,7 +41,7 @@ struct ApiService::State {
 };
 
 ApiService::ApiService(const core::Config& config, store::Repository& repo, bus::Bus& bus,
-                       std::vector<std::string> workers) {
+                       std::vector<std::string> workers, webhook::WebhookAdmin* webhooks) {
   const auto admin = bootstrap_admin(repo, config);
   if (admin.generated_password) {
     // Shown once, on the terminal only: it is a credential and must never reach a log file.
@@ -54,7 +54,7 @@ ApiService::ApiService(const core::Config& config, store::Repository& repo, bus:
   if (admin.admin_password_ignored) {
     spdlog::warn("DECNET_ADMIN_PASSWORD is set but users exist; it was not applied");
   }
-  state_ = std::make_unique<State>(config, repo, bus, std::move(workers));
+  state_ = std::make_unique<State>(config, repo, bus, std::move(workers), webhooks);
 }
 
 ApiService::~ApiService() {

@@ -12,6 +12,10 @@
 #include "core/config.h"
 #include "store/repository.h"
 
+namespace decnet::webhook {
+class WebhookAdmin;
+}
+
 namespace decnet::api {
 
 class MetricsRegistry;
@@ -21,8 +25,9 @@ class ApiService final : public core::Component {
   // Loads the JWT key and creates the first admin when there is no user yet; a generated
   // password is printed once on standard output, never logged.
   // `workers` are listed by GET /workers even before their first heartbeat.
+  // `webhooks`, when given, serves /api/v1/webhooks.
   ApiService(const core::Config& config, store::Repository& repo, bus::Bus& bus,
-             std::vector<std::string> workers);
+             std::vector<std::string> workers, webhook::WebhookAdmin* webhooks = nullptr);
   ~ApiService() override;
 
   std::string name() const override { return "api"; }

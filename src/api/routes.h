@@ -10,6 +10,10 @@
 #include "core/config.h"
 #include "store/repository.h"
 
+namespace decnet::webhook {
+class WebhookAdmin;
+}
+
 namespace decnet::api {
 
 class WorkerRegistry;
@@ -29,6 +33,8 @@ struct ApiContext {
   const core::Config* config = nullptr;
   // Present when GET /metrics is served (see add_all_routes in api/api_routes.h).
   MetricsRegistry* metrics = nullptr;
+  // Present when webhooks are enabled; /api/v1/webhooks is registered only then.
+  webhook::WebhookAdmin* webhooks = nullptr;
 };
 
 void add_auth_routes(Router& router, ApiContext& ctx);
@@ -38,5 +44,6 @@ void add_credential_routes(Router& router, ApiContext& ctx);
 void add_user_routes(Router& router, ApiContext& ctx);
 void add_system_routes(Router& router, ApiContext& ctx);
 void add_stream_routes(Router& router, ApiContext& ctx);
+void add_webhook_routes(Router& router, ApiContext& ctx);
 
 }  // namespace decnet::api

@@ -18,6 +18,7 @@
 #include "core/time.h"
 #include "ingest/receivers.h"
 #include "store/state_repository.h"
+#include "webhook/webhook_services.h"
 
 namespace decnet::app {
 namespace {
@@ -106,6 +107,12 @@ int serve() {
                std::filesystem::absolute(config.path("DECNET_DATA_DIR")).string(),
                runtime.bus().health().transport);
 
+  // Declared before the supervisor: the webhook worker it runs borrows these services.
+  std::unique_ptr<webhook::WebhookServices> webhooks;
+  if (config.flag("DECNET_WEBHOOK_ENABLED")) {
+    webhooks =
+        std::make_unique<webhook::WebhookServices>(config, runtime.repository(), runtime.bus());
+  }
   Supervisor supervisor(runtime.bus(),
                         std::chrono::seconds(config.integer("DECNET_HEARTBEAT_SECONDS")));
   supervisor.add(runtime.pipeline());
@@ -114,12 +121,15 @@ int serve() {
                                           file_tail_resume(runtime, receiver_options));
   std::vector<std::string> workers = {"ingest", "api"};
   for (const auto& r : receivers) workers.push_back(r->name());
+  if (webhooks) workers.push_back("webhook");
   // Constructed before any component starts, so its worker registry hears every first beat.
   auto api_service =
-      std::make_unique<api::ApiService>(config, runtime.repository(), runtime.bus(), workers);
+      std::make_unique<api::ApiService>(config, runtime.repository(), runtime.bus(), workers,
+                                        webhooks ? &webhooks->admin() : nullptr);
   register_metrics(api_service->metrics(), runtime);
   supervisor.add(std::move(api_service));
   for (auto& receiver : receivers) supervisor.add(std::move(receiver));
+  if (webhooks) supervisor.add(webhooks->make_worker());
   supervisor.start();
   spdlog::info("ready: {} components running", supervisor.running());
 

@@ -43,6 +43,7 @@
 #include "store/sqlite/sqlite_repository.h"
 #include "store/user_repository.h"
 #include "tests_support.h"
+#include "webhook/webhook_admin.h"
 
 namespace decnet::api {
 namespace {
@@ -128,9 +129,13 @@ class ApiMatrixTest : public ::testing::Test {
     tickets_ = std::make_unique<SseTicketStore>(SseTicketStore::Options{.clock = clock_.fn()});
     workers_ = std::make_unique<WorkerRegistry>(bus_, std::vector<std::string>{"ingest", "api"});
     hub_ = std::make_unique<StreamHub>(bus_, StreamHub::Options{});
-    context_ =
-        std::make_unique<ApiContext>(ApiContext{*repo_, bus_, *tokens_, *logins_, *tickets_,
-                                                workers_.get(), hub_.get(), &config_, &metrics_});
+    webhook_guard_ = std::make_unique<webhook::SsrfGuard>(*resolver_, false);
+    deliverer_ = std::make_unique<webhook::Deliverer>(*webhook_guard_, webhook::RetryPolicy{});
+    webhooks_ = std::make_unique<webhook::WebhookAdmin>(*repo_, bus_, *webhook_guard_, *deliverer_,
+                                                        secrets_);
+    context_ = std::make_unique<ApiContext>(ApiContext{*repo_, bus_, *tokens_, *logins_, *tickets_,
+                                                       workers_.get(), hub_.get(), &config_,
+                                                       &metrics_, webhooks_.get()});
     router_ = std::make_unique<Router>(tokens_.get());
     add_all_routes(*router_, *context_);
 
@@ -269,6 +274,13 @@ class ApiMatrixTest : public ::testing::Test {
   std::unique_ptr<SseTicketStore> tickets_;
   std::unique_ptr<WorkerRegistry> workers_;
   std::unique_ptr<StreamHub> hub_;
+  // Names never resolve here: the matrix sends no valid webhook URL.
+  std::unique_ptr<webhook::HostResolver> resolver_ = webhook::make_dns_resolver(
+      {.servers = "127.0.0.1:9", .timeout = std::chrono::milliseconds(50)});
+  webhook::SecretBox secrets_{"matrix test key"};
+  std::unique_ptr<webhook::SsrfGuard> webhook_guard_;
+  std::unique_ptr<webhook::Deliverer> deliverer_;
+  std::unique_ptr<webhook::WebhookAdmin> webhooks_;
   std::unique_ptr<ApiContext> context_;
   std::unique_ptr<Router> router_;
   std::vector<std::shared_ptr<EventStream>> streams_;
@@ -287,6 +299,7 @@ TEST_F(ApiMatrixTest, TableHasEveryGroup) {
                                                         {"GET", "/api/v1/config"},
                                                         {"GET", "/api/v1/stream"},
                                                         {"GET", "/api/v1/openapi.json"},
+                                                        {"GET", "/api/v1/webhooks"},
                                                         {"GET", "/metrics"}}) {
     EXPECT_NE(find_route(method, path), nullptr) << method << " " << path;
   }

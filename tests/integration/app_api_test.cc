@@ -13,30 +13,6 @@ namespace {
 
 using namespace decnet::testing;
 
-struct Reply {
-  int status = 0;
-  nlohmann::json body;
-};
-
-Reply curl(int port, const std::string& method, const std::string& path,
-           const std::string& token = "", const std::string& body = "") {
-  std::vector<std::string> argv = {
-      "curl", "-s",   "-o",
-      "-",    "-w",   "\n%{http_code}",
-      "-X",   method, "http://127.0.0.1:" + std::to_string(port) + path};
-  if (!token.empty()) argv.insert(argv.end(), {"-H", "Authorization: Bearer " + token});
-  if (!body.empty()) {
-    argv.insert(argv.end(), {"-H", "Content-Type: application/json", "--data", body});
-  }
-  const auto r = run_command(argv);
-  Reply reply;
-  const auto nl = r.output.rfind('\n');
-  if (nl == std::string::npos) return reply;
-  reply.status = std::atoi(r.output.c_str() + nl + 1);
-  reply.body = nlohmann::json::parse(r.output.substr(0, nl), nullptr, false);
-  return reply;
-}
-
 TEST(ServeApi, FirstAdminMustChangePasswordThenWorks) {
   TempDir dir;
   const int api = free_port();
@@ -57,34 +33,34 @@ TEST(ServeApi, FirstAdminMustChangePasswordThenWorks) {
   // The generated password is shown once, in the banner, and in no log line.
   EXPECT_EQ(out.find(password), out.rfind(password));
 
-  EXPECT_EQ(curl(api, "GET", "/api/v1/health").status, 200);
-  const auto bad = curl(api, "POST", "/api/v1/auth/login", "",
-                        R"({"username":"admin","password":"wrong-password-123"})");
+  EXPECT_EQ(curl_json(api, "GET", "/api/v1/health").status, 200);
+  const auto bad = curl_json(api, "POST", "/api/v1/auth/login", "",
+                             R"({"username":"admin","password":"wrong-password-123"})");
   EXPECT_EQ(bad.status, 401);
-  auto login = curl(api, "POST", "/api/v1/auth/login", "",
-                    nlohmann::json{{"username", "admin"}, {"password", password}}.dump());
+  auto login = curl_json(api, "POST", "/api/v1/auth/login", "",
+                         nlohmann::json{{"username", "admin"}, {"password", password}}.dump());
   ASSERT_EQ(login.status, 200) << login.body;
   EXPECT_TRUE(login.body["must_change_password"].get<bool>());
   const auto first = login.body["access_token"].get<std::string>();
-  EXPECT_EQ(curl(api, "POST", "/api/v1/auth/sse-ticket", first).status, 403);
-  EXPECT_EQ(curl(api, "GET", "/api/v1/auth/me", first).status, 200);
-  const auto changed = curl(
+  EXPECT_EQ(curl_json(api, "POST", "/api/v1/auth/sse-ticket", first).status, 403);
+  EXPECT_EQ(curl_json(api, "GET", "/api/v1/auth/me", first).status, 200);
+  const auto changed = curl_json(
       api, "POST", "/api/v1/auth/change-password", first,
       nlohmann::json{{"old_password", password}, {"new_password", "a-new-long-passphrase"}}.dump());
   ASSERT_EQ(changed.status, 200) << changed.body;
-  EXPECT_EQ(curl(api, "GET", "/api/v1/auth/me", first).status, 401);  // earlier token is dead
+  EXPECT_EQ(curl_json(api, "GET", "/api/v1/auth/me", first).status, 401);  // earlier token is dead
   const auto second = changed.body["access_token"].get<std::string>();
-  EXPECT_EQ(curl(api, "POST", "/api/v1/auth/sse-ticket", second).status, 200);
+  EXPECT_EQ(curl_json(api, "POST", "/api/v1/auth/sse-ticket", second).status, 200);
   // Workers: every component's heartbeat is visible, and the API can ask one to stop.
-  const auto workers = curl(api, "GET", "/api/v1/workers", second);
+  const auto workers = curl_json(api, "GET", "/api/v1/workers", second);
   ASSERT_EQ(workers.status, 200) << workers.body;
   bool ingest_ok = false;
   for (const auto& w : workers.body["workers"]) {
     ingest_ok |= w["name"] == "ingest" && w["status"] == "ok";
   }
   EXPECT_TRUE(ingest_ok) << workers.body;
-  EXPECT_EQ(curl(api, "POST", "/api/v1/workers/nope/stop", second).status, 404);
-  const auto config = curl(api, "GET", "/api/v1/config", second);
+  EXPECT_EQ(curl_json(api, "POST", "/api/v1/workers/nope/stop", second).status, 404);
+  const auto config = curl_json(api, "GET", "/api/v1/config", second);
   ASSERT_EQ(config.status, 200);
   for (const auto& setting : config.body["settings"]) {
     if (setting["name"] == "DECNET_JWT_SECRET") {
@@ -93,7 +69,7 @@ TEST(ServeApi, FirstAdminMustChangePasswordThenWorks) {
   }
 
   // Live stream: a ticket, then an event published by ingest arrives over SSE.
-  const auto ticket = curl(api, "POST", "/api/v1/auth/sse-ticket", second);
+  const auto ticket = curl_json(api, "POST", "/api/v1/auth/sse-ticket", second);
   ASSERT_EQ(ticket.status, 200);
   ChildProcess stream(
       {"curl", "-s", "-N",
@@ -103,7 +79,8 @@ TEST(ServeApi, FirstAdminMustChangePasswordThenWorks) {
       << stream.output();
   // The ticket is single use.
   EXPECT_EQ(
-      curl(api, "GET", "/api/v1/stream?ticket=" + ticket.body["ticket"].get<std::string>()).status,
+      curl_json(api, "GET", "/api/v1/stream?ticket=" + ticket.body["ticket"].get<std::string>())
+          .status,
       401);
   ASSERT_TRUE(wait_until([&] {
     run_command({"logger", "--rfc5424", "--tcp", "--octet-count", "-n", "127.0.0.1", "-P",
@@ -114,9 +91,9 @@ TEST(ServeApi, FirstAdminMustChangePasswordThenWorks) {
   EXPECT_NE(stream.output().find("event: system.log"), std::string::npos);
   stream.stop(SIGTERM);
 
-  EXPECT_EQ(curl(api, "POST", "/api/v1/auth/logout", second).status, 200);
-  EXPECT_EQ(curl(api, "GET", "/api/v1/auth/me", second).status, 401);
-  const auto openapi = curl(api, "GET", "/api/v1/openapi.json");
+  EXPECT_EQ(curl_json(api, "POST", "/api/v1/auth/logout", second).status, 200);
+  EXPECT_EQ(curl_json(api, "GET", "/api/v1/auth/me", second).status, 401);
+  const auto openapi = curl_json(api, "GET", "/api/v1/openapi.json");
   ASSERT_EQ(openapi.status, 200);
   EXPECT_EQ(openapi.body["openapi"], "3.1.0");
   EXPECT_TRUE(openapi.body["paths"].contains("/api/v1/auth/login"));

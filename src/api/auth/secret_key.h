@@ -10,23 +10,20 @@
 #include <filesystem>
 #include <string>
 
+#include "core/key_file.h"
+
 namespace decnet::core {
 class Config;
 }
 
 namespace decnet::api {
 
-inline constexpr std::size_t kMinJwtSecretBytes = 32;
-inline constexpr std::size_t kGeneratedJwtKeyBytes = 64;
+inline constexpr std::size_t kMinJwtSecretBytes = core::kMinKeyFileBytes;
 
 // DECNET_JWT_SECRET if set (at least kMinJwtSecretBytes bytes, else ConfigError), otherwise the
 // key file under DECNET_DATA_DIR, created when missing.
 std::string load_jwt_secret(const core::Config& config);
 
-// Reads `path`, or creates it (mode 0600, never replacing a file another process created
-// meanwhile) holding base64url(kGeneratedJwtKeyBytes random bytes). Throws ConfigError when the
-// file is not a regular file, is accessible by group or others, belongs to another user, or
-// holds fewer than kMinJwtSecretBytes bytes.
-std::string load_or_create_key_file(const std::filesystem::path& path);
+using core::load_or_create_key_file;
 
 }  // namespace decnet::api

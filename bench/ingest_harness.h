@@ -1,0 +1,107 @@
+// The ingest stack the end-to-end benchmarks drive: a real SQLite repository, the pipeline and
+// the TCP receiver on a free loopback port, plus the client side (connect, send everything).
+// Shared by bench_ingest and by bench_webhook (ingest while a webhook receiver hangs).
+#pragma once
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "bench_support.h"
+#include "bus/inprocess_bus.h"
+#include "correlate/credential_reuse_index.h"
+#include "ingest/pipeline.h"
+#include "ingest/stream_receiver.h"
+#include "store/sqlite/engine.h"
+#include "store/sqlite/sqlite_repository.h"
+
+namespace decnet::bench {
+
+inline int connect_to(std::uint16_t port) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(port);
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+    ::close(fd);
+    return -1;
+  }
+  return fd;
+}
+
+inline void send_all(int fd, const std::string& data) {
+  std::size_t off = 0;
+  while (off < data.size()) {
+    const auto n = ::send(fd, data.data() + off, data.size() - off, MSG_NOSIGNAL);
+    if (n <= 0) return;
+    off += static_cast<std::size_t>(n);
+  }
+}
+
+inline std::string joined(const std::vector<std::string>& lines) {
+  std::string out;
+  for (const auto& l : lines) {
+    out += l;
+    out += '\n';
+  }
+  return out;
+}
+
+struct IngestStack {
+  explicit IngestStack(const std::filesystem::path& db)
+      : repo(store::sqlite::open_sqlite_repository({.path = db})),
+        pipeline(*repo, bus, reuse),
+        receiver(
+            [] {
+              ingest::StreamReceiver::Options o;
+              o.port = 0;
+              return o;
+            }(),
+            pipeline) {
+    pipeline.start();
+    receiver.start();
+  }
+  ~IngestStack() {
+    receiver.stop();
+    pipeline.stop();
+    repo->close();
+  }
+  std::uint64_t done() const {
+    return pipeline.counters().committed.load() + pipeline.counters().dead_letters.load();
+  }
+
+  bus::InProcessBus bus;
+  std::unique_ptr<store::Repository> repo;
+  correlate::CredentialReuseIndex reuse;
+  ingest::IngestPipeline pipeline;
+  ingest::StreamReceiver receiver;
+};
+
+// Sends `stream` over one connection and returns lines committed per second, from the first
+// byte sent to the last row committed.
+inline double committed_lines_per_second(IngestStack& stack, const std::string& stream,
+                                         std::size_t lines) {
+  const auto start = std::chrono::steady_clock::now();
+  const int fd = connect_to(stack.receiver.port());
+  send_all(fd, stream);
+  while (stack.done() < lines && seconds_since(start) < 300) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  const double seconds = seconds_since(start);
+  ::close(fd);
+  if (stack.done() < lines) {
+    std::fprintf(stderr, "only %llu lines committed\n",
+                 static_cast<unsigned long long>(stack.done()));
+  }
+  return static_cast<double>(stack.done()) / seconds;
+}
+
+}  // namespace decnet::bench
