@@ -18,6 +18,7 @@ int run_cli(int argc, char** argv) {
   add_config_command(root, action);
   add_replay_command(root, action);
   add_db_command(root, action);
+  add_geoip_command(root, action);
 
   try {
     root.parse(argc, argv);

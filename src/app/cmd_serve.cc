@@ -16,6 +16,7 @@
 #include "core/config.h"
 #include "core/log.h"
 #include "core/time.h"
+#include "enrich/enrichment_worker.h"
 #include "ingest/receivers.h"
 #include "store/state_repository.h"
 #include "webhook/webhook_services.h"
@@ -96,6 +97,22 @@ void register_metrics(api::MetricsRegistry& metrics, Runtime& runtime) {
   }
 }
 
+enrich::EnrichmentOptions enrichment_options(const core::Config& config) {
+  const auto data = config.path("DECNET_DATA_DIR");
+  const auto root = [&](const char* name, const char* fallback) {
+    const auto path = config.path(name);
+    return path.empty() ? data / fallback : path;
+  };
+  enrich::EnrichmentOptions options;
+  options.geoip = config.flag("DECNET_GEOIP_ENABLED");
+  options.asn = config.flag("DECNET_ASN_ENABLED");
+  options.ptr = config.flag("DECNET_PTR_ENABLED");
+  options.geoip_root = root("DECNET_GEOIP_ROOT", "geoip");
+  options.asn_root = root("DECNET_ASN_ROOT", "asn");
+  options.dns.servers = config.str("DECNET_DNS_SERVERS");
+  return options;
+}
+
 int serve() {
   block_shutdown_signals();
   const auto config = core::Config::load();
@@ -122,6 +139,7 @@ int serve() {
   std::vector<std::string> workers = {"ingest", "api"};
   for (const auto& r : receivers) workers.push_back(r->name());
   if (webhooks) workers.push_back("webhook");
+  workers.push_back("enrich");
   // Constructed before any component starts, so its worker registry hears every first beat.
   auto api_service =
       std::make_unique<api::ApiService>(config, runtime.repository(), runtime.bus(), workers,
@@ -130,6 +148,8 @@ int serve() {
   supervisor.add(std::move(api_service));
   for (auto& receiver : receivers) supervisor.add(std::move(receiver));
   if (webhooks) supervisor.add(webhooks->make_worker());
+  supervisor.add(std::make_unique<enrich::EnrichmentWorker>(runtime.repository(), runtime.bus(),
+                                                            enrichment_options(config)));
   supervisor.start();
   spdlog::info("ready: {} components running", supervisor.running());
 

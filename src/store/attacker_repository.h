@@ -67,6 +67,24 @@ struct Attacker {
   std::int64_t updated_at = 0;
 };
 
+// What the enrichment worker found for one attacker's address; fields left empty are stored
+// as NULL (nothing known), and enriched_at marks the attacker as looked at.
+struct AttackerEnrichment {
+  std::string uuid;
+  std::optional<std::string> country_code;
+  std::optional<std::string> country_source;
+  std::optional<std::int64_t> asn;
+  std::optional<std::string> as_name;
+  std::optional<std::string> bgp_prefix;
+  std::optional<std::string> asn_source;
+  std::int64_t enriched_at = 0;
+};
+
+struct AttackerAddress {
+  std::string uuid;
+  std::string ip;
+};
+
 enum class AttackerSort { kRecent, kFirstSeen, kActive, kTraversals };
 
 struct AttackerQuery {
@@ -98,6 +116,17 @@ class AttackerRepository {
   virtual void mark_observed_published(WriteScope& scope,
                                        const std::vector<std::string>& uuids) = 0;
   virtual std::vector<Attacker> list_unpublished_observed(std::int64_t limit) = 0;
+
+  // Enrichment: origin fields of one attacker, and the attackers not looked at yet, oldest
+  // first. Reverse DNS happens once per address across restarts and processes: a caller first
+  // claims the check (true only for the one call that stamps ptr_checked_at), then stores the
+  // name it found.
+  // False (and nothing written) when the attacker was already enriched.
+  virtual bool set_enrichment(WriteScope& scope, const AttackerEnrichment& enrichment) = 0;
+  virtual bool claim_ptr_check(WriteScope& scope, const std::string& uuid, std::int64_t at) = 0;
+  virtual void set_ptr(WriteScope& scope, const std::string& uuid,
+                       const std::optional<std::string>& name) = 0;
+  virtual std::vector<AttackerAddress> list_unenriched(std::int64_t limit) = 0;
 
   virtual std::optional<Attacker> get(const std::string& uuid) = 0;
   virtual std::optional<Attacker> get_by_ip(const std::string& ip) = 0;

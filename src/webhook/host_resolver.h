@@ -1,7 +1,5 @@
-// Name resolution for webhook destinations, through c-ares so that the servers can be chosen
-// (DECNET_DNS_SERVERS: a lab resolver, or a local one in tests) and a lookup is bounded by a
-// timeout instead of blocking a delivery thread inside getaddrinfo() for as long as the system
-// resolver likes.
+// Name resolution for webhook destinations: an interface, so the SSRF guard's tests can pin
+// answers, over core::resolve_addresses (c-ares, DECNET_DNS_SERVERS, bounded timeout).
 #pragma once
 
 #include <chrono>
@@ -9,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "core/dns.h"
 #include "core/ip.h"
 
 namespace decnet::webhook {
@@ -21,10 +20,7 @@ class HostResolver {
   virtual std::vector<core::IpAddress> resolve(const std::string& host) = 0;
 };
 
-struct DnsOptions {
-  std::string servers;  // "ip[:port],..." (IPv6 as [addr]:port); empty: the system's resolvers
-  std::chrono::milliseconds timeout = std::chrono::seconds(2);
-};
+using DnsOptions = core::DnsOptions;
 
 std::unique_ptr<HostResolver> make_dns_resolver(DnsOptions options);
 

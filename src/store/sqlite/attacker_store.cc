@@ -235,6 +235,45 @@ class SqliteAttackerRepository final : public AttackerRepository {
     return out;
   }
 
+  bool set_enrichment(WriteScope& scope, const AttackerEnrichment& e) override {
+    auto& conn = connection_of(scope);
+    conn.prepare(
+            "UPDATE attackers SET country_code = ?, country_source = ?, asn = ?, as_name = ?,"
+            " bgp_prefix = ?, asn_source = ?, enriched_at = ? WHERE uuid = ? AND enriched_at IS"
+            " NULL")
+        .bind_all(e.country_code, e.country_source, e.asn, e.as_name, e.bgp_prefix, e.asn_source,
+                  e.enriched_at, e.uuid)
+        .run();
+    return sqlite3_changes(conn.handle()) == 1;
+  }
+
+  bool claim_ptr_check(WriteScope& scope, const std::string& uuid, std::int64_t at) override {
+    auto& conn = connection_of(scope);
+    conn.prepare(
+            "UPDATE attackers SET ptr_checked_at = ? WHERE uuid = ? AND ptr_checked_at IS NULL")
+        .bind_all(at, uuid)
+        .run();
+    return sqlite3_changes(conn.handle()) == 1;
+  }
+
+  void set_ptr(WriteScope& scope, const std::string& uuid,
+               const std::optional<std::string>& name) override {
+    connection_of(scope)
+        .prepare("UPDATE attackers SET ptr_record = ? WHERE uuid = ?")
+        .bind_all(name, uuid)
+        .run();
+  }
+
+  std::vector<AttackerAddress> list_unenriched(std::int64_t limit) override {
+    auto lease = engine_.read();
+    auto stmt = lease->prepare(
+        "SELECT uuid, ip FROM attackers WHERE enriched_at IS NULL ORDER BY first_seen LIMIT ?");
+    stmt.bind(1, limit);
+    std::vector<AttackerAddress> out;
+    while (stmt.step()) out.push_back({stmt.text(0), stmt.text(1)});
+    return out;
+  }
+
   std::optional<Attacker> get(const std::string& uuid) override {
     return get_one(" WHERE a.uuid = ?", uuid);
   }
