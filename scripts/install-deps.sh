@@ -15,6 +15,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   # real peers used by tests and benchmarks
   nats-server bsdutils rsyslog rsyslog-openssl curl openssl wrk libfaiss-dev dnsmasq-base
+  libmaxmind-db-writer-perl
 )
 
 missing=()

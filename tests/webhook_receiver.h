@@ -1,6 +1,6 @@
-// A real HTTP/1.1 server on 127.0.0.1 for webhook tests: it records every request (method,
-// target, headers, exact body) and answers from a script: a status per request (the last one
-// repeats), optional extra headers, or a hang that holds the connection open until the test
+// A real HTTP/1.1 server on 127.0.0.1 for webhook and threat-intel tests: it records every request
+// (method, target, headers, exact body) and answers from a script: a status per request (the last
+// one repeats), optional extra headers, or a hang that holds the connection open until the test
 // releases it or the receiver is destroyed. One thread per connection, kept alive between
 // requests as a SIEM's collector would.
 #pragma once
@@ -44,6 +44,7 @@ struct ReceivedRequest {
 struct ScriptedReply {
   int status = 200;
   std::map<std::string, std::string> headers;
+  std::string body = "ok";
   bool hang = false;  // never answer (until release_hangs() or destruction)
 };
 
@@ -197,8 +198,9 @@ class WebhookReceiver {
     }
     std::string out = "HTTP/1.1 " + std::to_string(reply.status) + " Scripted\r\n";
     for (const auto& [k, v] : reply.headers) out += k + ": " + v + "\r\n";
-    out += "Content-Length: 2\r\n";
-    out += close ? "Connection: close\r\n\r\nok" : "\r\nok";
+    out += "Content-Length: " + std::to_string(reply.body.size()) + "\r\n";
+    out += close ? "Connection: close\r\n\r\n" : "\r\n";
+    out += reply.body;
     ::send(fd, out.data(), out.size(), MSG_NOSIGNAL);
     return !close;
   }

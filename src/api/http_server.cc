@@ -394,6 +394,12 @@ class Connection : public ConnectionBase, public std::enable_shared_from_this<Co
       if (r.event_stream) r.event_stream->finish();
       return;
     }
+    // A stop that arrived while the handler ran saw it busy and left the closing to us; a stream
+    // started now would outlive the grace period.
+    if (r.event_stream && server_.stopping.load()) {
+      r.event_stream->finish();
+      return close();
+    }
     if (r.event_stream) return start_stream(std::move(r));
     const bool keep = keep_alive_ && !server_.stopping.load();
     write_response(std::move(r), keep, false);

@@ -19,6 +19,7 @@ int run_cli(int argc, char** argv) {
   add_replay_command(root, action);
   add_db_command(root, action);
   add_geoip_command(root, action);
+  add_enrich_command(root, action);
 
   try {
     root.parse(argc, argv);

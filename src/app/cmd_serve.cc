@@ -17,6 +17,8 @@
 #include "core/log.h"
 #include "core/time.h"
 #include "enrich/enrichment_worker.h"
+#include "enrich/intel_config.h"
+#include "enrich/intel_worker.h"
 #include "ingest/receivers.h"
 #include "store/state_repository.h"
 #include "webhook/webhook_services.h"
@@ -107,8 +109,15 @@ enrich::EnrichmentOptions enrichment_options(const core::Config& config) {
   options.geoip = config.flag("DECNET_GEOIP_ENABLED");
   options.asn = config.flag("DECNET_ASN_ENABLED");
   options.ptr = config.flag("DECNET_PTR_ENABLED");
+  options.rpki = config.flag("DECNET_RPKI_ENABLED");
+  options.rpki_options.base_url = config.str("DECNET_RPKI_URL");
+  while (!options.rpki_options.base_url.empty() && options.rpki_options.base_url.back() == '/') {
+    options.rpki_options.base_url.pop_back();
+  }
   options.geoip_root = root("DECNET_GEOIP_ROOT", "geoip");
   options.asn_root = root("DECNET_ASN_ROOT", "asn");
+  options.geoip_mmdb = config.path("DECNET_GEOIP_MMDB");
+  options.asn_mmdb = config.path("DECNET_ASN_MMDB");
   options.dns.servers = config.str("DECNET_DNS_SERVERS");
   return options;
 }
@@ -140,6 +149,8 @@ int serve() {
   for (const auto& r : receivers) workers.push_back(r->name());
   if (webhooks) workers.push_back("webhook");
   workers.push_back("enrich");
+  const bool intel = config.flag("DECNET_INTEL_ENABLED");
+  if (intel) workers.push_back("intel");
   // Constructed before any component starts, so its worker registry hears every first beat.
   auto api_service =
       std::make_unique<api::ApiService>(config, runtime.repository(), runtime.bus(), workers,
@@ -150,6 +161,12 @@ int serve() {
   if (webhooks) supervisor.add(webhooks->make_worker());
   supervisor.add(std::make_unique<enrich::EnrichmentWorker>(runtime.repository(), runtime.bus(),
                                                             enrichment_options(config)));
+  if (intel) {
+    supervisor.add(std::make_unique<enrich::IntelWorker>(
+        runtime.repository(), runtime.bus(),
+        enrich::make_intel_providers(enrich::intel_config(config)),
+        enrich::intel_worker_options(config)));
+  }
   supervisor.start();
   spdlog::info("ready: {} components running", supervisor.running());
 

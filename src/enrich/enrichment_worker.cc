@@ -17,7 +17,23 @@ EnrichmentWorker::~EnrichmentWorker() {
 }
 
 void EnrichmentWorker::load_tables() {
-  if (options_.geoip) {
+  const auto open_mmdb = [](const std::filesystem::path& path, const char* what) {
+    std::shared_ptr<const MmdbDatabase> db;
+    try {
+      db = std::make_shared<MmdbDatabase>(path);
+      spdlog::info("enrich: {} from {}", what, path.string());
+    } catch (const std::exception& e) {
+      spdlog::warn("enrich: {}", e.what());
+    }
+    return db;
+  };
+  if (options_.geoip && !options_.geoip_mmdb.empty()) {
+    if (!geoip_mmdb_) {
+      auto db = open_mmdb(options_.geoip_mmdb, "countries");
+      std::lock_guard lock(mu_);
+      geoip_mmdb_ = std::move(db);
+    }
+  } else if (options_.geoip) {
     const auto files = files_signature(options_.geoip_root);
     if (files != geoip_files_) {
       auto table = std::make_shared<GeoIpTable>(GeoIpTable::load_dir(options_.geoip_root));
@@ -33,7 +49,13 @@ void EnrichmentWorker::load_tables() {
       geoip_files_ = files;
     }
   }
-  if (options_.asn) {
+  if (options_.asn && !options_.asn_mmdb.empty()) {
+    if (!asn_mmdb_) {
+      auto db = open_mmdb(options_.asn_mmdb, "AS numbers");
+      std::lock_guard lock(mu_);
+      asn_mmdb_ = std::move(db);
+    }
+  } else if (options_.asn) {
     const auto files = files_signature(options_.asn_root);
     if (files != asn_files_) {
       try {
@@ -72,9 +94,10 @@ void EnrichmentWorker::start() {
       },
       {.name = "enrich", .queue_capacity = 65'536, .overflow = bus::Overflow::kDropNewest});
   thread_ = std::thread([this] { run(); });
-  if (options_.ptr) {
-    for (std::size_t i = 0; i < options_.ptr_threads; ++i) {
-      ptr_threads_.emplace_back([this] { run_ptr(); });
+  if (options_.rpki) rpki_ = std::make_unique<RpkiValidator>(options_.rpki_options);
+  if (options_.ptr || options_.rpki) {
+    for (std::size_t i = 0; i < options_.side_threads; ++i) {
+      side_threads_.emplace_back([this] { run_side(); });
     }
   }
 }
@@ -86,10 +109,10 @@ void EnrichmentWorker::stop() {
     stopping_ = true;
   }
   wake_.notify_all();
-  ptr_wake_.notify_all();
+  side_wake_.notify_all();
   if (thread_.joinable()) thread_.join();
-  for (auto& t : ptr_threads_) t.join();
-  ptr_threads_.clear();
+  for (auto& t : side_threads_) t.join();
+  side_threads_.clear();
 }
 
 nlohmann::json EnrichmentWorker::health() const {
@@ -99,37 +122,53 @@ nlohmann::json EnrichmentWorker::health() const {
           {"asns", counters_.asns.load()},
           {"ptr_lookups", counters_.ptr_lookups.load()},
           {"ptr_names", counters_.ptr_names.load()},
-          {"ptr_skipped", counters_.ptr_skipped.load()},
+          {"rpki_statuses", counters_.rpki_statuses.load()},
+          {"side_skipped", counters_.side_skipped.load()},
           {"queued", queue_.size()},
-          {"ptr_queued", ptr_queue_.size()}};
+          {"side_queued", side_queue_.size()}};
 }
 
 store::AttackerEnrichment EnrichmentWorker::enrich(const store::AttackerAddress& a) const {
   std::shared_ptr<const GeoIpTable> geoip;
   std::shared_ptr<const AsnTable> asn;
+  std::shared_ptr<const MmdbDatabase> geoip_mmdb;
+  std::shared_ptr<const MmdbDatabase> asn_mmdb;
   {
     std::lock_guard lock(mu_);
     geoip = geoip_;
     asn = asn_;
+    geoip_mmdb = geoip_mmdb_;
+    asn_mmdb = asn_mmdb_;
   }
   store::AttackerEnrichment out;
   out.uuid = a.uuid;
   out.enriched_at = core::now_micros();
   const auto ip = core::IpAddress::parse(a.ip);
   if (!ip) return out;
-  if (geoip) {
+  if (geoip_mmdb) {
+    if (auto cc = geoip_mmdb->country(*ip)) {
+      out.country_code = std::move(cc);
+      out.country_source = "mmdb";
+    }
+  } else if (geoip) {
     if (auto cc = geoip->country(*ip)) {
       out.country_code = std::move(cc);
       out.country_source = "rir";
     }
   }
-  if (asn) {
-    if (auto info = asn->lookup(*ip)) {
-      out.asn = info->asn;
-      if (!info->name.empty()) out.as_name = info->name.substr(0, 128);
-      out.bgp_prefix = info->prefix;
-      out.asn_source = "iptoasn";
-    }
+  std::optional<AsnInfo> info;
+  const char* asn_source = "iptoasn";
+  if (asn_mmdb) {
+    info = asn_mmdb->asn(*ip);
+    asn_source = "mmdb";
+  } else if (asn) {
+    info = asn->lookup(*ip);
+  }
+  if (info) {
+    out.asn = info->asn;
+    if (!info->name.empty()) out.as_name = info->name.substr(0, 128);
+    if (!info->prefix.empty()) out.bgp_prefix = info->prefix;
+    out.asn_source = asn_source;
   }
   return out;
 }
@@ -151,16 +190,16 @@ void EnrichmentWorker::write(const std::vector<store::AttackerAddress>& batch) {
     ++counters_.enriched;
     counters_.countries += rows[i].country_code.has_value();
     counters_.asns += rows[i].asn.has_value();
-    if (!options_.ptr) continue;
+    if (!options_.ptr && !options_.rpki) continue;
     const auto ip = core::IpAddress::parse(batch[i].ip);
     if (!ip || !core::is_public(ip->unmapped())) continue;
-    if (ptr_queue_.size() >= options_.ptr_queue) {
-      ++counters_.ptr_skipped;
+    if (side_queue_.size() >= options_.side_queue) {
+      ++counters_.side_skipped;
       continue;
     }
-    ptr_queue_.push_back(batch[i]);
+    side_queue_.push_back({batch[i], rows[i].asn, rows[i].bgp_prefix});
   }
-  ptr_wake_.notify_all();
+  side_wake_.notify_all();
 }
 
 void EnrichmentWorker::run() {
@@ -199,33 +238,50 @@ void EnrichmentWorker::run() {
   }
 }
 
-void EnrichmentWorker::run_ptr() {
+void EnrichmentWorker::run_side() {
   while (true) {
-    store::AttackerAddress a;
+    SideWork work;
     {
       std::unique_lock lock(mu_);
-      ptr_wake_.wait(lock, [&] { return stopping_ || !ptr_queue_.empty(); });
+      side_wake_.wait(lock, [&] { return stopping_ || !side_queue_.empty(); });
       if (stopping_) return;
-      a = std::move(ptr_queue_.front());
-      ptr_queue_.pop_front();
+      work = std::move(side_queue_.front());
+      side_queue_.pop_front();
     }
-    const auto ip = core::IpAddress::parse(a.ip);
-    if (!ip) continue;
-    try {
-      const bool mine = repo_.write_now([&](store::WriteScope& scope) {
-        return repo_.attackers().claim_ptr_check(scope, a.uuid, core::now_micros());
-      });
-      if (!mine) continue;  // checked before (another pass, an earlier run, another process)
-      ++counters_.ptr_lookups;
-      auto name = core::reverse_lookup(*ip, options_.dns);
-      if (!name) continue;
-      if (name->size() > 256) name->resize(256);
-      ++counters_.ptr_names;
-      repo_.write_now(
-          [&](store::WriteScope& scope) { repo_.attackers().set_ptr(scope, a.uuid, name); });
-    } catch (const std::exception& e) {
-      spdlog::warn("enrich: reverse DNS of {} failed: {}", a.ip, e.what());
+    if (options_.ptr) look_up_ptr(work.attacker);
+    if (rpki_ && work.asn && work.prefix) {
+      const auto status = rpki_->validate(*work.prefix, *work.asn);
+      if (!status) continue;
+      ++counters_.rpki_statuses;
+      try {
+        repo_.write_now([&](store::WriteScope& scope) {
+          repo_.attackers().set_rpki(scope, work.attacker.uuid, *status, "ripestat");
+        });
+      } catch (const std::exception& e) {
+        spdlog::warn("enrich: storing the RPKI status of {} failed: {}", work.attacker.ip,
+                     e.what());
+      }
     }
+  }
+}
+
+void EnrichmentWorker::look_up_ptr(const store::AttackerAddress& a) {
+  const auto ip = core::IpAddress::parse(a.ip);
+  if (!ip) return;
+  try {
+    const bool mine = repo_.write_now([&](store::WriteScope& scope) {
+      return repo_.attackers().claim_ptr_check(scope, a.uuid, core::now_micros());
+    });
+    if (!mine) return;  // checked before (another pass, an earlier run, another process)
+    ++counters_.ptr_lookups;
+    auto name = core::reverse_lookup(*ip, options_.dns);
+    if (!name) return;
+    if (name->size() > 256) name->resize(256);
+    ++counters_.ptr_names;
+    repo_.write_now(
+        [&](store::WriteScope& scope) { repo_.attackers().set_ptr(scope, a.uuid, name); });
+  } catch (const std::exception& e) {
+    spdlog::warn("enrich: reverse DNS of {} failed: {}", a.ip, e.what());
   }
 }
 

@@ -126,6 +126,9 @@ class AttackerRepository {
   virtual bool claim_ptr_check(WriteScope& scope, const std::string& uuid, std::int64_t at) = 0;
   virtual void set_ptr(WriteScope& scope, const std::string& uuid,
                        const std::optional<std::string>& name) = 0;
+  // Route-origin validity of the attacker's announced prefix and who said so.
+  virtual void set_rpki(WriteScope& scope, const std::string& uuid, const std::string& status,
+                        const std::string& source) = 0;
   virtual std::vector<AttackerAddress> list_unenriched(std::int64_t limit) = 0;
 
   virtual std::optional<Attacker> get(const std::string& uuid) = 0;

@@ -6,6 +6,7 @@
 #include <fstream>
 
 #include "tests_support.h"
+#include "webhook_receiver.h"
 
 namespace decnet::app {
 namespace {
@@ -57,6 +58,42 @@ TEST(GeoipCli, RefreshInstallsCheckedFilesAndLookupUsesThem) {
   EXPECT_FALSE(std::filesystem::exists(dir / "var" / "geoip" / "garbage.txt"));
   r = run_command({decnet_binary(), "geoip", "lookup", "93.184.216.34"}, env);
   EXPECT_NE(r.output.find("cc=NL"), std::string::npos) << r.output;
+}
+
+}  // namespace
+}  // namespace decnet::app
+
+namespace decnet::app {
+namespace {
+
+TEST(EnrichCli, LooksUpOneAttackerAgainstAProviderAndRefusesUnknownProviders) {
+  TempDir dir;
+  WebhookReceiver greynoise({{.body = R"({"classification":"malicious","name":"Mirai"})"}});
+  std::map<std::string, std::string> env = {
+      {"DECNET_DATA_DIR", (dir / "var").string()},
+      {"DECNET_CONFIG", (dir / "none.ini").string()},
+      {"DECNET_INTEL_PROVIDERS", "greynoise"},
+      {"DECNET_GREYNOISE_API_KEY", "k3y-abc"},
+      {"DECNET_GREYNOISE_URL", "http://127.0.0.1:" + std::to_string(greynoise.port()) + "/"}};
+  std::ofstream(dir / "fleet.log")
+      << "<134>1 2026-11-30T10:00:00Z decky-1 ssh - connect [relay@55555 src_ip=\"45.83.64.1\"] "
+         "hello\n";
+  auto r = run_command({decnet_binary(), "replay", (dir / "fleet.log").string()}, env);
+  ASSERT_EQ(r.status, 0) << r.output;
+  r = run_command({decnet_binary(), "enrich", "--ip", "45.83.64.1"}, env);
+  ASSERT_EQ(r.status, 0) << r.output;
+  EXPECT_NE(r.output.find("45.83.64.1 verdict=malicious greynoise=malicious"), std::string::npos)
+      << r.output;
+  ASSERT_EQ(greynoise.count(), 1u);
+  EXPECT_EQ(greynoise.requests().front().headers.at("key"), "k3y-abc");
+  EXPECT_EQ(greynoise.requests().front().target, "/v3/community/45.83.64.1");
+  EXPECT_EQ(r.output.find("k3y-abc"), std::string::npos);  // the key is never printed
+  r = run_command({decnet_binary(), "enrich", "--ip", "198.51.100.99"}, env);
+  EXPECT_EQ(r.status, 1);
+  env["DECNET_INTEL_PROVIDERS"] = "greynoise,shodan";
+  r = run_command({decnet_binary(), "enrich"}, env);
+  EXPECT_NE(r.status, 0);
+  EXPECT_NE(r.output.find("DECNET_INTEL_PROVIDERS"), std::string::npos) << r.output;
 }
 
 }  // namespace

@@ -13,6 +13,7 @@
 #include "enrich/table_files.h"
 #include "store/sqlite/sqlite_repository.h"
 #include "tests_support.h"
+#include "webhook_receiver.h"
 
 namespace decnet::enrich {
 namespace {
@@ -51,6 +52,7 @@ class EnrichWorkerTest : public ::testing::Test {
     o.asn_root = dir / "asn";
     o.dns.servers = "127.0.0.1:" + std::to_string(dns_port);
     o.dns.timeout = std::chrono::milliseconds(1000);
+    o.rpki = false;
     return o;
   }
   std::string add_attacker(const std::string& ip) {
@@ -139,6 +141,61 @@ TEST_F(EnrichWorkerTest, NewTableFilesAreSwappedInWhileRunning) {
   const auto second = add_attacker("93.184.216.35");
   ASSERT_TRUE(wait_until([&] { return attacker(second).country_code.has_value(); }));
   EXPECT_EQ(attacker(second).country_code, "NL");
+}
+
+TEST_F(EnrichWorkerTest, MmdbDatabasesReplaceTheFileTablesWhenConfigured) {
+  const auto mmdb = dir / "test.mmdb";
+  const auto made =
+      run_command({"perl", std::string(DECNET_SOURCE_DIR) + "/tests/fixtures/write_test_mmdb.pl",
+                   mmdb.string()});
+  ASSERT_EQ(made.status, 0) << made.output;
+  auto o = options();
+  o.ptr = false;
+  o.geoip_mmdb = mmdb;
+  o.asn_mmdb = mmdb;
+  worker = std::make_unique<EnrichmentWorker>(*repo, bus, o);
+  worker->start();
+  const auto uuid = add_attacker("93.184.216.34");
+  bus.publish(bus::topics::kAttackerObservedTopic,
+              {{"attacker_uuid", uuid}, {"attacker_ip", "93.184.216.34"}}, "observed");
+  ASSERT_TRUE(wait_until([&] { return repo->attackers().list_unenriched(10).empty(); }));
+  const auto a = attacker(uuid);
+  EXPECT_EQ(a.country_code, "NL");
+  EXPECT_EQ(a.country_source, "mmdb");
+  EXPECT_EQ(a.asn, 15133);
+  EXPECT_EQ(a.asn_source, "mmdb");
+  EXPECT_EQ(a.bgp_prefix, "93.184.216.0/24");
+}
+
+TEST_F(EnrichWorkerTest, RpkiStatusComesFromRipestatInItsOwnVocabulary) {
+  WebhookReceiver ripestat({{.body = R"({"messages":[],"see_also":[],"version":"0.3",
+      "data_call_name":"rpki-validation","data_call_status":"supported","cached":false,
+      "data":{"validating_roas":[{"origin":"64496","prefix":"93.184.216.0/24","max_length":24,
+      "validity":"invalid_asn"}],"status":"invalid_asn","validator":"routinator",
+      "resource":"15133","prefix":"93.184.216.0/24"},"query_id":"x","process_time":5,
+      "server_id":"app","build_version":"1","status":"ok","status_code":200,
+      "time":"2026-12-04T10:00:00"})"}});
+  auto o = options();
+  o.ptr = false;
+  o.rpki = true;
+  o.rpki_options.base_url = "http://127.0.0.1:" + std::to_string(ripestat.port());
+  worker = std::make_unique<EnrichmentWorker>(*repo, bus, o);
+  worker->start();
+  const auto first = add_attacker("93.184.216.34");
+  const auto second = add_attacker("93.184.216.35");  // same prefix and AS: answered from cache
+  for (const auto& [uuid, ip] : {std::pair{first, "93.184.216.34"}, {second, "93.184.216.35"}}) {
+    bus.publish(bus::topics::kAttackerObservedTopic, {{"attacker_uuid", uuid}, {"attacker_ip", ip}},
+                "observed");
+  }
+  ASSERT_TRUE(wait_until([&] {
+    return attacker(first).rpki_status.has_value() && attacker(second).rpki_status.has_value();
+  })) << worker->health().dump();
+  EXPECT_EQ(attacker(first).rpki_status, "invalid_asn");
+  EXPECT_EQ(attacker(first).rpki_source, "ripestat");
+  ASSERT_GE(ripestat.count(), 1u);
+  EXPECT_EQ(ripestat.requests().front().target,
+            "/data/rpki-validation/data.json?resource=AS15133&prefix=93.184.216.0/24");
+  EXPECT_EQ(ripestat.count(), 1u);
 }
 
 }  // namespace

@@ -264,6 +264,14 @@ class SqliteAttackerRepository final : public AttackerRepository {
         .run();
   }
 
+  void set_rpki(WriteScope& scope, const std::string& uuid, const std::string& status,
+                const std::string& source) override {
+    connection_of(scope)
+        .prepare("UPDATE attackers SET rpki_status = ?, rpki_source = ? WHERE uuid = ?")
+        .bind_all(status, source, uuid)
+        .run();
+  }
+
   std::vector<AttackerAddress> list_unenriched(std::int64_t limit) override {
     auto lease = engine_.read();
     auto stmt = lease->prepare(
