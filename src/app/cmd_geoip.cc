@@ -1,10 +1,16 @@
 // `decnet geoip lookup IP...`: what the enrichment tables say about addresses (country, AS,
-// covering prefix), from the files the worker uses. `decnet geoip refresh --from FILE...` and
-// `decnet asn refresh --from FILE...`: check and install RIR delegated files or iptoasn TSV
-// files; a running `decnet serve` notices the new files and swaps in rebuilt tables without
-// pausing lookups.
+// covering prefix), from the files the worker uses. `decnet geoip refresh` and `decnet asn
+// refresh` download the sources (DECNET_GEOIP_SOURCES, DECNET_ASN_SOURCES), or take local files
+// with --from, check each and install it; a source that fails keeps the installed file. A
+// running `decnet serve` notices the new files and swaps in rebuilt tables without pausing
+// lookups.
+#include <unistd.h>
+
 #include <CLI/CLI.hpp>
+#include <chrono>
 #include <iostream>
+#include <memory>
+#include <optional>
 
 #include "app/commands.h"
 #include "core/config.h"
@@ -50,22 +56,73 @@ int lookup(const std::vector<std::string>& ips) {
   return status;
 }
 
-template <typename Import>
-int refresh(const std::vector<std::string>& files, const char* setting, const char* fallback,
-            Import import) {
-  const auto config = core::Config::load();
-  std::vector<std::filesystem::path> sources(files.begin(), files.end());
-  try {
-    const auto installed = import(sources, table_root(config, setting, fallback),
-                                  [](const std::string& line) { std::cout << line << "\n"; });
-    std::size_t ranges = 0;
-    for (const auto& f : installed) ranges += f.ranges;
-    std::cout << "OK " << installed.size() << " files, " << ranges << " ranges installed\n";
-    return 0;
-  } catch (const std::exception& e) {
-    std::cerr << "refresh failed: " << e.what() << " (the installed files are unchanged)\n";
-    return 1;
+// A one-line bar on standard error while a file downloads, when that is a terminal.
+enrich::DownloadBar progress_bar() {
+  if (!::isatty(STDERR_FILENO)) return {};
+  auto last = std::make_shared<std::chrono::steady_clock::time_point>();
+  return [last](const std::string&, std::uint64_t done, std::uint64_t total) {
+    const auto now = std::chrono::steady_clock::now();
+    if (now - *last < std::chrono::milliseconds(100) && (total == 0 || done < total)) return;
+    *last = now;
+    constexpr int kWidth = 30;
+    if (total > 0) {
+      const auto filled = static_cast<int>(kWidth * done / total);
+      std::cerr << "\r  [" << std::string(filled, '#') << std::string(kWidth - filled, ' ') << "] "
+                << (100 * done / total) << "% " << done / 1024 << " KiB" << std::flush;
+    } else {
+      std::cerr << "\r  " << done / 1024 << " KiB" << std::flush;
+    }
+    if (total > 0 && done >= total) std::cerr << "\n";
+  };
+}
+
+std::vector<std::string> split_list(const std::string& list) {
+  std::vector<std::string> out;
+  std::size_t pos = 0;
+  while (pos <= list.size()) {
+    const auto comma = list.find(',', pos);
+    auto item = list.substr(pos, comma == std::string::npos ? std::string::npos : comma - pos);
+    item.erase(0, item.find_first_not_of(' '));
+    item.erase(item.find_last_not_of(' ') + 1);
+    if (!item.empty()) out.push_back(item);
+    if (comma == std::string::npos) break;
+    pos = comma + 1;
   }
+  return out;
+}
+
+// Installs each file on its own, so one bad source does not stop the others; 1 when any failed.
+template <typename Import>
+int refresh(const std::vector<std::string>& files, const char* sources_setting,
+            const char* root_setting, const char* fallback, Import import) {
+  const auto config = core::Config::load();
+  const auto say = [](const std::string& line) { std::cout << line << "\n" << std::flush; };
+  std::vector<std::filesystem::path> sources(files.begin(), files.end());
+  std::optional<std::filesystem::path> downloads;
+  const auto urls = split_list(config.str(sources_setting));
+  if (sources.empty()) {
+    downloads =
+        std::filesystem::temp_directory_path() / ("decnet-refresh-" + std::to_string(::getpid()));
+    sources = enrich::download_sources(urls, *downloads, say, progress_bar());
+  }
+  const auto root = table_root(config, root_setting, fallback);
+  std::size_t installed = 0;
+  std::size_t ranges = 0;
+  for (const auto& source : sources) {
+    try {
+      for (const auto& f : import({source}, root, say)) {
+        ++installed;
+        ranges += f.ranges;
+      }
+    } catch (const std::exception& e) {
+      std::cerr << "refresh failed: " << e.what() << " (the installed file is unchanged)\n";
+    }
+  }
+  if (downloads) std::filesystem::remove_all(*downloads);
+  const std::size_t wanted = files.empty() ? urls.size() : files.size();
+  std::cout << (installed == wanted ? "OK " : "INCOMPLETE ") << installed << " of " << wanted
+            << " files, " << ranges << " ranges installed\n";
+  return installed == wanted ? 0 : 1;
 }
 
 }  // namespace
@@ -80,12 +137,12 @@ void add_geoip_command(CLI::App& root, Action& action) {
 
   auto rir_files = std::make_shared<std::vector<std::string>>();
   auto* geo_refresh = geoip->add_subcommand("refresh", "Install RIR delegated-extended files");
-  geo_refresh->add_option("--from", *rir_files, "Delegated files to install")
-      ->required()
+  geo_refresh->add_option("--from", *rir_files, "Local delegated files instead of downloading")
       ->check(CLI::ExistingFile);
   geo_refresh->callback([&action, rir_files] {
     action = [rir_files] {
-      return refresh(*rir_files, "DECNET_GEOIP_ROOT", "geoip", enrich::import_rir_files);
+      return refresh(*rir_files, "DECNET_GEOIP_SOURCES", "DECNET_GEOIP_ROOT", "geoip",
+                     enrich::import_rir_files);
     };
   });
 
@@ -93,12 +150,12 @@ void add_geoip_command(CLI::App& root, Action& action) {
   asn->require_subcommand(1);
   auto tsv_files = std::make_shared<std::vector<std::string>>();
   auto* asn_refresh = asn->add_subcommand("refresh", "Install iptoasn TSV files (.tsv, .tsv.gz)");
-  asn_refresh->add_option("--from", *tsv_files, "iptoasn files to install")
-      ->required()
+  asn_refresh->add_option("--from", *tsv_files, "Local iptoasn files instead of downloading")
       ->check(CLI::ExistingFile);
   asn_refresh->callback([&action, tsv_files] {
     action = [tsv_files] {
-      return refresh(*tsv_files, "DECNET_ASN_ROOT", "asn", enrich::import_iptoasn_files);
+      return refresh(*tsv_files, "DECNET_ASN_SOURCES", "DECNET_ASN_ROOT", "asn",
+                     enrich::import_iptoasn_files);
     };
   });
 }

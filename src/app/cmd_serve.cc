@@ -142,6 +142,7 @@ int serve() {
   Supervisor supervisor(runtime.bus(),
                         std::chrono::seconds(config.integer("DECNET_HEARTBEAT_SECONDS")));
   supervisor.add(runtime.pipeline());
+  if (runtime.malware_feed().enabled()) supervisor.add(runtime.malware_feed());
   const auto receiver_options = ingest::ReceiverOptions::from_config(config);
   auto receivers = ingest::make_receivers(receiver_options, runtime.pipeline(),
                                           file_tail_resume(runtime, receiver_options));
@@ -149,6 +150,7 @@ int serve() {
   for (const auto& r : receivers) workers.push_back(r->name());
   if (webhooks) workers.push_back("webhook");
   workers.push_back("enrich");
+  if (runtime.malware_feed().enabled()) workers.push_back("malhash");
   const bool intel = config.flag("DECNET_INTEL_ENABLED");
   if (intel) workers.push_back("intel");
   // Constructed before any component starts, so its worker registry hears every first beat.

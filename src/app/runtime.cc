@@ -26,7 +26,19 @@ Runtime::Runtime(const core::Config& config, const std::string& bus_client_name)
   bus_ = bus::make_bus(config, bus_client_name);
   repo_ = store::open_repository(config);
   reuse_ = std::make_unique<correlate::CredentialReuseIndex>();
-  pipeline_ = std::make_unique<ingest::IngestPipeline>(*repo_, *bus_, *reuse_);
+  enrich::MalwareHashFeedOptions feed;
+  feed.auth_key =
+      config.flag("DECNET_INTEL_ENABLED") ? config.str("DECNET_MALWAREBAZAAR_AUTH_KEY") : "";
+  feed.url = config.str("DECNET_MALWAREBAZAAR_URL");
+  feed.refresh = std::chrono::hours(config.integer("DECNET_MALWAREBAZAAR_REFRESH_HOURS"));
+  malware_feed_ = std::make_unique<enrich::MalwareHashFeed>(feed);
+  ingest::PipelineOptions options;
+  if (malware_feed_->enabled()) {
+    options.attachment_verdict = [feed = malware_feed_.get()](const std::string& sha256) {
+      return feed->known_bad(sha256);
+    };
+  }
+  pipeline_ = std::make_unique<ingest::IngestPipeline>(*repo_, *bus_, *reuse_, options);
 }
 
 Runtime::~Runtime() {

@@ -1,7 +1,7 @@
 // The long-lived parts every data-handling command shares, built from the configuration in
 // dependency order and torn down in reverse: the bus, the repository, the credential reuse
-// index and the ingest pipeline. `serve` adds receivers and workers on top; `replay` uses the
-// pipeline directly.
+// index, the malware hash feed and the ingest pipeline. `serve` adds receivers and workers on top;
+// `replay` uses the pipeline directly.
 #pragma once
 
 #include <memory>
@@ -10,6 +10,7 @@
 #include "bus/bus.h"
 #include "core/config.h"
 #include "correlate/credential_reuse_index.h"
+#include "enrich/malware_hash_feed.h"
 #include "ingest/pipeline.h"
 #include "store/repository.h"
 
@@ -27,11 +28,14 @@ class Runtime {
   store::Repository& repository() { return *repo_; }
   correlate::CredentialReuseIndex& reuse_index() { return *reuse_; }
   ingest::IngestPipeline& pipeline() { return *pipeline_; }
+  // The MalwareBazaar hash feed the pipeline asks about attachments; started by `serve`.
+  enrich::MalwareHashFeed& malware_feed() { return *malware_feed_; }
 
  private:
   std::unique_ptr<bus::Bus> bus_;
   std::unique_ptr<store::Repository> repo_;
   std::unique_ptr<correlate::CredentialReuseIndex> reuse_;
+  std::unique_ptr<enrich::MalwareHashFeed> malware_feed_;
   std::unique_ptr<ingest::IngestPipeline> pipeline_;
 };
 

@@ -48,11 +48,18 @@ std::size_t on_header(char* data, std::size_t size, std::size_t count, void* use
   return size * count;
 }
 
+int report_progress(void* user, curl_off_t total, curl_off_t done, curl_off_t, curl_off_t) {
+  const auto& callback = *static_cast<const FetchProgress*>(user);
+  callback(static_cast<std::uint64_t>(done), static_cast<std::uint64_t>(total));
+  return 0;
+}
+
 }  // namespace
 
 IntelHttpResponse http_fetch(const std::string& method, const std::string& url,
                              const std::vector<std::string>& headers, const std::string& body,
-                             std::chrono::milliseconds timeout, std::size_t max_body) {
+                             std::chrono::milliseconds timeout, std::size_t max_body,
+                             const FetchProgress& on_progress) {
   static std::once_flag init;
   std::call_once(init, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
   IntelHttpResponse out;
@@ -79,6 +86,11 @@ IntelHttpResponse http_fetch(const std::string& method, const std::string& url,
   if (method == "POST") {
     curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body.c_str());
     curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
+  }
+  if (on_progress) {
+    curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
+    curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, report_progress);
+    curl_easy_setopt(curl, CURLOPT_XFERINFODATA, &on_progress);
   }
   const auto code = curl_easy_perform(curl);
   long status = 0;

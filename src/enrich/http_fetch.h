@@ -4,6 +4,8 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -19,8 +21,12 @@ struct IntelHttpResponse {
 
 // `headers` are "Name: value" lines; `body` is sent for POST. Errors start with "network:" (no
 // answer) or "parse:" (an answer larger than max_body).
+// `on_progress`, when given, is called as the answer arrives with (bytes so far, expected total,
+// 0 when the server did not say).
+using FetchProgress = std::function<void(std::uint64_t done, std::uint64_t total)>;
 IntelHttpResponse http_fetch(const std::string& method, const std::string& url,
                              const std::vector<std::string>& headers, const std::string& body,
-                             std::chrono::milliseconds timeout, std::size_t max_body);
+                             std::chrono::milliseconds timeout, std::size_t max_body,
+                             const FetchProgress& on_progress = {});
 
 }  // namespace decnet::enrich

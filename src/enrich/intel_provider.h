@@ -66,7 +66,11 @@ struct IntelConfig {
   std::string feodo_url = "https://feodotracker.abuse.ch";
   std::chrono::milliseconds backoff = std::chrono::seconds(1);
   std::chrono::milliseconds timeout = std::chrono::seconds(10);  // Feodo's bulk list: twice this
-  bool pacing = true;  // the services' published rate limits; off only in tests
+  bool pacing = true;  // the services' published minimum intervals; off only in tests
+  // Requests per UTC day (0: no cap); the free tiers' published quotas by default.
+  std::int64_t greynoise_daily_cap = 0;
+  std::int64_t abuseipdb_daily_cap = 1000;
+  std::int64_t threatfox_daily_cap = 0;
 };
 
 // The configured providers that can run: a keyed provider without its key is left out with one

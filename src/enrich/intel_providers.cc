@@ -200,19 +200,19 @@ std::vector<std::unique_ptr<IntelProvider>> make_intel_providers(const IntelConf
     if (name == "greynoise") {
       if (!keyed(config.greynoise_key, "DECNET_GREYNOISE_API_KEY")) continue;
       o.base_url = config.greynoise_url;
+      o.daily_cap = config.greynoise_daily_cap;
       if (config.pacing) o.min_interval = std::chrono::milliseconds(1500);  // ~50/min
       out.push_back(std::make_unique<GreyNoise>(o));
     } else if (name == "abuseipdb") {
       if (!keyed(config.abuseipdb_key, "DECNET_ABUSEIPDB_API_KEY")) continue;
       o.base_url = config.abuseipdb_url;
-      if (config.pacing) {
-        o.min_interval = std::chrono::milliseconds(500);
-        o.daily_cap = 1000;  // the free tier's daily quota
-      }
+      o.daily_cap = config.abuseipdb_daily_cap;
+      if (config.pacing) o.min_interval = std::chrono::milliseconds(500);
       out.push_back(std::make_unique<AbuseIpDb>(o));
     } else if (name == "threatfox") {
       if (!keyed(config.threatfox_key, "DECNET_THREATFOX_API_KEY")) continue;
       o.base_url = config.threatfox_url;
+      o.daily_cap = config.threatfox_daily_cap;
       if (config.pacing) o.min_interval = std::chrono::milliseconds(500);
       out.push_back(std::make_unique<ThreatFox>(o));
     } else if (name == "feodo") {

@@ -3,10 +3,12 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <fstream>
 #include <stdexcept>
 
 #include "enrich/asn_table.h"
 #include "enrich/geoip.h"
+#include "enrich/http_fetch.h"
 
 namespace decnet::enrich {
 namespace {
@@ -70,6 +72,39 @@ std::vector<ImportedFile> import_iptoasn_files(
     install(source, target);
     out.push_back({target, ranges});
     if (progress) progress(source.string() + ": " + ranges_text(ranges) + " -> " + target.string());
+  }
+  return out;
+}
+
+std::vector<std::filesystem::path> download_sources(
+    const std::vector<std::string>& urls, const std::filesystem::path& dir,
+    const std::function<void(const std::string&)>& progress, const DownloadBar& bar) {
+  std::vector<std::filesystem::path> out;
+  std::filesystem::create_directories(dir);
+  for (const auto& url : urls) {
+    auto name = url.substr(url.find_last_of('/') + 1);
+    name = name.substr(0, name.find('?'));
+    if (name.empty() || name == "." || name == "..")
+      name = "download-" + std::to_string(out.size());
+    if (progress) progress("fetching " + url);
+    FetchProgress on_bytes;
+    if (bar) on_bytes = [&](std::uint64_t done, std::uint64_t total) { bar(url, done, total); };
+    const auto r = http_fetch("GET", url, {}, {}, std::chrono::seconds(120), 256u << 20, on_bytes);
+    if (!r.status || *r.status != 200) {
+      if (progress) {
+        progress(url + ": failed: " + (r.status ? "HTTP " + std::to_string(*r.status) : r.error));
+      }
+      continue;
+    }
+    const auto path = dir / name;
+    std::ofstream file(path, std::ios::binary);
+    file.write(r.body.data(), static_cast<std::streamsize>(r.body.size()));
+    if (!file) {
+      if (progress) progress(url + ": failed: cannot write " + path.string());
+      continue;
+    }
+    if (progress) progress(url + ": " + std::to_string(r.body.size()) + " bytes");
+    out.push_back(path);
   }
   return out;
 }

@@ -28,6 +28,15 @@ std::vector<ImportedFile> import_iptoasn_files(
     const std::vector<std::filesystem::path>& sources, const std::filesystem::path& root,
     const std::function<void(const std::string&)>& progress);
 
+// Downloads each URL into `dir` (named after the URL's last path segment) and returns the files
+// that arrived; a source that fails is reported through `progress` and skipped. `bar`, when
+// given, is called as bytes arrive (url, bytes so far, expected total or 0).
+using DownloadBar =
+    std::function<void(const std::string& url, std::uint64_t done, std::uint64_t total)>;
+std::vector<std::filesystem::path> download_sources(
+    const std::vector<std::string>& urls, const std::filesystem::path& dir,
+    const std::function<void(const std::string&)>& progress, const DownloadBar& bar = {});
+
 // A fingerprint of the regular files of `dir` (names, sizes, modification times; 0 when there
 // are none), to notice that tables must be rebuilt.
 std::uint64_t files_signature(const std::filesystem::path& dir);

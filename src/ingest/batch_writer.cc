@@ -90,6 +90,8 @@ CommittedBatch write_batch(store::Repository& repo, store::WriteScope& scope, In
     obs.extension = a.extension;
     obs.subject = a.subject;
     obs.seen_at = a.seen_at;
+    obs.mal_hash_match = a.known_bad;
+    if (a.known_bad) obs.mal_hash_match_provider = a.verdict_source;
     repo.attachments().upsert_observed_attachment(scope, obs);
   }
   for (const auto& f : batch.fingerprints) {

@@ -46,6 +46,8 @@ struct PendingAttachment {
   std::optional<std::string> extension;
   std::optional<std::string> subject;
   std::int64_t seen_at = 0;
+  std::optional<bool> known_bad;  // the hash feed's verdict; null: no opinion
+  std::string verdict_source;     // who gave known_bad
 };
 
 struct IngestBatch {

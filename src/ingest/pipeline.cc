@@ -196,6 +196,7 @@ void IngestPipeline::run() {
       batch->logs.reserve(taken.size());
       for (auto& line : taken) builder.add(*batch, std::move(line));
       taken.clear();
+      judge_attachments(*batch);
       auto future = repo_.write([this, batch](store::WriteScope& scope) {
         return write_batch(repo_, scope, *batch, reuse_, ledger_);
       });
@@ -250,11 +251,20 @@ void IngestPipeline::complete(Inflight& inflight) {
   account(batch.lines.size());
 }
 
+void IngestPipeline::judge_attachments(IngestBatch& batch) const {
+  if (!options_.attachment_verdict) return;
+  for (auto& a : batch.attachments) {
+    a.known_bad = options_.attachment_verdict(a.sha256);
+    if (a.known_bad) a.verdict_source = options_.attachment_verdict_source;
+  }
+}
+
 void IngestPipeline::retry_line_by_line(const IngestBatch& batch) {
   BatchBuilder builder;
   for (const auto& line : batch.lines) {
     auto single = std::make_shared<IngestBatch>();
     builder.add(*single, line);
+    judge_attachments(*single);
     try {
       const auto committed = repo_.write_now([&](store::WriteScope& scope) {
         return write_batch(repo_, scope, *single, reuse_, ledger_);

@@ -13,6 +13,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <deque>
+#include <functional>
 #include <future>
 #include <mutex>
 #include <thread>
@@ -34,6 +35,11 @@ struct PipelineOptions {
   std::size_t live_events_per_batch = 100;  // events listed in each system.log message
   std::chrono::milliseconds reconcile_interval = std::chrono::minutes(10);  // when idle
   std::chrono::milliseconds idle_flush = std::chrono::seconds(2);  // attacker counters, when idle
+  // Whether an attachment's SHA-256 is known malware (true/false), or no opinion (nullopt);
+  // asked while a batch is prepared, never on the writer. Its answers are stored as coming from
+  // attachment_verdict_source.
+  std::function<std::optional<bool>(const std::string& sha256)> attachment_verdict;
+  std::string attachment_verdict_source = "malwarebazaar";
 };
 
 struct PipelineCounters {
@@ -86,6 +92,7 @@ class IngestPipeline final : public LineSink, public core::Component {
   void on_idle(std::chrono::milliseconds& idle_for, bool flush_ledger);
   void complete(Inflight& inflight);
   void retry_line_by_line(const IngestBatch& batch);
+  void judge_attachments(IngestBatch& batch) const;
   void publish(const CommittedBatch& committed, const IngestBatch& batch);
   void publish_observed(const std::vector<CommittedBatch::NewAttacker>& attackers,
                         bool wait_for_record);

@@ -66,6 +66,26 @@ TEST(GeoipCli, RefreshInstallsCheckedFilesAndLookupUsesThem) {
 namespace decnet::app {
 namespace {
 
+TEST(GeoipCli, RefreshDownloadsTheSourcesAndKeepsGoingPastAFailedOne) {
+  TempDir dir;
+  WebhookReceiver rir({{.body = "ripencc|NL|ipv4|93.184.216.0|256|20080101|allocated\n"},
+                       {.status = 404, .body = "not here"}});
+  const auto base = "http://127.0.0.1:" + std::to_string(rir.port());
+  const std::map<std::string, std::string> env = {
+      {"DECNET_DATA_DIR", (dir / "var").string()},
+      {"DECNET_CONFIG", (dir / "none.ini").string()},
+      {"DECNET_GEOIP_SOURCES",
+       base + "/delegated-ripencc-extended-latest," + base + "/delegated-arin-extended-latest"}};
+  auto r = run_command({decnet_binary(), "geoip", "refresh"}, env);
+  EXPECT_EQ(r.status, 1) << r.output;  // one source failed
+  EXPECT_NE(r.output.find("INCOMPLETE 1 of 2 files"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("HTTP 404"), std::string::npos) << r.output;
+  EXPECT_TRUE(
+      std::filesystem::exists(dir / "var" / "geoip" / "delegated-ripencc-extended-latest.txt"));
+  r = run_command({decnet_binary(), "geoip", "lookup", "93.184.216.34"}, env);
+  EXPECT_NE(r.output.find("cc=NL"), std::string::npos) << r.output;
+}
+
 TEST(EnrichCli, LooksUpOneAttackerAgainstAProviderAndRefusesUnknownProviders) {
   TempDir dir;
   WebhookReceiver greynoise({{.body = R"({"classification":"malicious","name":"Mirai"})"}});

@@ -3,6 +3,7 @@
 // and the intel worker storing, merging and announcing what they say.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
 
 #include "bus/inprocess_bus.h"
@@ -172,6 +173,22 @@ TEST(IntelProviders, MalformedSlowAndOversizedAnswersAreErrors) {
   EXPECT_EQ(only("greynoise", huge)->lookup(kIp).error->rfind("parse: response larger", 0), 0u);
 }
 
+TEST(IntelProviders, PacingAndDailyCapsAreEnforced) {
+  WebhookReceiver server({{.body = R"({"data":{"abuseConfidenceScore":10}})"}});
+  auto c = config_for("abuseipdb", base(server));
+  c.abuseipdb_daily_cap = 2;
+  c.pacing = true;  // AbuseIPDB: at most one request per 500 ms
+  auto provider = std::move(make_intel_providers(c).front());
+  EXPECT_EQ(provider->lookup(kIp).verdict, "benign");
+  EXPECT_EQ(provider->lookup(kIp).verdict, "benign");
+  const auto r = provider->lookup(kIp);
+  ASSERT_TRUE(r.error);
+  EXPECT_EQ(r.error->rfind("rate: daily cap of 2", 0), 0u) << *r.error;
+  const auto reqs = server.requests();
+  ASSERT_EQ(reqs.size(), 2u);  // the capped lookup sent nothing
+  EXPECT_GE(reqs[1].at - reqs[0].at, milliseconds(450));
+}
+
 TEST(IntelProviders, AProviderWithoutItsKeyIsOffAndUnknownNamesAreRefused) {
   IntelConfig c;
   c.providers = {"GreyNoise", "abuseipdb", "threatfox", "feodo"};
@@ -231,8 +248,13 @@ TEST(IntelWorker, StoresMergesAndAnnouncesAndRetriesFailuresSooner) {
   }));
   {
     std::lock_guard lock(mu);
-    EXPECT_EQ(events[0]["attacker_uuid"], uuid);
-    EXPECT_EQ(events[0]["providers"]["abuseipdb"]["error"], "HTTP 500");
+    const auto it = std::find_if(events.begin(), events.end(),
+                                 [&](const json& e) { return e["attacker_uuid"] == uuid; });
+    ASSERT_NE(it, events.end());
+    EXPECT_EQ((*it)["attacker_ip"], kIp);
+    EXPECT_EQ((*it)["verdict"], "benign");
+    EXPECT_EQ((*it)["providers"]["abuseipdb"]["error"], "HTTP 500");
+    EXPECT_EQ((*it)["providers"]["greynoise"]["verdict"], "benign");
   }
   // The failed provider is due again before the TTL; the pass merges its answer.
   EXPECT_GE(worker.run_once(), 1u);

@@ -299,6 +299,34 @@ TEST_F(PipelineTest, MailAttachmentsAreObservedWithTheirExtension) {
   EXPECT_EQ(seen->first_seen_decky_uuid, "mail-01");
 }
 
+TEST_F(PipelineTest, AttachmentsCarryTheHashFeedsVerdict) {
+  const std::string bad(64, 'b');
+  const std::string unknown(64, 'c');
+  close();
+  std::vector<std::string> asked;
+  options_.attachment_verdict = [&](const std::string& sha) -> std::optional<bool> {
+    asked.push_back(sha);  // called on the pipeline thread only
+    return sha == bad;
+  };
+  open();
+  for (const auto& sha : {bad, unknown}) {
+    send(
+        "<134>1 2026-05-02T06:22:48.089309+00:00 mail-01 smtp - message_stored [relay@55555 "
+        "src=\"203.0.113.9\" subject=\"x\" attachments_json=\"[{\\\"filename\\\": "
+        "\\\"a.exe\\\", \\\"sha256\\\": \\\"" +
+        sha + "\\\"}\\]\"]");
+  }
+  flush();
+  const auto known = repo_->attachments().get_observed_attachment(bad);
+  ASSERT_TRUE(known);
+  EXPECT_EQ(known->mal_hash_match, true);
+  EXPECT_EQ(known->mal_hash_match_provider, "malwarebazaar");
+  const auto clean = repo_->attachments().get_observed_attachment(unknown);
+  ASSERT_TRUE(clean);
+  EXPECT_EQ(clean->mal_hash_match, false);
+  EXPECT_EQ(asked.size(), 2u);
+}
+
 TEST_F(PipelineTest, StopCommitsEverythingAccepted) {
   for (int i = 0; i < 500; ++i) send(kFtpAuth);
   pipeline_->stop();
