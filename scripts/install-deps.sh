@@ -10,7 +10,7 @@ packages=(
   clang-format clang-tidy
   # libraries (DESIGN.md, "Chosen dependencies")
   libboost-dev libssl-dev libsodium-dev libsqlite3-dev sqlite3 libpq-dev libnats-dev
-  libcurl4-openssl-dev libc-ares-dev libmaxminddb-dev libpcre2-dev libyaml-cpp-dev
+  libcurl4-openssl-dev libc-ares-dev libmaxminddb-dev libpcre2-dev libyaml-cpp-dev zlib1g-dev
   nlohmann-json3-dev libspdlog-dev libfmt-dev libcli11-dev libhnswlib-dev libjemalloc-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   # real peers used by tests and benchmarks
