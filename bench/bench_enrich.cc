@@ -105,16 +105,11 @@ int main() {
   for (std::size_t i = 0; i < kLines; ++i) fleet.push_back(maker.next());
   const auto stream = bench::joined(fleet);
   const auto tables = dir / "tables";
-  double off = 0;
-  double on = 0;
-  for (int round = 0; round < 2; ++round) {
-    const auto tag = std::to_string(round);
-    off = std::max(off, ingest_rate(dir / ("off" + tag + ".db"), stream, kLines, nullptr));
-    on = std::max(on, ingest_rate(dir / ("on" + tag + ".db"), stream, kLines, &tables));
-  }
-  bench::report("enrich_ingest_without_worker", off, "lines/s");
-  bench::report("enrich_ingest_with_worker", on, "lines/s");
-  bench::report("enrich_ingest_ratio", on / off, "x");
+  bench::report_best_of_two(
+      "enrich_ingest", "without_worker", "with_worker", "ratio", [&](bool with, int round) {
+        const auto db = dir / ((with ? "on" : "off") + std::to_string(round) + ".db");
+        return ingest_rate(db, stream, kLines, with ? &tables : nullptr);
+      });
   std::filesystem::remove_all(dir);
   return 0;
 }

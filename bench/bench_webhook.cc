@@ -129,16 +129,12 @@ int main() {
     for (std::size_t i = 0; i < kLines; ++i) lines.push_back(maker.next());
     const auto stream = bench::joined(lines);
     testing::WebhookReceiver hanging({{.hang = true}});
-    double off = 0;
-    double on = 0;
-    for (int round = 0; round < 2; ++round) {
-      const auto tag = std::to_string(round);
-      off = std::max(off, ingest_rate(dir / ("off" + tag + ".db"), stream, kLines, nullptr));
-      on = std::max(on, ingest_rate(dir / ("on" + tag + ".db"), stream, kLines, &hanging));
-    }
-    bench::report("webhook_ingest_without_worker", off, "lines/s");
-    bench::report("webhook_ingest_with_hanging_receiver", on, "lines/s");
-    bench::report("webhook_ingest_hanging_ratio", on / off, "x");
+    bench::report_best_of_two("webhook_ingest", "without_worker", "with_hanging_receiver",
+                              "hanging_ratio", [&](bool with, int round) {
+                                const auto db =
+                                    dir / ((with ? "on" : "off") + std::to_string(round) + ".db");
+                                return ingest_rate(db, stream, kLines, with ? &hanging : nullptr);
+                              });
   }
   std::filesystem::remove_all(dir);
   return 0;

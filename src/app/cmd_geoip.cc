@@ -14,6 +14,7 @@
 
 #include "app/commands.h"
 #include "core/config.h"
+#include "core/text.h"
 #include "enrich/asn_table.h"
 #include "enrich/geoip.h"
 #include "enrich/table_files.h"
@@ -76,21 +77,6 @@ enrich::DownloadBar progress_bar() {
   };
 }
 
-std::vector<std::string> split_list(const std::string& list) {
-  std::vector<std::string> out;
-  std::size_t pos = 0;
-  while (pos <= list.size()) {
-    const auto comma = list.find(',', pos);
-    auto item = list.substr(pos, comma == std::string::npos ? std::string::npos : comma - pos);
-    item.erase(0, item.find_first_not_of(' '));
-    item.erase(item.find_last_not_of(' ') + 1);
-    if (!item.empty()) out.push_back(item);
-    if (comma == std::string::npos) break;
-    pos = comma + 1;
-  }
-  return out;
-}
-
 // Installs each file on its own, so one bad source does not stop the others; 1 when any failed.
 template <typename Import>
 int refresh(const std::vector<std::string>& files, const char* sources_setting,
@@ -99,7 +85,7 @@ int refresh(const std::vector<std::string>& files, const char* sources_setting,
   const auto say = [](const std::string& line) { std::cout << line << "\n" << std::flush; };
   std::vector<std::filesystem::path> sources(files.begin(), files.end());
   std::optional<std::filesystem::path> downloads;
-  const auto urls = split_list(config.str(sources_setting));
+  const auto urls = core::split_comma_list(config.str(sources_setting));
   if (sources.empty()) {
     downloads =
         std::filesystem::temp_directory_path() / ("decnet-refresh-" + std::to_string(::getpid()));

@@ -1,12 +1,17 @@
 // Small text predicates shared across layers.
 #pragma once
 
+#include <string>
 #include <string_view>
+#include <vector>
 
 namespace decnet::core {
 
 // True if `s` contains ASCII control characters or any Unicode whitespace encoded as UTF-8
 // (the set Python's str.isspace() recognises, which the reference used to validate topics).
 bool contains_space_or_control(std::string_view s);
+
+// The items of a comma-separated setting ("a, b,,c" -> a, b, c): trimmed, empties dropped.
+std::vector<std::string> split_comma_list(std::string_view list);
 
 }  // namespace decnet::core

@@ -2,26 +2,19 @@
 
 #include <cctype>
 
+#include "core/text.h"
+
 namespace decnet::enrich {
 
 IntelConfig intel_config(const core::Config& config) {
   IntelConfig c;
-  std::string list = config.str("DECNET_INTEL_PROVIDERS");
-  std::size_t pos = 0;
-  while (pos <= list.size()) {
-    const auto comma = list.find(',', pos);
-    auto name = list.substr(pos, comma == std::string::npos ? std::string::npos : comma - pos);
-    name.erase(0, name.find_first_not_of(' '));
-    name.erase(name.find_last_not_of(' ') + 1);
+  for (auto name : core::split_comma_list(config.str("DECNET_INTEL_PROVIDERS"))) {
     for (auto& ch : name) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-    if (!name.empty() && name != "greynoise" && name != "abuseipdb" && name != "threatfox" &&
-        name != "feodo") {
+    if (name != "greynoise" && name != "abuseipdb" && name != "threatfox" && name != "feodo") {
       throw core::ConfigError("DECNET_INTEL_PROVIDERS: unknown provider '" + name +
                               "'; known: greynoise, abuseipdb, threatfox, feodo");
     }
-    if (!name.empty()) c.providers.push_back(name);
-    if (comma == std::string::npos) break;
-    pos = comma + 1;
+    c.providers.push_back(name);
   }
   c.greynoise_key = config.str("DECNET_GREYNOISE_API_KEY");
   c.abuseipdb_key = config.str("DECNET_ABUSEIPDB_API_KEY");
