@@ -16,6 +16,8 @@ packages=(
   # real peers used by tests and benchmarks
   nats-server bsdutils rsyslog rsyslog-openssl curl openssl wrk libfaiss-dev dnsmasq-base
   libmaxmind-db-writer-perl
+  # the dashboard's end-to-end tests drive Debian's Chromium; fonts so pages render text
+  chromium fonts-dejavu-core
 )
 
 missing=()
@@ -42,4 +44,24 @@ if ((${#missing[@]})); then
   "${sudo_cmd[@]}" apt-get update -qq
   "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
   if ((created_policy)); then "${sudo_cmd[@]}" rm -f "$policy"; fi
+fi
+
+# The dashboard (web/) builds with Node.js 20 or later and the packages pinned in
+# web/package-lock.json. `npm ci` runs only when the lock file changed since the last install.
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+  echo "install-deps: Node.js 20+ and npm are needed to build the dashboard (web/)" >&2
+  exit 1
+fi
+node_major=$(node -p 'process.versions.node.split(".")[0]')
+if ((node_major < 20)); then
+  echo "install-deps: Node.js $(node --version) is too old for the dashboard; 20 or later is needed" >&2
+  exit 1
+fi
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+lock_sum=$(sha256sum "$root/web/package-lock.json" | cut -d' ' -f1)
+stamp="$root/web/node_modules/.installed-lock-sha256"
+if [[ ! -f $stamp || $(cat "$stamp") != "$lock_sum" ]]; then
+  echo "install-deps: installing the dashboard's npm packages (npm ci)"
+  (cd "$root/web" && npm ci --no-audit --no-fund --loglevel=error)
+  echo "$lock_sum" >"$stamp"
 fi

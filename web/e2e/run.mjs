@@ -1,0 +1,259 @@
+// End-to-end: Debian's Chromium, driven by playwright-core, against a real `decnet serve` fed by
+// replaying a fixture stream. It signs in with the first admin's password, is made to change it,
+// finds an attacker, opens its detail and the reuse drawer, watches a new event arrive in the live
+// feed without reloading, manages users and webhooks (signed test delivery, a tripped breaker
+// with its red chip and header count, a dead letter redelivered), and writes a screenshot of each
+// page under --out. Every wait has a deadline; nothing sleeps for a fixed time.
+//
+//   node e2e/run.mjs --decnet <path to decnet> --web <built dashboard> --out <screenshot dir>
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { chromium } from "playwright-core";
+import { authLine, fixtureLines } from "./fixture.mjs";
+import { DecnetServer, Receiver, waitFor } from "./harness.mjs";
+
+const { values: args } = parseArgs({
+  options: {
+    decnet: { type: "string" },
+    web: { type: "string" },
+    out: { type: "string", default: "build/screenshots" },
+    chromium: { type: "string", default: "/usr/bin/chromium" },
+  },
+});
+if (!args.decnet || !args.web) {
+  console.error("usage: run.mjs --decnet PATH --web DIR [--out DIR] [--chromium PATH]");
+  process.exit(2);
+}
+
+const INITIAL = "Initial-Passw0rd!";
+const CHANGED = "Changed-Passw0rd#2";
+const TIMEOUT = 15_000;
+
+function check(condition, message) {
+  if (!condition) throw new Error(`check failed: ${message}`);
+}
+
+async function main() {
+  mkdirSync(args.out, { recursive: true });
+  const server = await new DecnetServer({
+    decnet: args.decnet,
+    webDir: args.web,
+    adminPassword: INITIAL,
+    env: { DECNET_WEBHOOK_ALLOW_PRIVATE: "true", DECNET_WEBHOOK_CIRCUIT_THRESHOLD: "1" },
+  }).init();
+  const good = new Receiver();
+  const failing = new Receiver();
+  failing.status = 500;
+  let browser;
+  const steps = [];
+  const step = async (name, fn) => {
+    const started = Date.now();
+    process.stdout.write(`e2e: ${name} … `);
+    await fn();
+    steps.push(name);
+    console.log(`ok (${Date.now() - started} ms)`);
+  };
+
+  try {
+    await server.replay(fixtureLines({ count: 300 }));
+    await server.start();
+    await good.start();
+    await failing.start();
+    browser = await chromium.launch({
+      executablePath: args.chromium,
+      headless: true,
+      args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    });
+    const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, timezoneId: "Europe/Berlin" });
+    const page = await context.newPage();
+    page.setDefaultTimeout(TIMEOUT);
+    const foreign = [];
+    page.on("request", (r) => {
+      if (!r.url().startsWith(server.base) && !r.url().startsWith("data:")) foreign.push(r.url());
+    });
+    const pageErrors = [];
+    page.on("pageerror", (e) => pageErrors.push(e.message));
+    page.on("dialog", (d) => void d.accept());
+    const shot = (name) => page.screenshot({ path: path.join(args.out, `${name}.png`), fullPage: true });
+
+    await step("sign in as the first admin and change the password", async () => {
+      await page.goto(server.base + "/");
+      await shot("01-login");
+      await page.getByLabel("Username").fill("admin");
+      await page.getByLabel("Password").fill(INITIAL);
+      await page.getByRole("button", { name: "Sign in" }).click();
+      await page.getByLabel("New password", { exact: true }).fill(CHANGED);
+      await page.getByLabel("Confirm new password").fill(CHANGED);
+      await shot("02-change-password");
+      await page.getByRole("button", { name: "Set password" }).click();
+      await page.getByRole("heading", { name: "Overview" }).waitFor();
+      const login = await fetch(`${server.base}/api/v1/auth/login`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ username: "admin", password: INITIAL }) });
+      check(login.status === 401, `the initial password still works (${login.status})`);
+    });
+
+    await step("overview shows the replayed counters", async () => {
+      await waitFor("the events counter to read 300", async () => (await page.getByRole("group", { name: "Events" }).textContent()).includes("300"), TIMEOUT);
+      await page.locator("ol[aria-label='Top services (24 h)'] li").first().waitFor();
+      await shot("03-overview");
+    });
+
+    let attackerIp = "";
+    await step("find an attacker and open its detail", async () => {
+      await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Attackers" }).click();
+      await page.getByRole("heading", { name: "Attackers" }).waitFor();
+      await page.locator("tbody tr").first().waitFor();
+      await shot("04-attackers");
+      attackerIp = (await page.locator("tbody tr td:first-child a").first().textContent()).trim();
+      await page.getByLabel("Address").fill(attackerIp);
+      await page.getByRole("button", { name: "Search" }).click();
+      await waitFor("the search to narrow the table to one row", async () => (await page.locator("tbody tr").count()) === 1);
+      check(new URL(page.url()).searchParams.get("search") === attackerIp, "the search is kept in the URL");
+      await page.getByRole("link", { name: attackerIp, exact: true }).click();
+      await page.getByRole("heading", { name: attackerIp }).waitFor();
+      await page.getByRole("region", { name: "Threat intel" }).waitFor();
+      await page.getByRole("table", { name: "Credentials tried" }).locator("tbody tr").first().waitFor();
+      await page.getByRole("table", { name: "Events, newest first" }).locator("tbody tr").first().waitFor();
+      await shot("05-attacker-detail");
+    });
+
+    await step("open the reuse drawer, keep focus in it, close it with Escape", async () => {
+      await page.goto(server.base + "/credentials");
+      const inspect = page.getByRole("button", { name: /^Inspect reuse of / }).first();
+      await inspect.click();
+      const drawer = page.getByRole("dialog", { name: "Credential reuse" });
+      await drawer.getByText("SHA-256").waitFor();
+      await drawer.getByRole("list", { name: "Attackers that used this secret" }).locator("li").first().waitFor();
+      for (let i = 0; i < 12; i++) await page.keyboard.press("Tab");
+      check(await drawer.evaluate((node) => node.contains(document.activeElement)), "focus left the drawer");
+      await shot("06-reuse-drawer");
+      await page.keyboard.press("Escape");
+      await drawer.waitFor({ state: "detached" });
+      await shot("07-credentials");
+    });
+
+    await step("see a new event arrive in the live feed without reloading", async () => {
+      await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Live feed" }).click();
+      await page.getByText("live", { exact: true }).waitFor();
+      const navigations = [];
+      page.on("framenavigated", (f) => f === page.mainFrame() && navigations.push(f.url()));
+      await server.sendSyslog(authLine({ decky: "decky-09", service: "ssh", ip: "198.51.100.250", user: "root", password: "e2e-live-secret" }));
+      await page.getByTestId("feed-rows").getByText("198.51.100.250").first().waitFor();
+      check(navigations.length === 0, `the page navigated: ${navigations.join(", ")}`);
+      await page.getByRole("button", { name: "Pause" }).click();
+      await server.sendSyslog(authLine({ decky: "decky-09", service: "ftp", ip: "198.51.100.251", user: "root", password: "e2e-paused" }));
+      await page.getByRole("button", { name: /Resume \([1-9]\d* new\)/ }).waitFor();
+      check((await page.getByTestId("feed-rows").getByText("198.51.100.251").count()) === 0, "a paused feed showed a new row");
+      await page.getByRole("button", { name: /Resume/ }).click();
+      await page.getByTestId("feed-rows").getByText("198.51.100.251").first().waitFor();
+      await shot("08-live-feed");
+    });
+
+    await step("workers page lists the running components", async () => {
+      await page.goto(server.base + "/workers");
+      const row = page.getByRole("row").filter({ hasText: "ingest" });
+      await row.getByText("ok", { exact: true }).waitFor();
+      await shot("09-workers");
+    });
+
+    await step("users: create an account and reset its password", async () => {
+      await page.goto(server.base + "/users");
+      await page.getByLabel("Username").fill("analyst");
+      await page.getByLabel("Initial password").fill("Analyst-Passw0rd!");
+      await page.getByRole("button", { name: "Create" }).click();
+      await page.getByRole("row").filter({ hasText: "analyst" }).waitFor();
+      await page.getByRole("button", { name: "Reset password of analyst" }).click();
+      const secret = (await page.getByTestId("revealed-secret").textContent()).trim();
+      check(secret.length >= 12, "a generated password is shown");
+      await shot("10-users");
+      await page.getByRole("button", { name: "I have stored it" }).click();
+      const login = await fetch(`${server.base}/api/v1/auth/login`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ username: "analyst", password: secret }) });
+      check(login.status === 200, `the revealed password does not sign in (${login.status})`);
+    });
+
+    await step("webhooks: create one, see its secret once, send a signed test", async () => {
+      await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Webhooks" }).click();
+      await page.getByRole("button", { name: "New webhook" }).click();
+      const form = page.getByRole("dialog", { name: "New webhook" });
+      await form.getByLabel("Name").fill("siem");
+      await form.getByLabel("URL").fill(good.url);
+      await form.getByRole("note").waitFor(); // the plain-http warning
+      await form.getByRole("button", { name: "Create" }).click();
+      const secret = (await page.getByTestId("revealed-secret").textContent()).trim();
+      check(secret.length >= 16, "the generated secret is shown");
+      await shot("11-webhook-secret");
+      await page.getByRole("button", { name: "I have stored it" }).click();
+      check((await page.getByText(secret).count()) === 0, "the secret is still on the page");
+      await page.getByRole("button", { name: "Test siem" }).click();
+      await page.getByText("siem: receiver answered 200.").waitFor();
+      const ping = await waitFor("the receiver to get the test event", () => good.requests.find((r) => r.body.includes('"test.ping"') || r.body.includes('"topic":"test')));
+      const { createHmac } = await import("node:crypto");
+      const expected = "sha256=" + createHmac("sha256", secret).update(ping.body).digest("hex");
+      check(ping.headers["x-decnet-signature"] === expected, "the test delivery's signature does not match the secret shown");
+    });
+
+    await step("webhooks: a failing receiver trips the breaker; the dead letter is redelivered", async () => {
+      await page.getByRole("button", { name: "New webhook" }).click();
+      const form = page.getByRole("dialog", { name: "New webhook" });
+      await form.getByLabel("Name").fill("flaky");
+      await form.getByLabel("URL").fill(failing.url);
+      await form.getByLabel("Advanced (bus patterns)").check();
+      await form.getByLabel("Patterns, one per line").fill("credential.captured");
+      await form.getByRole("button", { name: "Create" }).click();
+      await page.getByRole("button", { name: "I have stored it" }).click();
+      await server.sendSyslog(authLine({ decky: "decky-07", service: "pop3", ip: "198.51.100.252", user: "mail", password: "e2e-trip" }));
+      await waitFor(
+        "the breaker to trip (retries 1 + 2 + 4 s)",
+        async () => {
+          await page.reload();
+          return (await page.getByRole("row").filter({ hasText: "flaky" }).getByText(/TRIPPED/).count()) === 1;
+        },
+        40_000,
+        1000,
+      );
+      check((await page.getByTestId("tripped-count").textContent()).trim() === "1", "the header counts one tripped subscription");
+      await shot("12-webhooks-tripped");
+      failing.status = 200;
+      await page.getByRole("button", { name: "Deliveries of flaky" }).click();
+      const drawer = page.getByRole("dialog", { name: "Webhook flaky" });
+      await drawer.getByRole("button", { name: /^Redeliver event / }).first().click();
+      await drawer.getByText(/delivered \(200\)/).waitFor();
+      await shot("13-webhook-deliveries");
+      await page.keyboard.press("Escape");
+      await page.getByRole("button", { name: "Reset & enable flaky" }).click();
+      await page.getByRole("row").filter({ hasText: "flaky" }).getByText("active", { exact: true }).waitFor();
+    });
+
+    await step("every control has an accessible name; no request left the origin", async () => {
+      for (const route of ["/", "/attackers", "/credentials", "/webhooks", "/users"]) {
+        await page.goto(server.base + route);
+        await page.locator("main h1").waitFor();
+        const unnamed = await page.evaluate(() =>
+          Array.from(document.querySelectorAll("input, select, textarea, button, a[href]"))
+            .filter((el) => {
+              const labelled = el.labels && el.labels.length > 0;
+              const named = el.getAttribute("aria-label") || el.getAttribute("aria-labelledby") || (el.textContent || "").trim();
+              return !labelled && !named;
+            })
+            .map((el) => el.outerHTML.slice(0, 80)),
+        );
+        check(unnamed.length === 0, `${route}: unlabelled controls ${unnamed.join(" | ")}`);
+      }
+      check(foreign.length === 0, `requests outside the origin: ${foreign.join(", ")}`);
+      check(pageErrors.length === 0, `errors in the page: ${pageErrors.join(" | ")}`);
+    });
+
+    console.log(`e2e: ${steps.length} steps passed; screenshots in ${args.out}`);
+  } catch (error) {
+    console.error(`\ne2e: FAILED: ${error.stack ?? error}`);
+    console.error(`--- decnet serve output (tail) ---\n${server.output.slice(-4000)}`);
+    process.exitCode = 1;
+  } finally {
+    await browser?.close();
+    await good.stop();
+    await failing.stop();
+    await server.stop();
+  }
+}
+
+await main();

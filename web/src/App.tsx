@@ -1,0 +1,153 @@
+// The shell: sign-in gate, navigation, and the page for the current path. Pages other than the
+// overview are split into their own chunks so the first load stays small.
+import { lazy, Suspense, useEffect, useState, type ReactNode } from "react";
+import { api } from "./api/client";
+import type { Webhook } from "./api/types";
+import { AuthProvider, useAuth } from "./lib/auth";
+import { Link, matchPath, useLocation } from "./lib/router";
+import { LoginPage } from "./pages/Login";
+import { OverviewPage } from "./pages/Overview";
+
+const LiveFeedPage = lazy(() => import("./pages/LiveFeed").then((m) => ({ default: m.LiveFeedPage })));
+const AttackersPage = lazy(() => import("./pages/Attackers").then((m) => ({ default: m.AttackersPage })));
+const AttackerDetailPage = lazy(() => import("./pages/AttackerDetail").then((m) => ({ default: m.AttackerDetailPage })));
+const CredentialsPage = lazy(() => import("./pages/Credentials").then((m) => ({ default: m.CredentialsPage })));
+const WorkersPage = lazy(() => import("./pages/Workers").then((m) => ({ default: m.WorkersPage })));
+const UsersPage = lazy(() => import("./pages/Users").then((m) => ({ default: m.UsersPage })));
+const WebhooksPage = lazy(() => import("./pages/Webhooks").then((m) => ({ default: m.WebhooksPage })));
+
+interface NavItem {
+  href: string;
+  label: string;
+  adminOnly?: boolean;
+}
+
+const NAV: NavItem[] = [
+  { href: "/", label: "Overview" },
+  { href: "/live", label: "Live feed" },
+  { href: "/attackers", label: "Attackers" },
+  { href: "/credentials", label: "Credentials" },
+  { href: "/webhooks", label: "Webhooks", adminOnly: true },
+  { href: "/workers", label: "Workers & health" },
+  { href: "/users", label: "Users", adminOnly: true },
+];
+
+export function App() {
+  return (
+    <AuthProvider>
+      <Gate />
+    </AuthProvider>
+  );
+}
+
+function Gate() {
+  const auth = useAuth();
+  if (auth.checking) {
+    return (
+      <div className="boot" role="status">
+        Loading…
+      </div>
+    );
+  }
+  return auth.me ? <Shell /> : <LoginPage />;
+}
+
+function useTrippedWebhooks(enabled: boolean): number {
+  const [count, setCount] = useState(0);
+  useEffect(() => {
+    if (!enabled) return;
+    let live = true;
+    const poll = () =>
+      api
+        .get<Webhook[]>("/webhooks")
+        .then((hooks) => live && setCount(hooks.filter((h) => h.state === "tripped").length))
+        .catch(() => {});
+    void poll();
+    const timer = window.setInterval(poll, 30_000);
+    return () => {
+      live = false;
+      window.clearInterval(timer);
+    };
+  }, [enabled]);
+  return count;
+}
+
+function Shell() {
+  const auth = useAuth();
+  const location = useLocation();
+  const isAdmin = auth.me!.role === "admin";
+  const tripped = useTrippedWebhooks(isAdmin);
+
+  const active = (href: string) => (href === "/" ? location.path === "/" : location.path.startsWith(href));
+
+  return (
+    <div className="shell">
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <nav className="sidebar" aria-label="Main">
+        <div className="brand">
+          <svg viewBox="0 0 32 32" width="22" height="22" aria-hidden="true">
+            <path d="M8 22 16 8l8 14z" fill="none" stroke="currentColor" strokeWidth="2.5" strokeLinejoin="round" />
+            <circle cx="16" cy="18" r="2.2" fill="#f0b429" />
+          </svg>
+          DECNET
+        </div>
+        <ul>
+          {NAV.filter((n) => !n.adminOnly || isAdmin).map((n) => (
+            <li key={n.href}>
+              <Link href={n.href} aria-current={active(n.href) ? "page" : undefined}>
+                {n.label}
+                {n.href === "/webhooks" && tripped > 0 && (
+                  <span className="badge badge-bad" title={`${tripped} tripped`}>
+                    {tripped}
+                    <span className="sr-only"> tripped</span>
+                  </span>
+                )}
+              </Link>
+            </li>
+          ))}
+        </ul>
+        <div className="whoami">
+          <span>
+            {auth.me!.username} <span className="muted">({auth.me!.role})</span>
+          </span>
+          <button type="button" onClick={() => void auth.logout()}>
+            Sign out
+          </button>
+        </div>
+      </nav>
+      <main id="main" className="content" tabIndex={-1}>
+        <Suspense
+          fallback={
+            <div className="table-state" role="status">
+              Loading…
+            </div>
+          }
+        >
+          <Route path={location.path} isAdmin={isAdmin} />
+        </Suspense>
+      </main>
+    </div>
+  );
+}
+
+function Route({ path, isAdmin }: { path: string; isAdmin: boolean }): ReactNode {
+  if (path === "/") return <OverviewPage />;
+  if (path === "/live") return <LiveFeedPage />;
+  if (path === "/attackers") return <AttackersPage />;
+  const detail = matchPath("/attackers/:uuid", path);
+  if (detail) return <AttackerDetailPage uuid={detail.uuid} />;
+  if (path === "/credentials") return <CredentialsPage />;
+  if (path === "/workers") return <WorkersPage isAdmin={isAdmin} />;
+  if (path === "/users" && isAdmin) return <UsersPage />;
+  if (path === "/webhooks" && isAdmin) return <WebhooksPage />;
+  return (
+    <section>
+      <h1>Not found</h1>
+      <p>
+        There is no page at <code>{path}</code>. <Link href="/">Back to the overview</Link>.
+      </p>
+    </section>
+  );
+}

@@ -1,0 +1,176 @@
+// The one way the dashboard talks to DECNET. Every request carries the bearer token; a 401 on
+// anything but the login itself ends the session everywhere in the app (the token was revoked,
+// expired, or the user's role changed). Errors keep the API's field list so forms can point at
+// the field the server named.
+
+export interface FieldError {
+  field: string;
+  message: string;
+}
+
+export class ApiError extends Error {
+  readonly status: number;
+  readonly fields: FieldError[];
+  readonly retryAfter: number | null;
+
+  constructor(status: number, message: string, fields: FieldError[] = [], retryAfter: number | null = null) {
+    super(message);
+    this.name = "ApiError";
+    this.status = status;
+    this.fields = fields;
+    this.retryAfter = retryAfter;
+  }
+
+  fieldMessage(field: string): string | undefined {
+    return this.fields.find((f) => f.field === field)?.message;
+  }
+
+  // One line an operator can act on: "password: required string" rather than a status code.
+  describe(): string {
+    if (this.fields.length === 0) return this.message;
+    return this.fields.map((f) => `${f.field}: ${f.message}`).join("; ");
+  }
+}
+
+export interface Session {
+  token: string;
+  expiresAt: number; // seconds since the epoch
+}
+
+const STORAGE_KEY = "decnet.session";
+
+export function loadSession(storage: Storage = window.localStorage, now = Date.now()): Session | null {
+  try {
+    const raw = storage.getItem(STORAGE_KEY);
+    if (!raw) return null;
+    const parsed = JSON.parse(raw) as Partial<Session>;
+    if (typeof parsed.token !== "string" || typeof parsed.expiresAt !== "number") return null;
+    if (parsed.expiresAt * 1000 <= now) {
+      storage.removeItem(STORAGE_KEY);
+      return null;
+    }
+    return { token: parsed.token, expiresAt: parsed.expiresAt };
+  } catch {
+    return null;
+  }
+}
+
+export function saveSession(session: Session | null, storage: Storage = window.localStorage): void {
+  if (session) storage.setItem(STORAGE_KEY, JSON.stringify(session));
+  else storage.removeItem(STORAGE_KEY);
+}
+
+type Query = Record<string, string | number | boolean | undefined | null>;
+
+export function withQuery(path: string, query?: Query): string {
+  if (!query) return path;
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) {
+    if (value === undefined || value === null || value === "") continue;
+    params.set(key, String(value));
+  }
+  const text = params.toString();
+  return text ? `${path}?${text}` : path;
+}
+
+async function errorFrom(response: Response): Promise<ApiError> {
+  let message = `${response.status} ${response.statusText}`.trim();
+  let fields: FieldError[] = [];
+  try {
+    const body = (await response.json()) as { detail?: unknown; errors?: unknown };
+    if (typeof body.detail === "string") message = body.detail;
+    if (Array.isArray(body.errors)) {
+      fields = body.errors.filter(
+        (e): e is FieldError => typeof e?.field === "string" && typeof e?.message === "string",
+      );
+    }
+  } catch {
+    // Not JSON (a proxy's error page, say): the status line is all there is.
+  }
+  const retry = Number(response.headers.get("Retry-After"));
+  return new ApiError(response.status, message, fields, Number.isFinite(retry) && retry > 0 ? retry : null);
+}
+
+export interface ApiClientOptions {
+  base?: string;
+  fetchImpl?: typeof fetch;
+  onUnauthorized?: () => void;
+}
+
+export class ApiClient {
+  private token: string | null = null;
+  private readonly base: string;
+  private readonly fetchImpl: typeof fetch;
+  private readonly onUnauthorized: () => void;
+
+  constructor(options: ApiClientOptions = {}) {
+    this.base = options.base ?? "/api/v1";
+    this.fetchImpl = options.fetchImpl ?? ((input, init) => window.fetch(input, init));
+    this.onUnauthorized = options.onUnauthorized ?? (() => {});
+  }
+
+  setToken(token: string | null): void {
+    this.token = token;
+  }
+
+  hasToken(): boolean {
+    return this.token !== null;
+  }
+
+  async request<T>(method: string, path: string, options: { query?: Query; body?: unknown; signal?: AbortSignal } = {}): Promise<T> {
+    const headers: Record<string, string> = { Accept: "application/json" };
+    if (this.token) headers.Authorization = `Bearer ${this.token}`;
+    let body: string | undefined;
+    if (options.body !== undefined) {
+      headers["Content-Type"] = "application/json";
+      body = JSON.stringify(options.body);
+    }
+    const response = await this.fetchImpl(this.base + withQuery(path, options.query), {
+      method,
+      headers,
+      body,
+      signal: options.signal,
+      credentials: "omit",
+      cache: "no-store",
+    });
+    if (!response.ok) {
+      const error = await errorFrom(response);
+      if (response.status === 401 && this.token && path !== "/auth/login") this.onUnauthorized();
+      throw error;
+    }
+    if (response.status === 204) return undefined as T;
+    return (await response.json()) as T;
+  }
+
+  get<T>(path: string, query?: Query, signal?: AbortSignal): Promise<T> {
+    return this.request<T>("GET", path, { query, signal });
+  }
+
+  post<T>(path: string, body?: unknown): Promise<T> {
+    return this.request<T>("POST", path, { body: body ?? {} });
+  }
+
+  patch<T>(path: string, body: unknown): Promise<T> {
+    return this.request<T>("PATCH", path, { body });
+  }
+
+  delete<T>(path: string): Promise<T> {
+    return this.request<T>("DELETE", path);
+  }
+
+  // Streams need the raw response; the caller reads and parses the body.
+  async openStream(path: string, query: Query, headers: Record<string, string>, signal: AbortSignal): Promise<Response> {
+    const response = await this.fetchImpl(this.base + withQuery(path, query), {
+      headers: { Accept: "text/event-stream", ...headers },
+      signal,
+      credentials: "omit",
+      cache: "no-store",
+    });
+    if (!response.ok) throw await errorFrom(response);
+    return response;
+  }
+}
+
+export const api = new ApiClient({
+  onUnauthorized: () => window.dispatchEvent(new Event("decnet:logout")),
+});

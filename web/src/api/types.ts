@@ -1,0 +1,269 @@
+// Shapes of the API's answers, as the C++ routes write them (src/api/routes_*.cc).
+
+export interface Page<T> {
+  total: number;
+  limit: number;
+  offset: number;
+  data: T[];
+}
+
+export type Role = "admin" | "viewer";
+export type Verdict = "malicious" | "suspicious" | "benign" | "unknown";
+
+export interface LoginResponse {
+  access_token: string;
+  expires_at: number;
+  must_change_password: boolean;
+  token_type: string;
+}
+
+export interface Me {
+  uuid: string;
+  username: string;
+  role: Role;
+  must_change_password: boolean;
+}
+
+export interface AttackerSummary {
+  uuid: string;
+  ip: string;
+  first_seen: string;
+  last_seen: string;
+  event_count: number;
+  service_count: number;
+  decky_count: number;
+  services: string[];
+  deckies: string[];
+  traversal_path: string | null;
+  is_traversal: boolean;
+  credential_count: number;
+  country_code: string | null;
+  country_source: string | null;
+  asn: number | null;
+  as_name: string | null;
+  bgp_prefix: string | null;
+  rpki_status: string | null;
+  ptr_record: string | null;
+  rotation_count: number;
+  last_rotation_at: string | null;
+  verdict: Verdict | null;
+  identity_id: string | null;
+}
+
+export interface Credential {
+  id: number;
+  attacker_ip: string;
+  attacker_uuid: string | null;
+  attempt_count: number;
+  decky_name: string;
+  service: string;
+  principal: string | null;
+  secret_kind: string;
+  secret_printable: string | null;
+  secret_sha256: string;
+  first_seen: string;
+  last_seen: string;
+  outcome: string | null;
+  truncated: boolean;
+}
+
+export interface ReuseFinding {
+  id: string;
+  principal: string | null;
+  secret_kind: string;
+  secret_printable: string | null;
+  secret_sha256: string;
+  attacker_ips: string[];
+  attacker_uuids: string[];
+  attacker_ip_count: number;
+  attempt_count: number;
+  target_count: number;
+  targets: string[];
+  deckies: string[];
+  services: string[];
+  confidence: number;
+  first_seen: string;
+  last_seen: string;
+}
+
+export interface ProviderResult {
+  verdict: string | null;
+  error: string | null;
+  queried_at: string | null;
+  raw: unknown;
+}
+
+export interface Intel {
+  aggregate_verdict: Verdict;
+  attacker_ip: string;
+  cached_at: string | null;
+  expires_at: string | null;
+  retry_at: string | null;
+  providers: Record<string, ProviderResult>;
+}
+
+export interface Target {
+  decky: string;
+  service: string;
+  event_count: number;
+  first_seen: string;
+  last_seen: string;
+}
+
+export interface FingerprintState {
+  uuid: string;
+  port: number;
+  probe_type: string;
+  last_hash: string;
+  last_seen: string;
+  rotation_count: number;
+}
+
+export interface SmtpTarget {
+  domain: string;
+  count: number;
+  first_seen: string;
+  last_seen: string;
+}
+
+export interface ObservationSeries {
+  primitive: string;
+  value: unknown;
+  confidence: number;
+  ts: number;
+  source: string;
+  series: { ts: number; value: unknown; confidence: number }[];
+}
+
+export interface AttackerDetail extends AttackerSummary {
+  credentials: Credential[];
+  credentials_total: number;
+  credential_reuse: ReuseFinding[];
+  targets: Target[];
+  fingerprints: Record<string, unknown>[] | Record<string, unknown>;
+  fingerprint_states: FingerprintState[];
+  smtp_targets: SmtpTarget[];
+  commands: unknown[];
+  intel: Intel | null;
+}
+
+export interface LogRow {
+  id: number;
+  timestamp: string;
+  received_at: string;
+  decky: string;
+  service: string;
+  event_type: string;
+  attacker_ip: string | null;
+  attacker_uuid: string | null;
+  msg: string | null;
+  fields: Record<string, string>;
+  raw_line: string;
+}
+
+export interface HistogramBucket {
+  bucket: string;
+  count: number;
+}
+
+export interface NamedCount {
+  name: string;
+  count: number;
+}
+
+export interface Stats {
+  generated_at: string;
+  events: { total: number; last_24h: number };
+  attackers: { total: number; last_24h: number };
+  credentials: { total: number; last_24h: number };
+  reuse_findings: { total: number; last_24h: number };
+  top_services: NamedCount[];
+  top_deckies: NamedCount[];
+  top_countries: NamedCount[];
+  top_usernames: NamedCount[];
+  top_passwords: NamedCount[];
+}
+
+export interface Worker {
+  name: string;
+  status: "ok" | "stale" | "unknown";
+  last_heartbeat_ts: number | null;
+  seconds_since: number | null;
+  extra?: Record<string, unknown>;
+}
+
+export interface Workers {
+  bus_connected: boolean;
+  generated_at: number;
+  workers: Worker[];
+}
+
+export interface User {
+  uuid: string;
+  username: string;
+  role: Role;
+  must_change_password: boolean;
+  created_at: string;
+  updated_at: string;
+}
+
+export type WebhookState = "active" | "paused" | "tripped";
+
+export interface Webhook {
+  uuid: string;
+  name: string;
+  url: string;
+  topic_patterns: string[];
+  enabled: boolean;
+  state: WebhookState;
+  batch_max_events: number;
+  batch_max_wait_ms: number;
+  consecutive_failures: number;
+  last_success_at: string | null;
+  last_failure_at: string | null;
+  last_error: string | null;
+  auto_disabled_at: string | null;
+  created_at: string;
+  updated_at: string;
+  warnings: string[];
+  secret?: string;
+}
+
+export interface WebhookDelivery {
+  id: number;
+  event_id: string;
+  topic: string;
+  attempt: number;
+  status_code: number | null;
+  latency_ms: number | null;
+  error: string | null;
+  delivered: boolean;
+  created_at: string;
+}
+
+export interface WebhookDeadLetter {
+  id: number;
+  event_id: string;
+  topic: string;
+  body: unknown;
+  last_error: string | null;
+  attempts: number;
+  created_at: string;
+  redelivered_at: string | null;
+}
+
+export interface WebhookTestOutcome {
+  delivered: boolean;
+  status_code: number | null;
+  error: string | null;
+  attempts: number;
+  response_excerpt: string;
+}
+
+export interface BusEvent {
+  id: string;
+  topic: string;
+  type: string;
+  ts: number;
+  payload: Record<string, unknown>;
+}
