@@ -25,12 +25,14 @@
 #include "store/fingerprint_repository.h"
 #include "store/intel_repository.h"
 #include "store/log_repository.h"
+#include "store/observation_repository.h"
 #include "store/smtp_target_repository.h"
 
 namespace decnet::api {
 namespace {
 
 constexpr std::int64_t kDetailCredentials = 100;
+constexpr std::size_t kObservationSeriesPoints = 60;
 
 const std::vector<std::string> kSorts = {"recent", "first_seen", "active", "traversals"};
 
@@ -377,6 +379,39 @@ void add_attacker_routes(Router& router, ApiContext& ctx) {
                 if (!intel) throw not_found("No intel cached for this attacker");
                 return json(200, to_api_json(*intel));
               }});
+  router.add(
+      {.method = "GET",
+       .path = "/api/v1/attackers/{uuid}/observations",
+       .access = Access::kViewer,
+       .summary = "Latest behavioural observation per primitive, with its recent series",
+       .tag = "attackers",
+       .handler = [&ctx](const Request& req, const Principal*) {
+         const auto attacker = require_attacker(ctx, req.param("uuid"));
+         auto& observations = ctx.repo.observations();
+         auto out = nlohmann::json::array();
+         for (const auto& latest : observations.latest_observation_per_primitive(attacker.uuid)) {
+           const auto points =
+               observations.observations_time_series(attacker.uuid, latest.primitive);
+           // A sparkline needs the recent shape, not a primitive's whole history.
+           const auto first = points.size() > kObservationSeriesPoints
+                                  ? points.size() - kObservationSeriesPoints
+                                  : 0;
+           auto series = nlohmann::json::array();
+           for (std::size_t i = first; i < points.size(); ++i) {
+             series.push_back(
+                 nlohmann::json{{"ts", points[i].ts},
+                                {"value", embedded_json(std::string_view(points[i].value))},
+                                {"confidence", points[i].confidence}});
+           }
+           out.push_back(nlohmann::json{{"primitive", latest.primitive},
+                                        {"value", embedded_json(std::string_view(latest.value))},
+                                        {"confidence", latest.confidence},
+                                        {"ts", latest.ts},
+                                        {"source", latest.source},
+                                        {"series", std::move(series)}});
+         }
+         return json(200, out);
+       }});
 }
 
 }  // namespace decnet::api

@@ -8,6 +8,8 @@
 #include <nlohmann/json.hpp>
 #include <set>
 #include <span>
+#include <string>
+#include <tuple>
 
 #include "api/auth/login_service.h"
 #include "api/auth/sse_tickets.h"
@@ -22,6 +24,7 @@
 #include "store/fingerprint_repository.h"
 #include "store/intel_repository.h"
 #include "store/log_repository.h"
+#include "store/observation_repository.h"
 #include "store/repository.h"
 #include "store/smtp_target_repository.h"
 #include "store/sqlite/sqlite_repository.h"
@@ -220,6 +223,30 @@ class ApiRoutesTest : public ::testing::Test {
       intel.expires_at = kT0 + 86400 * kSecond;
       repo_->intel().upsert_attacker_intel(w, intel);
 
+      // Three points of one primitive (ts out of insertion order) and one of another.
+      for (const auto& [ref, ts, value] : std::vector<std::tuple<std::string, double, std::string>>{
+               {"shard:decky-01/ssh/1#a", 300.0, "0.8"},
+               {"shard:decky-01/ssh/1#b", 100.0, "0.2"},
+               {"shard:decky-01/ssh/1#c", 200.0, "0.5"}}) {
+        store::Observation o;
+        o.primitive = "timing.keystroke_iat";
+        o.value = value;
+        o.confidence = 0.9;
+        o.source = "behave";
+        o.evidence_ref = ref;
+        o.ts = ts;
+        o.attacker_uuid = attacker_a_;
+        repo_->observations().upsert_observation(w, o);
+      }
+      store::Observation modality;
+      modality.primitive = "motor.input_modality";
+      modality.value = R"("paste")";
+      modality.confidence = 0.6;
+      modality.source = "behave";
+      modality.evidence_ref = "shard:decky-01/ssh/1#a";
+      modality.ts = 150.0;
+      modality.attacker_uuid = attacker_a_;
+      repo_->observations().upsert_observation(w, modality);
       repo_->smtp_targets().increment_smtp_target(w, attacker_a_, "corp1.example", 3, kT0);
       repo_->fingerprints().record_fingerprint(w, {attacker_a_, 443, "jarm", "abc123", kT0});
 
@@ -395,6 +422,25 @@ TEST_F(ApiRoutesTest, AttackerIntel) {
   const auto none = get("/api/v1/attackers/" + attacker_b_ + "/intel");
   EXPECT_EQ(none.status, 404);
   EXPECT_EQ(none.body["detail"], "No intel cached for this attacker");
+}
+
+TEST_F(ApiRoutesTest, AttackerObservationsPerPrimitiveWithSeries) {
+  const auto r = get("/api/v1/attackers/" + attacker_a_ + "/observations");
+  ASSERT_EQ(r.status, 200) << r.body.dump();
+  ASSERT_EQ(r.body.size(), 2u) << r.body.dump();
+  EXPECT_EQ(r.body[0]["primitive"], "motor.input_modality");
+  EXPECT_EQ(r.body[0]["value"], "paste");
+  const auto& iat = r.body[1];
+  EXPECT_EQ(iat["primitive"], "timing.keystroke_iat");
+  EXPECT_EQ(iat["value"], 0.8);  // the newest by ts, not the last inserted
+  EXPECT_DOUBLE_EQ(iat["ts"].get<double>(), 300.0);
+  ASSERT_EQ(iat["series"].size(), 3u);
+  EXPECT_EQ(iat["series"][0]["value"], 0.2);  // oldest first
+  EXPECT_EQ(iat["series"][2]["value"], 0.8);
+  const auto none = get("/api/v1/attackers/" + attacker_b_ + "/observations");
+  ASSERT_EQ(none.status, 200);
+  EXPECT_TRUE(none.body.empty());
+  EXPECT_EQ(get("/api/v1/attackers/" + kUnknownUuid + "/observations").status, 404);
 }
 
 // ---------------------------------------------------------------- logs
@@ -575,7 +621,8 @@ TEST_F(ApiRoutesTest, EveryRouteNeedsAToken) {
   for (const auto& path :
        {std::string("/api/v1/attackers"), "/api/v1/attackers/" + attacker_a_,
         "/api/v1/attackers/" + attacker_a_ + "/events",
-        "/api/v1/attackers/" + attacker_a_ + "/intel", std::string("/api/v1/logs"),
+        "/api/v1/attackers/" + attacker_a_ + "/intel",
+        "/api/v1/attackers/" + attacker_a_ + "/observations", std::string("/api/v1/logs"),
         std::string("/api/v1/logs/histogram"), std::string("/api/v1/credentials"),
         "/api/v1/credentials/secret/" + kSha1, std::string("/api/v1/credential-reuse"),
         "/api/v1/credential-reuse/" + reuse_id_, std::string("/api/v1/dead-letters"),
