@@ -8,6 +8,7 @@
 #include <spdlog/spdlog.h>
 
 #include "api/api_error.h"
+#include "api/auth/rate_limiter.h"
 #include "api/json_views.h"
 #include "api/route_params.h"
 #include "api/routes.h"
@@ -26,6 +27,7 @@ using Json = nlohmann::json;
 // Each subscription has a sender thread of its own; the count is bounded like every other
 // resource a request can create.
 constexpr std::size_t kMaxSubscriptions = 256;
+constexpr std::size_t kCreatesPerMinute = 20;
 
 Json subscription_json(const store::WebhookSubscription& s) {
   return {{"uuid", s.uuid},
@@ -210,6 +212,13 @@ void add_webhook_routes(Router& router, ApiContext& ctx) {
                 }
                 return json(200, out);
               }});
+  // Creating subscriptions is the one write here that makes the server reach out to new
+  // addresses (the SSRF check resolves them), so it is limited per client address as the
+  // reference does: 20 per minute.
+  auto create_limiter = std::make_shared<SlidingWindowLimiter>(SlidingWindowLimiter::Options{
+      .limit = kCreatesPerMinute,
+      .window = std::chrono::seconds(60),
+      .enabled = !ctx.config || ctx.config->flag("DECNET_LIMITER_ENABLED")});
   router.add(
       {.method = "POST",
        .path = "/api/v1/webhooks",
@@ -219,7 +228,11 @@ void add_webhook_routes(Router& router, ApiContext& ctx) {
        .json_body = true,
        .body_schema = body_schema,
        .success_status = 201,
-       .handler = [&ctx, &admin](const Request& req, const Principal*) {
+       .handler = [&ctx, &admin, create_limiter](const Request& req, const Principal*) {
+         if (const auto d = create_limiter->hit(req.peer_address); !d.allowed) {
+           throw too_many_requests(std::chrono::seconds(d.retry_after_seconds),
+                                   "Rate limit exceeded: 20 per 1 minute");
+         }
          auto body = parse_body(req.json);
          if (!body.name) throw unprocessable("name", "required string");
          if (!body.url) throw unprocessable("url", "required string");

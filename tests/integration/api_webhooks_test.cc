@@ -74,11 +74,11 @@ class ApiWebhooksTest : public ::testing::Test {
   virtual bool allow_private() const { return false; }
 
   Reply call(const std::string& method, const std::string& target, const json& body = nullptr,
-             const std::string& token = {}) {
+             const std::string& token = {}, const std::string& peer = "127.0.0.1") {
     Request req;
     req.method = method;
     req.set_target(target);
-    req.peer_address = "127.0.0.1";
+    req.peer_address = peer;
     req.headers["Authorization"] = "Bearer " + (token.empty() ? admin_ : token);
     if (!body.is_null()) {
       req.body = body.dump();
@@ -172,6 +172,28 @@ TEST_F(ApiWebhooksTest, StatusCodesFollowTheReferenceOrder) {
   }
   EXPECT_EQ(call("GET", "/api/v1/webhooks", nullptr, viewer_).status, 403);
   EXPECT_EQ(call("GET", "/api/v1/webhooks/00000000-0000-4000-8000-000000000000").status, 404);
+}
+
+TEST_F(ApiWebhooksTest, CreatesAreLimitedPerClientAddress) {
+  // Every attempt counts, refused ones included, as in the reference (20 per minute per address).
+  for (int i = 0; i < 20; ++i) {
+    const auto r = call("POST", "/api/v1/webhooks",
+                        {{"name", "hook-" + std::to_string(i)},
+                         {"url", "https://93.184.216.34/"},
+                         {"topic_patterns", {i == 0 ? "a.>.c" : "a.b"}}},
+                        {}, "192.0.2.10");
+    ASSERT_EQ(r.status, i == 0 ? 422 : 201) << i << r.body.dump();
+  }
+  const json next = {
+      {"name", "one-more"}, {"url", "https://93.184.216.34/"}, {"topic_patterns", {"a.b"}}};
+  const auto refused = call("POST", "/api/v1/webhooks", next, {}, "192.0.2.10");
+  EXPECT_EQ(refused.status, 429);
+  ASSERT_TRUE(refused.headers.contains("Retry-After"));
+  const auto wait = std::stoi(refused.headers.at("Retry-After"));
+  EXPECT_GE(wait, 1);
+  EXPECT_LE(wait, 60);
+  EXPECT_EQ(call("GET", "/api/v1/webhooks", nullptr, {}, "192.0.2.10").status, 200);
+  EXPECT_EQ(call("POST", "/api/v1/webhooks", next, {}, "192.0.2.11").status, 201);
 }
 
 TEST_F(ApiWebhooksTest, PatchResetsATrippedCircuitAndRefusesEmptyPatterns) {
