@@ -2,6 +2,7 @@
 
 #include "store/attacker_repository.h"
 #include "store/log_repository.h"
+#include "store/sqlite/where_clause.h"
 #include "store_fixture.h"
 
 namespace decnet::store {
@@ -316,6 +317,36 @@ TEST_F(AttackersTest, ObservedPublicationIsTrackedAcrossRestarts) {
   pending = repo().attackers().list_unpublished_observed(10);
   ASSERT_EQ(pending.size(), 1u);
   EXPECT_EQ(pending[0].uuid, b.uuid);
+}
+
+TEST_F(AttackersTest, AddressSearchIsAPrefixOfTheCanonicalText) {
+  for (const char* ip :
+       {"2001:db8::7", "2001:db8:1::9", "2001:dc8::1", "192.0.2.1", "192.0.2.10", "192.0.20.1"}) {
+    record(activity(ip, kT0, "web1", "ssh"));
+  }
+  AttackerQuery q;
+  q.search = "2001:DB8";  // operators type hex in either case
+  EXPECT_EQ(repo().attackers().list(q).total, 2);
+  q.search = "192.0.2.";
+  EXPECT_EQ(repo().attackers().list(q).total, 2);
+  q.search = "192.0.2";
+  EXPECT_EQ(repo().attackers().list(q).total, 3);
+  q.search = "0.2";  // a prefix, never a substring
+  EXPECT_EQ(repo().attackers().list(q).total, 0);
+  q.search = "192.0.2.1";
+  const auto page = repo().attackers().list(q);
+  ASSERT_EQ(page.total, 2);
+  EXPECT_EQ(page.data.size(), 2u);
+  q.search = std::string("\xff\xff");
+  EXPECT_EQ(repo().attackers().list(q).total, 0);
+}
+
+TEST(PrefixRange, BoundsEveryTextWithThePrefix) {
+  using sqlite::prefix_range;
+  EXPECT_EQ(prefix_range("192.0.2.").low, "192.0.2.");
+  EXPECT_EQ(prefix_range("192.0.2.").high, "192.0.2/");
+  EXPECT_EQ(prefix_range("a\xff").high, "b");
+  EXPECT_EQ(prefix_range("\xff\xff").high, "");
 }
 
 TEST_F(AttackersTest, ListFiltersSortsAndPaginates) {

@@ -63,4 +63,21 @@ inline std::string like_literal(std::string_view text) {
   return out;
 }
 
+// The half-open range [low, high) of every text starting with `prefix` under BINARY collation,
+// so a prefix search can walk an index instead of scanning (LIKE is case-insensitive and cannot
+// use one). Empty `high` when no finite bound exists (the prefix is all 0xFF bytes).
+struct PrefixRange {
+  std::string low;
+  std::string high;
+};
+
+inline PrefixRange prefix_range(std::string_view prefix) {
+  PrefixRange out{std::string(prefix), std::string(prefix)};
+  while (!out.high.empty() && static_cast<unsigned char>(out.high.back()) == 0xFF) {
+    out.high.pop_back();
+  }
+  if (!out.high.empty()) out.high.back() = static_cast<char>(out.high.back() + 1);
+  return out;
+}
+
 }  // namespace decnet::store::sqlite
