@@ -291,8 +291,11 @@ class SqliteAttackerRepository final : public AttackerRepository {
     return get_one(" WHERE a.ip = ?", ip);
   }
 
-  Page<Attacker> list(const AttackerQuery& q) override {
-    const auto page = q.page.clamped();
+  // The target filters are written two ways: the count reads every match, which the
+  // (service|decky, attacker_uuid) index answers directly as an IN list, while a page stops
+  // after LIMIT rows in sort order, which a per-row EXISTS probe does best (a million
+  // attackers: count 1.09 s with EXISTS vs 0.18 s with IN; page 0.37 s with IN vs < 10 ms).
+  static WhereClause attacker_filter(const AttackerQuery& q, bool for_count) {
     WhereClause where;
     if (!q.search.empty()) {
       // Addresses are stored in canonical lower-case text, so an address prefix is a range of
@@ -310,13 +313,28 @@ class SqliteAttackerRepository final : public AttackerRepository {
     where.add_if(q.country_code, "a.country_code = ?")
         .add_if(q.verdict, "i.aggregate_verdict = ?")
         .add_if(q.seen_after, "a.last_seen >= ?")
-        .add_if(q.seen_before, "a.first_seen <= ?")
-        .add_if(q.service,
-                "EXISTS (SELECT 1 FROM attacker_targets t WHERE t.attacker_uuid = a.uuid "
-                "AND t.service = ?)")
-        .add_if(q.decky,
-                "EXISTS (SELECT 1 FROM attacker_targets t WHERE t.attacker_uuid = a.uuid "
-                "AND t.decky = ?)");
+        .add_if(q.seen_before, "a.first_seen <= ?");
+    if (for_count) {
+      where
+          .add_if(q.service,
+                  "a.uuid IN (SELECT attacker_uuid FROM attacker_targets WHERE service = ?)")
+          .add_if(q.decky,
+                  "a.uuid IN (SELECT attacker_uuid FROM attacker_targets WHERE decky = ?)");
+    } else {
+      where
+          .add_if(q.service,
+                  "EXISTS (SELECT 1 FROM attacker_targets t WHERE t.attacker_uuid = a.uuid "
+                  "AND t.service = ?)")
+          .add_if(q.decky,
+                  "EXISTS (SELECT 1 FROM attacker_targets t WHERE t.attacker_uuid = a.uuid "
+                  "AND t.decky = ?)");
+    }
+    return where;
+  }
+
+  Page<Attacker> list(const AttackerQuery& q) override {
+    const auto page = q.page.clamped();
+    const auto where = attacker_filter(q, false);
     const char* order = "a.last_seen DESC, a.uuid DESC";
     switch (q.sort) {
       case AttackerSort::kRecent:
@@ -339,8 +357,9 @@ class SqliteAttackerRepository final : public AttackerRepository {
     } else {
       // The intel join is only needed to filter by verdict.
       const std::string from = q.verdict ? std::string(kAttackerFrom) : " FROM attackers a";
-      auto count = lease->prepare("SELECT COUNT(*)" + from + where.sql());
-      where.bind(count);
+      const auto count_where = attacker_filter(q, true);
+      auto count = lease->prepare("SELECT COUNT(*)" + from + count_where.sql());
+      count_where.bind(count);
       if (count.step()) out.total = count.int64(0);
     }
     auto stmt =
