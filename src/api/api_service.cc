@@ -10,10 +10,32 @@
 #include "api/http_server.h"
 #include "api/metrics.h"
 #include "api/routes.h"
+#include "api/static_site.h"
 #include "api/stream_hub.h"
 #include "api/worker_registry.h"
 
 namespace decnet::api {
+namespace {
+
+StaticSite load_site(const core::Config& config) {
+  const auto value = config.str("DECNET_WEB_DIR");
+  if (value == "off") return {};
+  const auto root = value.empty() ? StaticSite::default_root() : std::filesystem::path(value);
+  try {
+    auto site = StaticSite::load(root);
+    if (site.available()) {
+      spdlog::info("api: dashboard from {} ({} files)", root.string(), site.file_count());
+    } else {
+      spdlog::warn("api: no built dashboard in {} (DECNET_WEB_DIR); / explains how to build it",
+                   root.string());
+    }
+    return site;
+  } catch (const std::exception& e) {
+    throw core::ConfigError("DECNET_WEB_DIR: " + std::string(e.what()));
+  }
+}
+
+}  // namespace
 
 struct ApiService::State {
   State(const core::Config& config, store::Repository& repo, bus::Bus& bus,
@@ -25,6 +47,8 @@ struct ApiService::State {
         context{repo, bus, tokens, logins, tickets, &registry, &hub, &config, &metrics, webhooks},
         router(&tokens) {
     add_all_routes(router, context);
+    site = load_site(config);
+    router.set_fallback([this](const Request& request) { return site.serve(request); });
     server =
         std::make_unique<HttpServer>(HttpServer::Options::from_config(config), router, &metrics);
   }
@@ -37,6 +61,7 @@ struct ApiService::State {
   ApiContext context;
   Router router;
   MetricsRegistry metrics;
+  StaticSite site;
   std::unique_ptr<HttpServer> server;
 };
 

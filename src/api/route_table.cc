@@ -246,6 +246,13 @@ Router::Outcome Router::handle(Request& request) const {
         out.response = e.to_response();
         return out;
       }
+      if (fallback_) {
+        if (auto answer = fallback_(request)) {
+          out.response = std::move(*answer);
+          out.route = "static";
+          return out;
+        }
+      }
       out.response = not_found("Not Found").to_response();
       return out;
     }

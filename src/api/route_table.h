@@ -88,6 +88,11 @@ class Router {
   // In registration order.
   const std::vector<Route>& routes() const { return routes_; }
 
+  // Asked for requests no route matches (before the 404); not part of the OpenAPI document.
+  // The dashboard's static files are served this way.
+  using Fallback = std::function<std::optional<Response>(const Request&)>;
+  void set_fallback(Fallback fallback) { fallback_ = std::move(fallback); }
+
   struct Outcome {
     Response response;
     std::string route;  // the matched pattern, "" when none matched (for metrics)
@@ -103,6 +108,7 @@ class Router {
   Authenticator* authenticator_;
   std::vector<Route> routes_;
   std::vector<std::unique_ptr<Compiled>> compiled_;
+  Fallback fallback_;
 };
 
 struct OpenApiInfo {
