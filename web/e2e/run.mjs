@@ -206,7 +206,9 @@ async function main() {
         "the breaker to trip (retries 1 + 2 + 4 s)",
         async () => {
           await page.reload();
-          return (await page.getByRole("row").filter({ hasText: "flaky" }).getByText(/TRIPPED/).count()) === 1;
+          const row = page.getByRole("row").filter({ hasText: "flaky" });
+          await row.waitFor();
+          return (await row.getByText(/TRIPPED/).count()) === 1;
         },
         40_000,
         1000,
@@ -220,7 +222,7 @@ async function main() {
       await drawer.getByText(/delivered \(200\)/).waitFor();
       await shot("13-webhook-deliveries");
       await page.keyboard.press("Escape");
-      await page.getByRole("button", { name: "Reset & enable flaky" }).click();
+      await page.getByRole("button", { name: "Reset and enable flaky" }).click();
       await page.getByRole("row").filter({ hasText: "flaky" }).getByText("active", { exact: true }).waitFor();
     });
 

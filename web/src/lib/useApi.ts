@@ -33,7 +33,6 @@ export function useApi<T>(load: (signal: AbortSignal) => Promise<T>, deps: unkno
       },
     );
     return () => controller.abort();
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [...deps, generation]);
 
   const reload = useCallback(() => setGeneration((g) => g + 1), []);

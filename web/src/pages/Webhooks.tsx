@@ -58,7 +58,7 @@ export function WebhooksPage() {
       render: (h) => (
         <span>
           <span className="clip mono">{h.url}</span>
-          {h.warnings.includes("insecure_url") && (
+          {h.warnings.some((w) => w.startsWith("insecure_url")) && (
             <Chip tone="warn" title="Plain http: events travel unencrypted">
               insecure
             </Chip>
@@ -73,11 +73,10 @@ export function WebhooksPage() {
       header: "Last delivery",
       render: (h) => (
         <span>
-          <Time value={h.last_success_at} relative />
+          {h.last_success_at ? <Time value={h.last_success_at} relative /> : <span className="muted">never</span>}
           {h.last_error && (
             <span className="warn-text clip" title={h.last_error}>
-              {" "}
-              · {h.last_error}
+              failed <Time value={h.last_failure_at} relative />: {h.last_error}
             </span>
           )}
         </span>
@@ -99,8 +98,8 @@ export function WebhooksPage() {
               Pause
             </button>
           ) : (
-            <button type="button" onClick={() => void act(() => api.patch(`/webhooks/${h.uuid}`, { enabled: true }), `${h.name} enabled.`)} aria-label={`Enable ${h.name}`}>
-              {h.state === "tripped" ? "Reset & enable" : "Enable"}
+            <button type="button" onClick={() => void act(() => api.patch(`/webhooks/${h.uuid}`, { enabled: true }), `${h.name} enabled.`)} aria-label={`${h.state === "tripped" ? "Reset and enable" : "Enable"} ${h.name}`}>
+              {h.state === "tripped" ? "Reset and enable" : "Enable"}
             </button>
           )}
           <button type="button" className="danger" aria-label={`Delete ${h.name}`} onClick={() => window.confirm(`Delete ${h.name} with its delivery log?`) && void act(() => api.delete(`/webhooks/${h.uuid}`), `${h.name} deleted.`)}>
