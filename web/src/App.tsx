@@ -1,6 +1,6 @@
 // The shell: sign-in gate, navigation, and the page for the current path. Pages other than the
 // overview are split into their own chunks so the first load stays small.
-import { lazy, Suspense, useEffect, useState, type ReactNode } from "react";
+import { Suspense, useEffect, useState, type ComponentType, type ReactNode } from "react";
 import { api } from "./api/client";
 import type { Webhook } from "./api/types";
 import { AuthProvider, useAuth } from "./lib/auth";
@@ -8,13 +8,54 @@ import { Link, matchPath, useLocation } from "./lib/router";
 import { LoginPage } from "./pages/Login";
 import { OverviewPage } from "./pages/Overview";
 
-const LiveFeedPage = lazy(() => import("./pages/LiveFeed").then((m) => ({ default: m.LiveFeedPage })));
-const AttackersPage = lazy(() => import("./pages/Attackers").then((m) => ({ default: m.AttackersPage })));
-const AttackerDetailPage = lazy(() => import("./pages/AttackerDetail").then((m) => ({ default: m.AttackerDetailPage })));
-const CredentialsPage = lazy(() => import("./pages/Credentials").then((m) => ({ default: m.CredentialsPage })));
-const WorkersPage = lazy(() => import("./pages/Workers").then((m) => ({ default: m.WorkersPage })));
-const UsersPage = lazy(() => import("./pages/Users").then((m) => ({ default: m.UsersPage })));
-const WebhooksPage = lazy(() => import("./pages/Webhooks").then((m) => ({ default: m.WebhooksPage })));
+// Pages load as separate chunks, fetched in the background once the shell is up so that moving
+// between pages never waits. A page already loaded renders without suspending: React 19 holds a
+// revealed Suspense boundary back for up to 300 ms to avoid flicker, which is pure latency for a
+// chunk that is already in memory.
+function lazyPage<P extends object>(load: () => Promise<ComponentType<P>>) {
+  let loaded: ComponentType<P> | null = null;
+  let pending: Promise<void> | null = null;
+  const preload = () =>
+    (pending ??= load().then((component) => {
+      loaded = component;
+    }));
+  function Page(props: P) {
+    if (!loaded) throw preload();
+    const Loaded = loaded;
+    return <Loaded {...props} />;
+  }
+  Page.preload = preload;
+  return Page;
+}
+
+const LiveFeedPage = lazyPage(() => import("./pages/LiveFeed").then((m) => m.LiveFeedPage));
+const AttackersPage = lazyPage(() => import("./pages/Attackers").then((m) => m.AttackersPage));
+const AttackerDetailPage = lazyPage(() => import("./pages/AttackerDetail").then((m) => m.AttackerDetailPage));
+const CredentialsPage = lazyPage(() => import("./pages/Credentials").then((m) => m.CredentialsPage));
+const WorkersPage = lazyPage(() => import("./pages/Workers").then((m) => m.WorkersPage));
+const UsersPage = lazyPage(() => import("./pages/Users").then((m) => m.UsersPage));
+const WebhooksPage = lazyPage(() => import("./pages/Webhooks").then((m) => m.WebhooksPage));
+
+const ROUTE_PAGES: [string, { preload: () => Promise<void> }][] = [
+  ["/live", LiveFeedPage],
+  ["/attackers/", AttackerDetailPage],
+  ["/attackers", AttackersPage],
+  ["/credentials", CredentialsPage],
+  ["/workers", WorkersPage],
+  ["/users", UsersPage],
+  ["/webhooks", WebhooksPage],
+];
+
+// Started before sign-in is checked, in parallel with GET /auth/me, so a direct link or a
+// reload usually finds its page's chunk loaded by the time the shell renders.
+export function preloadRoute(path: string): void {
+  const hit = ROUTE_PAGES.find(([prefix]) => path.startsWith(prefix));
+  if (hit) void hit[1].preload().catch(() => {});
+}
+
+function preloadAll(): void {
+  for (const [, page] of ROUTE_PAGES) void page.preload().catch(() => {});
+}
 
 interface NavItem {
   href: string;
@@ -77,6 +118,10 @@ function Shell() {
   const location = useLocation();
   const isAdmin = auth.me!.role === "admin";
   const tripped = useTrippedWebhooks(isAdmin);
+  useEffect(() => {
+    const idle = window.setTimeout(preloadAll, 500);
+    return () => window.clearTimeout(idle);
+  }, []);
 
   const active = (href: string) => (href === "/" ? location.path === "/" : location.path.startsWith(href));
 
