@@ -41,6 +41,7 @@ void add_auth_routes(Router& router, ApiContext& ctx);
 void add_attacker_routes(Router& router, ApiContext& ctx);
 void add_log_routes(Router& router, ApiContext& ctx);
 void add_credential_routes(Router& router, ApiContext& ctx);
+void add_stats_routes(Router& router, ApiContext& ctx);
 void add_user_routes(Router& router, ApiContext& ctx);
 void add_system_routes(Router& router, ApiContext& ctx);
 void add_stream_routes(Router& router, ApiContext& ctx);

@@ -39,6 +39,7 @@ class WebhookRepository;
 class UserRepository;
 class DeckyRepository;
 class TarpitRepository;
+class StatsRepository;
 
 struct StoreHealth {
   bool ok = false;
@@ -74,6 +75,8 @@ class Repository : public WriteQueue {
   virtual UserRepository& users() = 0;
   virtual DeckyRepository& deckies() = 0;
   virtual TarpitRepository& tarpit() = 0;
+  // Read-only figures across domains (the dashboard's overview).
+  virtual StatsRepository& stats() = 0;
 
   virtual StoreHealth health() const = 0;
   // Changes whenever anything is committed to the database, by this process or another; equal

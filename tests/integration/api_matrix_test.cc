@@ -294,6 +294,7 @@ TEST_F(ApiMatrixTest, TableHasEveryGroup) {
                                                         {"GET", "/api/v1/attackers"},
                                                         {"GET", "/api/v1/logs"},
                                                         {"GET", "/api/v1/credentials"},
+                                                        {"GET", "/api/v1/stats"},
                                                         {"GET", "/api/v1/users"},
                                                         {"GET", "/api/v1/workers"},
                                                         {"GET", "/api/v1/config"},

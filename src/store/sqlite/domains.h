@@ -26,6 +26,7 @@ class WebhookRepository;
 class UserRepository;
 class DeckyRepository;
 class TarpitRepository;
+class StatsRepository;
 }  // namespace decnet::store
 
 namespace decnet::store::sqlite {
@@ -49,5 +50,6 @@ std::unique_ptr<WebhookRepository> make_webhook_repository(Engine& engine);
 std::unique_ptr<UserRepository> make_user_repository(Engine& engine);
 std::unique_ptr<DeckyRepository> make_decky_repository(Engine& engine);
 std::unique_ptr<TarpitRepository> make_tarpit_repository(Engine& engine);
+std::unique_ptr<StatsRepository> make_stats_repository(Engine& engine);
 
 }  // namespace decnet::store::sqlite

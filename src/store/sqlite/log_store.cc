@@ -1,10 +1,13 @@
 // logs and dead_letters on SQLite. Log search follows the reference's grammar (key:value terms
 // and bare substrings, all ANDed) but every term is a bound parameter and LIKE wildcards in
 // user text match literally.
+#include <map>
 #include <nlohmann/json.hpp>
+#include <tuple>
 
 #include "store/log_repository.h"
 #include "store/sqlite/domains.h"
+#include "store/sqlite/log_counts.h"
 #include "store/sqlite/where_clause.h"
 
 namespace decnet::store::sqlite {
@@ -142,6 +145,7 @@ class SqliteLogRepository final : public LogRepository {
       stmt.rewind();
       if (i == 0) first = conn.last_insert_rowid();
     }
+    add_counts(conn, rows);
     return first;
   }
 
@@ -196,6 +200,27 @@ class SqliteLogRepository final : public LogRepository {
   }
 
  private:
+  // The overview's counters (migration 6), in the transaction that stores the rows: one
+  // statement per distinct (hour, decky, service) of the batch, however many rows it has.
+  static void add_counts(Connection& conn, std::span<const LogRecord> rows) {
+    if (rows.empty()) return;
+    using Key = std::tuple<std::int64_t, std::string_view, std::string_view>;
+    std::map<Key, std::int64_t> counts;
+    for (const auto& r : rows) ++counts[Key{log_count_bucket(r.timestamp), r.decky, r.service}];
+    auto upsert = conn.prepare(
+        "INSERT INTO log_counts(hour, decky, service, n) VALUES (?, ?, ?, ?) "
+        "ON CONFLICT(hour, decky, service) DO UPDATE SET n = n + excluded.n");
+    for (const auto& [key, n] : counts) {
+      const auto& [hour, decky, service] = key;
+      upsert.bind(1, hour).bind_view(2, decky).bind_view(3, service).bind(4, n);
+      upsert.step();
+      upsert.rewind();
+    }
+    conn.prepare("UPDATE row_counts SET n = n + ? WHERE name = 'logs'")
+        .bind_all(static_cast<std::int64_t>(rows.size()))
+        .run();
+  }
+
   Engine& engine_;
 };
 

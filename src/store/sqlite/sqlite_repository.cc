@@ -12,6 +12,7 @@
 #include "store/smtp_target_repository.h"
 #include "store/sqlite/domains.h"
 #include "store/state_repository.h"
+#include "store/stats_repository.h"
 #include "store/ttp_repository.h"
 #include "store/user_repository.h"
 #include "store/webhook_repository.h"
@@ -41,7 +42,8 @@ class SqliteRepository final : public Repository {
         webhooks_(make_webhook_repository(engine_)),
         users_(make_user_repository(engine_)),
         deckies_(make_decky_repository(engine_)),
-        tarpit_(make_tarpit_repository(engine_)) {}
+        tarpit_(make_tarpit_repository(engine_)),
+        stats_(make_stats_repository(engine_)) {}
 
   ~SqliteRepository() override { close(); }
 
@@ -66,6 +68,7 @@ class SqliteRepository final : public Repository {
   UserRepository& users() override { return *users_; }
   DeckyRepository& deckies() override { return *deckies_; }
   TarpitRepository& tarpit() override { return *tarpit_; }
+  StatsRepository& stats() override { return *stats_; }
 
   StoreHealth health() const override {
     StoreHealth h;
@@ -109,6 +112,7 @@ class SqliteRepository final : public Repository {
   std::unique_ptr<UserRepository> users_;
   std::unique_ptr<DeckyRepository> deckies_;
   std::unique_ptr<TarpitRepository> tarpit_;
+  std::unique_ptr<StatsRepository> stats_;
 };
 
 }  // namespace

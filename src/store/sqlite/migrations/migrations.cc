@@ -9,10 +9,11 @@ extern const Migration kMigration0002;
 extern const Migration kMigration0003;
 extern const Migration kMigration0004;
 extern const Migration kMigration0005;
+extern const Migration kMigration0006;
 
 std::span<const Migration> migrations() {
-  static const std::array<Migration, 5> all = {kMigration0001, kMigration0002, kMigration0003,
-                                               kMigration0004, kMigration0005};
+  static const std::array<Migration, 6> all = {kMigration0001, kMigration0002, kMigration0003,
+                                               kMigration0004, kMigration0005, kMigration0006};
   return all;
 }
 
