@@ -64,7 +64,7 @@ std::string serialize_head(const Response& r, bool keep_alive, bool with_length)
       "HTTP/1.1 " + std::to_string(r.status) + " " + std::string(reason_phrase(r.status)) + "\r\n";
   if (!r.content_type.empty())
     head += "Content-Type: " + clean_header_value(r.content_type) + "\r\n";
-  if (with_length && r.status != 204 && r.status >= 200) {
+  if (with_length && r.status != 204 && r.status != 304 && r.status >= 200) {
     head += "Content-Length: " + std::to_string(r.body.size()) + "\r\n";
   }
   head += "X-Content-Type-Options: nosniff\r\n";
@@ -402,12 +402,13 @@ class Connection : public ConnectionBase, public std::enable_shared_from_this<Co
     }
     if (r.event_stream) return start_stream(std::move(r));
     const bool keep = keep_alive_ && !server_.stopping.load();
-    write_response(std::move(r), keep, false);
+    write_response(std::move(r), keep, false, request.method == "HEAD");
   }
 
-  void write_response(Response r, bool keep_alive, bool linger) {
+  // A HEAD answer is the GET answer's head, Content-Length included, without the body.
+  void write_response(Response r, bool keep_alive, bool linger, bool head_only = false) {
     out_ = serialize_head(r, keep_alive, true);
-    out_ += r.body;
+    if (!head_only) out_ += r.body;
     writing_response_ = true;
     arm(server_.options.idle_timeout);
     asio::async_write(

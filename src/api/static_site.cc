@@ -2,7 +2,9 @@
 
 #include <zlib.h>
 
+#include <algorithm>
 #include <array>
+#include <cctype>
 #include <fstream>
 #include <iterator>
 #include <stdexcept>
@@ -56,22 +58,84 @@ std::string gzip(std::string_view data) {
   return rc == Z_STREAM_END ? out : std::string();
 }
 
+std::string_view trimmed(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+bool iequals(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) ==
+                  std::tolower(static_cast<unsigned char>(y));
+         });
+}
+
+// Calls `visit` with each element of a comma-separated header value, trimmed.
+template <typename Visit>
+void for_each_element(std::string_view value, Visit&& visit) {
+  while (!value.empty()) {
+    const auto comma = value.find(',');
+    if (const auto item = trimmed(value.substr(0, comma)); !item.empty()) visit(item);
+    if (comma == std::string_view::npos) break;
+    value.remove_prefix(comma + 1);
+  }
+}
+
+// Accept-Encoding with its weights: "gzip;q=0" refuses gzip, "*" accepts it unless gzip is
+// refused by name.
 bool accepts_gzip(const Request& request) {
   const auto header = request.header("Accept-Encoding");
   if (!header) return false;
-  // A plain token check is enough here; "gzip;q=0" is not something browsers send.
-  return header->find("gzip") != std::string_view::npos;
+  std::optional<bool> named;
+  bool any = false;
+  for_each_element(*header, [&](std::string_view item) {
+    const auto semi = item.find(';');
+    const auto coding = trimmed(item.substr(0, semi));
+    bool refused = false;
+    if (semi != std::string_view::npos) {
+      const auto param = trimmed(item.substr(semi + 1));
+      if (param.size() >= 2 && (param[0] == 'q' || param[0] == 'Q') && param[1] == '=') {
+        const auto q = trimmed(param.substr(2));
+        refused = !q.empty() && q.find_first_not_of("0.") == std::string_view::npos;
+      }
+    }
+    if (iequals(coding, "gzip") || iequals(coding, "x-gzip")) named = !refused;
+    if (coding == "*") any = !refused;
+  });
+  return named.value_or(any);
 }
 
-std::string read_file(const fs::path& path, std::size_t max_bytes) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw std::runtime_error("cannot read " + path.string());
-  std::string data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (data.size() > max_bytes) {
+// If-None-Match holds `etag`: "*", or one of the listed tags compared weakly (a W/ prefix is
+// ignored), as RFC 9110 asks for this header.
+bool none_match(std::string_view header, std::string_view etag) {
+  bool matched = false;
+  for_each_element(header, [&](std::string_view tag) {
+    if (tag.starts_with("W/")) tag.remove_prefix(2);
+    matched |= tag == "*" || tag == etag;
+  });
+  return matched;
+}
+
+// The size is checked before reading, so a huge file in a misconfigured directory is refused
+// without being read; the read itself stops at the cap too, in case the file grew meanwhile.
+std::string read_file(const fs::path& path, std::uintmax_t size, std::size_t max_bytes) {
+  if (size > max_bytes) {
     throw std::runtime_error(path.string() + " is larger than " + std::to_string(max_bytes) +
                              " bytes");
   }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw std::runtime_error("cannot read " + path.string());
+  std::string data(static_cast<std::size_t>(size), '\0');
+  in.read(data.data(), static_cast<std::streamsize>(data.size()));
+  data.resize(static_cast<std::size_t>(in.gcount()));
   return data;
+}
+
+// Paths the router owns, whatever else is configured.
+bool router_path(std::string_view path) {
+  return path == "/api" || path.starts_with("/api/") || path == "/metrics" ||
+         path.starts_with("/metrics/");
 }
 
 // "/assets/app.js" -> "assets/app.js"; nullopt for anything that is not a plain relative path
@@ -128,14 +192,17 @@ StaticSite StaticSite::load(const fs::path& root, Limits limits) {
       throw std::runtime_error("more than " + std::to_string(limits.max_files) + " files");
     }
     File file;
-    file.body = read_file(it->path(), limits.max_file_bytes);
+    file.body = read_file(it->path(), it->file_size(), limits.max_file_bytes);
     total += file.body.size();
     if (total > limits.max_total_bytes) {
       throw std::runtime_error("more than " + std::to_string(limits.max_total_bytes) + " bytes");
     }
     const auto relative = it->path().lexically_relative(base).generic_string();
     file.content_type = content_type_for(it->path());
-    file.etag = "\"" + core::sha256_hex(file.body).substr(0, 32) + "\"";
+    const auto digest = core::sha256_hex(file.body).substr(0, 32);
+    file.etag = "\"" + digest + "\"";
+    // A strong tag names one representation, so the gzip form has its own.
+    file.gzip_etag = "\"" + digest + "-gz\"";
     file.immutable = relative.starts_with("assets/");
     if (auto packed = gzip(file.body); !packed.empty() && packed.size() < file.body.size()) {
       file.gzip = std::move(packed);
@@ -152,31 +219,34 @@ Response StaticSite::answer(const File& file, const Request& request) const {
   r.headers["Content-Security-Policy"] = kContentSecurityPolicy;
   r.headers["Referrer-Policy"] = "no-referrer";
   r.headers["X-Frame-Options"] = "DENY";
-  r.headers["ETag"] = file.etag;
   r.headers["Cache-Control"] = file.immutable ? "public, max-age=31536000, immutable" : "no-cache";
+  const bool zipped = !file.gzip.empty() && accepts_gzip(request);
   if (!file.gzip.empty()) r.headers["Vary"] = "Accept-Encoding";
-  if (const auto match = request.header("If-None-Match"); match && *match == file.etag) {
-    r.status = 304;
-    r.content_type.clear();
-    return r;
+  r.headers["ETag"] = zipped ? file.gzip_etag : file.etag;
+  // Either form's tag validates the copy the client holds (both decode to the same bytes); the
+  // 304 names the tag that matched, which is the copy it keeps.
+  if (const auto match = request.header("If-None-Match")) {
+    for (const auto* tag : {&file.etag, &file.gzip_etag}) {
+      if (none_match(*match, *tag)) {
+        r.status = 304;
+        r.content_type.clear();
+        r.headers["ETag"] = *tag;
+        return r;
+      }
+    }
   }
-  if (!file.gzip.empty() && accepts_gzip(request)) {
-    r.headers["Content-Encoding"] = "gzip";
-    r.body = file.gzip;
-  } else {
-    r.body = file.body;
-  }
-  // HEAD: the same headers and no body (the length then reads 0, which clients accept).
-  if (request.method == "HEAD") r.body.clear();
+  if (zipped) r.headers["Content-Encoding"] = "gzip";
+  // HEAD gets the full body too: the server sends the headers (with this length) and drops it.
+  r.body = zipped ? file.gzip : file.body;
   return r;
 }
 
 std::optional<Response> StaticSite::serve(const Request& request) const {
   if (!enabled_ || (request.method != "GET" && request.method != "HEAD")) return std::nullopt;
-  const std::string_view path = request.path;
-  if (path == "/api" || path.starts_with("/api/") || path == "/metrics") return std::nullopt;
-  const auto relative = relative_path(path);
-  if (!relative) return std::nullopt;
+  if (router_path(request.path)) return std::nullopt;
+  const auto relative = relative_path(request.path);
+  // Checked again once decoded, so /%61pi/... is the router's JSON 404 too, not the app.
+  if (!relative || router_path("/" + *relative)) return std::nullopt;
   if (!available()) {
     if (!relative->empty() && fs::path(*relative).has_extension()) return std::nullopt;
     return Response::text(404,

@@ -49,6 +49,7 @@ class StaticSite {
     std::string gzip;  // empty when compressing did not make it smaller
     std::string content_type;
     std::string etag;
+    std::string gzip_etag;
     bool immutable = false;  // content-hashed names under assets/
   };
 
