@@ -20,11 +20,14 @@
 #include "api/api_service.h"
 #include "bus/inprocess_bus.h"
 #include "core/config.h"
+#include "gzip_support.h"
 #include "store/repository.h"
 #include "tests_support.h"
 
 namespace decnet::api {
 namespace {
+
+using decnet::testing::gunzip;
 
 namespace fs = std::filesystem;
 using testing::run_command;
@@ -45,20 +48,6 @@ std::string read(const fs::path& path) {
   std::stringstream ss;
   ss << in.rdbuf();
   return ss.str();
-}
-
-std::string gunzip(const std::string& data) {
-  z_stream z{};
-  EXPECT_EQ(inflateInit2(&z, 15 + 16), Z_OK);
-  std::string out(1 << 20, '\0');
-  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
-  z.avail_in = static_cast<uInt>(data.size());
-  z.next_out = reinterpret_cast<Bytef*>(out.data());
-  z.avail_out = static_cast<uInt>(out.size());
-  EXPECT_EQ(inflate(&z, Z_FINISH), Z_STREAM_END);
-  out.resize(z.total_out);
-  inflateEnd(&z);
-  return out;
 }
 
 struct Reply {

@@ -6,10 +6,13 @@
 
 #include "api/route_table.h"
 #include "api/static_site.h"
+#include "gzip_support.h"
 #include "tests_support.h"
 
 namespace decnet::api {
 namespace {
+
+using decnet::testing::gunzip;
 
 using decnet::testing::TempDir;
 namespace fs = std::filesystem;
@@ -17,20 +20,6 @@ namespace fs = std::filesystem;
 void write(const fs::path& path, const std::string& text) {
   fs::create_directories(path.parent_path());
   std::ofstream(path, std::ios::binary) << text;
-}
-
-std::string gunzip(const std::string& data) {
-  z_stream z{};
-  EXPECT_EQ(inflateInit2(&z, 15 + 16), Z_OK);
-  std::string out(1 << 20, '\0');
-  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
-  z.avail_in = static_cast<uInt>(data.size());
-  z.next_out = reinterpret_cast<Bytef*>(out.data());
-  z.avail_out = static_cast<uInt>(out.size());
-  EXPECT_EQ(inflate(&z, Z_FINISH), Z_STREAM_END);
-  out.resize(z.total_out);
-  inflateEnd(&z);
-  return out;
 }
 
 Request get(const std::string& target, const std::string& method = "GET") {

@@ -32,6 +32,11 @@ export class ApiError extends Error {
   }
 }
 
+// What to show an operator for any failure: the API's own words where there are some.
+export function errorText(error: unknown): string {
+  return error instanceof ApiError ? error.describe() : String(error);
+}
+
 export interface Session {
   token: string;
   expiresAt: number; // seconds since the epoch

@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from "react";
-import { ApiError } from "../api/client";
+import { ApiError, errorText } from "../api/client";
 import { useAuth } from "../lib/auth";
 import { passwordAcceptable, passwordChecks } from "../lib/password";
 
@@ -19,7 +19,7 @@ export function LoginPage() {
       const answer = await auth.login(username, password);
       if (answer.must_change_password) setMustChange(true);
     } catch (e) {
-      setError(e instanceof ApiError && e.status === 401 ? "Incorrect username or password." : e instanceof ApiError ? e.describe() : String(e));
+      setError(e instanceof ApiError && e.status === 401 ? "Incorrect username or password." : errorText(e));
     } finally {
       setBusy(false);
     }
@@ -69,7 +69,7 @@ function ChangePasswordForm({ username, oldPassword }: { username: string; oldPa
     try {
       await auth.changePassword(username, oldPassword, password);
     } catch (e) {
-      setError(e instanceof ApiError ? e.describe() : String(e));
+      setError(errorText(e));
       setBusy(false);
     }
   };

@@ -1,7 +1,7 @@
 // Dashboard accounts (admin only). New accounts and reset passwords must be changed at first
 // sign-in; role changes and resets end the account's open sessions on the server.
 import { useState, type FormEvent } from "react";
-import { api, ApiError } from "../api/client";
+import { api, ApiError, errorText } from "../api/client";
 import type { Role, User } from "../api/types";
 import { Chip } from "../components/Chip";
 import { DataTable, type Column } from "../components/DataTable";
@@ -23,7 +23,7 @@ export function UsersPage() {
       setMessage(done);
       users.reload();
     } catch (e) {
-      setMessage(e instanceof ApiError ? e.describe() : String(e));
+      setMessage(errorText(e));
     }
   };
 
@@ -34,7 +34,7 @@ export function UsersPage() {
       setRevealed({ username: answer.username, password: answer.password });
       users.reload();
     } catch (e) {
-      setMessage(e instanceof ApiError ? e.describe() : String(e));
+      setMessage(errorText(e));
     }
   };
 

@@ -1,7 +1,7 @@
 // One subscription's recent delivery attempts and its dead letters (events that exhausted their
 // retries), which an admin can send again byte for byte.
 import { useState } from "react";
-import { api, ApiError } from "../api/client";
+import { api, errorText } from "../api/client";
 import type { Webhook, WebhookDeadLetter, WebhookDelivery } from "../api/types";
 import { Chip } from "../components/Chip";
 import { DataTable, type Column } from "../components/DataTable";
@@ -22,7 +22,7 @@ export function WebhookDetail({ hook, onClose }: { hook: Webhook; onClose: () =>
       dead.reload();
       deliveries.reload();
     } catch (e) {
-      setMessage(e instanceof ApiError ? e.describe() : String(e));
+      setMessage(errorText(e));
     }
   };
 

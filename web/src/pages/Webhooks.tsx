@@ -2,7 +2,7 @@
 // after consecutive failures) are counted in the header and marked red; re-enabling one resets
 // its breaker on the server.
 import { useState } from "react";
-import { api, ApiError } from "../api/client";
+import { api, errorText } from "../api/client";
 import type { Webhook, WebhookTestOutcome } from "../api/types";
 import { Chip, WebhookStateChip } from "../components/Chip";
 import { DataTable, type Column } from "../components/DataTable";
@@ -27,7 +27,7 @@ export function WebhooksPage() {
       setMessage(done);
       hooks.reload();
     } catch (e) {
-      setMessage(e instanceof ApiError ? e.describe() : String(e));
+      setMessage(errorText(e));
     }
   };
 
@@ -38,7 +38,7 @@ export function WebhooksPage() {
       setMessage(r.delivered ? `${h.name}: receiver answered ${r.status_code}.` : `${h.name}: not delivered (${r.status_code ?? r.error ?? "no answer"}).`);
       hooks.reload();
     } catch (e) {
-      setMessage(e instanceof ApiError ? e.describe() : String(e));
+      setMessage(errorText(e));
     }
   };
 

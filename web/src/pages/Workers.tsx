@@ -1,7 +1,7 @@
 // Components of `decnet serve` (and other processes on the bus) by their last heartbeat: ok,
 // stale after 90 s, unknown before the first one. Admins can ask a worker to stop.
 import { useEffect, useState } from "react";
-import { api, ApiError } from "../api/client";
+import { api, errorText } from "../api/client";
 import type { Workers, Worker } from "../api/types";
 import { Chip, WorkerStatusChip } from "../components/Chip";
 import { DataTable, type Column } from "../components/DataTable";
@@ -24,7 +24,7 @@ export function WorkersPage({ isAdmin }: { isAdmin: boolean }) {
       setMessage(`Stop requested for ${w.name}.`);
       window.setTimeout(() => setTick((t) => t + 1), 1500);
     } catch (e) {
-      setMessage(e instanceof ApiError ? e.describe() : String(e));
+      setMessage(errorText(e));
     }
   };
 
