@@ -75,6 +75,9 @@ pid_t spawn(const std::vector<std::string>& argv, const std::map<std::string, st
     }
     const int devnull = ::open("/dev/null", O_RDONLY);
     if (devnull >= 0) ::dup2(devnull, 0);
+    // Nothing else the test process holds may outlive it in the child: an inherited listening
+    // socket or connection would keep a server reachable after it closed them.
+    ::close_range(3, ~0U, 0);
     for (const auto& [k, v] : env) ::setenv(k.c_str(), v.c_str(), 1);
     std::vector<char*> args;
     for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));

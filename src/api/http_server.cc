@@ -203,7 +203,9 @@ class Connection : public ConnectionBase, public std::enable_shared_from_this<Co
 
   void stop_soft() override {
     asio::post(stream_.get_executor(), [self = this->shared_from_this()] {
-      if (self->in_handler_ || self->writing_response_) return;  // answers, then closes
+      // A response or stream chunk being written finishes first, then closes: a client whose
+      // stream was accepted always gets its head and whole events, never an empty reply.
+      if (self->in_handler_ || self->writing_response_ || self->writing_stream_) return;
       self->close();
     });
   }
@@ -394,12 +396,7 @@ class Connection : public ConnectionBase, public std::enable_shared_from_this<Co
       if (r.event_stream) r.event_stream->finish();
       return;
     }
-    // A stop that arrived while the handler ran saw it busy and left the closing to us; a stream
-    // started now would outlive the grace period.
-    if (r.event_stream && server_.stopping.load()) {
-      r.event_stream->finish();
-      return close();
-    }
+    // A stream answered during a stop still gets its head; start_stream then ends it at once.
     if (r.event_stream) return start_stream(std::move(r));
     const bool keep = keep_alive_ && !server_.stopping.load();
     write_response(std::move(r), keep, false, request.method == "HEAD");
@@ -438,7 +435,9 @@ class Connection : public ConnectionBase, public std::enable_shared_from_this<Co
                       [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
                         self->writing_stream_ = false;
                         self->disarm();
-                        if (ec || !self->stream_state_) return self->close();
+                        if (ec || !self->stream_state_ || self->server_.stopping.load()) {
+                          return self->close();
+                        }
                         std::weak_ptr<Connection> weak = self;
                         auto executor = self->stream_.get_executor();
                         self->stream_state_->attach([weak, executor] {
@@ -468,7 +467,7 @@ class Connection : public ConnectionBase, public std::enable_shared_from_this<Co
                           self->writing_stream_ = false;
                           self->disarm();
                           if (self->stream_state_) self->stream_state_->written(n);
-                          if (ec) return self->close();
+                          if (ec || self->server_.stopping.load()) return self->close();
                           self->pump();
                         });
       return;

@@ -176,6 +176,19 @@ class HttpServerTest : public ::testing::Test {
                    s->on_close([this] { ++streams_closed_; });
                    return Response::stream(s);
                  }});
+    // Answers only once the test lets it, so a stop can begin while the stream is being opened.
+    router_.add({.method = "GET",
+                 .path = "/api/v1/late-stream",
+                 .access = Access::kPublic,
+                 .response_content_type = "text/event-stream",
+                 .handler = [this](const Request&, const Principal*) {
+                   late_stream_entered_ = true;
+                   wait_until([&] { return release_late_stream_.load(); }, 10s);
+                   auto s = std::make_shared<EventStream>(
+                       EventStream::Options{.max_buffer_bytes = 4096, .keepalive = 300ms});
+                   s->on_close([this] { ++streams_closed_; });
+                   return Response::stream(s);
+                 }});
     add_openapi_route(router_, {.title = "DECNET test"});
     add_metrics_route(router_, metrics_, "metrics-secret");
   }
@@ -227,6 +240,8 @@ class HttpServerTest : public ::testing::Test {
   std::unique_ptr<HttpServer> server_;
   std::string base_;
   std::atomic<bool> slow_started_{false};
+  std::atomic<bool> late_stream_entered_{false};
+  std::atomic<bool> release_late_stream_{false};
   std::mutex streams_mutex_;
   std::vector<std::shared_ptr<EventStream>> streams_;
   std::atomic<int> streams_closed_{0};
@@ -507,6 +522,21 @@ TEST_F(HttpServerTest, GracefulStopFinishesInFlightRequestsThenRefusesConnection
   EXPECT_EQ(sse.wait(5s), 0);
   RawClient refused(server_->port());
   EXPECT_FALSE(refused.connected());
+}
+
+// A stream whose handler returns while the server is stopping used to be closed before its head
+// was written, and the client saw an empty reply; it now gets the head and a clean end.
+TEST_F(HttpServerTest, StreamOpenedDuringStopGetsItsHeadAndACleanEnd) {
+  start({.shutdown_grace = 3s});
+  ChildProcess sse({"curl", "-sS", "-N", "-i", "--max-time", "20", base_ + "/api/v1/late-stream"});
+  ASSERT_TRUE(wait_until([&] { return late_stream_entered_.load(); }));
+  std::thread stopper([&] { server_->stop(); });
+  ASSERT_TRUE(wait_until([&] { return !RawClient(server_->port()).connected(); }));
+  release_late_stream_ = true;
+  stopper.join();
+  EXPECT_EQ(sse.wait(5s), 0) << sse.output();
+  EXPECT_NE(sse.output().find("text/event-stream"), std::string::npos) << sse.output();
+  EXPECT_EQ(streams_closed_.load(), 1);
 }
 
 TEST_F(HttpServerTest, ServesHttpsWithTheConfiguredCertificate) {
