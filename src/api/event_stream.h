@@ -22,7 +22,7 @@ namespace decnet::api {
 class EventStream {
  public:
   struct Options {
-    std::size_t max_buffer_bytes = 256 * 1024;  // queued + being written
+    std::size_t max_buffer_bytes = std::size_t{256} * 1024;  // queued + being written
     std::chrono::milliseconds keepalive = std::chrono::seconds(15);
   };
 

@@ -40,15 +40,16 @@ class HttpServer : public core::Component {
     std::uint16_t port = 8000;       // 0: any free port, see port()
     std::filesystem::path tls_cert;  // both set: HTTPS
     std::filesystem::path tls_key;
-    std::size_t body_limit = 1024 * 1024;
-    std::size_t header_limit = 8 * 1024;
+    std::size_t body_limit = std::size_t{1024} * 1024;
+    std::size_t header_limit = std::size_t{8} * 1024;
     std::chrono::milliseconds header_timeout = std::chrono::seconds(10);
     std::chrono::milliseconds body_timeout = std::chrono::seconds(30);
     std::chrono::milliseconds idle_timeout = std::chrono::seconds(60);
     std::chrono::milliseconds shutdown_grace = std::chrono::seconds(5);
     std::size_t threads = 2;  // handler workers
     std::size_t max_connections = 1024;
-    std::size_t sse_socket_buffer = 64 * 1024;  // SO_SNDBUF of event-stream connections
+    std::size_t sse_socket_buffer =
+        std::size_t{64} * 1024;  // SO_SNDBUF of event-stream connections
 
     // DECNET_API_* settings.
     static Options from_config(const core::Config& config);
