@@ -319,6 +319,19 @@ TEST_F(AttackersTest, ObservedPublicationIsTrackedAcrossRestarts) {
   EXPECT_EQ(pending[0].uuid, b.uuid);
 }
 
+// Start-up looks for unpublished attackers on every boot; the answer must come from the partial
+// index, not from a scan of every attacker ever seen.
+TEST_F(AttackersTest, UnpublishedLookupUsesItsPartialIndex) {
+  record(activity("198.51.100.1", kT0, "web1", "ssh"));
+  const auto plan = decnet::testing::run_command(
+      {"sqlite3", (dir_ / "decnet.db").string(),
+       "EXPLAIN QUERY PLAN SELECT a.uuid FROM attackers a LEFT JOIN attacker_intel i ON "
+       "i.attacker_uuid = a.uuid WHERE a.observed_published = 0 ORDER BY a.first_seen LIMIT 5"});
+  ASSERT_EQ(plan.status, 0) << plan.output;
+  EXPECT_NE(plan.output.find("USING INDEX ix_attackers_unpublished"), std::string::npos)
+      << plan.output;
+}
+
 TEST_F(AttackersTest, AddressSearchIsAPrefixOfTheCanonicalText) {
   for (const char* ip :
        {"2001:db8::7", "2001:db8:1::9", "2001:dc8::1", "192.0.2.1", "192.0.2.10", "192.0.20.1"}) {

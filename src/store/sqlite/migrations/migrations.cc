@@ -10,10 +10,12 @@ extern const Migration kMigration0003;
 extern const Migration kMigration0004;
 extern const Migration kMigration0005;
 extern const Migration kMigration0006;
+extern const Migration kMigration0007;
 
 std::span<const Migration> migrations() {
-  static const std::array<Migration, 6> all = {kMigration0001, kMigration0002, kMigration0003,
-                                               kMigration0004, kMigration0005, kMigration0006};
+  static const std::array<Migration, 7> all = {kMigration0001, kMigration0002, kMigration0003,
+                                               kMigration0004, kMigration0005, kMigration0006,
+                                               kMigration0007};
   return all;
 }
 
