@@ -68,7 +68,7 @@ void add_system_routes(Router& router, ApiContext& ctx) {
                 .tag = "system",
                 .success_status = 202,
                 .handler = [&ctx](const Request& req, const Principal* who) {
-                  const auto name = req.param("name");
+                  const auto& name = req.param("name");
                   if (!ctx.workers->knows(name)) throw not_found("Unknown worker");
                   ctx.bus.publish(bus::topics::system_control(name),
                                   {{"action", bus::topics::kWorkerControlStop},

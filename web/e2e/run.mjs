@@ -74,7 +74,7 @@ async function main() {
     });
     const pageErrors = [];
     page.on("pageerror", (e) => pageErrors.push(e.message));
-    page.on("dialog", (d) => void d.accept());
+    page.on("dialog", (d) => void d.dismiss().then(() => pageErrors.push(`unexpected browser dialog: ${d.message()}`)));
     const shot = (name) => page.screenshot({ path: path.join(args.out, `${name}.png`), fullPage: true });
 
     await step("sign in as the first admin and change the password", async () => {
@@ -163,6 +163,9 @@ async function main() {
       await page.getByRole("button", { name: "Create" }).click();
       await page.getByRole("row").filter({ hasText: "analyst" }).waitFor();
       await page.getByRole("button", { name: "Reset password of analyst" }).click();
+      const confirm = page.getByRole("alertdialog", { name: "Reset analyst's password?" });
+      await shot("10-users-confirm");
+      await confirm.getByRole("button", { name: "Reset password" }).click();
       const secret = (await page.getByTestId("revealed-secret").textContent()).trim();
       check(secret.length >= 12, "a generated password is shown");
       await shot("10-users");

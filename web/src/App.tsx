@@ -3,6 +3,7 @@
 import { Suspense, useEffect, useState, type ComponentType, type ReactNode } from "react";
 import { api } from "./api/client";
 import type { Webhook } from "./api/types";
+import { ConfirmProvider } from "./components/ConfirmDialog";
 import { AuthProvider, useAuth } from "./lib/auth";
 import { Link, matchPath, useLocation } from "./lib/router";
 import { LoginPage } from "./pages/Login";
@@ -76,7 +77,9 @@ const NAV: NavItem[] = [
 export function App() {
   return (
     <AuthProvider>
-      <Gate />
+      <ConfirmProvider>
+        <Gate />
+      </ConfirmProvider>
     </AuthProvider>
   );
 }

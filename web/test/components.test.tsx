@@ -1,7 +1,8 @@
-import { fireEvent, render, screen } from "@testing-library/react";
+import { act, fireEvent, render, screen } from "@testing-library/react";
 import { useState } from "react";
 import { describe, expect, it, vi } from "vitest";
 import { VerdictChip, WebhookStateChip } from "../src/components/Chip";
+import { ConfirmProvider, useConfirm } from "../src/components/ConfirmDialog";
 import { DataTable } from "../src/components/DataTable";
 import { Drawer } from "../src/components/Drawer";
 import { Pager } from "../src/components/Pager";
@@ -43,6 +44,59 @@ describe("Drawer", () => {
     fireEvent.keyDown(document, { key: "Escape" });
     expect(screen.queryByRole("dialog")).toBeNull();
     expect(document.activeElement).toBe(opener);
+  });
+});
+
+function ConfirmHarness({ onAnswer }: { onAnswer: (ok: boolean) => void }) {
+  const confirm = useConfirm();
+  return (
+    <button type="button" onClick={() => void confirm({ title: "Delete ops-siem?", message: "Its log goes too.", action: "Delete" }).then(onAnswer)}>
+      Delete ops-siem
+    </button>
+  );
+}
+
+describe("ConfirmDialog", () => {
+  const open = (onAnswer: (ok: boolean) => void) => {
+    render(
+      <ConfirmProvider>
+        <ConfirmHarness onAnswer={onAnswer} />
+      </ConfirmProvider>,
+    );
+    const opener = screen.getByText("Delete ops-siem");
+    opener.focus();
+    fireEvent.click(opener);
+    return opener;
+  };
+
+  it("starts on Cancel, keeps focus inside and answers true only for the named action", async () => {
+    const answers: boolean[] = [];
+    const opener = open((ok) => answers.push(ok));
+    const dialog = screen.getByRole("alertdialog", { name: "Delete ops-siem?" });
+    expect(dialog.getAttribute("aria-modal")).toBe("true");
+    expect(dialog.textContent).toContain("Its log goes too.");
+    const cancel = screen.getByRole("button", { name: "Cancel" });
+    const action = screen.getByRole("button", { name: "Delete" });
+    expect(document.activeElement).toBe(cancel);
+    action.focus();
+    fireEvent.keyDown(document, { key: "Tab" });
+    expect(document.activeElement).toBe(cancel);
+    await act(async () => fireEvent.click(action));
+    expect(answers).toEqual([true]);
+    expect(screen.queryByRole("alertdialog")).toBeNull();
+    expect(document.activeElement).toBe(opener);
+  });
+
+  it("answers false on Escape, on Cancel and on a click outside", async () => {
+    const answers: boolean[] = [];
+    open((ok) => answers.push(ok));
+    await act(async () => fireEvent.keyDown(document, { key: "Escape" }));
+    fireEvent.click(screen.getByText("Delete ops-siem"));
+    await act(async () => fireEvent.click(screen.getByRole("button", { name: "Cancel" })));
+    fireEvent.click(screen.getByText("Delete ops-siem"));
+    await act(async () => fireEvent.click(screen.getByRole("alertdialog").parentElement!));
+    expect(answers).toEqual([false, false, false]);
+    expect(screen.queryByRole("alertdialog")).toBeNull();
   });
 });
 

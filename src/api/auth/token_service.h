@@ -43,7 +43,7 @@ struct IssuedToken {
 };
 
 struct TokenServiceOptions {
-  std::int64_t lifetime_seconds = 240 * 60;
+  std::int64_t lifetime_seconds = std::int64_t{240} * 60;
   std::int64_t cache_seconds = 5;  // 0: every authenticate() reads the database
   std::size_t max_cache_entries = 10000;
   WallClock clock;  // empty: core::now_micros

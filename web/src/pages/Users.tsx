@@ -4,6 +4,7 @@ import { useState, type FormEvent } from "react";
 import { api, ApiError, errorText } from "../api/client";
 import type { Role, User } from "../api/types";
 import { Chip } from "../components/Chip";
+import { useConfirm } from "../components/ConfirmDialog";
 import { DataTable, type Column } from "../components/DataTable";
 import { SecretReveal } from "../components/SecretReveal";
 import { Time } from "../components/Time";
@@ -15,6 +16,7 @@ export function UsersPage() {
   const users = useApi((signal) => api.get<{ total: number; data: User[] }>("/users", undefined, signal), []);
   const [message, setMessage] = useState<string | null>(null);
   const [revealed, setRevealed] = useState<{ username: string; password: string } | null>(null);
+  const confirm = useConfirm();
 
   const act = async (what: () => Promise<unknown>, done: string) => {
     setMessage(null);
@@ -28,7 +30,7 @@ export function UsersPage() {
   };
 
   const reset = async (u: User) => {
-    if (!window.confirm(`Replace ${u.username}'s password with a generated one? Their sessions end.`)) return;
+    if (!(await confirm({ title: `Reset ${u.username}'s password?`, message: "A generated password replaces the current one and their open sessions end.", action: "Reset password" }))) return;
     try {
       const answer = await api.post<{ username: string; password: string }>(`/users/${u.uuid}/reset-password`);
       setRevealed({ username: answer.username, password: answer.password });
@@ -36,6 +38,11 @@ export function UsersPage() {
     } catch (e) {
       setMessage(errorText(e));
     }
+  };
+
+  const remove = async (u: User) => {
+    if (!(await confirm({ title: `Delete ${u.username}?`, message: "The account and its open sessions end. This cannot be undone.", action: "Delete" }))) return;
+    await act(() => api.delete(`/users/${u.uuid}`), `${u.username} deleted.`);
   };
 
   const columns: Column<User>[] = [
@@ -68,7 +75,7 @@ export function UsersPage() {
               type="button"
               className="danger"
               aria-label={`Delete ${u.username}`}
-              onClick={() => window.confirm(`Delete ${u.username}?`) && void act(() => api.delete(`/users/${u.uuid}`), `${u.username} deleted.`)}
+              onClick={() => void remove(u)}
             >
               Delete
             </button>

@@ -5,6 +5,7 @@ import { useState } from "react";
 import { api, errorText } from "../api/client";
 import type { Webhook, WebhookTestOutcome } from "../api/types";
 import { Chip, WebhookStateChip } from "../components/Chip";
+import { useConfirm } from "../components/ConfirmDialog";
 import { DataTable, type Column } from "../components/DataTable";
 import { SecretReveal } from "../components/SecretReveal";
 import { Time } from "../components/Time";
@@ -18,6 +19,7 @@ export function WebhooksPage() {
   const [inspecting, setInspecting] = useState<Webhook | null>(null);
   const [revealed, setRevealed] = useState<{ name: string; secret: string } | null>(null);
   const [message, setMessage] = useState<string | null>(null);
+  const confirm = useConfirm();
   const tripped = (hooks.data ?? []).filter((h) => h.state === "tripped").length;
 
   const act = async (what: () => Promise<unknown>, done: string) => {
@@ -40,6 +42,11 @@ export function WebhooksPage() {
     } catch (e) {
       setMessage(errorText(e));
     }
+  };
+
+  const remove = async (h: Webhook) => {
+    if (!(await confirm({ title: `Delete ${h.name}?`, message: "The subscription, its delivery log and its dead letters are removed. This cannot be undone.", action: "Delete" }))) return;
+    await act(() => api.delete(`/webhooks/${h.uuid}`), `${h.name} deleted.`);
   };
 
   const columns: Column<Webhook>[] = [
@@ -102,7 +109,7 @@ export function WebhooksPage() {
               {h.state === "tripped" ? "Reset and enable" : "Enable"}
             </button>
           )}
-          <button type="button" className="danger" aria-label={`Delete ${h.name}`} onClick={() => window.confirm(`Delete ${h.name} with its delivery log?`) && void act(() => api.delete(`/webhooks/${h.uuid}`), `${h.name} deleted.`)}>
+          <button type="button" className="danger" aria-label={`Delete ${h.name}`} onClick={() => void remove(h)}>
             Delete
           </button>
         </span>

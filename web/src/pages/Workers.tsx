@@ -4,6 +4,7 @@ import { useEffect, useState } from "react";
 import { api, errorText } from "../api/client";
 import type { Workers, Worker } from "../api/types";
 import { Chip, WorkerStatusChip } from "../components/Chip";
+import { useConfirm } from "../components/ConfirmDialog";
 import { DataTable, type Column } from "../components/DataTable";
 import { Time } from "../components/Time";
 import { useApi } from "../lib/useApi";
@@ -11,6 +12,7 @@ import { useApi } from "../lib/useApi";
 export function WorkersPage({ isAdmin }: { isAdmin: boolean }) {
   const [tick, setTick] = useState(0);
   const [message, setMessage] = useState<string | null>(null);
+  const confirm = useConfirm();
   useEffect(() => {
     const timer = window.setInterval(() => setTick((t) => t + 1), 5000);
     return () => window.clearInterval(timer);
@@ -18,7 +20,7 @@ export function WorkersPage({ isAdmin }: { isAdmin: boolean }) {
   const workers = useApi((signal) => api.get<Workers>("/workers", undefined, signal), [tick]);
 
   const stop = async (w: Worker) => {
-    if (!window.confirm(`Ask ${w.name} to stop?`)) return;
+    if (!(await confirm({ title: `Stop ${w.name}?`, message: `The worker is asked to shut down; it stays stopped until it is started again.`, action: "Stop" }))) return;
     try {
       await api.post(`/workers/${encodeURIComponent(w.name)}/stop`);
       setMessage(`Stop requested for ${w.name}.`);
