@@ -4,18 +4,11 @@
 // server has "taken" the data.
 #include "api/event_stream.h"
 
+#include "api/http_types.h"
+
 namespace decnet::api {
 
 namespace {
-
-std::string single_line(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (char c : text) {
-    if (c != '\r' && c != '\n') out.push_back(c);
-  }
-  return out;
-}
 
 template <typename Fn>
 void for_each_line(std::string_view text, Fn&& fn) {

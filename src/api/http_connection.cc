@@ -30,27 +30,17 @@ namespace http = boost::beast::http;
 
 namespace {
 
-std::string clean_header_value(std::string_view v) {
-  std::string out;
-  out.reserve(v.size());
-  for (char c : v) {
-    if (c != '\r' && c != '\n') out.push_back(c);
-  }
-  return out;
-}
-
 std::string serialize_head(const Response& r, bool keep_alive, bool with_length) {
   std::string head =
       "HTTP/1.1 " + std::to_string(r.status) + " " + std::string(reason_phrase(r.status)) + "\r\n";
-  if (!r.content_type.empty())
-    head += "Content-Type: " + clean_header_value(r.content_type) + "\r\n";
+  if (!r.content_type.empty()) head += "Content-Type: " + single_line(r.content_type) + "\r\n";
   if (with_length && r.status != 204 && r.status != 304 && r.status >= 200) {
     head += "Content-Length: " + std::to_string(r.body.size()) + "\r\n";
   }
   head += "X-Content-Type-Options: nosniff\r\n";
   head += keep_alive ? "Connection: keep-alive\r\n" : "Connection: close\r\n";
   for (const auto& [name, value] : r.headers) {
-    head += clean_header_value(name) + ": " + clean_header_value(value) + "\r\n";
+    head += single_line(name) + ": " + single_line(value) + "\r\n";
   }
   head += "\r\n";
   return head;

@@ -239,4 +239,13 @@ std::string_view reason_phrase(int status) {
   }
 }
 
+std::string single_line(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (char c : text) {
+    if (c != '\r' && c != '\n') out.push_back(c);
+  }
+  return out;
+}
+
 }  // namespace decnet::api

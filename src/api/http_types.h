@@ -81,4 +81,7 @@ std::optional<std::int64_t> parse_int(std::string_view text);
 
 std::string_view reason_phrase(int status);
 
+// `text` without CR and LF, so a value cannot end a header line or an event-stream field early.
+std::string single_line(std::string_view text);
+
 }  // namespace decnet::api
