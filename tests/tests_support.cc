@@ -174,7 +174,8 @@ CurlReply curl_json(int port, const std::string& method, const std::string& path
   const auto nl = r.output.rfind('\n');
   if (nl == std::string::npos) return reply;
   reply.status = std::atoi(r.output.c_str() + nl + 1);
-  reply.body = nlohmann::json::parse(r.output.substr(0, nl), nullptr, false);
+  reply.raw = r.output.substr(0, nl);
+  reply.body = nlohmann::json::parse(reply.raw, nullptr, false);
   return reply;
 }
 

@@ -76,6 +76,7 @@ CommandResult run_command(const std::vector<std::string>& argv,
 struct CurlReply {
   int status = 0;
   nlohmann::json body;
+  std::string raw;  // the body as received
 };
 CurlReply curl_json(int port, const std::string& method, const std::string& path,
                     const std::string& token = "", const std::string& body = "");

@@ -8,6 +8,7 @@
 #include <charconv>
 
 #include "api/event_stream.h"
+#include "core/json_text.h"
 
 namespace decnet::api {
 
@@ -180,7 +181,7 @@ Response Response::stream(std::shared_ptr<EventStream> stream) {
 Response json(int status, const nlohmann::json& body) {
   Response r;
   r.status = status;
-  r.body = body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  r.body = core::json_text(body);
   return r;
 }
 

@@ -5,6 +5,7 @@
 #include <set>
 
 #include "api/route_table.h"
+#include "core/json_text.h"
 
 namespace decnet::api {
 
@@ -193,8 +194,9 @@ void add_openapi_route(Router& router, OpenApiInfo info) {
               .summary = "This document: OpenAPI 3.1 description of every route",
               .tag = "meta",
               .handler = [cache, self, info = std::move(info)](const Request&, const Principal*) {
-                std::call_once(cache->once,
-                               [&] { cache->body = openapi_document(*self, info).dump(); });
+                std::call_once(cache->once, [&] {
+                  cache->body = core::json_text(openapi_document(*self, info));
+                });
                 Response r;
                 r.body = cache->body;
                 return r;

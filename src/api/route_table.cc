@@ -11,6 +11,7 @@
 #include <stdexcept>
 
 #include "api/api_error.h"
+#include "core/utf8.h"
 #include "core/uuid.h"
 
 namespace decnet::api {
@@ -28,11 +29,6 @@ std::vector<std::string_view> split_path(std::string_view path) {
     path.remove_prefix(slash + 1);
   }
   return out;
-}
-
-std::size_t utf8_length(std::string_view s) {
-  return static_cast<std::size_t>(std::count_if(
-      s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
 }
 
 std::string join(const std::vector<std::string>& items, std::string_view sep) {
@@ -68,7 +64,7 @@ std::optional<std::string> check_query_value(const QueryParam& spec, std::string
       }
       return std::nullopt;
     case ParamType::kString: {
-      const auto len = static_cast<std::int64_t>(utf8_length(value));
+      const auto len = static_cast<std::int64_t>(core::utf8_length(value));
       if (spec.min && len < *spec.min) {
         return "must be at least " + std::to_string(*spec.min) + " characters";
       }

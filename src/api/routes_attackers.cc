@@ -19,6 +19,7 @@
 #include "api/response_cache.h"
 #include "api/route_params.h"
 #include "api/routes.h"
+#include "core/json_text.h"
 #include "core/time.h"
 #include "store/attacker_repository.h"
 #include "store/credential_repository.h"
@@ -74,93 +75,6 @@ std::vector<QueryParam> list_params() {
   return params;
 }
 
-// Appends `text` as a JSON string the way Response json() does: `"`, `\` and control characters
-// escaped, other bytes as they are, and each byte that does not start a valid UTF-8 sequence
-// replaced by U+FFFD.
-void append_string(std::string& out, std::string_view text) {
-  out.push_back('"');
-  std::size_t i = 0;
-  while (i < text.size()) {
-    // The common case: a run of printable ASCII copied in one go.
-    std::size_t run = i;
-    while (run < text.size()) {
-      const auto r = static_cast<unsigned char>(text[run]);
-      if (r < 0x20 || r >= 0x80 || r == '"' || r == '\\') break;
-      ++run;
-    }
-    if (run > i) {
-      out.append(text.data() + i, run - i);
-      i = run;
-      continue;
-    }
-    const auto c = static_cast<unsigned char>(text[i]);
-    if (c < 0x80) {
-      switch (c) {
-        case '"':
-          out += "\\\"";
-          break;
-        case '\\':
-          out += "\\\\";
-          break;
-        case '\n':
-          out += "\\n";
-          break;
-        case '\r':
-          out += "\\r";
-          break;
-        case '\t':
-          out += "\\t";
-          break;
-        case '\b':
-          out += "\\b";
-          break;
-        case '\f':
-          out += "\\f";
-          break;
-        default: {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04x", c);
-          out += buf;
-        }
-      }
-      ++i;
-      continue;
-    }
-    // A multi-byte sequence: its length from the lead byte, then continuation bytes, no overlong
-    // forms, no surrogates, nothing above U+10FFFF.
-    std::size_t len = 0;
-    std::uint32_t cp = 0;
-    if (c >= 0xC2 && c <= 0xDF) {
-      len = 2;
-      cp = c & 0x1F;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-      len = 3;
-      cp = c & 0x0F;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-      len = 4;
-      cp = c & 0x07;
-    }
-    bool valid = len > 0 && i + len <= text.size();
-    for (std::size_t k = 1; valid && k < len; ++k) {
-      const auto cc = static_cast<unsigned char>(text[i + k]);
-      valid = (cc & 0xC0) == 0x80;
-      cp = (cp << 6) | (cc & 0x3F);
-    }
-    if (valid) {
-      valid = !(len == 3 && cp < 0x800) && !(len == 4 && (cp < 0x10000 || cp > 0x10FFFF)) &&
-              !(cp >= 0xD800 && cp <= 0xDFFF);
-    }
-    if (valid) {
-      out.append(text.substr(i, len));
-      i += len;
-    } else {
-      out += "\xEF\xBF\xBD";
-      ++i;
-    }
-  }
-  out.push_back('"');
-}
-
 class AttackerWriter {
  public:
   explicit AttackerWriter(std::string& out) : out_(out) {}
@@ -211,12 +125,12 @@ class AttackerWriter {
   }
   void text(std::string_view name, std::string_view value) {
     key(name);
-    append_string(out_, value);
+    core::append_json_string(out_, value);
   }
   void nullable_text(std::string_view name, const std::optional<std::string>& value) {
     key(name);
     if (value) {
-      append_string(out_, *value);
+      core::append_json_string(out_, *value);
     } else {
       out_ += "null";
     }
@@ -231,7 +145,7 @@ class AttackerWriter {
   }
   void time(std::string_view name, std::int64_t micros) {
     key(name);
-    append_string(out_, core::format_rfc3339(micros));
+    core::append_json_string(out_, core::format_rfc3339(micros));
   }
   void time(std::string_view name, const std::optional<std::int64_t>& micros) {
     if (micros) return time(name, *micros);
@@ -243,7 +157,7 @@ class AttackerWriter {
     out_.push_back('[');
     for (std::size_t i = 0; i < values.size(); ++i) {
       if (i > 0) out_.push_back(',');
-      append_string(out_, values[i]);
+      core::append_json_string(out_, values[i]);
     }
     out_.push_back(']');
   }
@@ -254,7 +168,7 @@ class AttackerWriter {
     if (value == "[]" || value == "{}" || nlohmann::json::accept(value)) {
       out_ += value;
     } else {
-      append_string(out_, value);
+      core::append_json_string(out_, value);
     }
   }
 

@@ -13,6 +13,7 @@
 
 #include "api/response_cache.h"
 #include "api/routes.h"
+#include "core/json_text.h"
 #include "core/time.h"
 #include "store/stats_repository.h"
 
@@ -104,7 +105,7 @@ void add_stats_routes(Router& router, ApiContext& ctx) {
                 if (auto body = cache->bodies.get("stats", slot)) {
                   r.body = std::move(*body);
                 } else {
-                  r.body = stats_body(ctx.repo, now).dump();
+                  r.body = core::json_text(stats_body(ctx.repo, now));
                   cache->bodies.put("stats", slot, r.body);
                 }
                 return r;

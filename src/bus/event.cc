@@ -1,5 +1,6 @@
 #include "bus/event.h"
 
+#include "core/json_text.h"
 #include "core/time.h"
 #include "core/uuid.h"
 
@@ -21,7 +22,7 @@ nlohmann::json to_json(const Event& event) {
 }
 
 std::string to_wire(const Event& event) {
-  return to_json(event).dump();
+  return core::json_text(to_json(event));
 }
 
 EventPtr event_from_json(std::string_view topic, const nlohmann::json& body) {

@@ -21,6 +21,7 @@
 
 #include "bus/bus_error.h"
 #include "bus/matcher.h"
+#include "core/json_text.h"
 #include "core/time.h"
 #include "core/uuid.h"
 
@@ -515,8 +516,8 @@ void UnixBroker::publish(const Connection* origin, std::string_view topic, std::
                          nlohmann::json payload) {
   std::string type_json, payload_json;
   try {
-    type_json = nlohmann::json(type).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-    payload_json = payload.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    type_json = core::json_text(type);
+    payload_json = core::json_text(payload);
   } catch (const std::exception& e) {
     spdlog::warn("bus: cannot encode event on {}: {}", topic, e.what());
     return;
@@ -533,7 +534,7 @@ void UnixBroker::publish_raw(const Connection* origin, std::string_view topic,
   body += R"({"v":1,"id":")";
   body += core::random_hex_id();
   body += R"(","topic":)";
-  body += nlohmann::json(topic).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  body += core::json_text(topic);
   body += R"(,"type":)";
   body += type_json;
   body += R"(,"ts":)";

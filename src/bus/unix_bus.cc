@@ -14,6 +14,7 @@
 
 #include "bus/bus_error.h"
 #include "bus/matcher.h"
+#include "core/json_text.h"
 
 namespace decnet::bus {
 namespace {
@@ -116,7 +117,7 @@ void UnixSocketBus::publish(std::string_view topic, nlohmann::json payload, std:
     nlohmann::json envelope{
         {"type", type},
         {"payload", payload.is_object() ? std::move(payload) : nlohmann::json::object()}};
-    body = envelope.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    body = core::json_text(envelope);
     error = topic.empty() ? std::optional<std::string>("empty topic")
                           : frame_error("PUB", topic, body.size());
   } catch (const std::exception& e) {

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "bus/topics.h"
+#include "core/json_text.h"
 #include "core/time.h"
 
 namespace decnet::bus {
@@ -15,7 +16,7 @@ WorkerLifecycle::WorkerLifecycle(Bus& bus, Options options)
         const auto action = event.payload.find("action");
         if (action == event.payload.end() || *action != topics::kWorkerControlStop) {
           spdlog::debug("worker {} ignored control message {}", options_.name,
-                        event.payload.dump());
+                        core::json_text(event.payload));
           return;
         }
         {

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/config.h"
+#include "core/json_text.h"
 #include "core/time.h"
 
 namespace decnet::core {
@@ -26,7 +27,7 @@ class JsonFormatter final : public spdlog::formatter {
         {"logger", std::string(msg.logger_name.data(), msg.logger_name.size())},
         {"msg", std::string(msg.payload.data(), msg.payload.size())},
     };
-    const auto text = line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    const auto text = json_text(line);
     dest.append(text.data(), text.data() + text.size());
     dest.push_back('\n');
   }

@@ -10,6 +10,7 @@
 #include <stdexcept>
 #include <unordered_map>
 
+#include "core/json_text.h"
 #include "core/time.h"
 #include "enrich/intel_provider.h"
 
@@ -25,7 +26,7 @@ std::string http_error(const IntelHttpResponse& r) {
 store::ProviderIntel answer(std::optional<std::string> verdict, const Json& raw) {
   store::ProviderIntel out;
   out.verdict = std::move(verdict);
-  out.raw = raw.dump(-1, ' ', false, Json::error_handler_t::replace);
+  out.raw = core::json_text(raw);
   out.queried_at = core::now_micros();
   return out;
 }
@@ -96,7 +97,7 @@ class ThreatFox final : public IntelProvider {
     const auto r = fetch("POST", options_.base_url + "/api/v1/",
                          {"Accept: application/json", "Content-Type: application/json",
                           "Auth-Key: " + options_.api_key},
-                         request.dump());
+                         core::json_text(request));
     if (!r.status || *r.status != 200) return failure(http_error(r));
     const auto body = Json::parse(r.body, nullptr, false);
     if (!body.is_object()) return failure("parse: not a JSON object");

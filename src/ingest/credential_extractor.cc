@@ -4,6 +4,8 @@
 
 #include "core/base64.h"
 #include "core/hash.h"
+#include "core/json_text.h"
+#include "core/utf8.h"
 
 namespace decnet::ingest {
 namespace {
@@ -12,13 +14,11 @@ bool absent(const std::string* value) {
   return value == nullptr || value->empty() || *value == "None" || *value == "-";
 }
 
-// Truncates to at most `limit` bytes without splitting a UTF-8 sequence.
+// At most `limit` bytes, never ending inside a UTF-8 sequence.
 std::string capped(std::string_view text, std::size_t limit, bool& truncated) {
-  if (text.size() <= limit) return std::string(text);
-  truncated = true;
-  std::size_t end = limit;
-  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xc0) == 0x80) --end;
-  return std::string(text.substr(0, end));
+  const auto kept = core::truncate_utf8_bytes(text, limit);
+  if (kept.size() < text.size()) truncated = true;
+  return std::string(kept);
 }
 
 // secret_kind is an identifier chosen by the emitter; anything else is not trusted as a key.
@@ -63,7 +63,7 @@ std::optional<std::string> principal_of(const NormalizedEvent& event) {
 std::string fields_json(const NormalizedEvent& event) {
   nlohmann::json object = nlohmann::json::object();
   for (const auto& [k, v] : event.fields) object[k] = v;
-  return object.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  return core::json_text(object);
 }
 
 ExtractedCredential extract_credential(const NormalizedEvent& event) {

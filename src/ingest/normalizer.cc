@@ -7,6 +7,7 @@
 #include <unordered_map>
 
 #include "core/ip.h"
+#include "core/json_text.h"
 #include "ingest/syslog_parser.h"
 
 namespace decnet::ingest {
@@ -307,7 +308,7 @@ void normalize(const SyslogMessage& msg, [[maybe_unused]] std::string_view raw_l
       }
     }
     if (!other.is_null()) {
-      out.sd_other = other.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+      out.sd_other = core::json_text(other);
     }
 
     for (const auto& value : sd_ip) {

@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "core/hash.h"
+#include "core/json_text.h"
 #include "core/time.h"
 #include "core/uuid.h"
 
@@ -10,11 +11,6 @@ namespace decnet::webhook {
 namespace {
 
 using Json = nlohmann::json;  // std::map objects: keys come out sorted at every level
-
-std::string dump(const Json& j) {
-  // Invalid UTF-8 in a payload (attacker-supplied strings) is replaced rather than thrown on.
-  return j.dump(-1, ' ', false, Json::error_handler_t::replace);
-}
 
 Json event_object(const bus::Event& e) {
   const auto micros = static_cast<std::int64_t>(std::llround(e.ts * 1e6));
@@ -28,7 +24,7 @@ Json event_object(const bus::Event& e) {
 WebhookMessage event_message(const bus::Event& event) {
   auto object = event_object(event);
   if (event.id.empty()) object["id"] = core::Uuid::v4().hex();
-  return {object["id"].get<std::string>(), event.topic, dump(object)};
+  return {object["id"].get<std::string>(), event.topic, core::json_text(object)};
 }
 
 WebhookMessage batch_message(const std::vector<bus::EventPtr>& events) {
@@ -42,7 +38,7 @@ WebhookMessage batch_message(const std::vector<bus::EventPtr>& events) {
                        {"ts", core::format_iso_utc_offset(core::now_micros())},
                        {"type", "batch"},
                        {"v", 1}};
-  return {id, "batch", dump(object)};
+  return {id, "batch", core::json_text(object)};
 }
 
 std::map<std::string, std::string> signed_headers(const WebhookMessage& message,

@@ -9,6 +9,7 @@
 
 #include "core/base64.h"
 #include "core/hash.h"
+#include "core/json_text.h"
 
 namespace decnet::api {
 namespace {
@@ -98,7 +99,7 @@ std::string encode_jwt(const JwtClaims& claims, std::string_view secret) {
   };
   std::string token = core::base64url_encode(kHeader);
   token += '.';
-  token += core::base64url_encode(payload.dump());
+  token += core::base64url_encode(core::json_text(payload));
   const std::string signature = sign(token, secret);
   token += '.';
   token += core::base64url_encode(signature);

@@ -14,6 +14,8 @@
 #include <stdexcept>
 #include <thread>
 
+#include "core/utf8.h"
+
 namespace decnet::api {
 namespace {
 
@@ -41,42 +43,12 @@ class HashSlot {
   HashSlot& operator=(const HashSlot&) = delete;
 };
 
-// Decodes one UTF-8 sequence starting at text[i]; returns its code point and advances i, or
-// nullopt for an invalid, overlong or surrogate sequence.
-std::optional<char32_t> next_code_point(std::string_view text, std::size_t& i) {
-  const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(text[k]); };
-  const unsigned char lead = byte(i);
-  std::size_t length = 0;
-  char32_t cp = 0;
-  char32_t min = 0;
-  if (lead < 0x80) {
-    ++i;
-    return lead;
-  } else if ((lead & 0xE0) == 0xC0) {
-    length = 2, cp = lead & 0x1F, min = 0x80;
-  } else if ((lead & 0xF0) == 0xE0) {
-    length = 3, cp = lead & 0x0F, min = 0x800;
-  } else if ((lead & 0xF8) == 0xF0) {
-    length = 4, cp = lead & 0x07, min = 0x10000;
-  } else {
-    return std::nullopt;
-  }
-  if (i + length > text.size()) return std::nullopt;
-  for (std::size_t k = 1; k < length; ++k) {
-    if ((byte(i + k) & 0xC0) != 0x80) return std::nullopt;
-    cp = (cp << 6) | (byte(i + k) & 0x3F);
-  }
-  if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return std::nullopt;
-  i += length;
-  return cp;
-}
-
 }  // namespace
 
 std::optional<std::string> check_password_policy(std::string_view password) {
   std::size_t chars = 0;
   for (std::size_t i = 0; i < password.size();) {
-    const auto cp = next_code_point(password, i);
+    const auto cp = core::next_code_point(password, i);
     if (!cp) return "Password must be valid UTF-8 text.";
     if (*cp < 0x20 || *cp == 0x7F || (*cp >= 0x80 && *cp < 0xA0)) {
       return "Password must not contain control characters.";

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
+#include "core/json_text.h"
 #include "core/time.h"
 #include "core/uuid.h"
 #include "store/decky_repository.h"
@@ -32,7 +33,7 @@ std::string object_column(const nlohmann::json& doc, std::string_view what) {
   if (!doc.is_object()) {
     throw StoreError(StoreError::Kind::kInvalid, std::string(what) + " must be a JSON object");
   }
-  return doc.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  return core::json_text(doc);
 }
 
 nlohmann::json read_object(std::string_view text) {
@@ -82,7 +83,7 @@ std::string ports_column(const std::vector<int>& ports) {
     }
   }
   if (distinct.empty()) throw StoreError(StoreError::Kind::kInvalid, "tarpit needs a port");
-  return nlohmann::json(distinct).dump();
+  return core::json_text(distinct);
 }
 
 std::vector<int> read_ports(std::string_view text) {

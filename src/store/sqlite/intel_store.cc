@@ -6,6 +6,7 @@
 #include <array>
 #include <nlohmann/json.hpp>
 
+#include "core/json_text.h"
 #include "core/uuid.h"
 #include "store/intel_repository.h"
 #include "store/page.h"
@@ -18,10 +19,6 @@ using Json = nlohmann::json;
 
 constexpr std::array<std::string_view, 4> kVerdictPrecedence = {"malicious", "suspicious", "benign",
                                                                 "unknown"};
-
-std::string dump(const Json& value) {
-  return value.dump(-1, ' ', false, Json::error_handler_t::replace);
-}
 
 std::optional<std::string> optional_string(const Json& object, const char* key) {
   const auto it = object.find(key);
@@ -38,7 +35,7 @@ std::map<std::string, ProviderIntel> read_providers(std::string_view text) {
     if (!entry.is_object()) continue;
     ProviderIntel p;
     p.verdict = optional_string(entry, "verdict");
-    if (const auto raw = entry.find("raw"); raw != entry.end()) p.raw = dump(*raw);
+    if (const auto raw = entry.find("raw"); raw != entry.end()) p.raw = core::json_text(*raw);
     if (const auto at = entry.find("queried_at"); at != entry.end() && at->is_number_integer()) {
       p.queried_at = at->get<std::int64_t>();
     }
@@ -60,7 +57,7 @@ std::string write_providers(const std::map<std::string, ProviderIntel>& provider
                  {"queried_at", p.queried_at},
                  {"error", p.error ? Json(*p.error) : Json(nullptr)}};
   }
-  return dump(out);
+  return core::json_text(out);
 }
 
 void check_verdict(const std::string& provider, const std::optional<std::string>& verdict) {

@@ -2,10 +2,12 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/json_text.h"
+
 namespace decnet::store::sqlite {
 
 std::string to_json_list(const std::vector<std::string>& items) {
-  return nlohmann::json(items).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  return core::json_text(items);
 }
 
 std::vector<std::string> from_json_list(std::string_view text) {

@@ -1,3 +1,4 @@
+#include "core/json_text.h"
 #include "core/time.h"
 #include "store/sqlite/domains.h"
 #include "store/state_repository.h"
@@ -25,7 +26,7 @@ class SqliteStateRepository final : public StateRepository {
             "INSERT INTO state(key, value, updated_at) VALUES (?, ?, ?) "
             "ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_at = "
             "excluded.updated_at")
-        .bind_all(key, value.dump(), core::now_micros())
+        .bind_all(key, core::json_text(value), core::now_micros())
         .run();
   }
 

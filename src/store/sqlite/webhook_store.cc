@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "core/time.h"
+#include "core/utf8.h"
 #include "core/uuid.h"
 #include "store/sqlite/domains.h"
 #include "store/sqlite/json_columns.h"
@@ -27,20 +28,9 @@ constexpr std::string_view kDeadLetterColumns =
     "id, subscription_uuid, event_id, topic, body, last_error, attempts, created_at,"
     " redelivered_at";
 
-// Cuts after `max_chars` UTF-8 code points, never inside one.
-std::string truncate_chars(std::string_view text, std::size_t max_chars) {
-  std::size_t chars = 0;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    if ((static_cast<unsigned char>(text[i]) & 0xC0) == 0x80) continue;
-    if (chars == max_chars) return std::string(text.substr(0, i));
-    ++chars;
-  }
-  return std::string(text);
-}
-
 std::optional<std::string> error_column(const std::optional<std::string>& error) {
   if (!error || error->empty()) return std::nullopt;
-  return truncate_chars(*error, kWebhookErrorMaxChars);
+  return std::string(core::truncate_utf8_chars(*error, kWebhookErrorMaxChars));
 }
 
 void check_secret(const std::string& ciphertext) {
