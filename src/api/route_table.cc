@@ -227,7 +227,18 @@ const Route* Router::match(const Request& request, std::string* allow, bool* pat
   return best_route;
 }
 
+// API answers carry tokens, user records and attacker data for one user at one moment: no
+// browser or proxy may keep them. Routes that know better (the event stream) set their own.
 Router::Outcome Router::handle(Request& request) const {
+  auto out = dispatch(request);
+  if (out.route != "static" &&
+      out.response.headers.find("Cache-Control") == out.response.headers.end()) {
+    out.response.headers["Cache-Control"] = "no-store";
+  }
+  return out;
+}
+
+Router::Outcome Router::dispatch(Request& request) const {
   Outcome out;
   const Route* route = nullptr;
   try {

@@ -97,11 +97,13 @@ class Router {
     Response response;
     std::string route;  // the matched pattern, "" when none matched (for metrics)
   };
-  // Runs the whole pipeline for one request; never throws.
+  // Runs the whole pipeline for one request; never throws. Every answer that is not a static
+  // file says `Cache-Control: no-store` unless the route set its own.
   Outcome handle(Request& request) const;
 
  private:
   struct Compiled;
+  Outcome dispatch(Request& request) const;
   const Route* match(const Request& request, std::string* allow, bool* path_known,
                      std::map<std::string, std::string, std::less<>>* params) const;
 

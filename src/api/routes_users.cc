@@ -120,12 +120,10 @@ void add_user_routes(Router& router, ApiContext& ctx) {
                 if (!result.ok() || !result.user || !result.password) {
                   return account_error(result);
                 }
-                auto response = json(200, {{"uuid", result.user->uuid},
-                                           {"username", result.user->username},
-                                           {"password", *result.password},
-                                           {"must_change_password", true}});
-                response.headers["Cache-Control"] = "no-store";
-                return response;
+                return json(200, {{"uuid", result.user->uuid},
+                                  {"username", result.user->username},
+                                  {"password", *result.password},
+                                  {"must_change_password", true}});
               }});
   router.add({.method = "DELETE",
               .path = "/api/v1/users/{uuid}",

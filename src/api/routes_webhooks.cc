@@ -270,9 +270,7 @@ void add_webhook_routes(Router& router, ApiContext& ctx) {
          admin.announce_change(created.uuid, "created");
          auto out = subscription_json(created);
          out["secret"] = secret;
-         auto response = json(201, out);
-         response.headers["Cache-Control"] = "no-store";
-         return response;
+         return json(201, out);
        }});
   router.add({.method = "GET",
               .path = "/api/v1/webhooks/{uuid}",

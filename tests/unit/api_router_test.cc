@@ -115,6 +115,31 @@ TEST_F(RouterTest, UnknownPathIs404AndOtherMethodIs405WithAllow) {
   EXPECT_EQ(call("GET", "/api/v1/things/", "viewer").response.status, 404);
 }
 
+TEST_F(RouterTest, AnswersAreNeverStoredByCachesUnlessTheRouteSaysOtherwise) {
+  router.add({.method = "POST",
+              .path = "/api/v1/auth/login",
+              .access = Access::kPublic,
+              .handler = echo("login")});
+  router.add(
+      {.method = "GET", .path = "/api/v1/stream", .handler = [](const Request&, const Principal*) {
+         auto r = json(200, nlohmann::json::object());
+         r.headers["Cache-Control"] = "no-cache";
+         return r;
+       }});
+  router.set_fallback([](const Request&) {
+    auto r = Response::text(200, "<html>");
+    r.headers["Cache-Control"] = "public, max-age=60";
+    return std::optional<Response>(r);
+  });
+  EXPECT_EQ(call("POST", "/api/v1/auth/login", "", "{}").response.headers.at("cache-control"),
+            "no-store");
+  EXPECT_EQ(call("GET", "/api/v1/users", "").response.headers.at("cache-control"),
+            "public, max-age=60");  // the static fallback keeps its own
+  EXPECT_EQ(call("GET", "/api/v1/stream", "").response.headers.at("cache-control"), "no-store");
+  EXPECT_EQ(call("GET", "/api/v1/stream", "viewer").response.headers.at("cache-control"),
+            "no-cache");
+}
+
 TEST_F(RouterTest, DuplicateOrMalformedRoutesAreRejectedAtRegistration) {
   router.add({.method = "GET", .path = "/api/v1/a/{uuid}", .handler = echo("a")});
   EXPECT_THROW(router.add({.method = "GET", .path = "/api/v1/a/{other}", .handler = echo("b")}),
