@@ -52,6 +52,7 @@ nlohmann::json to_api_json(const store::LogRow& row) {
           {"timestamp", time_json(row.timestamp)},
           {"received_at", time_json(row.received_at)},
           {"timestamp_estimated", row.timestamp_estimated},
+          {"timestamp_offset_missing", row.timestamp_offset_missing},
           {"decky", row.decky},
           {"service", row.service},
           {"event_type", row.event_type},

@@ -128,10 +128,12 @@ CivilDate civil_from_days(int64_t days) {
   return {year, month, day};
 }
 
-std::optional<Timestamp> parse_rfc3339(std::string_view text) {
+namespace {
+
+std::optional<Timestamp> parse_iso_time(std::string_view text, bool offset_optional) {
   // 0123456789012345678
   // YYYY-MM-DDTHH:MM:SS
-  if (text.size() < 20) return std::nullopt;
+  if (text.size() < (offset_optional ? 19u : 20u)) return std::nullopt;
   const char* s = text.data();
   if (s[4] != '-' || s[7] != '-' || (s[10] != 'T' && s[10] != 't') || s[13] != ':' ||
       s[16] != ':') {
@@ -163,9 +165,11 @@ std::optional<Timestamp> parse_rfc3339(std::string_view text) {
     for (size_t k = n; k < 6; ++k) frac *= 10;
   }
 
-  if (i >= text.size()) return std::nullopt;
   int offset = 0;
-  if (s[i] == 'Z' || s[i] == 'z') {
+  const bool offset_missing = i == text.size();
+  if (offset_missing) {
+    if (!offset_optional) return std::nullopt;
+  } else if (s[i] == 'Z' || s[i] == 'z') {
     ++i;
   } else if (s[i] == '+' || s[i] == '-') {
     if (text.size() - i < 6 || s[i + 3] != ':') return std::nullopt;
@@ -186,7 +190,18 @@ std::optional<Timestamp> parse_rfc3339(std::string_view text) {
   Timestamp ts;
   ts.micros_utc = (local_secs - int64_t{offset} * 60) * kMicrosPerSecond + frac;
   ts.offset_minutes = static_cast<int16_t>(offset);
+  ts.offset_missing = offset_missing;
   return ts;
+}
+
+}  // namespace
+
+std::optional<Timestamp> parse_rfc3339(std::string_view text) {
+  return parse_iso_time(text, false);
+}
+
+std::optional<Timestamp> parse_syslog_timestamp(std::string_view text) {
+  return parse_iso_time(text, true);
 }
 
 std::string format_rfc3339(int64_t micros_utc, bool with_micros) {

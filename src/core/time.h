@@ -15,8 +15,9 @@
 namespace decnet::core {
 
 struct Timestamp {
-  int64_t micros_utc = 0;      // microseconds since 1970-01-01T00:00:00Z
-  int16_t offset_minutes = 0;  // the sender's UTC offset, kept so the text can be reproduced
+  int64_t micros_utc = 0;       // microseconds since 1970-01-01T00:00:00Z
+  int16_t offset_minutes = 0;   // the sender's UTC offset, kept so the text can be reproduced
+  bool offset_missing = false;  // the text had no offset and was read as UTC
 
   friend bool operator==(const Timestamp&, const Timestamp&) = default;
 };
@@ -27,6 +28,11 @@ struct Timestamp {
 // truncated (toward the past). "-00:00" is read as UTC. Anything else, including the RFC 5424
 // NILVALUE "-" and trailing characters, yields nullopt.
 std::optional<Timestamp> parse_rfc3339(std::string_view text);
+
+// A syslog TIMESTAMP as senders really write it: RFC 3339, or the same without any offset
+// ("2026-05-02T06:22:48.089309"), which Python's isoformat() and many emitters produce and which
+// is read as UTC with offset_missing set, as rsyslog and the reference read it.
+std::optional<Timestamp> parse_syslog_timestamp(std::string_view text);
 
 // "2026-01-02T03:04:05.123456Z"; without micros "2026-01-02T03:04:05Z" (the fraction is
 // truncated toward the past).

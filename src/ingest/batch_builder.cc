@@ -141,6 +141,7 @@ void BatchBuilder::add(IngestBatch& batch, RawLine line) {
   record.timestamp = e.timestamp;
   record.received_at = line.received_at;
   record.timestamp_estimated = e.timestamp_estimated;
+  record.timestamp_offset_missing = e.timestamp_offset_missing;
   record.decky = e.decky;
   record.service = e.service;
   record.event_type = e.event_type;

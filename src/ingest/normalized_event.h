@@ -14,6 +14,7 @@ namespace decnet::ingest {
 struct NormalizedEvent {
   std::int64_t timestamp = 0;  // microseconds UTC; the receive time when the line had none
   bool timestamp_estimated = false;
+  bool timestamp_offset_missing = false;   // the line's time had no UTC offset; read as UTC
   std::string decky;                       // HOSTNAME ("-" when NILVALUE)
   std::string service;                     // APP-NAME
   std::string event_type;                  // MSGID, or "command" for bash CMD lines

@@ -264,12 +264,11 @@ void normalize(const SyslogMessage& msg, [[maybe_unused]] std::string_view raw_l
     }
   }
 
-  if (msg.timestamp) {
-    out.timestamp = msg.timestamp->micros_utc;
+  out.timestamp_offset_missing = false;
+  if (const auto& ts = msg.timestamp ? msg.timestamp : event->timestamp) {
+    out.timestamp = ts->micros_utc;
     out.timestamp_estimated = false;
-  } else if (event->timestamp) {
-    out.timestamp = event->timestamp->micros_utc;
-    out.timestamp_estimated = false;
+    out.timestamp_offset_missing = ts->offset_missing;
   } else {
     std::optional<std::int64_t> guessed;
     if (msg.format == SyslogFormat::kRfc3164) {

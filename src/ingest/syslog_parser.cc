@@ -132,7 +132,7 @@ bool parse_tail(const char* p, const char* end, SyslogMessage& out, std::string*
   out.timestamp_text = view(ts, p);
   ++p;
   if (out.timestamp_text != SyslogMessage::kNil) {
-    out.timestamp = core::parse_rfc3339(out.timestamp_text);
+    out.timestamp = core::parse_syslog_timestamp(out.timestamp_text);
     out.timestamp_invalid = !out.timestamp.has_value();
   }
 
@@ -227,7 +227,7 @@ bool parse_3164(const char* p, const char* end, bool digit_after_pri, SyslogMess
     // rsyslog's forwarding format puts an RFC 3339 time where RFC 3164 has its own.
     const char* ts = p;
     while (p < end && *p != ' ') ++p;
-    out.timestamp = core::parse_rfc3339(view(ts, p));
+    out.timestamp = core::parse_syslog_timestamp(view(ts, p));
     if (!out.timestamp) {
       return fail(error, digit_after_pri ? "bad VERSION" : "no VERSION or RFC 3164 TIMESTAMP");
     }

@@ -14,9 +14,10 @@
 namespace decnet::store {
 
 struct LogRecord {
-  std::int64_t timestamp = 0;        // event time, microseconds UTC
-  std::int64_t received_at = 0;      // when DECNET received it
-  bool timestamp_estimated = false;  // the line's own timestamp was missing or invalid
+  std::int64_t timestamp = 0;             // event time, microseconds UTC
+  std::int64_t received_at = 0;           // when DECNET received it
+  bool timestamp_estimated = false;       // the line's own timestamp was missing or invalid
+  bool timestamp_offset_missing = false;  // it had no UTC offset and was read as UTC
   std::string decky;
   std::string service;
   std::string event_type;

@@ -115,6 +115,24 @@ TEST(TimeParseTest, InvalidTimestamps) {
   EXPECT_FALSE(parse_rfc3339(std::string("2026-01-01T00:00:00\0Z", 21)).has_value());
 }
 
+TEST(TimeParseTest, SyslogTimeWithoutOffsetIsUtcAndFlagged) {
+  const auto bare = parse_syslog_timestamp("2026-05-02T06:22:48.089309");
+  ASSERT_TRUE(bare);
+  EXPECT_EQ(bare->micros_utc, parse_rfc3339("2026-05-02T06:22:48.089309Z")->micros_utc);
+  EXPECT_TRUE(bare->offset_missing);
+  const auto zoned = parse_syslog_timestamp("2026-05-02T08:22:48+02:00");
+  ASSERT_TRUE(zoned);
+  EXPECT_FALSE(zoned->offset_missing);
+  EXPECT_EQ(zoned->micros_utc, parse_rfc3339("2026-05-02T06:22:48Z")->micros_utc);
+  EXPECT_TRUE(parse_syslog_timestamp("2026-05-02T06:22:48"));
+  // Only the offset may be missing; everything else is as strict as RFC 3339.
+  for (const auto* bad : {"2026-05-02T06:22", "2026-05-02T06:22:48.", "2026-05-02 06:22:48",
+                          "2026-05-02T06:22:48+0200", "2026-05-02T06:22:60"}) {
+    EXPECT_FALSE(parse_syslog_timestamp(bad)) << bad;
+  }
+  EXPECT_FALSE(parse_rfc3339("2026-05-02T06:22:48.089309"));  // strict where strict is asked
+}
+
 TEST(TimeParseTest, DaysPerMonthEveryMonth) {
   struct Case {
     int year;

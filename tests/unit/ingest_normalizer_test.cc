@@ -687,6 +687,17 @@ TEST(NormalizerShapeTest, Rfc3164LineGetsEstimatedTimeInNearestYear) {
   EXPECT_TRUE(e.timestamp_estimated);
 }
 
+TEST(NormalizerShapeTest, TimeWithoutOffsetIsReadAsUtcNotReplacedByReceiveTime) {
+  const auto e = normalized(
+      "<134>1 2026-05-02T06:22:48.089309 decky-01 ssh - connect [relay@55555 src_ip=\"1.2.3.4\"]");
+  EXPECT_EQ(e.timestamp, kVectorTime);
+  EXPECT_FALSE(e.timestamp_estimated);
+  EXPECT_TRUE(e.timestamp_offset_missing);
+  const auto zoned = normalized(
+      "<134>1 2026-05-02T06:22:48.089309Z decky-01 ssh - connect [relay@55555 src_ip=\"1.2.3.4\"]");
+  EXPECT_FALSE(zoned.timestamp_offset_missing);
+}
+
 TEST(NormalizerShapeTest, BomIsNotPartOfMsg) {
   const auto e = normalized(
       "<134>1 - d s - e - \xEF\xBB\xBF"

@@ -43,6 +43,7 @@ TEST_F(LogsTest, EmptyTableAnswersEmptyPages) {
 TEST_F(LogsTest, InsertReturnsConsecutiveIdsAndRoundTripsEveryColumn) {
   auto a = make_log("web1", "ssh", "login_attempt", kT0);
   a.timestamp_estimated = true;
+  a.timestamp_offset_missing = true;
   a.msg = "hello";
   a.sd_other = R"({"meta@1":{"k":"v"}})";
   a.attacker_uuid = "u-1";
@@ -55,6 +56,7 @@ TEST_F(LogsTest, InsertReturnsConsecutiveIdsAndRoundTripsEveryColumn) {
   EXPECT_EQ(row->timestamp, a.timestamp);
   EXPECT_EQ(row->received_at, a.received_at);
   EXPECT_TRUE(row->timestamp_estimated);
+  EXPECT_TRUE(row->timestamp_offset_missing);
   EXPECT_EQ(row->msg, a.msg);
   EXPECT_EQ(row->sd_other, a.sd_other);
   EXPECT_EQ(row->attacker_uuid, a.attacker_uuid);
@@ -63,6 +65,7 @@ TEST_F(LogsTest, InsertReturnsConsecutiveIdsAndRoundTripsEveryColumn) {
   ASSERT_TRUE(second);
   EXPECT_EQ(second->decky, "web2");
   EXPECT_FALSE(second->attacker_ip.has_value());
+  EXPECT_FALSE(second->timestamp_offset_missing);
 }
 
 TEST_F(LogsTest, FiltersSearchAndPagination) {

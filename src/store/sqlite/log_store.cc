@@ -15,7 +15,7 @@ namespace {
 
 constexpr std::string_view kLogColumns =
     "id, timestamp, received_at, timestamp_estimated, decky, service, event_type, attacker_ip, "
-    "attacker_uuid, raw_line, fields, msg, sd_other";
+    "attacker_uuid, raw_line, fields, msg, sd_other, timestamp_offset_missing";
 
 LogRow read_log(const Statement& s) {
   LogRow row;
@@ -32,6 +32,7 @@ LogRow read_log(const Statement& s) {
   row.fields = s.text(10);
   row.msg = s.optional_text(11);
   row.sd_other = s.optional_text(12);
+  row.timestamp_offset_missing = s.int64(13) != 0;
   return row;
 }
 
@@ -131,8 +132,8 @@ class SqliteLogRepository final : public LogRepository {
     auto& conn = connection_of(scope);
     auto stmt = conn.prepare(
         "INSERT INTO logs(timestamp, received_at, timestamp_estimated, decky, service, "
-        "event_type, attacker_ip, attacker_uuid, raw_line, fields, msg, sd_other) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        "event_type, attacker_ip, attacker_uuid, raw_line, fields, msg, sd_other, "
+        "timestamp_offset_missing) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     std::int64_t first = 0;
     for (std::size_t i = 0; i < rows.size(); ++i) {
       const auto& r = rows[i];
@@ -141,6 +142,7 @@ class SqliteLogRepository final : public LogRepository {
       stmt.bind_view(4, r.decky).bind_view(5, r.service).bind_view(6, r.event_type);
       stmt.bind_view(7, r.attacker_ip).bind_view(8, r.attacker_uuid).bind_view(9, r.raw_line);
       stmt.bind_view(10, r.fields).bind_view(11, r.msg).bind_view(12, r.sd_other);
+      stmt.bind(13, r.timestamp_offset_missing);
       stmt.step();
       stmt.rewind();
       if (i == 0) first = conn.last_insert_rowid();
