@@ -77,6 +77,7 @@ class ServeProcess {
   int udp_port_;
   std::unique_ptr<ChildProcess> child_;
   std::string token_;
+  bool password_changed_ = false;
 };
 
 // The first column of the first row of `sql` over the database, read with the sqlite3 shell

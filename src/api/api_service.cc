@@ -2,7 +2,10 @@
 
 #include <spdlog/spdlog.h>
 
+#include <condition_variable>
 #include <cstdio>
+#include <mutex>
+#include <thread>
 
 #include "api/api_routes.h"
 #include "api/auth/bootstrap.h"
@@ -16,6 +19,11 @@
 
 namespace decnet::api {
 namespace {
+
+// How often open streams are checked against their tokens (expiry, and account changes made by
+// another API process), and how often the logout denylist drops tokens that expired anyway.
+constexpr auto kStreamRecheck = std::chrono::seconds(10);
+constexpr auto kDenylistPurge = std::chrono::hours(1);
 
 StaticSite load_site(const core::Config& config) {
   const auto value = config.str("DECNET_WEB_DIR");
@@ -49,8 +57,29 @@ struct ApiService::State {
     add_all_routes(router, context);
     site = load_site(config);
     router.set_fallback([this](const Request& request) { return site.serve(request); });
+    tokens.set_account_listener([this](const std::string& user_uuid) {
+      hub.revalidate_user(user_uuid, [this](const Principal& p) { return tokens.still_valid(p); });
+    });
     server =
         std::make_unique<HttpServer>(HttpServer::Options::from_config(config), router, &metrics);
+  }
+
+  void housekeeping() {
+    auto next_purge = std::chrono::steady_clock::now();
+    std::unique_lock lock(housekeeping_mutex);
+    while (!housekeeping_stop.wait_for(lock, kStreamRecheck, [&] { return stopping; })) {
+      lock.unlock();
+      try {
+        hub.revalidate_all([this](const Principal& p) { return tokens.still_valid(p); });
+        if (std::chrono::steady_clock::now() >= next_purge) {
+          tokens.purge_expired();
+          next_purge = std::chrono::steady_clock::now() + kDenylistPurge;
+        }
+      } catch (const std::exception& e) {
+        spdlog::warn("api: housekeeping failed: {}", e.what());
+      }
+      lock.lock();
+    }
   }
 
   TokenService tokens;
@@ -63,6 +92,10 @@ struct ApiService::State {
   MetricsRegistry metrics;
   StaticSite site;
   std::unique_ptr<HttpServer> server;
+  std::thread housekeeper;
+  std::mutex housekeeping_mutex;
+  std::condition_variable housekeeping_stop;
+  bool stopping = false;
 };
 
 ApiService::ApiService(const core::Config& config, store::Repository& repo, bus::Bus& bus,
@@ -88,10 +121,24 @@ ApiService::~ApiService() {
 
 void ApiService::start() {
   state_->server->start();
+  {
+    std::lock_guard lock(state_->housekeeping_mutex);
+    state_->stopping = false;
+  }
+  if (!state_->housekeeper.joinable()) {
+    state_->housekeeper = std::thread([state = state_.get()] { state->housekeeping(); });
+  }
 }
 
 void ApiService::stop() {
-  if (state_ && state_->server) state_->server->stop();
+  if (!state_) return;
+  {
+    std::lock_guard lock(state_->housekeeping_mutex);
+    state_->stopping = true;
+  }
+  state_->housekeeping_stop.notify_all();
+  if (state_->housekeeper.joinable()) state_->housekeeper.join();
+  if (state_->server) state_->server->stop();
 }
 
 nlohmann::json ApiService::health() const {

@@ -20,8 +20,9 @@ struct Principal {
   std::string username;
   Role role = Role::kViewer;
   bool must_change_password = false;
-  std::string jti;              // the token's id, for logout
-  std::int64_t expires_at = 0;  // epoch seconds
+  std::string jti;                // the token's id, for logout
+  std::int64_t expires_at = 0;    // epoch seconds
+  std::int64_t issued_at_us = 0;  // epoch microseconds, compared with account changes
 };
 
 // Why a token was not accepted; the HTTP layer answers 401 with this reason.

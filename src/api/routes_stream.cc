@@ -49,7 +49,10 @@ void add_stream_routes(Router& router, ApiContext& ctx) {
               .response_content_type = "text/event-stream",
               .handler = [&ctx](const Request& req, const Principal*) {
                 auto principal = ctx.tickets.redeem(req.query_string("ticket", ""));
-                if (!principal) throw unauthorized("invalid or expired ticket");
+                // A ticket is only as good as the token it was issued under, now.
+                if (!principal || !ctx.tokens.still_valid(*principal)) {
+                  throw unauthorized("invalid or expired ticket");
+                }
                 auto patterns = parse_topics(req.query_string("topics", kDefaultTopics));
                 std::optional<std::uint64_t> last_id;
                 if (const auto header = req.header("Last-Event-ID"); header && !header->empty()) {
@@ -60,7 +63,7 @@ void add_stream_routes(Router& router, ApiContext& ctx) {
                   }
                 }
                 auto stream = std::make_shared<EventStream>();
-                if (ctx.streams->open(principal->user_uuid, std::move(patterns), stream, last_id) ==
+                if (ctx.streams->open(*principal, std::move(patterns), stream, last_id) ==
                     StreamHub::OpenResult::kTooMany) {
                   throw too_many_requests(std::chrono::seconds(5), "too many open streams");
                 }

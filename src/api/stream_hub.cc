@@ -36,15 +36,16 @@ void StreamHub::on_event(const bus::Event& event) {
   });
 }
 
-StreamHub::OpenResult StreamHub::open(const std::string& user_uuid,
+StreamHub::OpenResult StreamHub::open(const Principal& principal,
                                       std::vector<bus::Pattern> patterns,
                                       std::shared_ptr<EventStream> stream,
                                       std::optional<std::uint64_t> last_event_id) {
-  auto client = std::make_shared<Client>(Client{user_uuid, std::move(patterns), stream});
+  auto client = std::make_shared<Client>(Client{principal, std::move(patterns), stream});
   std::lock_guard lock(mu_);
   std::erase_if(clients_, [](const auto& c) { return !c->stream->is_open(); });
-  const auto mine = std::count_if(clients_.begin(), clients_.end(),
-                                  [&](const auto& c) { return c->user_uuid == user_uuid; });
+  const auto mine = std::count_if(clients_.begin(), clients_.end(), [&](const auto& c) {
+    return c->principal.user_uuid == principal.user_uuid;
+  });
   if (static_cast<std::size_t>(mine) >= options_.max_streams_per_user) return OpenResult::kTooMany;
   if (last_event_id) {
     for (const auto& stored : ring_) {
@@ -54,6 +55,35 @@ StreamHub::OpenResult StreamHub::open(const std::string& user_uuid,
   }
   clients_.push_back(std::move(client));
   return OpenResult::kOpened;
+}
+
+std::size_t StreamHub::revalidate_user(const std::string& user_uuid, const Validity& still_valid) {
+  return revalidate(&user_uuid, still_valid);
+}
+
+std::size_t StreamHub::revalidate_all(const Validity& still_valid) {
+  return revalidate(nullptr, still_valid);
+}
+
+std::size_t StreamHub::revalidate(const std::string* user_uuid, const Validity& still_valid) {
+  std::vector<std::shared_ptr<Client>> checked;
+  {
+    std::lock_guard lock(mu_);
+    for (const auto& c : clients_) {
+      if (!user_uuid || c->principal.user_uuid == *user_uuid) checked.push_back(c);
+    }
+  }
+  std::size_t closed = 0;
+  for (const auto& c : checked) {
+    if (!c->stream->is_open() || still_valid(c->principal)) continue;
+    c->stream->close();
+    ++closed;
+  }
+  if (closed > 0) {
+    std::lock_guard lock(mu_);
+    std::erase_if(clients_, [](const auto& c) { return !c->stream->is_open(); });
+  }
+  return closed;
 }
 
 std::size_t StreamHub::clients() const {

@@ -2,17 +2,21 @@
 // each event gets a sequence number (the SSE id), is kept in a bounded ring so a reconnecting
 // client can resume with Last-Event-ID, and is written to each client whose topic patterns
 // match. A client that stops reading fills its own buffer and is dropped; it never slows the
-// bus or the other clients.
+// bus or the other clients. A stream lives no longer than the token it was opened under: the
+// hub re-checks a user's streams whenever their account changes or they log out, and all
+// streams periodically (expiry, changes made by another process).
 #pragma once
 
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
 #include <vector>
 
 #include "api/event_stream.h"
+#include "api/principal.h"
 #include "bus/bus.h"
 #include "bus/matcher.h"
 
@@ -31,14 +35,20 @@ class StreamHub {
   enum class OpenResult { kOpened, kTooMany };
   // Registers the stream for `patterns` (already validated), replaying ring events with an id
   // above `last_event_id` first.
-  OpenResult open(const std::string& user_uuid, std::vector<bus::Pattern> patterns,
+  OpenResult open(const Principal& principal, std::vector<bus::Pattern> patterns,
                   std::shared_ptr<EventStream> stream, std::optional<std::uint64_t> last_event_id);
+
+  // Closes the streams, of one user or of everyone, whose principal `still_valid` refuses. The
+  // check runs outside the hub's lock (it may read the database). Returns how many closed.
+  using Validity = std::function<bool(const Principal&)>;
+  std::size_t revalidate_user(const std::string& user_uuid, const Validity& still_valid);
+  std::size_t revalidate_all(const Validity& still_valid);
   std::size_t clients() const;
   std::uint64_t dropped() const;
 
  private:
   struct Client {
-    std::string user_uuid;
+    Principal principal;
     std::vector<bus::Pattern> patterns;
     std::shared_ptr<EventStream> stream;
   };
@@ -48,6 +58,7 @@ class StreamHub {
     std::string data;
   };
   void on_event(const bus::Event& event);
+  std::size_t revalidate(const std::string* user_uuid, const Validity& still_valid);
   static bool wants(const Client& c, const std::string& topic);
 
   const Options options_;

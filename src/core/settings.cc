@@ -390,8 +390,8 @@ const std::vector<SettingSpec>& settings_table() {
       {"DECNET_LIMITER_ENABLED",
        T::kBool,
        "true",
-       "Rate-limit logins (10 per 5 min per client address and per username) and password"
-       " changes (5 per minute per user).",
+       "Rate-limit logins (10 per 5 min per client address; after 10 failures in 5 min an account"
+       " refuses addresses that failed 3 times) and password changes (5 per minute per user).",
        {},
        0,
        0,

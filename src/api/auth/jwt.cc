@@ -93,10 +93,11 @@ std::string_view to_string(JwtError error) {
 }
 
 std::string encode_jwt(const JwtClaims& claims, std::string_view secret) {
-  const json payload = {
+  json payload = {
       {"uuid", claims.uuid}, {"jti", claims.jti},   {"iat", claims.iat},     {"exp", claims.exp},
       {"iss", kJwtIssuer},   {"aud", kJwtAudience}, {"typ", kJwtAccessType},
   };
+  if (claims.iat_us != 0) payload["iat_us"] = claims.iat_us;
   std::string token = core::base64url_encode(kHeader);
   token += '.';
   token += core::base64url_encode(core::json_text(payload));
@@ -175,6 +176,15 @@ std::optional<JwtClaims> verify_jwt(std::string_view token, std::string_view sec
   claims.jti = *jti;
   claims.iat = *iat;
   claims.exp = *exp;
+  if (*iat < 0) return fail(error, JwtError::kMissingClaim);
+  claims.iat_us = *iat * 1'000'000;
+  if (payload->contains("iat_us")) {
+    const auto iat_us = integer_claim(*payload, "iat_us");
+    if (!iat_us || *iat_us / 1'000'000 != *iat || *iat_us < 0) {
+      return fail(error, JwtError::kMissingClaim);
+    }
+    claims.iat_us = *iat_us;
+  }
   return claims;
 }
 

@@ -22,10 +22,11 @@ inline constexpr std::size_t kMaxJwtBytes = 4096;
 inline constexpr std::int64_t kJwtIatSkewSeconds = 60;
 
 struct JwtClaims {
-  std::string uuid;      // the user's uuid (the identity claim; not "sub", as in the reference)
-  std::string jti;       // this token's id, for the logout denylist
-  std::int64_t iat = 0;  // epoch seconds
-  std::int64_t exp = 0;  // epoch seconds
+  std::string uuid;         // the user's uuid (the identity claim; not "sub", as in the reference)
+  std::string jti;          // this token's id, for the logout denylist
+  std::int64_t iat = 0;     // epoch seconds
+  std::int64_t exp = 0;     // epoch seconds
+  std::int64_t iat_us = 0;  // epoch microseconds, within iat's second (the "iat_us" claim)
 };
 
 enum class JwtError {
@@ -35,7 +36,8 @@ enum class JwtError {
   kBadHeader,             // typ other than "JWT", or a "crit" extension we cannot honour
   kUnsupportedAlgorithm,  // alg other than HS256, including "none"
   kBadSignature,
-  kMissingClaim,  // uuid, jti, iat, exp, iss, aud or typ absent, empty or of the wrong type
+  kMissingClaim,  // uuid, jti, iat, exp, iss, aud or typ absent, empty or of the wrong type;
+                  // or iat_us present but not inside iat's second
   kWrongIssuer,
   kWrongAudience,
   kWrongType,
@@ -47,7 +49,10 @@ enum class JwtError {
 std::string_view to_string(JwtError error);
 
 // header.payload.signature with header {"alg":"HS256","typ":"JWT"} and the claims plus
-// iss, aud and typ="access".
+// iss, aud and typ="access". iat_us is written when set: account changes are compared with the
+// issue time at full precision, and iat alone would let a token issued in the same second as
+// a password change outlive it. A token without it (issued by an older version) counts as
+// issued at the start of its iat second.
 std::string encode_jwt(const JwtClaims& claims, std::string_view secret);
 
 // The claims of a token that passes every check at `now` (epoch seconds), else nullopt and

@@ -19,6 +19,8 @@ namespace {
 constexpr std::string_view kBadLogin = "Incorrect username or password";
 constexpr std::size_t kMaxKeyBytes = 128;
 constexpr std::size_t kMaxLoginPasswordBytes = 4096;
+// Failures of its own an address may have and still log in to an account under attack.
+constexpr std::size_t kOwnFailuresTolerated = 2;
 
 AccountResult status(AccountStatus s, std::string message) {
   AccountResult r;
@@ -80,7 +82,8 @@ LoginService::LoginService(store::Repository& repo, TokenService& tokens,
       options_(std::move(options)),
       dummy_hash_(hash_password(generate_password())),
       login_by_ip_(limiter(options_, options_.login_limit, options_.login_window)),
-      login_by_user_(limiter(options_, options_.login_limit, options_.login_window)),
+      failed_logins_by_user_(limiter(options_, options_.login_limit, options_.login_window)),
+      failed_logins_by_ip_(limiter(options_, kOwnFailuresTolerated + 1, options_.login_window)),
       change_password_(
           limiter(options_, options_.change_password_limit, options_.change_password_window)) {}
 
@@ -102,12 +105,13 @@ AccountResult LoginService::login(std::string_view username, std::string_view pa
   {
     std::lock_guard lock(limiter_mutex_);
     const auto by_ip = login_by_ip_.peek(ip_key);
-    const auto by_user = login_by_user_.peek(user_key);
-    if (!by_ip.allowed || !by_user.allowed) {
-      return rate_limited(std::max(by_ip.retry_after_seconds, by_user.retry_after_seconds));
+    if (!by_ip.allowed) return rate_limited(by_ip.retry_after_seconds);
+    const auto account = failed_logins_by_user_.peek(user_key);
+    const auto address = failed_logins_by_ip_.peek(ip_key);
+    if (!account.allowed && !address.allowed) {
+      return rate_limited(std::min(account.retry_after_seconds, address.retry_after_seconds));
     }
     login_by_ip_.record(ip_key);
-    login_by_user_.record(user_key);
   }
 
   std::optional<store::User> user;
@@ -118,6 +122,9 @@ AccountResult LoginService::login(std::string_view username, std::string_view pa
   const bool matches = user ? verify_password(user->password_hash, checked)
                             : (verify_password(dummy_hash_, checked), false);
   if (!matches || password.size() > kMaxLoginPasswordBytes) {
+    std::lock_guard lock(limiter_mutex_);
+    failed_logins_by_user_.record(user_key);
+    failed_logins_by_ip_.record(ip_key);
     return status(AccountStatus::kInvalidCredentials, std::string(kBadLogin));
   }
 
@@ -163,7 +170,8 @@ AccountResult LoginService::change_password(const Principal& principal,
   });
   tokens_.forget_user(user->uuid);
   if (!updated) return status(AccountStatus::kUnknownUser, "Account no longer exists");
-  // tokens_valid_from has whole-second effect; revoking the presented token closes that gap.
+  // The presented token is also denied by its jti, which holds even when the clocks of several
+  // API processes disagree about tokens_valid_from.
   if (!principal.jti.empty()) tokens_.logout(principal);
 
   user = repo_.users().get_user_by_uuid(principal.user_uuid);

@@ -7,10 +7,14 @@
 //
 // Login answers an unknown user and a wrong password identically and in about the same time (an
 // unknown user is checked against a dummy argon2id hash), so it cannot be used to discover
-// account names. Attempts are limited per client address and per username, both counted, also
-// when they succeed; a refused attempt is not counted. IPv6 clients are keyed by their /64,
-// which is what one subscriber usually holds. Every change to an account tells the
-// TokenService, so its effect on tokens is immediate in this process.
+// account names. Attempts are limited per client address (every attempt counts, successes too;
+// a refused attempt does not). Failures are also counted per username, but an account that
+// reached its limit is closed only to addresses that failed three times recently themselves
+// (a mistyped password or two does not count): a distributed guesser gets three tries per
+// address per window, while nobody can lock the real admin out by failing on purpose from
+// elsewhere (OWASP's advice against account lock-out as a weapon). IPv6
+// clients are keyed by their /64, which is what one subscriber usually holds. Every change to
+// an account tells the TokenService, so its effect on tokens is immediate in this process.
 #pragma once
 
 #include <chrono>
@@ -111,7 +115,8 @@ class LoginService {
   LoginServiceOptions options_;
   std::string dummy_hash_;
   SlidingWindowLimiter login_by_ip_;
-  SlidingWindowLimiter login_by_user_;
+  SlidingWindowLimiter failed_logins_by_user_;
+  SlidingWindowLimiter failed_logins_by_ip_;  // refuses once an address failed three times
   SlidingWindowLimiter change_password_;
   std::mutex limiter_mutex_;  // makes check-both-then-count-both atomic
   std::mutex admin_mutex_;    // serialises role changes and deletions (last-admin check)

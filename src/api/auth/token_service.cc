@@ -57,9 +57,11 @@ std::int64_t TokenService::now_seconds() const {
 IssuedToken TokenService::issue(const store::User& user) {
   IssuedToken out;
   out.jti = core::Uuid::v4().hex();
-  out.issued_at = now_seconds();
+  out.issued_at_us = options_.clock();
+  out.issued_at = out.issued_at_us / kMicros;
   out.expires_at = out.issued_at + options_.lifetime_seconds;
-  out.token = encode_jwt({user.uuid, out.jti, out.issued_at, out.expires_at}, secret_);
+  out.token =
+      encode_jwt({user.uuid, out.jti, out.issued_at, out.expires_at, out.issued_at_us}, secret_);
   return out;
 }
 
@@ -70,24 +72,42 @@ std::optional<Principal> TokenService::authenticate(std::string_view bearer_toke
   JwtError error{};
   const auto claims = verify_jwt(bearer_token, secret_, now / kMicros, &error);
   if (!claims) return refuse(failure, to_string(error));
+  return check(claims->uuid, claims->jti, claims->iat_us, claims->exp, now, failure);
+}
 
-  const auto user = load_user(claims->uuid, now);
+bool TokenService::still_valid(const Principal& principal) {
+  const std::int64_t now = options_.clock();
+  if (principal.expires_at <= now / kMicros) return false;
+  return check(principal.user_uuid, principal.jti, principal.issued_at_us, principal.expires_at,
+               now, nullptr)
+      .has_value();
+}
+
+std::optional<Principal> TokenService::check(const std::string& uuid, const std::string& jti,
+                                             std::int64_t issued_at_us, std::int64_t expires_at,
+                                             std::int64_t now_micros, AuthFailure* failure) {
+  const auto user = load_user(uuid, now_micros);
   if (!user) return refuse(failure, "unknown user");
-  if (user->tokens_valid_from && claims->iat < *user->tokens_valid_from / kMicros) {
+  if (user->tokens_valid_from && issued_at_us < *user->tokens_valid_from) {
     return refuse(failure, "token invalidated by an account change");
   }
-  if (is_revoked(claims->jti, claims->exp, now)) return refuse(failure, "token revoked");
+  if (is_revoked(jti, expires_at, now_micros)) return refuse(failure, "token revoked");
   const auto role = role_from_string(user->role);
   if (!role) return refuse(failure, "unknown role");
 
   Principal principal;
-  principal.user_uuid = claims->uuid;
+  principal.user_uuid = uuid;
   principal.username = user->username;
   principal.role = *role;
   principal.must_change_password = user->must_change_password;
-  principal.jti = claims->jti;
-  principal.expires_at = claims->exp;
+  principal.jti = jti;
+  principal.expires_at = expires_at;
+  principal.issued_at_us = issued_at_us;
   return principal;
+}
+
+void TokenService::notify(const std::string& user_uuid) const {
+  if (listener_) listener_(user_uuid);
 }
 
 std::optional<TokenService::CachedUser> TokenService::load_user(const std::string& uuid,
@@ -151,13 +171,15 @@ bool TokenService::logout(const Principal& principal) {
     return repo_.users().revoke_token(w, principal.jti, principal.user_uuid,
                                       seconds_to_micros(principal.expires_at));
   });
-  std::lock_guard lock(mutex_);
+  std::unique_lock lock(mutex_);
   ++generation_;
   not_revoked_.erase(principal.jti);
   const std::int64_t now_seconds = options_.clock() / kMicros;
   make_room(revoked_, options_.max_cache_entries,
             [&](std::int64_t token_exp) { return token_exp <= now_seconds; });
   revoked_[principal.jti] = principal.expires_at;
+  lock.unlock();
+  notify(principal.user_uuid);
   return inserted;
 }
 
@@ -174,9 +196,12 @@ std::int64_t TokenService::purge_expired() {
 }
 
 void TokenService::forget_user(const std::string& user_uuid) {
-  std::lock_guard lock(mutex_);
-  ++generation_;
-  users_.erase(user_uuid);
+  {
+    std::lock_guard lock(mutex_);
+    ++generation_;
+    users_.erase(user_uuid);
+  }
+  notify(user_uuid);
 }
 
 }  // namespace decnet::api

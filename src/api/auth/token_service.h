@@ -3,8 +3,11 @@
 // every request, so a demotion takes effect at once even before the token dies. A token is
 // refused when its signature or claims are bad, its user is gone, it was issued before the
 // user's tokens_valid_from (a password or role change logs the user out everywhere; compared in
-// whole seconds, so a token issued in the same second as the change still passes), or its jti
-// was revoked by logout.
+// microseconds, through the iat_us claim), or its jti was revoked by logout.
+//
+// Whatever outlives a request on the strength of a token (an SSE ticket, an open event stream)
+// is checked again with still_valid(), and the account listener hears of every logout and
+// account change at once so such things can be closed.
 //
 // Caching: user rows and "not revoked" answers are kept for DECNET_AUTH_CACHE_SECONDS so a busy
 // dashboard does not cost two database reads per request. Every change made through this
@@ -38,8 +41,9 @@ using WallClock = std::function<std::int64_t()>;
 struct IssuedToken {
   std::string token;
   std::string jti;
-  std::int64_t issued_at = 0;   // epoch seconds
-  std::int64_t expires_at = 0;  // epoch seconds
+  std::int64_t issued_at = 0;     // epoch seconds
+  std::int64_t expires_at = 0;    // epoch seconds
+  std::int64_t issued_at_us = 0;  // epoch microseconds
 };
 
 struct TokenServiceOptions {
@@ -61,6 +65,15 @@ class TokenService : public Authenticator {
 
   std::optional<Principal> authenticate(std::string_view bearer_token,
                                         AuthFailure* failure) override;
+
+  // Whether the token `principal` was authenticated from would still be accepted now: not
+  // expired or revoked, its user still there and unchanged since it was issued.
+  bool still_valid(const Principal& principal);
+
+  // Called with the user's uuid after every logout and account change made through this
+  // process, outside any lock of the service. Set before the API serves requests.
+  using AccountListener = std::function<void(const std::string& user_uuid)>;
+  void set_account_listener(AccountListener listener) { listener_ = std::move(listener); }
 
   // Revokes the principal's token until it expires; effective at once in this process. False if
   // it was already revoked.
@@ -86,11 +99,17 @@ class TokenService : public Authenticator {
   };
 
   std::optional<CachedUser> load_user(const std::string& uuid, std::int64_t now_micros);
+  // The checks that follow the signature: user, account changes, revocation.
+  std::optional<Principal> check(const std::string& uuid, const std::string& jti,
+                                 std::int64_t issued_at_us, std::int64_t expires_at,
+                                 std::int64_t now_micros, AuthFailure* failure);
+  void notify(const std::string& user_uuid) const;
   bool is_revoked(const std::string& jti, std::int64_t exp, std::int64_t now_micros);
 
   store::Repository& repo_;
   std::string secret_;
   TokenServiceOptions options_;
+  AccountListener listener_;
 
   std::mutex mutex_;
   std::uint64_t generation_ = 0;  // bumped by every invalidation; stale reads are not cached
