@@ -66,6 +66,12 @@ ApiError too_many_requests(std::chrono::seconds retry_after, std::string message
   return e;
 }
 
+ApiError service_unavailable(std::chrono::seconds retry_after, std::string message) {
+  ApiError e(503, std::move(message));
+  e.headers["Retry-After"] = std::to_string(std::max<std::int64_t>(1, retry_after.count()));
+  return e;
+}
+
 Response internal_error(std::string_view what, std::string_view context) {
   const std::string id = core::random_hex_id();
   spdlog::error("api: internal error {} in {}: {}", id, context, what);

@@ -48,6 +48,9 @@ ApiError unprocessable(std::string field, std::string field_message);
 ApiError too_many_requests(std::chrono::seconds retry_after,
                            std::string message = "Rate limit exceeded");
 
+// 503 with `Retry-After: <seconds>` (at least 1): the server is busy, not broken.
+ApiError service_unavailable(std::chrono::seconds retry_after, std::string message);
+
 // 500 for an unexpected exception: logs `what` with a fresh error id at error level and
 // answers {"detail":"internal error","error_id":id}.
 Response internal_error(std::string_view what, std::string_view context);

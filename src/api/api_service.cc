@@ -54,6 +54,8 @@ struct ApiService::State {
         hub(bus, {}),
         context{repo, bus, tokens, logins, tickets, &registry, &hub, &config, &metrics, webhooks},
         router(&tokens) {
+    router.set_query_timeout(
+        std::chrono::milliseconds(config.integer("DECNET_API_QUERY_TIMEOUT_MS")));
     add_all_routes(router, context);
     site = load_site(config);
     router.set_fallback([this](const Request& request) { return site.serve(request); });

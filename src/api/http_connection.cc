@@ -19,6 +19,7 @@
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
 
+#include "api/api_error.h"
 #include "api/event_stream.h"
 #include "api/http_server_state.h"
 #include "api/route_table.h"
@@ -248,16 +249,30 @@ class Connection : public ConnectionBase, public std::enable_shared_from_this<Co
     request->peer_address = peer_;
     request->peer_port = peer_port_;
     keep_alive_ = msg.keep_alive();
+    const auto began = Clock::now();
+    const bool query = server_.router.lane_of(*request) == Lane::kQuery;
+    if (query && server_.queries_admitted.fetch_add(1, std::memory_order_relaxed) >=
+                     server_.options.query_queue_limit) {
+      server_.queries_admitted.fetch_sub(1, std::memory_order_relaxed);
+      server_.queries_refused.fetch_add(1, std::memory_order_relaxed);
+      Router::Outcome busy;
+      busy.response =
+          service_unavailable(std::chrono::seconds(1), "Too many queries in progress; retry")
+              .to_response();
+      busy.response.headers["Cache-Control"] = "no-store";
+      return on_response(*request, std::move(busy), began);
+    }
     in_handler_ = true;
     server_.active_handlers.fetch_add(1, std::memory_order_relaxed);
-    const auto began = Clock::now();
-    asio::post(*server_.workers, [self = this->shared_from_this(), request, began] {
+    auto& pool = query ? *server_.workers : *server_.fast_workers;
+    asio::post(pool, [self = this->shared_from_this(), request, began, query] {
       auto outcome = std::make_shared<Router::Outcome>();
       try {
         *outcome = self->server_.router.handle(*request);
       } catch (...) {
         outcome->response = json(500, {{"detail", "internal error"}});
       }
+      if (query) self->server_.queries_admitted.fetch_sub(1, std::memory_order_relaxed);
       self->server_.active_handlers.fetch_sub(1, std::memory_order_relaxed);
       asio::post(self->stream_.get_executor(), [self, request, outcome, began] {
         self->in_handler_ = false;

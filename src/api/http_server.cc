@@ -95,6 +95,8 @@ HttpServer::Options HttpServer::Options::from_config(const core::Config& config)
   o.body_limit = static_cast<std::size_t>(config.integer("DECNET_API_MAX_BODY_BYTES"));
   o.header_timeout = std::chrono::seconds(config.integer("DECNET_API_HEADER_TIMEOUT_SECONDS"));
   o.idle_timeout = std::chrono::seconds(config.integer("DECNET_API_IDLE_TIMEOUT_SECONDS"));
+  o.threads = static_cast<std::size_t>(config.integer("DECNET_API_QUERY_WORKERS"));
+  o.query_queue_limit = static_cast<std::size_t>(config.integer("DECNET_API_QUERY_QUEUE"));
   return o;
 }
 
@@ -138,6 +140,7 @@ void HttpServer::start() {
   }
   s.bound_port = s.acceptor->local_endpoint().port();
   s.workers = std::make_unique<asio::thread_pool>(std::max<std::size_t>(1, o.threads));
+  s.fast_workers = std::make_unique<asio::thread_pool>(std::max<std::size_t>(1, o.fast_threads));
   s.stopping = false;
   s.work.emplace(s.io.get_executor());
   s.accept();
@@ -161,6 +164,7 @@ void HttpServer::stop() {
     s.drained.wait_for(lock, s.options.shutdown_grace, [&] { return s.connections.empty(); });
   }
   s.workers->join();
+  s.fast_workers->join();
   for (auto& c : s.live()) c->stop_hard();
   {
     std::unique_lock lock(s.mutex);
@@ -172,6 +176,7 @@ void HttpServer::stop() {
   s.io.restart();
   s.acceptor.reset();
   s.workers.reset();
+  s.fast_workers.reset();
   spdlog::info("api: stopped");
 }
 
@@ -181,6 +186,8 @@ nlohmann::json HttpServer::health() const {
           {"connections", s.open_connections()},
           {"requests", s.requests.load()},
           {"active_handlers", s.active_handlers.load()},
+          {"queries_in_progress", s.queries_admitted.load()},
+          {"queries_refused", s.queries_refused.load()},
           {"event_streams", s.sse_clients.load()},
           {"event_streams_dropped", s.sse_dropped.load()},
           {"timeouts", s.timeouts.load()},

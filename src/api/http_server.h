@@ -3,8 +3,11 @@
 // timer, never a thread: headers must arrive within the header timeout (a slow-loris client is
 // cut off there), a keep-alive connection idle longer than the idle timeout is closed, header
 // and body sizes are capped (431 and 413, then the connection is closed). Handlers, which may
-// block on the database, run on a separate pool of `threads` workers; Server-Sent Events
-// responses are written from the I/O thread as their producers fill them.
+// block on the database, run on worker pools chosen by the route's lane: query routes on
+// `threads` workers, admitted only while fewer than `query_queue_limit` are waiting or running
+// (past that: 503 with Retry-After at once), everything else on `fast_threads` workers of its
+// own, so a health check never queues behind a slow search. Server-Sent Events responses are
+// written from the I/O thread as their producers fill them.
 //
 // stop() is graceful: it stops accepting, closes idle connections, lets requests whose handler
 // is already running finish and answer (with Connection: close), ends event streams, and after
@@ -46,12 +49,14 @@ class HttpServer : public core::Component {
     std::chrono::milliseconds body_timeout = std::chrono::seconds(30);
     std::chrono::milliseconds idle_timeout = std::chrono::seconds(60);
     std::chrono::milliseconds shutdown_grace = std::chrono::seconds(5);
-    std::size_t threads = 2;  // handler workers
+    std::size_t threads = 2;             // query-lane handler workers
+    std::size_t fast_threads = 2;        // fast-lane handler workers
+    std::size_t query_queue_limit = 32;  // query requests waiting or running, at most
     std::size_t max_connections = 1024;
     std::size_t sse_socket_buffer =
         std::size_t{64} * 1024;  // SO_SNDBUF of event-stream connections
 
-    // DECNET_API_* settings.
+    // DECNET_API_* settings (the query time budget is the router's: Router::set_query_timeout).
     static Options from_config(const core::Config& config);
   };
 

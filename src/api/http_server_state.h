@@ -65,6 +65,8 @@ struct ServerState {
   std::atomic<std::uint64_t> timeouts{0};
   std::atomic<std::uint64_t> oversize{0};
   std::atomic<std::uint64_t> active_handlers{0};
+  std::atomic<std::uint64_t> queries_admitted{0};  // query-lane requests waiting or running
+  std::atomic<std::uint64_t> queries_refused{0};
   std::atomic<std::uint64_t> sse_clients{0};
   std::atomic<std::uint64_t> sse_dropped{0};
 
@@ -75,7 +77,8 @@ struct ServerState {
   std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work;
   std::optional<tcp::acceptor> acceptor;
   std::thread io_thread;
-  std::unique_ptr<asio::thread_pool> workers;
+  std::unique_ptr<asio::thread_pool> workers;       // query lane
+  std::unique_ptr<asio::thread_pool> fast_workers;  // everything else
 
   void accept();
   void add(std::uint64_t id, const std::shared_ptr<ConnectionBase>& c) {

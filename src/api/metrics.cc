@@ -297,6 +297,7 @@ void add_metrics_route(Router& router, MetricsRegistry& registry, std::string to
       {.method = "GET",
        .path = "/metrics",
        .access = Access::kPublic,
+       .lane = Lane::kFast,
        .summary = "Prometheus metrics (loopback peers, or the metrics bearer token)",
        .tag = "meta",
        .response_content_type = "text/plain",

@@ -110,6 +110,7 @@ nlohmann::json openapi_document(const Router& router, const OpenApiInfo& info) {
       tags.insert(route.tag);
     }
     op["x-decnet-access"] = to_string(route.access);
+    op["x-decnet-lane"] = route.lane == Lane::kFast ? "fast" : "query";
 
     nlohmann::json params = nlohmann::json::array();
     bool validated = !route.query.empty();
@@ -191,6 +192,7 @@ void add_openapi_route(Router& router, OpenApiInfo info) {
   router.add({.method = "GET",
               .path = "/api/v1/openapi.json",
               .access = Access::kPublic,
+              .lane = Lane::kFast,
               .summary = "This document: OpenAPI 3.1 description of every route",
               .tag = "meta",
               .handler = [cache, self, info = std::move(info)](const Request&, const Principal*) {

@@ -13,6 +13,8 @@
 #include "api/api_error.h"
 #include "core/utf8.h"
 #include "core/uuid.h"
+#include "store/query_deadline.h"
+#include "store/store_error.h"
 
 namespace decnet::api {
 
@@ -219,12 +221,19 @@ const Route* Router::match(const Request& request, std::string* allow, bool* pat
     }
     return nullptr;
   }
-  for (std::size_t i = 0; i < parts.size(); ++i) {
+  for (std::size_t i = 0; params && i < parts.size(); ++i) {
     if (best->segments[i].param) {
       (*params)[best->segments[i].text] = percent_decode(parts[i], false);
     }
   }
   return best_route;
+}
+
+Lane Router::lane_of(const Request& request) const {
+  std::string allow;
+  bool path_known = false;
+  const Route* route = match(request, &allow, &path_known, nullptr);
+  return route ? route->lane : Lane::kFast;
 }
 
 // API answers carry tokens, user records and attacker data for one user at one moment: no
@@ -323,9 +332,21 @@ Router::Outcome Router::dispatch(Request& request) const {
       }
     }
 
+    std::optional<store::QueryDeadline> deadline;
+    if (route->lane == Lane::kQuery && query_timeout_.count() > 0) deadline.emplace(query_timeout_);
     out.response = route->handler(request, principal ? &*principal : nullptr);
   } catch (const ApiError& e) {
     out.response = e.to_response();
+  } catch (const store::StoreError& e) {
+    if (e.kind() != store::StoreError::Kind::kTimeout) {
+      out.response =
+          internal_error(e.what(), request.method + " " + (route ? route->path : std::string("?")));
+    } else {
+      out.response = service_unavailable(std::chrono::seconds(1),
+                                         "The query took longer than its time budget; narrow it "
+                                         "or retry")
+                         .to_response();
+    }
   } catch (const std::exception& e) {
     out.response =
         internal_error(e.what(), request.method + " " + (route ? route->path : std::string("?")));

@@ -14,6 +14,7 @@
 // thread.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -37,6 +38,14 @@ std::string_view to_string(Access access);
 
 enum class ParamType { kInt, kString, kBool, kEnum };
 
+// Where a request runs. Query routes read tables that grow with every attack; they share a
+// bounded pool, a per-request time budget and an admission limit, so a flood of expensive
+// searches is answered 503 rather than queued for ever. Everything else (health, metrics, auth,
+// the small admin tables, static files) runs on its own workers and never waits behind them.
+// A route is a query route unless it says otherwise: forgetting costs a 503 under load, not a
+// stalled health check.
+enum class Lane { kQuery, kFast };
+
 struct QueryParam {
   std::string name;
   ParamType type = ParamType::kString;
@@ -56,6 +65,7 @@ struct Route {
   std::string path;    // "/api/v1/attackers/{uuid}"; `{name}` segments are parameters
   Access access = Access::kViewer;
   bool allowed_while_must_change_password = false;
+  Lane lane = Lane::kQuery;
   std::string summary = {};
   std::string tag = {};
   std::vector<QueryParam> query = {};
@@ -88,6 +98,11 @@ class Router {
   // In registration order.
   const std::vector<Route>& routes() const { return routes_; }
 
+  // The lane of the route `request` would reach (kFast for static files and unknown paths).
+  Lane lane_of(const Request& request) const;
+  // The time budget of a query route's reads (0: none); past it the request answers 503.
+  void set_query_timeout(std::chrono::milliseconds timeout) { query_timeout_ = timeout; }
+
   // Asked for requests no route matches (before the 404); not part of the OpenAPI document.
   // The dashboard's static files are served this way.
   using Fallback = std::function<std::optional<Response>(const Request&)>;
@@ -108,6 +123,7 @@ class Router {
                      std::map<std::string, std::string, std::less<>>* params) const;
 
   Authenticator* authenticator_;
+  std::chrono::milliseconds query_timeout_{0};
   std::vector<Route> routes_;
   std::vector<std::unique_ptr<Compiled>> compiled_;
   Fallback fallback_;

@@ -46,6 +46,7 @@ void add_auth_routes(Router& router, ApiContext& ctx) {
   router.add({.method = "POST",
               .path = "/api/v1/auth/login",
               .access = Access::kPublic,
+              .lane = Lane::kFast,
               .summary = "Exchange a username and password for an access token",
               .tag = "auth",
               .json_body = true,
@@ -59,6 +60,7 @@ void add_auth_routes(Router& router, ApiContext& ctx) {
               .path = "/api/v1/auth/logout",
               .access = Access::kAuthenticated,
               .allowed_while_must_change_password = true,
+              .lane = Lane::kFast,
               .summary = "Revoke the presented token",
               .tag = "auth",
               .handler = [&ctx](const Request&, const Principal* who) {
@@ -69,6 +71,7 @@ void add_auth_routes(Router& router, ApiContext& ctx) {
               .path = "/api/v1/auth/me",
               .access = Access::kAuthenticated,
               .allowed_while_must_change_password = true,
+              .lane = Lane::kFast,
               .summary = "The calling user",
               .tag = "auth",
               .handler = [](const Request&, const Principal* who) {
@@ -81,6 +84,7 @@ void add_auth_routes(Router& router, ApiContext& ctx) {
               .path = "/api/v1/auth/change-password",
               .access = Access::kAuthenticated,
               .allowed_while_must_change_password = true,
+              .lane = Lane::kFast,
               .summary = "Change the caller's password; earlier tokens stop working",
               .tag = "auth",
               .json_body = true,
@@ -93,6 +97,7 @@ void add_auth_routes(Router& router, ApiContext& ctx) {
   router.add({.method = "POST",
               .path = "/api/v1/auth/sse-ticket",
               .access = Access::kViewer,
+              .lane = Lane::kFast,
               .summary = "A single-use, 60-second ticket for the event stream",
               .tag = "auth",
               .handler = [&ctx](const Request&, const Principal* who) {

@@ -3,6 +3,7 @@
 // filters go to the store as bound values (the store's grammar is in log_repository.h), so no
 // query text ever becomes SQL; the reference's `start_time`/`end_time` names are accepted next to
 // `start`/`end`. Dead letters are admin-only: they hold whatever a client sent, unparsed.
+#include "api/api_error.h"
 #include "api/json_views.h"
 #include "api/route_params.h"
 #include "api/routes.h"
@@ -29,6 +30,9 @@ std::vector<QueryParam> log_filter_params() {
 store::LogQuery log_query(const Request& req) {
   store::LogQuery q;
   q.search = optional_text(req, {"search"}).value_or("");
+  if (store::split_search_terms(q.search).size() > store::kMaxSearchTerms) {
+    throw unprocessable("search", "at most " + std::to_string(store::kMaxSearchTerms) + " terms");
+  }
   q.decky = optional_text(req, {"decky"});
   q.service = optional_text(req, {"service"});
   q.event_type = optional_text(req, {"event_type"});

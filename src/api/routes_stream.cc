@@ -36,6 +36,7 @@ void add_stream_routes(Router& router, ApiContext& ctx) {
   router.add({.method = "GET",
               .path = "/api/v1/stream",
               .access = Access::kPublic,
+              .lane = Lane::kFast,
               .summary = "Live events (SSE), opened with a ticket from POST /auth/sse-ticket",
               .tag = "stream",
               .query = {{.name = "ticket",

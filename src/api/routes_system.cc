@@ -20,6 +20,7 @@ void add_system_routes(Router& router, ApiContext& ctx) {
   router.add({.method = "GET",
               .path = "/api/v1/health",
               .access = Access::kPublic,
+              .lane = Lane::kFast,
               .summary = "Database, bus and worker status; 503 when degraded",
               .tag = "system",
               .handler = [&ctx](const Request&, const Principal*) {
@@ -45,6 +46,7 @@ void add_system_routes(Router& router, ApiContext& ctx) {
     router.add({.method = "GET",
                 .path = "/api/v1/workers",
                 .access = Access::kViewer,
+                .lane = Lane::kFast,
                 .summary = "Each worker's last heartbeat: ok, stale after 90 s, or unknown",
                 .tag = "system",
                 .handler = [&ctx](const Request&, const Principal*) {
@@ -64,6 +66,7 @@ void add_system_routes(Router& router, ApiContext& ctx) {
     router.add({.method = "POST",
                 .path = "/api/v1/workers/{name}/stop",
                 .access = Access::kAdmin,
+                .lane = Lane::kFast,
                 .summary = "Ask a worker to stop (system.<name>.control)",
                 .tag = "system",
                 .success_status = 202,
@@ -82,6 +85,7 @@ void add_system_routes(Router& router, ApiContext& ctx) {
     router.add({.method = "GET",
                 .path = "/api/v1/config",
                 .access = Access::kAdmin,
+                .lane = Lane::kFast,
                 .summary = "Effective settings and their source; secrets masked",
                 .tag = "system",
                 .handler = [&ctx](const Request&, const Principal*) {

@@ -64,6 +64,7 @@ void add_user_routes(Router& router, ApiContext& ctx) {
   router.add({.method = "GET",
               .path = "/api/v1/users",
               .access = Access::kAdmin,
+              .lane = Lane::kFast,
               .summary = "Dashboard accounts, oldest first",
               .tag = "users",
               .handler = [&ctx](const Request&, const Principal*) {
@@ -73,6 +74,7 @@ void add_user_routes(Router& router, ApiContext& ctx) {
   router.add({.method = "POST",
               .path = "/api/v1/users",
               .access = Access::kAdmin,
+              .lane = Lane::kFast,
               .summary = "Create an account; it must change its password at first login",
               .tag = "users",
               .json_body = true,
@@ -95,6 +97,7 @@ void add_user_routes(Router& router, ApiContext& ctx) {
   router.add({.method = "PATCH",
               .path = "/api/v1/users/{uuid}/role",
               .access = Access::kAdmin,
+              .lane = Lane::kFast,
               .summary = "Change an account's role; its sessions end",
               .tag = "users",
               .json_body = true,
@@ -113,6 +116,7 @@ void add_user_routes(Router& router, ApiContext& ctx) {
   router.add({.method = "POST",
               .path = "/api/v1/users/{uuid}/reset-password",
               .access = Access::kAdmin,
+              .lane = Lane::kFast,
               .summary = "Replace an account's password with a generated one, shown once",
               .tag = "users",
               .handler = [&ctx](const Request& req, const Principal*) {
@@ -128,6 +132,7 @@ void add_user_routes(Router& router, ApiContext& ctx) {
   router.add({.method = "DELETE",
               .path = "/api/v1/users/{uuid}",
               .access = Access::kAdmin,
+              .lane = Lane::kFast,
               .summary = "Delete an account",
               .tag = "users",
               .handler = [&ctx](const Request& req, const Principal* who) {

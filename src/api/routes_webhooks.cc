@@ -203,6 +203,7 @@ void add_webhook_routes(Router& router, ApiContext& ctx) {
   router.add({.method = "GET",
               .path = "/api/v1/webhooks",
               .access = Access::kAdmin,
+              .lane = Lane::kFast,
               .summary = "Webhook subscriptions, oldest first",
               .tag = "webhooks",
               .handler = [&ctx](const Request&, const Principal*) {
@@ -223,6 +224,7 @@ void add_webhook_routes(Router& router, ApiContext& ctx) {
       {.method = "POST",
        .path = "/api/v1/webhooks",
        .access = Access::kAdmin,
+       .lane = Lane::kFast,
        .summary = "Create a subscription; the secret is shown only in this response",
        .tag = "webhooks",
        .json_body = true,
@@ -275,6 +277,7 @@ void add_webhook_routes(Router& router, ApiContext& ctx) {
   router.add({.method = "GET",
               .path = "/api/v1/webhooks/{uuid}",
               .access = Access::kAdmin,
+              .lane = Lane::kFast,
               .summary = "One subscription",
               .tag = "webhooks",
               .handler = [&ctx](const Request& req, const Principal*) {
@@ -283,6 +286,7 @@ void add_webhook_routes(Router& router, ApiContext& ctx) {
   router.add({.method = "PATCH",
               .path = "/api/v1/webhooks/{uuid}",
               .access = Access::kAdmin,
+              .lane = Lane::kFast,
               .summary = "Change a subscription; enabled=true resets a tripped circuit",
               .tag = "webhooks",
               .json_body = true,
@@ -329,6 +333,7 @@ void add_webhook_routes(Router& router, ApiContext& ctx) {
   router.add({.method = "DELETE",
               .path = "/api/v1/webhooks/{uuid}",
               .access = Access::kAdmin,
+              .lane = Lane::kFast,
               .summary = "Delete a subscription with its delivery log and dead letters",
               .tag = "webhooks",
               .handler = [&ctx, &admin](const Request& req, const Principal*) {

@@ -6,6 +6,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "store/page.h"
@@ -45,10 +46,18 @@ struct LogQuery {
   std::optional<std::int64_t> after_id;  // id > after_id (stream resumption)
   // Space-separated terms, all required: `key:value` on decky, service, event (type),
   // attacker / attacker_ip, or any other key as a field of `fields`; a bare word matches a
-  // substring of the raw line, decky, service or attacker IP.
+  // substring of the raw line, decky, service or attacker IP. "Double quotes" keep spaces in
+  // one term. At most kMaxSearchTerms terms (split_search_terms); callers refuse more.
   std::string search;
   bool newest_first = true;
 };
+
+// Each term is a scan condition over the whole table: past a few, a search costs more than any
+// operator needs and becomes a way to keep the database busy.
+inline constexpr std::size_t kMaxSearchTerms = 16;
+
+// The terms of a LogQuery::search text, in order.
+std::vector<std::string> split_search_terms(std::string_view text);
 
 struct HistogramBucket {
   std::int64_t start = 0;  // microseconds UTC, aligned to the bucket width

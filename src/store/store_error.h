@@ -19,6 +19,7 @@ class StoreError : public std::runtime_error {
     kIo,          // open, read or write failed
     kMigration,   // schema missing, newer than this binary, or a migration failed
     kClosed,      // the store was closed
+    kTimeout,     // a read ran past the caller's QueryDeadline
   };
 
   StoreError(Kind kind, const std::string& message) : std::runtime_error(message), kind_(kind) {}

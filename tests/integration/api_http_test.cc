@@ -189,6 +189,23 @@ class HttpServerTest : public ::testing::Test {
                    s->on_close([this] { ++streams_closed_; });
                    return Response::stream(s);
                  }});
+    // A query route that holds its worker until the test releases it, and a fast route.
+    router_.add({.method = "GET",
+                 .path = "/api/v1/search",
+                 .access = Access::kPublic,
+                 .handler = [this](const Request&, const Principal*) {
+                   ++searches_running_;
+                   wait_until([&] { return release_searches_.load(); }, 20s);
+                   --searches_running_;
+                   return json(200, {{"found", 0}});
+                 }});
+    router_.add({.method = "GET",
+                 .path = "/api/v1/health",
+                 .access = Access::kPublic,
+                 .lane = Lane::kFast,
+                 .handler = [](const Request&, const Principal*) {
+                   return json(200, {{"status", "ok"}});
+                 }});
     add_openapi_route(router_, {.title = "DECNET test"});
     add_metrics_route(router_, metrics_, "metrics-secret");
   }
@@ -245,6 +262,8 @@ class HttpServerTest : public ::testing::Test {
   std::mutex streams_mutex_;
   std::vector<std::shared_ptr<EventStream>> streams_;
   std::atomic<int> streams_closed_{0};
+  std::atomic<int> searches_running_{0};
+  std::atomic<bool> release_searches_{false};
   std::ostringstream log_;
   std::shared_ptr<spdlog::logger> previous_logger_;
 };
@@ -499,6 +518,31 @@ TEST_F(HttpServerTest, OpenApiAndMetricsEndpoints) {
                         "v1/hello\",le=\"+Inf\"} 1"),
             std::string::npos);
   EXPECT_EQ(curl({"-X", "POST", base_ + "/metrics"}).status, 405);
+}
+
+// Expensive queries run on their own workers behind an admission limit: while every query
+// worker is held by a slow search and the queue is full, health still answers at once and a
+// further search is told to retry instead of waiting.
+TEST_F(HttpServerTest, SlowQueriesNeverDelayFastRoutesAndAreRefusedPastTheQueue) {
+  start({.threads = 2, .fast_threads = 1, .query_queue_limit = 4});
+  std::vector<std::thread> clients;
+  std::vector<Curl> results(4);
+  for (int i = 0; i < 4; ++i) {
+    clients.emplace_back([&, i] { results[i] = curl({base_ + "/api/v1/search"}); });
+  }
+  ASSERT_TRUE(wait_until([&] { return searches_running_.load() == 2; }));
+  ASSERT_TRUE(wait_until([&] { return server_->health()["queries_in_progress"] == 4; }));
+  const auto health = curl({base_ + "/api/v1/health"});
+  EXPECT_EQ(health.status, 200) << health.output;
+  const auto refused = curl({base_ + "/api/v1/search"});
+  EXPECT_EQ(refused.status, 503) << refused.output;
+  EXPECT_NE(refused.headers.find("Retry-After: 1"), std::string::npos) << refused.headers;
+  EXPECT_EQ(searches_running_.load(), 2);  // health and the refusal ran beside the searches
+  release_searches_ = true;
+  for (auto& c : clients) c.join();
+  for (const auto& r : results) EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(server_->health()["queries_refused"], 1);
+  EXPECT_EQ(server_->health()["queries_in_progress"], 0);
 }
 
 TEST_F(HttpServerTest, GracefulStopFinishesInFlightRequestsThenRefusesConnections) {

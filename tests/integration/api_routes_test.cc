@@ -502,6 +502,17 @@ TEST_F(ApiRoutesTest, PaginationBoundsNameTheField) {
   }
 }
 
+TEST_F(ApiRoutesTest, SearchTermsAreBoundedAndTheRefusalNamesTheField) {
+  std::string many;
+  for (int i = 0; i < 17; ++i) many += "t" + std::to_string(i) + "%20";
+  for (const auto* path : {"/api/v1/logs", "/api/v1/logs/histogram"}) {
+    const auto r = get(std::string(path) + "?search=" + many);
+    EXPECT_EQ(r.status, 422) << path;
+    EXPECT_TRUE(names_field(r, "search")) << r.body.dump();
+  }
+  EXPECT_EQ(get("/api/v1/logs?search=" + many.substr(0, many.rfind("t16"))).status, 200);
+}
+
 TEST_F(ApiRoutesTest, LogTimesMustBeRfc3339) {
   for (const auto* q : {"start=2026-01-02", "end=yesterday", "start=2026-01-02%2003:04:05",
                         "start_time=1700000000"}) {

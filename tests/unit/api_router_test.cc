@@ -15,6 +15,8 @@
 #include "api/event_stream.h"
 #include "api/metrics.h"
 #include "api/route_table.h"
+#include "store/query_deadline.h"
+#include "store/store_error.h"
 
 namespace decnet::api {
 namespace {
@@ -138,6 +140,38 @@ TEST_F(RouterTest, AnswersAreNeverStoredByCachesUnlessTheRouteSaysOtherwise) {
   EXPECT_EQ(call("GET", "/api/v1/stream", "").response.headers.at("cache-control"), "no-store");
   EXPECT_EQ(call("GET", "/api/v1/stream", "viewer").response.headers.at("cache-control"),
             "no-cache");
+}
+
+TEST_F(RouterTest, AQueryPastItsBudgetIs503WithRetryAfterAndFastRoutesHaveNoBudget) {
+  router.set_query_timeout(std::chrono::milliseconds(30));
+  bool had_deadline_on_fast = true;
+  router.add({.method = "GET",
+              .path = "/api/v1/logs",
+              .handler = [](const Request&, const Principal*) -> Response {
+                EXPECT_TRUE(store::QueryDeadline::current());
+                throw store::StoreError(store::StoreError::Kind::kTimeout, "interrupted");
+              }});
+  router.add({.method = "GET",
+              .path = "/api/v1/health",
+              .access = Access::kPublic,
+              .lane = Lane::kFast,
+              .handler = [&](const Request&, const Principal*) {
+                had_deadline_on_fast = store::QueryDeadline::current().has_value();
+                return json(200, nlohmann::json::object());
+              }});
+  const auto o = call("GET", "/api/v1/logs", "viewer");
+  EXPECT_EQ(o.response.status, 503);
+  EXPECT_EQ(o.response.headers.at("retry-after"), "1");
+  EXPECT_EQ(call("GET", "/api/v1/health").response.status, 200);
+  EXPECT_FALSE(had_deadline_on_fast);
+  Request req;
+  req.method = "GET";
+  req.set_target("/api/v1/health");
+  EXPECT_EQ(router.lane_of(req), Lane::kFast);
+  req.set_target("/api/v1/logs?search=x");
+  EXPECT_EQ(router.lane_of(req), Lane::kQuery);
+  req.set_target("/index.html");
+  EXPECT_EQ(router.lane_of(req), Lane::kFast);
 }
 
 TEST_F(RouterTest, DuplicateOrMalformedRoutesAreRejectedAtRegistration) {

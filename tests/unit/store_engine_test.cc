@@ -4,6 +4,7 @@
 #include <thread>
 
 #include "store/log_repository.h"
+#include "store/query_deadline.h"
 #include "store/sqlite/domains.h"
 #include "store/sqlite/engine.h"
 #include "store/sqlite/migrations/migrations.h"
@@ -220,6 +221,56 @@ TEST_F(EngineTest, ReadersAreNotBlockedByALongWriteBatch) {
   release.count_down();
   long_write.get();
   EXPECT_EQ(repo().logs().count(), 5001);
+}
+
+TEST(QueryDeadlines, ARunawayReadIsInterruptedAtItsBudget) {
+  TempDir dir;
+  sqlite::Engine engine({.path = dir / "db.sqlite", .read_connections = 1});
+  auto lease = engine.read();
+  constexpr const char* kEndless =
+      "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c";
+  {
+    QueryDeadline budget(std::chrono::milliseconds(50));
+    try {
+      sqlite::query_int64(*lease, kEndless);
+      FAIL() << "the endless query returned";
+    } catch (const StoreError& e) {
+      EXPECT_EQ(e.kind(), StoreError::Kind::kTimeout) << e.what();
+    }
+    // Waiting for a read connection counts against the same budget.
+    try {
+      engine.read();
+      FAIL() << "got a second connection from a pool of one";
+    } catch (const StoreError& e) {
+      EXPECT_EQ(e.kind(), StoreError::Kind::kTimeout) << e.what();
+    }
+  }
+  EXPECT_FALSE(QueryDeadline::current());  // the scope ended; the connection still works
+  EXPECT_EQ(sqlite::query_int64(*lease, "SELECT 7"), 7);
+}
+
+TEST(QueryDeadlines, NestedBudgetsKeepTheEarlierDeadline) {
+  QueryDeadline outer(std::chrono::milliseconds(100));
+  const auto first = QueryDeadline::current();
+  {
+    QueryDeadline inner(std::chrono::hours(1));
+    EXPECT_EQ(QueryDeadline::current(), first);
+  }
+  EXPECT_EQ(QueryDeadline::current(), first);
+}
+
+TEST_F(EngineTest, SearchesWithTooManyTermsAreRefused) {
+  LogQuery q;
+  for (std::size_t i = 0; i <= kMaxSearchTerms; ++i) q.search += "t" + std::to_string(i) + " ";
+  try {
+    repo().logs().list(q);
+    FAIL() << "a search of " << kMaxSearchTerms + 1 << " terms ran";
+  } catch (const StoreError& e) {
+    EXPECT_EQ(e.kind(), StoreError::Kind::kInvalid);
+  }
+  q.search = "\"one quoted term\" two";
+  EXPECT_EQ(split_search_terms(q.search), (std::vector<std::string>{"one quoted term", "two"}));
+  EXPECT_EQ(repo().logs().list(q).total, 0);
 }
 
 TEST_F(EngineTest, ClosedStoreRejectsWritesWithATypedError) {

@@ -1,11 +1,19 @@
 #include "store/sqlite/connection.h"
 
+#include "store/query_deadline.h"
+
 namespace decnet::store::sqlite {
 namespace {
 
 // Dynamically filtered queries produce one SQL text per filter combination; past this many the
 // rest are prepared per use instead of growing the cache without bound.
 constexpr std::size_t kMaxCachedStatements = 512;
+// Virtual machine steps between deadline checks: a few microseconds of work.
+constexpr int kProgressSteps = 1000;
+
+int past_deadline(void*) {
+  return QueryDeadline::expired() ? 1 : 0;
+}
 
 StoreError::Kind kind_for(int code) {
   switch (code & 0xff) {
@@ -19,6 +27,8 @@ StoreError::Kind kind_for(int code) {
     case SQLITE_TOOBIG:
     case SQLITE_MISMATCH:
       return StoreError::Kind::kInvalid;
+    case SQLITE_INTERRUPT:
+      return StoreError::Kind::kTimeout;
     default:
       return StoreError::Kind::kIo;
   }
@@ -148,7 +158,10 @@ Connection::Connection(const std::filesystem::path& path, Mode mode, int busy_ti
     exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA journal_size_limit=67108864;");
   }
   exec("PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY; PRAGMA cache_size=-65536;");
-  if (mode == Mode::kReadOnly) exec("PRAGMA query_only=ON;");
+  if (mode == Mode::kReadOnly) {
+    exec("PRAGMA query_only=ON;");
+    sqlite3_progress_handler(db_, kProgressSteps, past_deadline, nullptr);
+  }
 }
 
 Connection::~Connection() {

@@ -3,7 +3,9 @@
 #include <spdlog/spdlog.h>
 
 #include "core/time.h"
+#include "store/query_deadline.h"
 #include "store/sqlite/migrations/migrations.h"
+#include "store/store_error.h"
 
 namespace decnet::store::sqlite {
 namespace {
@@ -213,7 +215,13 @@ Engine::ReadLease Engine::read() {
       throw;
     }
   }
-  pool_ready_.wait(lock, [&] { return !pool_.empty(); });
+  if (const auto deadline = QueryDeadline::current()) {
+    if (!pool_ready_.wait_until(lock, *deadline, [&] { return !pool_.empty(); })) {
+      throw StoreError(StoreError::Kind::kTimeout, "no read connection free within the budget");
+    }
+  } else {
+    pool_ready_.wait(lock, [&] { return !pool_.empty(); });
+  }
   auto conn = std::move(pool_.back());
   pool_.pop_back();
   return ReadLease(*this, std::move(conn));

@@ -36,25 +36,6 @@ LogRow read_log(const Statement& s) {
   return row;
 }
 
-// Splits on whitespace, honouring double quotes so `"two words"` stays one term.
-std::vector<std::string> search_terms(std::string_view text) {
-  std::vector<std::string> terms;
-  std::string current;
-  bool quoted = false;
-  for (char c : text) {
-    if (c == '"') {
-      quoted = !quoted;
-    } else if (!quoted && (c == ' ' || c == '\t')) {
-      if (!current.empty()) terms.push_back(std::move(current));
-      current.clear();
-    } else {
-      current += c;
-    }
-  }
-  if (!current.empty()) terms.push_back(std::move(current));
-  return terms;
-}
-
 // The attacker index leads with the id block (id >> 16, migration 4), so a filter on one
 // attacker lists every block, newest first; SQLite then probes the index once per block and,
 // ordering by (block, id), returns rows newest first without sorting them.
@@ -89,7 +70,12 @@ LogFilters log_filters(const LogQuery& q, bool with_cursor) {
       .add_if(q.start, "timestamp >= ?")
       .add_if(q.end, "timestamp <= ?");
   if (with_cursor) where.add_if(q.after_id, "id > ?");
-  for (const auto& term : search_terms(q.search)) {
+  const auto terms = split_search_terms(q.search);
+  if (terms.size() > kMaxSearchTerms) {
+    throw StoreError(StoreError::Kind::kInvalid,
+                     "search: at most " + std::to_string(kMaxSearchTerms) + " terms");
+  }
+  for (const auto& term : terms) {
     const auto colon = term.find(':');
     if (colon != std::string::npos && colon > 0 && colon + 1 < term.size()) {
       const auto key = term.substr(0, colon);
