@@ -92,6 +92,18 @@ class Connection : public ConnectionBase, public std::enable_shared_from_this<Co
     asio::post(stream_.get_executor(), [self = this->shared_from_this()] { self->close(); });
   }
 
+  std::int64_t idle_since() const override { return idle_since_.load(std::memory_order_relaxed); }
+
+  bool evict() override {
+    auto since = idle_since_.load(std::memory_order_relaxed);
+    if (since == 0 || !idle_since_.compare_exchange_strong(since, 0)) return false;
+    asio::post(stream_.get_executor(), [self = this->shared_from_this()] {
+      if (self->in_handler_ || self->writing_response_ || self->writing_stream_) return;
+      self->close();
+    });
+    return true;
+  }
+
  private:
   tcp::socket& socket() { return beast::get_lowest_layer(stream_); }
 
@@ -152,7 +164,15 @@ class Connection : public ConnectionBase, public std::enable_shared_from_this<Co
     if (closed_) return;
     if (server_.stopping.load()) return close();
     if (buffer_.size() > 0) return read_header();
-    arm(first_ ? server_.options.header_timeout : server_.options.idle_timeout);
+    if (idle_since_.load(std::memory_order_relaxed) == 0) {
+      idle_since_.store(std::max<std::int64_t>(1, Clock::now().time_since_epoch().count()),
+                        std::memory_order_relaxed);
+    }
+    // Only a client that showed a valid token may hold a connection open for long.
+    const auto& o = server_.options;
+    arm(first_           ? o.header_timeout
+        : authenticated_ ? o.idle_timeout
+                         : std::min(o.header_timeout, o.idle_timeout));
     stream_.async_read_some(buffer_.prepare(4096),
                             [self = this->shared_from_this()](beast::error_code ec, std::size_t n) {
                               if (ec || self->closed_) return self->close();
@@ -207,6 +227,7 @@ class Connection : public ConnectionBase, public std::enable_shared_from_this<Co
 
   void on_header(beast::error_code ec) {
     if (fail_read(ec)) return;
+    idle_since_.store(0, std::memory_order_relaxed);
     auto& msg = parser_->get();
     const auto expect = msg[http::field::expect];
     if (!expect.empty() && beast::iequals(expect, "100-continue")) {
@@ -284,6 +305,7 @@ class Connection : public ConnectionBase, public std::enable_shared_from_this<Co
   void on_response(const Request& request, Router::Outcome outcome, Clock::time_point began) {
     Response& r = outcome.response;
     server_.record(request, outcome.route, r.status, r.body.size(), began);
+    authenticated_ = outcome.authenticated;
     if (closed_) {
       if (r.event_stream) r.event_stream->finish();
       return;
@@ -403,6 +425,8 @@ class Connection : public ConnectionBase, public std::enable_shared_from_this<Co
   std::vector<char> drain_buffer_;
   std::shared_ptr<EventStream> stream_state_;
   bool first_ = true;
+  bool authenticated_ = false;  // the last request carried a valid token
+  std::atomic<std::int64_t> idle_since_{0};
   bool keep_alive_ = false;
   bool in_handler_ = false;
   bool writing_response_ = false;

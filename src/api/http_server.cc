@@ -33,6 +33,31 @@ std::string peer_text(const tcp::endpoint& ep) {
 
 }  // namespace
 
+bool ServerState::make_room(const std::string& address) {
+  std::shared_ptr<ConnectionBase> victim;
+  {
+    std::lock_guard lock(mutex);
+    const auto it = per_address.find(address);
+    const std::size_t same = it == per_address.end() ? 0 : it->second;
+    const bool address_full = same >= options.max_connections_per_address;
+    if (!address_full && connections.size() < options.max_connections) return true;
+    std::int64_t oldest = 0;
+    for (auto& [id, entry] : connections) {
+      if (address_full && entry.address != address) continue;
+      auto c = entry.connection.lock();
+      if (!c) continue;
+      const auto since = c->idle_since();
+      if (since != 0 && (oldest == 0 || since < oldest)) {
+        oldest = since;
+        victim = std::move(c);
+      }
+    }
+  }
+  if (!victim || !victim->evict()) return false;
+  evicted_connections.fetch_add(1, std::memory_order_relaxed);
+  return true;
+}
+
 void ServerState::record(const Request& req, const std::string& route, int status,
                          std::size_t bytes, Clock::time_point began) {
   requests.fetch_add(1, std::memory_order_relaxed);
@@ -62,7 +87,8 @@ void ServerState::accept() {
     if (stopping.load()) return;
     error_code peer_ec;
     const auto remote = socket.remote_endpoint(peer_ec);
-    if (peer_ec || open_connections() >= options.max_connections) {
+    const auto address = peer_ec ? std::string() : peer_text(remote);
+    if (peer_ec || !make_room(address)) {
       refused_connections.fetch_add(1, std::memory_order_relaxed);
       socket.close(peer_ec);
       return accept();
@@ -72,9 +98,8 @@ void ServerState::accept() {
       std::lock_guard lock(mutex);
       id = ++next_id;
     }
-    auto connection =
-        make_connection(*this, id, std::move(socket), peer_text(remote), remote.port());
-    add(id, connection);
+    auto connection = make_connection(*this, id, std::move(socket), address, remote.port());
+    add(id, address, connection);
     connection->start();
     accept();
   });
@@ -96,6 +121,9 @@ HttpServer::Options HttpServer::Options::from_config(const core::Config& config)
   o.header_timeout = std::chrono::seconds(config.integer("DECNET_API_HEADER_TIMEOUT_SECONDS"));
   o.idle_timeout = std::chrono::seconds(config.integer("DECNET_API_IDLE_TIMEOUT_SECONDS"));
   o.threads = static_cast<std::size_t>(config.integer("DECNET_API_QUERY_WORKERS"));
+  o.max_connections = static_cast<std::size_t>(config.integer("DECNET_API_MAX_CONNECTIONS"));
+  o.max_connections_per_address =
+      static_cast<std::size_t>(config.integer("DECNET_API_MAX_CONNECTIONS_PER_ADDRESS"));
   o.query_queue_limit = static_cast<std::size_t>(config.integer("DECNET_API_QUERY_QUEUE"));
   return o;
 }
@@ -192,7 +220,8 @@ nlohmann::json HttpServer::health() const {
           {"event_streams_dropped", s.sse_dropped.load()},
           {"timeouts", s.timeouts.load()},
           {"oversize_requests", s.oversize.load()},
-          {"refused_connections", s.refused_connections.load()}};
+          {"refused_connections", s.refused_connections.load()},
+          {"evicted_connections", s.evicted_connections.load()}};
 }
 
 std::uint16_t HttpServer::port() const {

@@ -9,6 +9,13 @@
 // own, so a health check never queues behind a slow search. Server-Sent Events responses are
 // written from the I/O thread as their producers fill them.
 //
+// Connection slots are guarded against idle hogs: at most `max_connections` in all and
+// `max_connections_per_address` per client address. When a limit is reached, the connection
+// that has waited longest for its next request (or is still trickling its headers) is closed to
+// make room, so a pile of idle sockets cannot lock real clients out; a new connection, and a
+// keep-alive connection whose last request carried no valid token, get only the header timeout
+// to send their next request instead of the idle timeout.
+//
 // stop() is graceful: it stops accepting, closes idle connections, lets requests whose handler
 // is already running finish and answer (with Connection: close), ends event streams, and after
 // the grace period closes whatever is left.
@@ -53,6 +60,7 @@ class HttpServer : public core::Component {
     std::size_t fast_threads = 2;        // fast-lane handler workers
     std::size_t query_queue_limit = 32;  // query requests waiting or running, at most
     std::size_t max_connections = 1024;
+    std::size_t max_connections_per_address = 128;
     std::size_t sse_socket_buffer =
         std::size_t{64} * 1024;  // SO_SNDBUF of event-stream connections
 

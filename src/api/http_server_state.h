@@ -42,6 +42,11 @@ class ConnectionBase {
   virtual void start() = 0;
   virtual void stop_soft() = 0;
   virtual void stop_hard() = 0;
+  // Steady-clock ticks since the connection began waiting for a request (or trickling one);
+  // 0 while it is being served, writing or streaming.
+  virtual std::int64_t idle_since() const = 0;
+  // Closes it if it is still idle; false when it became busy meanwhile.
+  virtual bool evict() = 0;
 };
 struct ServerState {
   ServerState(HttpServer::Options o, const Router& r, MetricsRegistry* m)
@@ -57,11 +62,17 @@ struct ServerState {
 
   mutable std::mutex mutex;
   std::condition_variable drained;
-  std::unordered_map<std::uint64_t, std::weak_ptr<ConnectionBase>> connections;
+  struct Entry {
+    std::weak_ptr<ConnectionBase> connection;
+    std::string address;
+  };
+  std::unordered_map<std::uint64_t, Entry> connections;
+  std::unordered_map<std::string, std::size_t> per_address;
   std::uint64_t next_id = 0;
 
   std::atomic<std::uint64_t> requests{0};
   std::atomic<std::uint64_t> refused_connections{0};
+  std::atomic<std::uint64_t> evicted_connections{0};
   std::atomic<std::uint64_t> timeouts{0};
   std::atomic<std::uint64_t> oversize{0};
   std::atomic<std::uint64_t> active_handlers{0};
@@ -81,13 +92,21 @@ struct ServerState {
   std::unique_ptr<asio::thread_pool> fast_workers;  // everything else
 
   void accept();
-  void add(std::uint64_t id, const std::shared_ptr<ConnectionBase>& c) {
+  // Whether a connection from `address` fits, evicting the longest-idle one (of that address
+  // when it is the address that is full) when a limit is reached.
+  bool make_room(const std::string& address);
+  void add(std::uint64_t id, const std::string& address, const std::shared_ptr<ConnectionBase>& c) {
     std::lock_guard lock(mutex);
-    connections[id] = c;
+    connections[id] = {c, address};
+    ++per_address[address];
   }
   void remove(std::uint64_t id) {
     std::lock_guard lock(mutex);
-    connections.erase(id);
+    const auto it = connections.find(id);
+    if (it == connections.end()) return;
+    const auto count = per_address.find(it->second.address);
+    if (count != per_address.end() && --count->second == 0) per_address.erase(count);
+    connections.erase(it);
     if (connections.empty()) drained.notify_all();
   }
   std::size_t open_connections() const {
@@ -97,8 +116,8 @@ struct ServerState {
   std::vector<std::shared_ptr<ConnectionBase>> live() {
     std::vector<std::shared_ptr<ConnectionBase>> out;
     std::lock_guard lock(mutex);
-    for (auto& [id, weak] : connections) {
-      if (auto c = weak.lock()) out.push_back(std::move(c));
+    for (auto& [id, entry] : connections) {
+      if (auto c = entry.connection.lock()) out.push_back(std::move(c));
     }
     return out;
   }

@@ -287,6 +287,7 @@ Router::Outcome Router::dispatch(Request& request) const {
       if (!authenticator_) throw unauthorized();
       AuthFailure failure;
       principal = authenticator_->authenticate(*token, &failure);
+      out.authenticated = principal.has_value();
       if (!principal) {
         spdlog::debug("api: token refused for {} {}: {}", request.method, route->path,
                       failure.reason);

@@ -110,7 +110,8 @@ class Router {
 
   struct Outcome {
     Response response;
-    std::string route;  // the matched pattern, "" when none matched (for metrics)
+    std::string route;           // the matched pattern, "" when none matched (for metrics)
+    bool authenticated = false;  // the request carried a valid token
   };
   // Runs the whole pipeline for one request; never throws. Every answer that is not a static
   // file says `Cache-Control: no-store` unless the route set its own.

@@ -1,6 +1,12 @@
 // `decnet serve`: the whole system in one process on the embedded defaults. It loads and
 // validates the configuration, opens the runtime (data directory, bus, database, pipeline),
 // starts the syslog receivers and runs everything under the supervisor until SIGINT or SIGTERM.
+//
+// The order is the shutdown story read backwards. The API starts first and stops last; the
+// consumers of events (webhooks, enrichment, intel) start before the pipeline that publishes
+// them; the receivers start last and stop first. So at SIGTERM nothing new is accepted, what the
+// sockets already hold is drained into the pipeline, the pipeline commits and publishes it all
+// while its consumers still listen, and only then do they stop.
 #include <spdlog/spdlog.h>
 
 #include <CLI/CLI.hpp>
@@ -99,6 +105,41 @@ void register_metrics(api::MetricsRegistry& metrics, Runtime& runtime) {
   }
 }
 
+// Each receiver's counters, labelled by receiver, read from its health report at scrape time.
+// The receivers belong to the supervisor, which outlives the API that serves the scrape.
+void register_receiver_metrics(api::MetricsRegistry& metrics,
+                               const std::vector<const core::Component*>& receivers) {
+  struct Figure {
+    const char* key;
+    const char* help;
+  };
+  static constexpr Figure kCounters[] = {
+      {"lines", "Lines received"},
+      {"bytes", "Payload bytes received"},
+      {"oversize", "Lines longer than the line limit, kept truncated"},
+      {"skipped_bytes", "Bytes beyond the line limit of oversize lines, dropped"},
+      {"framing_errors", "Runs of bytes that were not a frame, kept as dead letters"},
+      {"refused", "Datagrams dropped because the ingest queue was full"},
+      {"kernel_drops", "Datagrams the kernel dropped because the receive buffer was full"},
+      {"over_limit", "Connections refused: no slot and none silent long enough to close"},
+      {"evicted", "Silent connections closed to make room for a new one"},
+      {"idle_closed", "Connections closed for silence"},
+      {"tls_rejected", "Failed TLS handshakes and unregistered client certificates"},
+      {"lost_at_stop", "Lines read at shutdown that the pipeline would not take"},
+  };
+  for (const auto* receiver : receivers) {
+    const api::Labels labels = {{"receiver", receiver->name()}};
+    for (const auto& figure : kCounters) {
+      metrics.counter_callback(
+          std::string("decnet_syslog_") + figure.key + "_total", figure.help,
+          [receiver, key = figure.key] { return receiver->health().value(key, 0.0); }, labels);
+    }
+    metrics.gauge_callback(
+        "decnet_syslog_connections", "Open connections (stream receivers)",
+        [receiver] { return receiver->health().value("active", 0.0); }, labels);
+  }
+}
+
 enrich::EnrichmentOptions enrichment_options(const core::Config& config) {
   const auto data = config.path("DECNET_DATA_DIR");
   const auto root = [&](const char* name, const char* fallback) {
@@ -141,34 +182,34 @@ int serve() {
   }
   Supervisor supervisor(runtime.bus(),
                         std::chrono::seconds(config.integer("DECNET_HEARTBEAT_SECONDS")));
-  supervisor.add(runtime.pipeline());
-  if (runtime.malware_feed().enabled()) supervisor.add(runtime.malware_feed());
-  const auto receiver_options = ingest::ReceiverOptions::from_config(config);
-  auto receivers = ingest::make_receivers(receiver_options, runtime.pipeline(),
-                                          file_tail_resume(runtime, receiver_options));
-  std::vector<std::string> workers = {"ingest", "api"};
-  for (const auto& r : receivers) workers.push_back(r->name());
-  if (webhooks) workers.push_back("webhook");
-  workers.push_back("enrich");
-  if (runtime.malware_feed().enabled()) workers.push_back("malhash");
-  const bool intel = config.flag("DECNET_INTEL_ENABLED");
-  if (intel) workers.push_back("intel");
-  // Constructed before any component starts, so its worker registry hears every first beat.
-  auto api_service =
-      std::make_unique<api::ApiService>(config, runtime.repository(), runtime.bus(), workers,
-                                        webhooks ? &webhooks->admin() : nullptr);
-  register_metrics(api_service->metrics(), runtime);
-  supervisor.add(std::move(api_service));
-  for (auto& receiver : receivers) supervisor.add(std::move(receiver));
   if (webhooks) supervisor.add(webhooks->make_worker());
   supervisor.add(std::make_unique<enrich::EnrichmentWorker>(runtime.repository(), runtime.bus(),
                                                             enrichment_options(config)));
-  if (intel) {
+  if (config.flag("DECNET_INTEL_ENABLED")) {
     supervisor.add(std::make_unique<enrich::IntelWorker>(
         runtime.repository(), runtime.bus(),
         enrich::make_intel_providers(enrich::intel_config(config)),
         enrich::intel_worker_options(config)));
   }
+  if (runtime.malware_feed().enabled()) supervisor.add(runtime.malware_feed());
+  supervisor.add(runtime.pipeline());
+  const auto receiver_options = ingest::ReceiverOptions::from_config(config);
+  auto receivers = ingest::make_receivers(receiver_options, runtime.pipeline(),
+                                          file_tail_resume(runtime, receiver_options));
+  std::vector<const core::Component*> receiver_list;
+  for (auto& receiver : receivers) {
+    receiver_list.push_back(receiver.get());
+    supervisor.add(std::move(receiver));
+  }
+  // Constructed before any component starts, so its worker registry hears every first beat.
+  auto workers = supervisor.names();
+  workers.insert(workers.begin(), "api");
+  auto api_service =
+      std::make_unique<api::ApiService>(config, runtime.repository(), runtime.bus(), workers,
+                                        webhooks ? &webhooks->admin() : nullptr);
+  register_metrics(api_service->metrics(), runtime);
+  register_receiver_metrics(api_service->metrics(), receiver_list);
+  supervisor.add_first(std::move(api_service));
   supervisor.start();
   spdlog::info("ready: {} components running", supervisor.running());
 

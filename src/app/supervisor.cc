@@ -34,6 +34,21 @@ void Supervisor::add(core::Component& component) {
   slots_.push_back(std::move(slot));
 }
 
+void Supervisor::add_first(std::unique_ptr<core::Component> component) {
+  auto slot = std::make_unique<Slot>();
+  slot->component = component.get();
+  slot->owned = std::move(component);
+  std::lock_guard lock(mu_);
+  slots_.insert(slots_.begin(), std::move(slot));
+}
+
+std::vector<std::string> Supervisor::names() const {
+  std::lock_guard lock(mu_);
+  std::vector<std::string> out;
+  for (const auto& slot : slots_) out.push_back(slot->component->name());
+  return out;
+}
+
 void Supervisor::start() {
   std::lock_guard lock(mu_);
   for (auto& slot : slots_) {

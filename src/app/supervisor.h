@@ -6,6 +6,7 @@
 #include <chrono>
 #include <memory>
 #include <mutex>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -23,6 +24,10 @@ class Supervisor {
   void add(std::unique_ptr<core::Component> component);
   // A component owned elsewhere; it must outlive the supervisor.
   void add(core::Component& component);
+  // Before every other: it starts first and stops last.
+  void add_first(std::unique_ptr<core::Component> component);
+  // The components' names, in start order.
+  std::vector<std::string> names() const;
   // Starts every component; on a failure stops those already started and rethrows.
   void start();
   void stop();

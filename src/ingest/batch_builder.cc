@@ -123,6 +123,11 @@ void BatchBuilder::add(IngestBatch& batch, RawLine line) {
          line.peer.empty() ? std::nullopt : std::optional<std::string>(line.peer),
          std::move(reason), line.bytes, line.truncated});
   };
+  if (!line.framing_error.empty()) {
+    dead(line.framing_error);
+    batch.lines.push_back(std::move(line));
+    return;
+  }
   if (line.truncated) {
     dead("line longer than the configured limit; kept truncated");
     batch.lines.push_back(std::move(line));

@@ -3,12 +3,22 @@
 // ignored. The buffer is one byte larger than the line limit, so a datagram that fills it is
 // known to be longer and is delivered truncated. Internal: include only from receiver sources,
 // it pulls in Asio.
+//
+// Asio only says when the socket is readable; the datagrams are then taken with recvmmsg(2),
+// up to kBatch per system call, which is what lets one thread keep up with a flood. The kernel
+// drops datagrams silently when the socket's receive buffer is full; SO_RXQ_OVFL makes it
+// report its running count of such drops with every datagram, and that count is the
+// receiver's `kernel_drops`, so a loss the process never saw is still visible on /metrics.
+// stop() reads what the socket already holds before closing it.
 #pragma once
 
 #include <spdlog/spdlog.h>
+#include <sys/socket.h>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
+#include <chrono>
+#include <cstring>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -28,6 +38,8 @@ class DatagramLoop {
   // Names the sender of a datagram for RawLine::peer.
   using PeerFn = std::string (*)(const Endpoint& sender, const std::string& fallback);
 
+  static constexpr std::size_t kBatch = 32;
+
   DatagramLoop(std::string name, std::string source, std::size_t max_line_bytes, LineSink& sink,
                PeerFn peer_fn)
       : name_(std::move(name)),
@@ -35,7 +47,7 @@ class DatagramLoop {
         max_(max_line_bytes),
         sink_(sink),
         peer_fn_(peer_fn),
-        buffer_(max_line_bytes + 1) {}
+        buffers_(kBatch * (max_line_bytes + 1)) {}
 
   ~DatagramLoop() { stop(); }
 
@@ -49,8 +61,15 @@ class DatagramLoop {
   // The socket is open and bound; `fallback_peer` names senders without an address.
   void run(std::string fallback_peer) {
     fallback_peer_ = std::move(fallback_peer);
+    const int on = 1;
+    if (::setsockopt(socket_.native_handle(), SOL_SOCKET, SO_RXQ_OVFL, &on, sizeof on) != 0) {
+      spdlog::warn("{}: the kernel will not report dropped datagrams (SO_RXQ_OVFL): {}", name_,
+                   std::strerror(errno));
+    }
+    boost::system::error_code ignored;
+    socket_.non_blocking(true, ignored);
     work_.emplace(io_.get_executor());
-    receive();
+    wait();
     thread_ = std::thread([this] {
       while (true) {
         try {
@@ -63,7 +82,7 @@ class DatagramLoop {
     });
   }
 
-  // Closes the socket and joins; the caller holds lifecycle().
+  // Reads what the socket holds, closes it and joins; the caller holds lifecycle().
   void stop() {
     if (!thread_.joinable()) {
       boost::system::error_code ignored;
@@ -71,41 +90,111 @@ class DatagramLoop {
       return;
     }
     boost::asio::post(io_, [this] {
+      stopping_ = true;
       boost::system::error_code ignored;
+      socket_.cancel(ignored);
+      while (socket_.is_open() && read_batch() > 0) {
+      }
       socket_.close(ignored);
     });
     work_.reset();
     thread_.join();
     io_.restart();
+    stopping_ = false;
   }
 
  private:
-  void receive() {
-    socket_.async_receive_from(
-        boost::asio::buffer(buffer_), sender_,
-        [this](const boost::system::error_code& ec, std::size_t n) {
-          if (ec == boost::asio::error::operation_aborted || !socket_.is_open()) return;
-          if (ec) {
-            log_.warn("{}: receive failed: {}", name_, ec.message());
-          } else {
-            on_datagram(n);
-          }
-          receive();
-        });
+  void wait() {
+    socket_.async_wait(Socket::wait_read, [this](const boost::system::error_code& ec) {
+      if (ec == boost::asio::error::operation_aborted || !socket_.is_open() || stopping_) return;
+      // A few batches per wake, then back to the loop so stop() is never kept waiting.
+      for (int i = 0; i < 8 && read_batch() == kBatch; ++i) {
+      }
+      wait();
+    });
   }
 
-  void on_datagram(std::size_t n) {
-    bool truncated = false;
+  // One recvmmsg(2); returns how many datagrams it took.
+  std::size_t read_batch() {
+    const std::size_t size = max_ + 1;
+    mmsghdr messages[kBatch];
+    iovec vectors[kBatch];
+    sockaddr_storage senders[kBatch];
+    alignas(cmsghdr) char control[kBatch][CMSG_SPACE(sizeof(std::uint32_t))];
+    for (std::size_t i = 0; i < kBatch; ++i) {
+      vectors[i] = {buffers_.data() + i * size, size};
+      messages[i] = {};
+      messages[i].msg_hdr.msg_iov = &vectors[i];
+      messages[i].msg_hdr.msg_iovlen = 1;
+      messages[i].msg_hdr.msg_name = &senders[i];
+      messages[i].msg_hdr.msg_namelen = sizeof senders[i];
+      messages[i].msg_hdr.msg_control = control[i];
+      messages[i].msg_hdr.msg_controllen = sizeof control[i];
+    }
+    const int n = ::recvmmsg(socket_.native_handle(), messages, kBatch, MSG_DONTWAIT, nullptr);
+    if (n < 0) {
+      if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
+        log_.warn("{}: receive failed: {}", name_, std::strerror(errno));
+      }
+      return 0;
+    }
+    for (int i = 0; i < n; ++i) {
+      auto& header = messages[i].msg_hdr;
+      note_kernel_drops(header);
+      Endpoint sender;
+      if (header.msg_namelen > 0 && header.msg_namelen <= sender.capacity()) {
+        std::memcpy(sender.data(), &senders[i], header.msg_namelen);
+        sender.resize(header.msg_namelen);
+      }
+      const bool cut = (header.msg_flags & MSG_TRUNC) != 0;
+      on_datagram(buffers_.data() + static_cast<std::size_t>(i) * size, messages[i].msg_len, cut,
+                  sender);
+    }
+    return static_cast<std::size_t>(n);
+  }
+
+  void note_kernel_drops(msghdr& header) {
+    for (cmsghdr* c = CMSG_FIRSTHDR(&header); c != nullptr; c = CMSG_NXTHDR(&header, c)) {
+      if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SO_RXQ_OVFL) continue;
+      std::uint32_t total = 0;
+      std::memcpy(&total, CMSG_DATA(c), sizeof total);
+      // The kernel's count is cumulative for the socket (and wraps at 2^32).
+      const std::uint32_t fresh = total - last_kernel_drops_;
+      last_kernel_drops_ = total;
+      if (fresh > 0) {
+        bump(stats_.kernel_drops, fresh);
+        log_.warn("{}: the kernel dropped {} datagrams: receive buffer full", name_, fresh);
+      }
+    }
+  }
+
+  void on_datagram(const char* data, std::size_t n, bool cut, const Endpoint& sender) {
+    bool truncated = cut;
     if (n > max_) {
       n = max_;
       truncated = true;
-    } else {
-      if (n > 0 && buffer_[n - 1] == '\n') --n;
-      if (n > 0 && buffer_[n - 1] == '\r') --n;
+    } else if (!truncated) {
+      if (n > 0 && data[n - 1] == '\n') --n;
+      if (n > 0 && data[n - 1] == '\r') --n;
     }
     if (n == 0) return;
-    deliver(sink_, stats_, log_, name_.c_str(), std::string(buffer_.data(), n), truncated, source_,
-            peer_fn_(sender_, fallback_peer_));
+    const auto peer = peer_fn_(sender, fallback_peer_);
+    if (!stopping_) {
+      deliver(sink_, stats_, log_, name_.c_str(), std::string(data, n), truncated, source_, peer);
+      return;
+    }
+    // Stopping: the pipeline still accepts, it may only need a moment.
+    auto line = frame_line(stats_, log_, name_.c_str(),
+                           FramedLine{std::string(data, n), truncated, {}}, source_, peer);
+    bump(stats_.drained_lines);
+    const auto patience = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (!sink_.submit(std::move(line))) {
+      if (std::chrono::steady_clock::now() >= patience) {
+        bump(stats_.lost_at_stop);
+        return;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
   }
 
   std::string name_;
@@ -117,8 +206,9 @@ class DatagramLoop {
   LogLimiter log_;
   boost::asio::io_context io_;
   Socket socket_{io_};
-  Endpoint sender_;
-  std::vector<char> buffer_;
+  std::vector<char> buffers_;
+  std::uint32_t last_kernel_drops_ = 0;
+  bool stopping_ = false;  // touched on the I/O thread only
   std::string fallback_peer_;
   std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> work_;
   std::thread thread_;

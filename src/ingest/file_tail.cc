@@ -57,7 +57,7 @@ struct FileTail::Impl {
   void close_file();
   void set_committed(std::uint64_t value);
   void flush_fragment();
-  void hand_over(std::string bytes, bool truncated);
+  void hand_over(FramedLine framed);
   void drain();
   void poll();
   void loop();
@@ -110,8 +110,8 @@ void FileTail::Impl::set_committed(std::uint64_t value) {
 
 // Waits while the pipeline is full: the file keeps the lines, so nothing is dropped and the
 // saved offset never passes a line the pipeline has not taken.
-void FileTail::Impl::hand_over(std::string bytes, bool truncated) {
-  auto line = frame_line(stats, log, "syslog-file", std::move(bytes), truncated, "file", peer());
+void FileTail::Impl::hand_over(FramedLine framed) {
+  auto line = frame_line(stats, log, "syslog-file", std::move(framed), "file", peer());
   bool paused = false;
   while (!sink.submit(std::move(line))) {
     if (!paused) bump(stats.paused);
@@ -122,15 +122,12 @@ void FileTail::Impl::hand_over(std::string bytes, bool truncated) {
 }
 
 void FileTail::Impl::flush_fragment() {
-  framer.finish(
-      [this](std::string line, bool truncated) { hand_over(std::move(line), truncated); });
+  framer.finish([this](FramedLine line) { hand_over(std::move(line)); });
   framer = StreamFramer(options.max_line_bytes, lf_mode());
 }
 
 void FileTail::Impl::drain() {
-  const auto on_line = [this](std::string line, bool truncated) {
-    hand_over(std::move(line), truncated);
-  };
+  const auto on_line = [this](FramedLine line) { hand_over(std::move(line)); };
   while (true) {
     {
       std::lock_guard lock(mutex);

@@ -14,6 +14,7 @@ struct RawLine {
   std::string peer;              // address:port, client certificate name or file path
   std::int64_t received_at = 0;  // microseconds UTC
   bool truncated = false;        // longer than the line limit; only the first part is kept
+  std::string framing_error;     // set: these bytes are not a frame (kept as a dead letter)
 };
 
 // Where receivers deliver lines. submit() never blocks the network thread: the pipeline bounds

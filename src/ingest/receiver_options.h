@@ -23,6 +23,7 @@ struct ReceiverOptions {
   bool udp_enabled = true;
   std::string udp_host = "127.0.0.1";
   std::uint16_t udp_port = 5514;
+  std::size_t udp_receive_buffer_bytes = std::size_t{4} * 1024 * 1024;
 
   bool tls_enabled = false;
   std::string tls_host = "0.0.0.0";
@@ -37,7 +38,9 @@ struct ReceiverOptions {
 
   std::size_t max_line_bytes = 65536;
   std::size_t max_connections = 1024;
+  std::size_t max_connections_per_address = 64;
   std::chrono::seconds idle_timeout{300};
+  std::chrono::seconds first_data_timeout{10};
 
   static ReceiverOptions from_config(const core::Config& config);
 };
@@ -65,6 +68,8 @@ inline ReceiverOptions ReceiverOptions::from_config(const core::Config& config) 
   o.udp_enabled = config.flag("DECNET_SYSLOG_UDP_ENABLED");
   o.udp_host = config.str("DECNET_SYSLOG_UDP_HOST");
   o.udp_port = port("DECNET_SYSLOG_UDP_PORT");
+  o.udp_receive_buffer_bytes =
+      static_cast<std::size_t>(config.integer("DECNET_SYSLOG_UDP_RECEIVE_BUFFER_BYTES"));
   o.tls_enabled = config.flag("DECNET_SYSLOG_TLS_ENABLED");
   o.tls_host = config.str("DECNET_SYSLOG_TLS_HOST");
   o.tls_port = port("DECNET_SYSLOG_TLS_PORT");
@@ -93,7 +98,10 @@ inline ReceiverOptions ReceiverOptions::from_config(const core::Config& config) 
   o.file = config.path("DECNET_SYSLOG_FILE");
   o.max_line_bytes = static_cast<std::size_t>(config.integer("DECNET_SYSLOG_MAX_LINE_BYTES"));
   o.max_connections = static_cast<std::size_t>(config.integer("DECNET_SYSLOG_MAX_CONNECTIONS"));
+  o.max_connections_per_address =
+      static_cast<std::size_t>(config.integer("DECNET_SYSLOG_MAX_CONNECTIONS_PER_ADDRESS"));
   o.idle_timeout = std::chrono::seconds(config.integer("DECNET_SYSLOG_IDLE_SECONDS"));
+  o.first_data_timeout = std::chrono::seconds(config.integer("DECNET_SYSLOG_FIRST_DATA_SECONDS"));
   return o;
 }
 

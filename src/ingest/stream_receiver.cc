@@ -1,7 +1,8 @@
 // One io_context and one thread per listener. Sessions are shared_ptrs kept alive by their
 // pending operations; the receiver keeps weak references only to close them on stop() and to
-// count them against the limit. Inactivity is checked by one timer per session that re-arms
-// itself from the time of the last read, so reads never touch the timer.
+// find an idle one to evict. Inactivity is checked by one timer per session that re-arms itself
+// from the time of the last read, so reads never touch the timer. Everything a receiver owns is
+// touched on its I/O thread only, so the slot accounting needs no lock.
 #include "ingest/stream_receiver.h"
 
 #include <openssl/evp.h>
@@ -38,6 +39,16 @@ namespace {
 constexpr std::size_t kReadBuffer = 16 * 1024;
 // How often a sender held back by a full pipeline checks for room again.
 constexpr std::chrono::milliseconds kResumePoll{1};
+// At stop, how long the sink may refuse drained lines before they are given up.
+constexpr std::chrono::seconds kDrainPatience{10};
+
+std::string address_text(const tcp::endpoint& ep) {
+  auto address = ep.address();
+  if (address.is_v6() && address.to_v6().is_v4_mapped()) {
+    address = asio::ip::make_address_v4(asio::ip::v4_mapped, address.to_v6());
+  }
+  return address.to_string();
+}
 
 std::string endpoint_text(const tcp::endpoint& ep) {
   const auto address = ep.address();
@@ -70,6 +81,11 @@ class SessionBase {
  public:
   virtual ~SessionBase() = default;
   virtual void close() = 0;
+  // Reads what the socket already holds, hands it to the sink, then closes.
+  virtual void drain_and_close() = 0;
+  virtual bool authenticated() const = 0;
+  virtual const std::string& address() const = 0;
+  virtual Clock::time_point last_activity() const = 0;
 };
 
 // What sessions share with their receiver; touched on the I/O thread only, except the atomics.
@@ -83,8 +99,44 @@ struct Context {
   asio::io_context io;
   std::optional<ssl::context> tls;
   std::unordered_map<std::uint64_t, std::weak_ptr<SessionBase>> sessions;
+  // Slot accounting: anonymous sessions (plain TCP, and TLS until a client certificate has been
+  // verified) per address and in all; sessions of authenticated sensors apart.
+  std::unordered_map<std::string, std::size_t> anonymous_by_address;
+  // Written on the I/O thread only; atomic because health() reads them from elsewhere.
+  std::atomic<std::size_t> anonymous{0};
+  std::atomic<std::size_t> authenticated{0};
 
   const char* tag() const { return options.name.c_str(); }
+
+  void count_anonymous(const std::string& address, int delta) {
+    anonymous += static_cast<std::size_t>(delta);
+    auto& n = anonymous_by_address[address];
+    n += static_cast<std::size_t>(delta);
+    if (n == 0) anonymous_by_address.erase(address);
+  }
+
+  // Whether an anonymous connection from `address` fits, evicting the anonymous session silent
+  // longest (of that address, when it is the address that is full) if a limit is reached.
+  bool make_room(const std::string& address) {
+    const auto it = anonymous_by_address.find(address);
+    const bool address_full =
+        it != anonymous_by_address.end() && it->second >= options.max_connections_per_address;
+    if (!address_full && anonymous < options.max_connections) return true;
+    std::shared_ptr<SessionBase> victim;
+    const auto cutoff = Clock::now() - options.evict_after_silence;
+    for (auto& [id, weak] : sessions) {
+      auto s = weak.lock();
+      if (!s || s->authenticated() || s->last_activity() > cutoff) continue;
+      if (address_full && s->address() != address) continue;
+      if (!victim || s->last_activity() < victim->last_activity()) victim = std::move(s);
+    }
+    if (!victim) return false;
+    bump(stats.evicted);
+    log.warn("{}: {} connections open ({} from {}); closing the longest silent one, from {}", tag(),
+             anonymous.load(), address_full ? it->second : 0, address, victim->address());
+    victim->close();
+    return true;
+  }
 };
 
 template <typename Stream>
@@ -93,7 +145,7 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
   static constexpr bool kTls = std::is_same_v<Stream, ssl::stream<tcp::socket>>;
 
   template <typename... Args>
-  Session(Context& rx, std::uint64_t id, std::string peer, Args&&... args)
+  Session(Context& rx, std::uint64_t id, std::string peer, std::string address, Args&&... args)
       : rx_(rx),
         id_(id),
         stream_(std::forward<Args>(args)...),
@@ -101,7 +153,8 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
         resume_timer_(rx.io),
         framer_(rx.options.max_line_bytes),
         peer_(std::move(peer)),
-        address_(peer_),
+        remote_(peer_),
+        address_(std::move(address)),
         buffer_(kReadBuffer) {}
 
   void begin() {
@@ -118,7 +171,7 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
                               [self = this->shared_from_this()](
                                   const boost::system::error_code& ec) { self->on_handshake(ec); });
     } else {
-      window_ = rx_.options.idle_timeout;
+      window_ = first_data_window();
       arm_timer();
       read();
     }
@@ -134,8 +187,56 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
     timer_.cancel();
     resume_timer_.cancel();
     rx_.sessions.erase(id_);
+    if (authenticated_) {
+      --rx_.authenticated;
+    } else {
+      rx_.count_anonymous(address_, -1);
+    }
     rx_.stats.active.fetch_sub(1, std::memory_order_relaxed);
   }
+
+  // Runs on the I/O thread during stop(): the pending read is cancelled, what the kernel holds
+  // is read without waiting, framed (an unterminated line or frame included), and handed over.
+  void drain_and_close() override {
+    if (closed_) return;
+    draining_ = true;
+    boost::system::error_code ec;
+    timer_.cancel();
+    resume_timer_.cancel();
+    if (!handshaking_) {
+      lowest().cancel(ec);
+      lowest().non_blocking(true, ec);
+      const auto keep = [this](FramedLine framed) {
+        held_.push_back(frame_line(rx_.stats, rx_.log, rx_.tag(), std::move(framed),
+                                   rx_.options.source, peer_));
+        bump(rx_.stats.drained_lines);
+      };
+      while (!eof_) {
+        const auto n = stream_.read_some(asio::buffer(buffer_), ec);
+        if (n > 0) feed(n, keep);
+        if (ec) break;
+      }
+      framer_.finish(keep);
+    }
+    const auto patience = Clock::now() + kDrainPatience;
+    while (!held_.empty()) {
+      if (rx_.sink.submit(std::move(held_.front()))) {
+        held_.pop_front();
+      } else if (Clock::now() < patience) {
+        std::this_thread::sleep_for(kResumePoll);
+      } else {
+        bump(rx_.stats.lost_at_stop, held_.size());
+        rx_.log.warn("{}: {} lines from {} could not be handed over at stop", rx_.tag(),
+                     held_.size(), peer_);
+        held_.clear();
+      }
+    }
+    close();
+  }
+
+  bool authenticated() const override { return authenticated_; }
+  const std::string& address() const override { return address_; }
+  Clock::time_point last_activity() const override { return last_; }
 
  private:
   tcp::socket& lowest() {
@@ -167,9 +268,9 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
       bump(rx_.stats.tls_rejected);
       if (!rejected_fingerprint_.empty()) {
         rx_.log.warn("{}: rejected {}: client certificate sha256:{} is not registered", rx_.tag(),
-                     address_, rejected_fingerprint_);
+                     remote_, rejected_fingerprint_);
       } else {
-        rx_.log.warn("{}: TLS handshake with {} failed: {}", rx_.tag(), address_, ec.message());
+        rx_.log.warn("{}: TLS handshake with {} failed: {}", rx_.tag(), remote_, ec.message());
       }
       close();
       return;
@@ -179,11 +280,17 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
         auto cn = cert_common_name(cert);
         peer_ = cn.empty() ? "sha256:" + cert_fingerprint(cert) : std::move(cn);
         X509_free(cert);
+        // A verified sensor leaves the anonymous pool for the pool of authenticated sensors.
+        if (!rx_.options.tls_client_ca.empty() || !rx_.options.tls_client_fingerprints.empty()) {
+          rx_.count_anonymous(address_, -1);
+          ++rx_.authenticated;
+          authenticated_ = true;
+        }
       }
     }
     handshaking_ = false;
     last_ = Clock::now();
-    window_ = rx_.options.idle_timeout;
+    window_ = first_data_window();
     read();
   }
 
@@ -202,7 +309,7 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
     }
     if (handshaking_) {
       bump(rx_.stats.tls_rejected);
-      rx_.log.warn("{}: TLS handshake with {} timed out", rx_.tag(), address_);
+      rx_.log.warn("{}: TLS handshake with {} timed out", rx_.tag(), remote_);
     } else {
       bump(rx_.stats.idle_closed);
       rx_.log.warn("{}: closing {} after {} ms without data", rx_.tag(), peer_, window_.count());
@@ -216,37 +323,44 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
                                                        std::size_t n) { self->on_read(ec, n); });
   }
 
+  std::chrono::milliseconds first_data_window() const {
+    return std::min(rx_.options.first_data_timeout, rx_.options.idle_timeout);
+  }
+
+  template <typename OnLine>
+  void feed(std::size_t n, const OnLine& on_line) {
+    last_ = Clock::now();
+    if (!got_data_) {
+      got_data_ = true;
+      window_ = rx_.options.idle_timeout;
+    }
+    const auto skipped = framer_.skipped_bytes();
+    framer_.feed({buffer_.data(), n}, on_line);
+    bump(rx_.stats.skipped_bytes, framer_.skipped_bytes() - skipped);
+  }
+
   // Lines go to the pipeline in order; once it refuses one, that line and every later one of
   // the same read are held and the socket is not read again until they are all accepted.
   // What is held is bounded by one read buffer.
   void on_read(const boost::system::error_code& ec, std::size_t n) {
-    if (closed_) return;
-    const auto on_line = [this](std::string bytes, bool truncated) {
-      auto line = frame_line(rx_.stats, rx_.log, rx_.tag(), std::move(bytes), truncated,
-                             rx_.options.source, peer_);
+    if (closed_ || draining_) return;
+    const auto on_line = [this](FramedLine framed) {
+      auto line =
+          frame_line(rx_.stats, rx_.log, rx_.tag(), std::move(framed), rx_.options.source, peer_);
       if (held_.empty() && rx_.sink.submit(std::move(line))) return;
       if (held_.empty()) bump(rx_.stats.paused);
       held_.push_back(std::move(line));
     };
-    if (n > 0) {
-      last_ = Clock::now();
-      if (!framer_.feed({buffer_.data(), n}, on_line)) {
-        framing_error();
-        return;
-      }
-    }
+    if (n > 0) feed(n, on_line);
     if (ec) {
-      if (!framer_.finish(on_line)) {
-        framing_error();
-        return;
-      }
+      framer_.finish(on_line);
       eof_ = true;
     }
     continue_or_wait();
   }
 
   void continue_or_wait() {
-    if (closed_) return;
+    if (closed_ || draining_) return;
     while (!held_.empty() && rx_.sink.submit(std::move(held_.front()))) held_.pop_front();
     if (!held_.empty()) {
       resume_timer_.expires_after(kResumePoll);
@@ -264,12 +378,6 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
     read();
   }
 
-  void framing_error() {
-    bump(rx_.stats.framing_errors);
-    rx_.log.warn("{}: closing {}: {}", rx_.tag(), peer_, framer_.error());
-    close();
-  }
-
   Context& rx_;
   std::uint64_t id_;
   Stream stream_;
@@ -278,13 +386,17 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
   std::deque<RawLine> held_;
   bool eof_ = false;
   StreamFramer framer_;
-  std::string peer_;
-  std::string address_;
+  std::string peer_;     // what lines record: certificate name, or address:port
+  std::string remote_;   // address:port, for messages
+  std::string address_;  // the address alone, for the per-address limit
   std::vector<char> buffer_;
   Clock::time_point last_;
   std::chrono::milliseconds window_{0};
   std::string rejected_fingerprint_;
   bool handshaking_ = kTls;
+  bool authenticated_ = false;
+  bool got_data_ = false;
+  bool draining_ = false;
   bool closed_ = false;
 };
 
@@ -384,26 +496,26 @@ void StreamReceiver::Impl::on_accept(tcp::socket socket) {
   boost::system::error_code ec;
   const auto remote = socket.remote_endpoint(ec);
   const std::string peer = ec ? std::string("unknown") : endpoint_text(remote);
-  if (sessions.size() >= options.max_connections) {
+  const std::string address = ec ? peer : address_text(remote);
+  if (!make_room(address)) {
     bump(stats.over_limit);
-    log.warn("{}: {} connections open (the limit); closing {}", tag(), sessions.size(), peer);
+    log.warn("{}: no room for {}: {} anonymous connections open, none silent long enough to close",
+             tag(), peer, anonymous.load());
     socket.close(ec);
     return;
   }
   bump(stats.connections);
   bump(stats.active);
+  count_anonymous(address, +1);
   const auto id = next_id++;
-  std::shared_ptr<SessionBase> session;
   if (tls) {
-    auto s = std::make_shared<Session<ssl::stream<tcp::socket>>>(*this, id, peer, std::move(socket),
-                                                                 *tls);
-    session = s;
-    sessions.emplace(id, session);
+    auto s = std::make_shared<Session<ssl::stream<tcp::socket>>>(*this, id, peer, address,
+                                                                 std::move(socket), *tls);
+    sessions.emplace(id, s);
     s->begin();
   } else {
-    auto s = std::make_shared<Session<tcp::socket>>(*this, id, peer, std::move(socket));
-    session = s;
-    sessions.emplace(id, session);
+    auto s = std::make_shared<Session<tcp::socket>>(*this, id, peer, address, std::move(socket));
+    sessions.emplace(id, s);
     s->begin();
   }
 }
@@ -427,7 +539,9 @@ StreamReceiver::Options StreamReceiver::tcp_options(const ReceiverOptions& o) {
   out.port = o.tcp_port;
   out.max_line_bytes = o.max_line_bytes;
   out.max_connections = o.max_connections;
+  out.max_connections_per_address = o.max_connections_per_address;
   out.idle_timeout = o.idle_timeout;
+  out.first_data_timeout = o.first_data_timeout;
   return out;
 }
 
@@ -484,7 +598,7 @@ void StreamReceiver::stop() {
     for (auto& [id, weak] : rx.sessions) {
       if (auto s = weak.lock()) open.push_back(std::move(s));
     }
-    for (auto& s : open) s->close();
+    for (auto& s : open) s->drain_and_close();
   });
   rx.work.reset();
   rx.thread.join();
@@ -496,6 +610,8 @@ nlohmann::json StreamReceiver::health() const {
   auto out = impl_->stats.to_json();
   out["listen"] = impl_->listen_text;
   out["tls"] = impl_->options.tls;
+  out["anonymous"] = impl_->anonymous.load();
+  out["authenticated"] = impl_->authenticated.load();
   return out;
 }
 

@@ -1,9 +1,20 @@
 // The TCP syslog listener (plain on 5514, RFC 6587) and its TLS twin (6514, RFC 5425): one
 // implementation, since the two differ only in the handshake and in how the peer is named.
 // Each receiver runs one I/O thread with asynchronous sockets, so a slow or hostile client
-// occupies a buffer, never the thread: lines are bounded by the line limit, connections by the
-// connection limit (extra ones are accepted and closed at once), silence by the idle timeout,
-// and a framing error closes only the connection that made it. All of it is counted in health().
+// occupies a buffer, never the thread: lines are bounded by the line limit, silence by the idle
+// timeout (and by a shorter first-data timeout for a connection that has sent nothing yet), and
+// a framing error costs only the bytes it spoils. All of it is counted in health().
+//
+// Connection slots cannot be hogged by idle sockets: at most `max_connections` anonymous
+// connections and `max_connections_per_address` from one address; at either limit the
+// connection that has been silent longest (of that address, when it is the address that is
+// full) is closed to make room, provided it has been silent for evict_after_silence, else the
+// newcomer is refused. Sensors that authenticate with a client certificate leave the anonymous pool
+// once their handshake succeeds and have a pool of the same size of their own, which anonymous
+// arrivals never touch.
+//
+// stop() stops accepting, then reads what every socket already holds and hands it to the sink
+// before closing, so a SIGTERM loses nothing a sender managed to write.
 //
 // With TLS, client certificates are required as soon as a client CA or a list of SHA-256
 // fingerprints is configured: a CA checks the chain, a fingerprint list pins the exact sensor
@@ -35,7 +46,11 @@ class StreamReceiver : public core::Component {
     std::uint16_t port = 5514;  // 0: any free port, see port()
     std::size_t max_line_bytes = 65536;
     std::size_t max_connections = 1024;
+    std::size_t max_connections_per_address = 64;
     std::chrono::milliseconds idle_timeout = std::chrono::seconds(300);
+    std::chrono::milliseconds first_data_timeout = std::chrono::seconds(10);
+    // A connection silent for less than this is never evicted: it may be a sensor between lines.
+    std::chrono::milliseconds evict_after_silence = std::chrono::seconds(2);
     std::chrono::milliseconds handshake_timeout = std::chrono::seconds(10);
     bool tls = false;
     std::filesystem::path tls_cert;  // PEM chain

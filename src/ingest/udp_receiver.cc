@@ -1,6 +1,8 @@
 // Binding is all that is UDP-specific; the loop itself is detail::DatagramLoop.
 #include "ingest/udp_receiver.h"
 
+#include <sys/socket.h>
+
 #include <atomic>
 #include <boost/asio/ip/udp.hpp>
 #include <stdexcept>
@@ -31,10 +33,11 @@ struct UdpReceiver::Impl {
   detail::DatagramLoop<udp> loop;
   std::atomic<std::uint16_t> bound_port{0};
   std::string listen_text;
+  int receive_buffer = 0;
 };
 
 UdpReceiver::Options UdpReceiver::from(const ReceiverOptions& o) {
-  return Options{o.udp_host, o.udp_port, o.max_line_bytes};
+  return Options{o.udp_host, o.udp_port, o.max_line_bytes, o.udp_receive_buffer_bytes};
 }
 
 UdpReceiver::UdpReceiver(Options options, LineSink& sink)
@@ -66,8 +69,22 @@ void UdpReceiver::start() {
     socket.close();
     fail(ec.message());
   }
-  boost::system::error_code ignored;
-  socket.set_option(boost::asio::socket_base::receive_buffer_size(4 * 1024 * 1024), ignored);
+  // SO_RCVBUFFORCE passes net.core.rmem_max when the process may (CAP_NET_ADMIN); the kernel
+  // doubles what it is given and reports the doubled size.
+  const int asked = static_cast<int>(rx.options.receive_buffer_bytes);
+  if (::setsockopt(socket.native_handle(), SOL_SOCKET, SO_RCVBUFFORCE, &asked, sizeof asked) != 0) {
+    ::setsockopt(socket.native_handle(), SOL_SOCKET, SO_RCVBUF, &asked, sizeof asked);
+  }
+  int granted = 0;
+  socklen_t granted_len = sizeof granted;
+  ::getsockopt(socket.native_handle(), SOL_SOCKET, SO_RCVBUF, &granted, &granted_len);
+  rx.receive_buffer = granted;
+  if (granted / 2 < asked) {
+    spdlog::warn(
+        "syslog-udp: receive buffer is {} bytes, not the {} asked for "
+        "(DECNET_SYSLOG_UDP_RECEIVE_BUFFER_BYTES); raise net.core.rmem_max",
+        granted / 2, asked);
+  }
   rx.bound_port = socket.local_endpoint(ec).port();
   rx.listen_text = sender_text(udp::endpoint(endpoint.address(), rx.bound_port), rx.listen_text);
   rx.loop.run(rx.listen_text);
@@ -84,6 +101,7 @@ void UdpReceiver::stop() {
 nlohmann::json UdpReceiver::health() const {
   auto out = impl_->loop.stats().to_json();
   out["listen"] = impl_->listen_text;
+  out["receive_buffer_bytes"] = impl_->receive_buffer;
   return out;
 }
 

@@ -21,6 +21,7 @@ class UdpReceiver : public core::Component {
     std::string host = "127.0.0.1";
     std::uint16_t port = 5514;  // 0: any free port, see port()
     std::size_t max_line_bytes = 65536;
+    std::size_t receive_buffer_bytes = std::size_t{4} * 1024 * 1024;  // SO_RCVBUF asked for
   };
   static Options from(const ReceiverOptions& options);
 

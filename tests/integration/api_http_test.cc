@@ -48,9 +48,15 @@ class FakeAuthenticator : public Authenticator {
 // A blocking loopback TCP client with a receive deadline.
 class RawClient {
  public:
-  explicit RawClient(std::uint16_t port, int rcvbuf = 0) {
+  explicit RawClient(std::uint16_t port, int rcvbuf = 0, const char* local_address = nullptr) {
     fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
     if (rcvbuf > 0) ::setsockopt(fd_, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof rcvbuf);
+    if (local_address) {  // any of 127.0.0.0/8: one host plays many clients
+      sockaddr_in local{};
+      local.sin_family = AF_INET;
+      ::inet_pton(AF_INET, local_address, &local.sin_addr);
+      if (::bind(fd_, reinterpret_cast<sockaddr*>(&local), sizeof local) != 0) return;
+    }
     sockaddr_in addr{};
     addr.sin_family = AF_INET;
     addr.sin_port = htons(port);
@@ -387,6 +393,31 @@ TEST_F(HttpServerTest, SlowLorisIsDroppedAtTheHeaderTimeoutWhileOthersAreServed)
   RawClient silent(server_->port());
   EXPECT_TRUE(silent.wait_closed(3s));
   EXPECT_GE(server_->health()["timeouts"].get<int>(), 2);
+}
+
+// Idle sockets cannot lock real clients out: at the per-address or the global limit, the
+// connection that has waited longest for a request is closed to make room.
+TEST_F(HttpServerTest, IdleConnectionsAreEvictedToMakeRoomForNewClients) {
+  start({.max_connections = 40, .max_connections_per_address = 20});
+  std::vector<std::unique_ptr<RawClient>> hogs;
+  const auto open_from = [&](const char* address, int n) {
+    for (int i = 0; i < n; ++i) {
+      hogs.push_back(std::make_unique<RawClient>(server_->port(), 0, address));
+      ASSERT_TRUE(hogs.back()->connected());
+    }
+  };
+  open_from("127.0.0.2", 20);
+  ASSERT_TRUE(wait_until([&] { return server_->health()["connections"] == 20; }));
+  // The 21st from the same address closes that address's oldest idle one.
+  open_from("127.0.0.2", 1);
+  EXPECT_TRUE(hogs.front()->wait_closed(3s));
+  open_from("127.0.0.3", 20);
+  ASSERT_TRUE(wait_until([&] { return server_->health()["connections"].get<int>() >= 40; }));
+  // Every slot is held by an idle socket; a real client still gets its answer.
+  const auto health = curl({base_ + "/api/v1/hello"});
+  EXPECT_EQ(health.status, 200) << health.output;
+  EXPECT_GE(server_->health()["evicted_connections"].get<int>(), 2);
+  EXPECT_EQ(server_->health()["refused_connections"], 0);
 }
 
 TEST_F(HttpServerTest, KeepAliveServesSeveralRequestsOnOneConnection) {

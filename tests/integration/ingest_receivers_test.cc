@@ -9,10 +9,12 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <condition_variable>
 #include <cstdio>
 #include <fstream>
 #include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "ingest/file_tail.h"
@@ -88,10 +90,16 @@ std::vector<std::string> texts(const std::vector<RawLine>& lines) {
 // A blocking loopback TCP client with a receive timeout, so a test never hangs on it.
 class Client {
  public:
-  explicit Client(int port) {
+  explicit Client(int port, const char* local_address = nullptr) {
     fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
     timeval tv{5, 0};
     ::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    if (local_address) {  // any of 127.0.0.0/8: one host plays many senders
+      sockaddr_in local{};
+      local.sin_family = AF_INET;
+      ::inet_pton(AF_INET, local_address, &local.sin_addr);
+      if (::bind(fd_, reinterpret_cast<sockaddr*>(&local), sizeof local) != 0) return;
+    }
     sockaddr_in addr{};
     addr.sin_family = AF_INET;
     addr.sin_port = htons(static_cast<uint16_t>(port));
@@ -103,6 +111,7 @@ class Client {
   bool send(const std::string& data) {
     return ::send(fd_, data.data(), data.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(data.size());
   }
+  void close_write() { ::shutdown(fd_, SHUT_WR); }
   // True when the server closed the connection (EOF or reset) within the receive timeout.
   bool closed_by_peer() {
     char c;
@@ -131,42 +140,137 @@ const std::string kMsg = "<14>1 2026-04-28T22:35:58Z decky-01 ssh - login [relay
 
 TEST(ReceiverFramer, DetectsModeFromFirstByteAndStripsLineEndings) {
   std::vector<std::string> out;
-  const auto collect = [&](std::string l, bool) { out.push_back(std::move(l)); };
+  const auto collect = [&](FramedLine l) { out.push_back(std::move(l.bytes)); };
   StreamFramer lf(100);
-  ASSERT_TRUE(lf.feed("one\r\n\r\n\ntwo\nthr", collect));
-  ASSERT_TRUE(lf.feed("ee\n", collect));
+  lf.feed("one\r\n\r\n\ntwo\nthr", collect);
+  lf.feed("ee\n", collect);
   EXPECT_EQ(lf.mode(), StreamFramer::Mode::kLineFeed);
   EXPECT_EQ(out, (std::vector<std::string>{"one", "two", "three"}));
 
   out.clear();
   StreamFramer oc(100);
-  ASSERT_TRUE(oc.feed("3 abc5 hello\n3 x\ny", collect));
+  oc.feed("3 abc5 hello\n3 x\ny", collect);
   EXPECT_EQ(oc.mode(), StreamFramer::Mode::kOctetCounting);
   EXPECT_EQ(out, (std::vector<std::string>{"abc", "hello", "x\ny"}));
 }
 
-TEST(ReceiverFramer, RejectsBadOctetCounts) {
-  const auto noop = [](std::string, bool) {};
-  for (const std::string bad : {"12x abc", "12345678901 x", "101 x", "0 ", "05 hello"}) {
-    StreamFramer f(100);
-    EXPECT_FALSE(f.feed(bad, noop)) << bad;
-    EXPECT_FALSE(f.error().empty()) << bad;
+// What a framer delivered: the bytes, and for bytes that are not a frame, why.
+struct Delivered {
+  std::string bytes;
+  bool truncated;
+  std::string error;
+  bool operator==(const Delivered&) const = default;
+};
+void PrintTo(const Delivered& d, std::ostream* os) {
+  *os << "{" << ::testing::PrintToString(d.bytes) << (d.truncated ? ", truncated" : "")
+      << (d.error.empty() ? "" : ", error: " + d.error) << "}";
+}
+
+std::vector<Delivered> frame_all(const std::string& stream, std::size_t limit = 100,
+                                 std::size_t chunk = 0) {
+  std::vector<Delivered> out;
+  const auto collect = [&](FramedLine l) {
+    out.push_back({std::move(l.bytes), l.truncated, std::move(l.error)});
+  };
+  StreamFramer f(limit);
+  if (chunk == 0) {
+    f.feed(stream, collect);
+  } else {
+    for (std::size_t i = 0; i < stream.size(); i += chunk) f.feed(stream.substr(i, chunk), collect);
   }
-  StreamFramer cut(100);
-  EXPECT_TRUE(cut.feed("10 abc", noop));
-  EXPECT_FALSE(cut.finish(noop));
+  f.finish(collect);
+  return out;
+}
+
+bool is_garbage(const Delivered& d) {
+  return !d.error.empty();
+}
+
+TEST(ReceiverFramer, BadCountsBecomeDeadLettersAndFramingResumes) {
+  // Each bad prefix, followed on the same connection by a good frame: the bad bytes come out as
+  // not-a-frame, with the reason, and the good frame after them is intact.
+  struct Case {
+    std::string stream;
+    std::string garbage;
+    std::string reason;
+  };
+  const std::vector<Case> cases = {
+      {"12x <13>1 nope\n11 <13>1 after", "12x <13>1 nope", "unexpected byte 120"},
+      {"12345678901 <13>1 nope\n11 <13>1 after", "12345678901 <13>1 nope", "more than 10 digits"},
+      {"05 hello\n11 <13>1 after", "05 hello", "leading 0"},
+      {"99999999 <13>1 huge\n11 <13>1 after", "99999999 <13>1 huge", "implausible"},
+      // No LF between frames: resynchronised on the next frame header.
+      {"0005 <13>1 x11 <13>1 after", "0005 <13>1 x", "leading 0"},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.stream);
+    for (std::size_t chunk : {0, 1, 3}) {
+      const auto out = frame_all(c.stream, 100, chunk);
+      ASSERT_EQ(out.size(), 2u) << ::testing::PrintToString(out);
+      EXPECT_EQ(out[0].bytes, c.garbage);
+      EXPECT_NE(out[0].error.find(c.reason), std::string::npos) << out[0].error;
+      EXPECT_EQ(out[1], (Delivered{"<13>1 after", false, ""}));
+    }
+  }
+}
+
+TEST(ReceiverFramer, CountsThatLieCostOnlyTheirOwnFrame) {
+  // Too short: the rest of the message is not a frame; the next frame is found again.
+  auto out = frame_all("5 <13>1 hello world11 <13>1 after");
+  ASSERT_EQ(out.size(), 3u) << ::testing::PrintToString(out);
+  EXPECT_EQ(out[0], (Delivered{"<13>1", false, ""}));
+  EXPECT_EQ(out[1].bytes, " hello world");
+  EXPECT_TRUE(is_garbage(out[1]));
+  EXPECT_EQ(out[2], (Delivered{"<13>1 after", false, ""}));
+  // Too long: the frame swallows the start of the next one, which is then found again.
+  out = frame_all("14 <13>1 first11 <13>1 after\n11 <13>1 third");
+  ASSERT_GE(out.size(), 2u);
+  EXPECT_EQ(out[0].bytes, "<13>1 first11 ");
+  EXPECT_EQ(out.back(), (Delivered{"<13>1 third", false, ""}));
+  std::size_t total = 0;
+  for (const auto& d : out) total += d.bytes.size();
+  EXPECT_GE(total, std::string("<13>1 first11 <13>1 after<13>1 third").size() - 2);
+}
+
+TEST(ReceiverFramer, OversizeFramesAreKeptTruncatedAndTheStreamGoesOn) {
+  const std::string big = "<13>1 " + std::string(294, 'A');
+  const auto out = frame_all(std::to_string(big.size()) + " " + big + "11 <13>1 after", 100);
+  ASSERT_EQ(out.size(), 2u) << ::testing::PrintToString(out);
+  EXPECT_EQ(out[0], (Delivered{big.substr(0, 100), true, ""}));
+  EXPECT_EQ(out[1], (Delivered{"<13>1 after", false, ""}));
+  StreamFramer f(100);
+  f.feed(std::to_string(big.size()) + " " + big, [](FramedLine) {});
+  EXPECT_EQ(f.skipped_bytes(), big.size() - 100);
+}
+
+TEST(ReceiverFramer, AStreamThatEndsInsideAFrameDeliversWhatCame) {
+  auto out = frame_all("10 abc");
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].bytes, "abc");
+  EXPECT_NE(out[0].error.find("3 of 10 bytes"), std::string::npos) << out[0].error;
+  out = frame_all("3 abc12");
+  ASSERT_EQ(out.size(), 2u);
+  EXPECT_EQ(out[1].bytes, "12");
+  EXPECT_TRUE(is_garbage(out[1]));
+  // Garbage never grows past the limit: it comes out in pieces.
+  out = frame_all("x" + std::string(250, 'y'), 100);
+  EXPECT_EQ(out.size(), 1u);  // LF mode: one truncated line
+  out = frame_all("1x" + std::string(250, 'y'), 100);
+  ASSERT_EQ(out.size(), 3u);
+  for (const auto& d : out) EXPECT_LE(d.bytes.size(), 100u);
 }
 
 TEST(ReceiverFramer, TruncatesLongLfLinesAndReportsPendingBytes) {
   std::vector<std::pair<std::string, bool>> out;
-  const auto collect = [&](std::string l, bool t) { out.emplace_back(std::move(l), t); };
+  const auto collect = [&](FramedLine l) { out.emplace_back(std::move(l.bytes), l.truncated); };
   StreamFramer f(4);
-  ASSERT_TRUE(f.feed("abcd\r\nabcdefgh\nok\npart", collect));
+  f.feed("abcd\r\nabcdefgh\nok\npart", collect);
   ASSERT_EQ(out.size(), 3u);
   EXPECT_EQ(out[0], std::make_pair(std::string("abcd"), false));
   EXPECT_EQ(out[1], std::make_pair(std::string("abcd"), true));
   EXPECT_EQ(out[2], std::make_pair(std::string("ok"), false));
   EXPECT_EQ(f.pending_bytes(), 4u);
+  EXPECT_EQ(f.skipped_bytes(), 4u);
 }
 
 // --- TCP ---------------------------------------------------------------------------------------
@@ -230,28 +334,30 @@ TEST(ReceiverTcp, OctetCountingManyFramesInOneWriteAndOneFrameByteByByte) {
             (std::vector<std::string>{kMsg + "1", kMsg + "2", kMsg + "3", kMsg + " bytewise"}));
 }
 
-TEST(ReceiverTcp, BadOctetCountClosesOnlyThatConnection) {
+TEST(ReceiverTcp, BadFramesAreKeptAsDeadLettersAndTheConnectionGoesOn) {
   CollectingSink sink;
   const int port = free_port();
   auto opts = tcp_opts(port);
   opts.max_line_bytes = 1000;
   StreamReceiver rx(opts, sink);
   rx.start();
-  Client good(port);
-  ASSERT_TRUE(good.send(frame("<13>1 before")));
-  ASSERT_TRUE(sink.wait_for(1));
-
-  for (const std::string bad : {"12x <13>1 nope", "12345678901 <13>1 nope", "5000 <13>1 nope"}) {
-    Client evil(port);
-    ASSERT_TRUE(evil.connected());
-    ASSERT_TRUE(evil.send(bad));
-    EXPECT_TRUE(evil.closed_by_peer()) << bad;
-  }
-  EXPECT_TRUE(wait_until([&] { return rx.stats().framing_errors.load() == 3; }));
-
-  ASSERT_TRUE(good.send(frame("<13>1 after")));
-  ASSERT_TRUE(sink.wait_for(2));
-  EXPECT_EQ(texts(sink.lines()), (std::vector<std::string>{"<13>1 before", "<13>1 after"}));
+  Client sender(port);
+  ASSERT_TRUE(sender.send(frame("<13>1 before") + "12x <13>1 nope\n" + "12345678901 <13>1 nope\n" +
+                          frame("<13>1 after") + "20 <13>1 cut"));
+  ASSERT_TRUE(sink.wait_for(4));
+  ASSERT_TRUE(wait_until([&] { return rx.stats().framing_errors.load() == 2; }));
+  sender.close_write();  // the last frame ends inside its count: kept as not-a-frame
+  ASSERT_TRUE(sink.wait_for(5));
+  const auto lines = sink.lines();
+  ASSERT_EQ(lines.size(), 5u);
+  EXPECT_EQ(lines[0].bytes, "<13>1 before");
+  EXPECT_EQ(lines[1].bytes, "12x <13>1 nope");
+  EXPECT_FALSE(lines[1].framing_error.empty());
+  EXPECT_EQ(lines[2].bytes, "12345678901 <13>1 nope");
+  EXPECT_EQ(lines[3].bytes, "<13>1 after");
+  EXPECT_TRUE(lines[3].framing_error.empty());
+  EXPECT_EQ(lines[4].bytes, "<13>1 cut");
+  EXPECT_NE(lines[4].framing_error.find("closed inside"), std::string::npos);
   EXPECT_EQ(rx.health()["framing_errors"], 3);
 }
 
@@ -296,6 +402,77 @@ TEST(ReceiverTcp, ConnectionLimitClosesExtraConnections) {
   ASSERT_TRUE(again.send("<13>1 again\n"));
   EXPECT_TRUE(sink.find("again").has_value());
   EXPECT_EQ(rx.health()["over_limit"], 1);
+}
+
+// Silent sockets cannot lock a sensor out: at the per-address or the overall limit, the
+// connection silent longest is closed to make room.
+TEST(ReceiverTcp, SilentConnectionsAreEvictedToMakeRoomForASensor) {
+  CollectingSink sink;
+  const int port = free_port();
+  auto opts = tcp_opts(port);
+  opts.max_connections = 4;
+  opts.max_connections_per_address = 2;
+  opts.evict_after_silence = 50ms;
+  StreamReceiver rx(opts, sink);
+  rx.start();
+  std::vector<std::unique_ptr<Client>> hogs;
+  for (const char* address : {"127.0.0.2", "127.0.0.2"}) {
+    hogs.push_back(std::make_unique<Client>(port, address));
+  }
+  ASSERT_TRUE(wait_until([&] { return rx.stats().active.load() == 2; }));
+  std::this_thread::sleep_for(60ms);  // let them become evictable: silence is the point
+  hogs.push_back(std::make_unique<Client>(port, "127.0.0.2"));  // that address is full
+  EXPECT_TRUE(hogs.front()->closed_by_peer());
+  for (const char* address : {"127.0.0.3", "127.0.0.3"}) {
+    hogs.push_back(std::make_unique<Client>(port, address));
+  }
+  ASSERT_TRUE(wait_until([&] { return rx.stats().active.load() == 4; }));
+  std::this_thread::sleep_for(60ms);
+  Client sensor(port, "127.0.0.4");
+  ASSERT_TRUE(sensor.send("<13>1 from the sensor\n"));
+  EXPECT_TRUE(sink.find("from the sensor").has_value());
+  EXPECT_EQ(rx.stats().evicted.load(), 2u);
+  EXPECT_EQ(rx.stats().over_limit.load(), 0u);
+}
+
+TEST(ReceiverTcp, AConnectionThatSendsNothingIsClosedSoon) {
+  CollectingSink sink;
+  const int port = free_port();
+  auto opts = tcp_opts(port);
+  opts.first_data_timeout = 200ms;
+  StreamReceiver rx(opts, sink);
+  rx.start();
+  Client talker(port);
+  ASSERT_TRUE(talker.send("<13>1 hello\n"));
+  ASSERT_TRUE(sink.wait_for(1));
+  Client silent(port);
+  EXPECT_TRUE(silent.closed_by_peer());
+  EXPECT_EQ(rx.stats().idle_closed.load(), 1u);
+  ASSERT_TRUE(talker.send("<13>1 still here\n"));  // past 200 ms: a talker keeps the long timeout
+  EXPECT_TRUE(sink.find("still here").has_value());
+}
+
+// SIGTERM loses nothing a sender managed to write: stop() reads what the sockets hold, lines
+// held back by a full pipeline included, and hands it all over before closing.
+TEST(ReceiverTcp, StopDrainsWhatTheSocketsHold) {
+  CollectingSink sink;
+  const int port = free_port();
+  StreamReceiver rx(tcp_opts(port), sink);
+  rx.start();
+  sink.set_refuse(true);
+  Client c(port);
+  std::string payload;
+  for (int i = 0; i < 2000; ++i) payload += "<13>1 line " + std::to_string(i) + "\n";
+  payload += "<13>1 unterminated";
+  ASSERT_TRUE(c.send(payload));
+  ASSERT_TRUE(wait_until([&] { return rx.stats().paused.load() == 1; }));
+  sink.set_refuse(false);
+  rx.stop();
+  const auto lines = sink.lines();
+  ASSERT_EQ(lines.size(), 2001u);
+  EXPECT_EQ(lines[1999].bytes, "<13>1 line 1999");
+  EXPECT_EQ(lines.back().bytes, "<13>1 unterminated");
+  EXPECT_EQ(rx.stats().lost_at_stop.load(), 0u);
 }
 
 TEST(ReceiverTcp, IdleConnectionIsClosed) {
@@ -413,6 +590,74 @@ TEST(ReceiverUdp, LoggerAndRawDatagrams) {
   EXPECT_TRUE(lines[2].truncated);
   EXPECT_EQ(lines[3].bytes, "<13>1 last");
   EXPECT_EQ(rx.stats().oversize.load(), 1u);
+  rx.stop();
+}
+
+// A sink that holds the receiver's thread until released, so the kernel's buffer fills.
+class BlockingSink : public LineSink {
+ public:
+  bool submit(RawLine&& line) override {
+    std::unique_lock lock(mutex_);
+    released_.wait(lock, [&] { return open_; });
+    lines_.push_back(std::move(line));
+    return true;
+  }
+  void release() {
+    {
+      std::lock_guard lock(mutex_);
+      open_ = true;
+    }
+    released_.notify_all();
+  }
+  std::size_t size() const {
+    std::lock_guard lock(mutex_);
+    return lines_.size();
+  }
+
+ private:
+  mutable std::mutex mutex_;
+  std::condition_variable released_;
+  bool open_ = false;
+  std::vector<RawLine> lines_;
+};
+
+// Datagrams the kernel drops when the receive buffer is full never reach the process; it learns
+// their number from SO_RXQ_OVFL, so every datagram sent is either a line or a counted drop.
+TEST(ReceiverUdp, DatagramsTheKernelDropsAreCounted) {
+  BlockingSink sink;
+  const int port = free_port(true);
+  UdpReceiver rx(
+      UdpReceiver::Options{"127.0.0.1", static_cast<std::uint16_t>(port), 2048, 64 * 1024}, sink);
+  rx.start();
+  EXPECT_GE(rx.health()["receive_buffer_bytes"].get<int>(), 64 * 1024);
+  const int fd = ::socket(AF_INET, SOCK_DGRAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<uint16_t>(port));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  const std::string datagram = "<13>1 " + std::string(1000, 'D');
+  constexpr int kSent = 2000;
+  for (int i = 0; i < kSent; ++i) {
+    ::sendto(fd, datagram.data(), datagram.size(), 0, reinterpret_cast<sockaddr*>(&addr),
+             sizeof addr);
+  }
+  sink.release();
+  // The drop count rides on the next datagram the socket delivers, so ticks follow until every
+  // datagram sent is accounted for: a line, or a drop the kernel reported.
+  std::uint64_t ticks = 0;
+  const bool accounted = wait_until([&] {
+    const auto lines = rx.stats().lines.load();
+    const auto drops = rx.stats().kernel_drops.load();
+    if (drops > 0 && sink.size() == lines && lines + drops == kSent + ticks) return true;
+    ::sendto(fd, "<13>1 tick", 10, 0, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+    ++ticks;
+    return false;
+  });
+  ::close(fd);
+  ASSERT_TRUE(accounted) << "lines " << rx.stats().lines.load() << ", kernel drops "
+                         << rx.stats().kernel_drops.load() << ", sent " << kSent + ticks;
+  EXPECT_GT(rx.stats().kernel_drops.load(), 0u);
+  EXPECT_EQ(rx.health()["kernel_drops"], rx.stats().kernel_drops.load());
   rx.stop();
 }
 
@@ -684,6 +929,41 @@ TEST(ReceiverTls, MutualTlsAcceptsOnlyRegisteredFingerprints) {
   for (const auto& l : sink.lines()) EXPECT_EQ(l.bytes.find("intruder"), std::string::npos);
   EXPECT_EQ(sink.size(), 3u);
   EXPECT_GE(rx.health()["tls_rejected"], 2);
+}
+
+// Sensors that authenticate with a client certificate have slots of their own: anonymous
+// connections, however many, neither take them nor evict them.
+TEST(ReceiverTls, AuthenticatedSensorsKeepTheirSlotsApart) {
+  TempDir dir;
+  Pki pki(dir.path());
+  CollectingSink sink;
+  const int port = free_port();
+  StreamReceiver::Options o;
+  o.name = "syslog-tls";
+  o.source = "tls";
+  o.port = static_cast<std::uint16_t>(port);
+  o.tls = true;
+  o.tls_cert = pki.file("server.pem");
+  o.tls_key = pki.file("server.key");
+  o.tls_client_ca = pki.file("ca.pem");
+  o.max_connections = 1;
+  o.evict_after_silence = 0ms;
+  StreamReceiver rx(o, sink);
+  rx.start();
+  // A sensor that stays connected (-ign_eof: its empty input does not end the session).
+  ChildProcess sensor({"openssl", "s_client", "-connect", "127.0.0.1:" + std::to_string(port),
+                       "-CAfile", pki.file("ca.pem"), "-cert", pki.file("sensor.pem"), "-key",
+                       pki.file("sensor.key"), "-quiet", "-ign_eof"});
+  ASSERT_TRUE(wait_until([&] { return rx.health()["authenticated"] == 1; }));
+  Client first(port);  // anonymous: the sensor does not hold the one anonymous slot
+  ASSERT_TRUE(first.connected());
+  ASSERT_TRUE(wait_until([&] { return rx.stats().active.load() == 2; }));
+  Client second(port);  // the anonymous pool is full: the silent anonymous one goes
+  EXPECT_TRUE(first.closed_by_peer());
+  EXPECT_EQ(rx.stats().evicted.load(), 1u);
+  EXPECT_TRUE(sensor.running());
+  EXPECT_EQ(rx.health()["authenticated"], 1);
+  EXPECT_TRUE(wait_until([&] { return rx.stats().active.load() == 2; }));  // sensor + second
 }
 
 TEST(ReceiverTls, PinnedFingerprintWithoutCaAndFailuresAtStart) {
