@@ -103,6 +103,13 @@ void register_metrics(api::MetricsRegistry& metrics, Runtime& runtime) {
                                return static_cast<double>(value->load(std::memory_order_relaxed));
                              });
   }
+  auto& pipeline = runtime.pipeline();
+  metrics.gauge_callback("decnet_ingest_queue_bytes",
+                         "Bytes of received lines waiting for the ingest pipeline",
+                         [&pipeline] { return static_cast<double>(pipeline.queued_bytes()); });
+  metrics.gauge_callback("decnet_ingest_queue_limit_bytes",
+                         "Limit of the ingest queue (DECNET_INGEST_QUEUE_BYTES)",
+                         [&pipeline] { return static_cast<double>(pipeline.queue_limit_bytes()); });
 }
 
 // Each receiver's counters, labelled by receiver, read from its health report at scrape time.

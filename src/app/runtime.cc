@@ -33,6 +33,8 @@ Runtime::Runtime(const core::Config& config, const std::string& bus_client_name)
   feed.refresh = std::chrono::hours(config.integer("DECNET_MALWAREBAZAAR_REFRESH_HOURS"));
   malware_feed_ = std::make_unique<enrich::MalwareHashFeed>(feed);
   ingest::PipelineOptions options;
+  options.queue_bytes = static_cast<std::size_t>(config.integer("DECNET_INGEST_QUEUE_BYTES"));
+  options.batch_bytes = static_cast<std::size_t>(config.integer("DECNET_INGEST_BATCH_BYTES"));
   if (malware_feed_->enabled()) {
     options.attachment_verdict = [feed = malware_feed_.get()](const std::string& sha256) {
       return feed->known_bad(sha256);

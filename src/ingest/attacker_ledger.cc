@@ -3,28 +3,41 @@
 #include <algorithm>
 
 #include "core/time.h"
+#include "store/state_repository.h"
 
 namespace decnet::ingest {
 
-void AttackerLedger::merge(store::AttackerActivity& into, const store::AttackerActivity& more) {
+void AttackerLedger::merge(Entry& entry, const store::AttackerActivity& more) {
+  auto& into = entry.pending;
   if (into.ip.empty()) {
-    into = more;
-    return;
+    into.ip = more.ip;
+    into.first_seen = more.first_seen;
+    into.last_seen = more.last_seen;
   }
   into.first_seen = std::min(into.first_seen, more.first_seen);
   into.last_seen = std::max(into.last_seen, more.last_seen);
   into.event_count += more.event_count;
   into.credential_count += more.credential_count;
   for (const auto& t : more.targets) {
-    auto same = std::find_if(into.targets.begin(), into.targets.end(), [&](const auto& x) {
-      return x.decky == t.decky && x.service == t.service;
-    });
-    if (same == into.targets.end()) {
+    const auto [it, fresh] = entry.pending_index.try_emplace(target_key(t), into.targets.size());
+    if (fresh) {
       into.targets.push_back(t);
-    } else {
-      same->first_seen = std::min(same->first_seen, t.first_seen);
-      same->last_seen = std::max(same->last_seen, t.last_seen);
-      same->event_count += t.event_count;
+      continue;
+    }
+    auto& same = into.targets[it->second];
+    same.first_seen = std::min(same.first_seen, t.first_seen);
+    same.last_seen = std::max(same.last_seen, t.last_seen);
+    same.event_count += t.event_count;
+  }
+}
+
+void AttackerLedger::remember(Entry& entry, const std::vector<store::TargetActivity>& targets) {
+  for (const auto& t : targets) {
+    if (entry.targets_overflow) return;
+    entry.targets.insert(target_key(t));
+    if (entry.targets.size() > kMaxRememberedTargets) {
+      entry.targets.clear();
+      entry.targets_overflow = true;
     }
   }
 }
@@ -37,15 +50,17 @@ std::string AttackerLedger::target_key(const store::TargetActivity& t) {
 // service and decky lists, which the full path maintains.
 void AttackerLedger::write(store::Repository& repo, store::WriteScope& scope, Entry& entry) {
   const bool all_known =
+      !entry.targets_overflow &&
       std::all_of(entry.pending.targets.begin(), entry.pending.targets.end(),
                   [&](const auto& t) { return entry.targets.count(target_key(t)); });
   if (all_known) {
     repo.attackers().add_known_activity(scope, entry.uuid, entry.pending);
   } else {
     repo.attackers().record_activity(scope, entry.pending);
-    for (const auto& t : entry.pending.targets) entry.targets.insert(target_key(t));
+    remember(entry, entry.pending.targets);
   }
   entry.pending = {};
+  entry.pending_index.clear();
 }
 
 LedgerResult AttackerLedger::record(store::Repository& repo, store::WriteScope& scope,
@@ -53,7 +68,7 @@ LedgerResult AttackerLedger::record(store::Repository& repo, store::WriteScope& 
   auto it = entries_.find(activity.ip);
   if (it != entries_.end()) {
     if (it->second.pending.ip.empty()) dirty_.push_back({activity.ip, core::now_micros()});
-    merge(it->second.pending, activity);
+    merge(it->second, activity);
     return {it->second.uuid, false};
   }
   const auto result = repo.attackers().record_activity(scope, activity);
@@ -61,8 +76,9 @@ LedgerResult AttackerLedger::record(store::Repository& repo, store::WriteScope& 
     flush_all(repo, scope);
     entries_.clear();
   }
-  Entry entry{result.uuid, {}, {}};
-  for (const auto& t : activity.targets) entry.targets.insert(target_key(t));
+  Entry entry;
+  entry.uuid = result.uuid;
+  remember(entry, activity.targets);
   entries_.emplace(activity.ip, std::move(entry));
   return {result.uuid, result.created};
 }
@@ -79,6 +95,27 @@ void AttackerLedger::flush_due(store::Repository& repo, store::WriteScope& scope
 
 void AttackerLedger::flush_all(store::Repository& repo, store::WriteScope& scope) {
   while (!dirty_.empty()) write_oldest(repo, scope);
+  save_mark(repo, scope);
+}
+
+void AttackerLedger::stamp_logs(std::int64_t first_log_id, std::size_t count) {
+  if (count == 0) return;
+  for (auto it = dirty_.rbegin(); it != dirty_.rend() && it->first_log_id == 0; ++it) {
+    it->first_log_id = first_log_id;
+  }
+  last_log_id_ = first_log_id + static_cast<std::int64_t>(count) - 1;
+}
+
+std::int64_t AttackerLedger::counted_through() const {
+  if (dirty_.empty() || dirty_.front().first_log_id == 0) return last_log_id_;
+  return dirty_.front().first_log_id - 1;
+}
+
+void AttackerLedger::save_mark(store::Repository& repo, store::WriteScope& scope) {
+  const auto mark = counted_through();
+  if (mark == saved_mark_ || last_log_id_ == 0) return;
+  repo.state().put(scope, kCountedThroughKey, {{"log_id", mark}});
+  saved_mark_ = mark;
 }
 
 bool AttackerLedger::write_oldest(store::Repository& repo, store::WriteScope& scope) {

@@ -6,6 +6,11 @@
 // one UPDATE per interval and no batch carries a burst of them. A new attacker is written at
 // once, so its uuid exists for the log and credential rows that follow.
 //
+// What is held back is lost if the process dies, so the ledger also knows how far the stored
+// counters are complete: every log row up to counted_through() is reflected in them. The batch
+// writer stores that mark in the same transaction as the rows, and start-up recounts, from
+// `logs`, the attackers that have rows past it (IngestPipeline::reconcile_attackers).
+//
 // Used only on the store's writer thread (inside write_batch), so it needs no lock.
 #pragma once
 
@@ -14,6 +19,7 @@
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
+#include <vector>
 
 #include "store/attacker_repository.h"
 #include "store/repository.h"
@@ -44,12 +50,29 @@ class AttackerLedger {
   void flush_all(store::Repository& repo, store::WriteScope& scope);
   std::size_t pending() const { return dirty_.size(); }
 
+  // The batch's log rows were given ids from `first_log_id` on: activity that became pending in
+  // this batch is not counted from that id.
+  void stamp_logs(std::int64_t first_log_id, std::size_t count);
+  // At start, after the counters were made whole: everything up to `last_log_id` is counted.
+  void start_at(std::int64_t last_log_id) { last_log_id_ = last_log_id; }
+  // Every log row up to this id is reflected in the stored counters.
+  std::int64_t counted_through() const;
+  // Stores counted_through() in the state table when it moved.
+  void save_mark(store::Repository& repo, store::WriteScope& scope);
+  static constexpr const char* kCountedThroughKey = "ingest:attackers_counted_through";
+
  private:
   struct Entry {
     std::string uuid;
-    store::AttackerActivity pending;          // ip empty when nothing is pending
-    std::unordered_set<std::string> targets;  // "decky\x1fservice" already stored
+    store::AttackerActivity pending;                             // ip empty when nothing is pending
+    std::unordered_map<std::string, std::size_t> pending_index;  // target key -> pending.targets
+    // "decky\x1fservice" already stored, up to kMaxRememberedTargets; past that the entry stops
+    // remembering (targets_overflow) and always takes the full path, which checks the table.
+    std::unordered_set<std::string> targets;
+    bool targets_overflow = false;
   };
+  static constexpr std::size_t kMaxRememberedTargets = 1024;
+  static void remember(Entry& entry, const std::vector<store::TargetActivity>& targets);
   static std::string target_key(const store::TargetActivity& t);
   void write(store::Repository& repo, store::WriteScope& scope, Entry& entry);
   // Pops the oldest pending entry and writes it; false when it had nothing left to write.
@@ -57,12 +80,15 @@ class AttackerLedger {
   struct Dirty {
     std::string ip;
     std::int64_t since;
+    std::int64_t first_log_id = 0;  // 0 until stamp_logs() of its batch
   };
-  static void merge(store::AttackerActivity& into, const store::AttackerActivity& more);
+  static void merge(Entry& entry, const store::AttackerActivity& more);
 
   const Options options_;
   std::unordered_map<std::string, Entry> entries_;
   std::deque<Dirty> dirty_;  // in the order entries became pending
+  std::int64_t last_log_id_ = 0;
+  std::int64_t saved_mark_ = -1;
 };
 
 }  // namespace decnet::ingest

@@ -19,12 +19,13 @@ void collect_smtp_targets(const NormalizedEvent& e, IngestBatch& batch) {
   if (!value) return;
   auto domain = correlate::recipient_domain(*value);
   if (!domain) return;
-  for (auto& t : batch.smtp_targets) {
-    if (t.attacker_ip == *e.attacker_ip && t.domain == *domain) {
-      t.recipients += 1;
-      t.last_seen = std::max(t.last_seen, e.timestamp);
-      return;
-    }
+  const auto [it, fresh] =
+      batch.smtp_index.try_emplace(*e.attacker_ip + '\x1f' + *domain, batch.smtp_targets.size());
+  if (!fresh) {
+    auto& t = batch.smtp_targets[it->second];
+    t.recipients += 1;
+    t.last_seen = std::max(t.last_seen, e.timestamp);
+    return;
   }
   batch.smtp_targets.push_back({*e.attacker_ip, std::move(*domain), 1, e.timestamp});
 }
@@ -92,13 +93,14 @@ void collect_activity(const NormalizedEvent& e, bool credential, IngestBatch& ba
   a.last_seen = std::max(a.last_seen, e.timestamp);
   a.event_count += 1;
   a.credential_count += credential ? 1 : 0;
-  for (auto& t : a.targets) {
-    if (t.decky == e.decky && t.service == e.service) {
-      t.first_seen = std::min(t.first_seen, e.timestamp);
-      t.last_seen = std::max(t.last_seen, e.timestamp);
-      t.event_count += 1;
-      return;
-    }
+  const auto [it, fresh] = batch.target_index.try_emplace(
+      *e.attacker_ip + '\x1f' + e.decky + '\x1f' + e.service, a.targets.size());
+  if (!fresh) {
+    auto& t = a.targets[it->second];
+    t.first_seen = std::min(t.first_seen, e.timestamp);
+    t.last_seen = std::max(t.last_seen, e.timestamp);
+    t.event_count += 1;
+    return;
   }
   a.targets.push_back({e.decky, e.service, e.timestamp, e.timestamp, 1});
 }

@@ -10,6 +10,7 @@
 #include "store/fingerprint_repository.h"
 #include "store/log_repository.h"
 #include "store/smtp_target_repository.h"
+#include "store/state_repository.h"
 
 namespace decnet::ingest {
 
@@ -46,6 +47,7 @@ CommittedBatch write_batch(store::Repository& repo, store::WriteScope& scope, In
     for (auto& log : batch.logs) log.attacker_uuid = uuid_of(log.attacker_ip);
     out.first_log_id = repo.logs().insert(scope, batch.logs);
     out.log_count = batch.logs.size();
+    attackers.stamp_logs(out.first_log_id, out.log_count);
   }
   for (const auto& dead : batch.dead_letters) repo.dead_letters().insert(scope, dead);
   out.dead_letters = batch.dead_letters.size();
@@ -77,6 +79,7 @@ CommittedBatch write_batch(store::Repository& repo, store::WriteScope& scope, In
   // The budget grows with the batch, so a flood writes each busy attacker every few seconds
   // rather than in every transaction, while a small, latency-sensitive batch stays small.
   attackers.flush_due(repo, scope, std::max<std::size_t>(32, batch.lines.size() / 8));
+  attackers.save_mark(repo, scope);
   for (const auto& t : batch.smtp_targets) {
     if (auto uuid = uuid_of(t.attacker_ip)) {
       repo.smtp_targets().increment_smtp_target(scope, *uuid, t.domain, t.recipients, t.last_seen);

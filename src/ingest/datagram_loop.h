@@ -93,7 +93,16 @@ class DatagramLoop {
       stopping_ = true;
       boost::system::error_code ignored;
       socket_.cancel(ignored);
-      while (socket_.is_open() && read_batch() > 0) {
+      // What the buffer can hold at most (the kernel charges each datagram a few hundred bytes
+      // of bookkeeping), so a sender still flooding cannot keep the stop going.
+      int buffer = 0;
+      socklen_t length = sizeof buffer;
+      ::getsockopt(socket_.native_handle(), SOL_SOCKET, SO_RCVBUF, &buffer, &length);
+      for (std::size_t left = static_cast<std::size_t>(buffer) / 256 + kBatch;
+           left > 0 && socket_.is_open();) {
+        const auto n = read_batch();
+        if (n == 0) break;
+        left -= std::min(left, n);
       }
       socket_.close(ignored);
     });

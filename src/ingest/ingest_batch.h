@@ -7,6 +7,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "ingest/normalized_event.h"
@@ -59,6 +60,10 @@ struct IngestBatch {
   std::vector<PendingSmtpTarget> smtp_targets;              // one per (address, domain)
   std::vector<PendingFingerprint> fingerprints;
   std::vector<PendingAttachment> attachments;
+  // Where each (address, decky, service) and (address, domain) is in the lists above, so adding
+  // a line costs the same however many targets a hostile sender spreads a batch over.
+  std::unordered_map<std::string, std::size_t> target_index;
+  std::unordered_map<std::string, std::size_t> smtp_index;
   std::int64_t invalid_secrets = 0;
   std::int64_t username_only = 0;
 };

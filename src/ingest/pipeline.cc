@@ -9,6 +9,8 @@
 #include "core/time.h"
 #include "ingest/batch_writer.h"
 #include "store/attacker_repository.h"
+#include "store/log_repository.h"
+#include "store/state_repository.h"
 #include "store/store_error.h"
 
 namespace decnet::ingest {
@@ -18,6 +20,11 @@ namespace topics = bus::topics;
 
 nlohmann::json optional_json(const std::optional<std::string>& v) {
   return v ? nlohmann::json(*v) : nlohmann::json(nullptr);
+}
+
+// What a queued line costs: its bytes, its strings' headers and the deque slot.
+std::size_t cost(const RawLine& line) {
+  return line.bytes.size() + line.peer.size() + line.framing_error.size() + sizeof(RawLine);
 }
 
 }  // namespace
@@ -30,13 +37,24 @@ IngestPipeline::~IngestPipeline() {
   stop();
 }
 
+// An empty queue takes any line, so one larger than the limit is never refused for ever.
+bool IngestPipeline::has_room_locked(const RawLine& line) const {
+  return queue_.empty() || queued_bytes_ + cost(line) <= options_.queue_bytes;
+}
+
+std::size_t IngestPipeline::queued_bytes() const {
+  std::lock_guard lock(mu_);
+  return queued_bytes_;
+}
+
 bool IngestPipeline::submit(RawLine&& line) {
   {
     std::lock_guard lock(mu_);
-    if (!accepting_ || queue_.size() >= options_.queue_capacity) {
+    if (!accepting_ || !has_room_locked(line)) {
       counters_.refused.fetch_add(1, std::memory_order_relaxed);
       return false;
     }
+    queued_bytes_ += cost(line);
     queue_.push_back(std::move(line));
     ++accepted_;
   }
@@ -88,8 +106,9 @@ void IngestPipeline::reconcile_reuse() {
 bool IngestPipeline::submit_blocking(RawLine line) {
   {
     std::unique_lock lock(mu_);
-    room_.wait(lock, [&] { return !accepting_ || queue_.size() < options_.queue_capacity; });
+    room_.wait(lock, [&] { return !accepting_ || has_room_locked(line); });
     if (!accepting_) return false;
+    queued_bytes_ += cost(line);
     queue_.push_back(std::move(line));
     ++accepted_;
   }
@@ -98,7 +117,36 @@ bool IngestPipeline::submit_blocking(RawLine line) {
   return true;
 }
 
+// Counters trail their log rows (the ledger holds them back), so a crash can leave them short.
+// The ledger stores how far they are complete with every batch; whatever is logged past that
+// mark is recounted from the rows. A database without the mark (made by an older version) is
+// recounted whole, once.
+void IngestPipeline::reconcile_attackers() {
+  const auto mark = repo_.state().get(AttackerLedger::kCountedThroughKey);
+  std::optional<std::int64_t> after;
+  if (mark && mark->contains("log_id")) after = mark->value("log_id", std::int64_t{0});
+  const auto last = repo_.logs().last_id();
+  ledger_.start_at(last);
+  if (last == 0 || (after && *after >= last)) return;
+  const auto started = std::chrono::steady_clock::now();
+  const auto recounted = repo_.write_now([&](store::WriteScope& scope) {
+    const auto n = repo_.attackers().recount_from_logs(scope, after);
+    ledger_.save_mark(repo_, scope);
+    return n;
+  });
+  counters_.attackers_recounted.fetch_add(static_cast<std::uint64_t>(recounted),
+                                          std::memory_order_relaxed);
+  if (recounted > 0 || !after) {
+    spdlog::info("ingest: recounted {} attackers from their log rows{} in {} ms", recounted,
+                 after ? "" : " (first start with a counted-through mark)",
+                 std::chrono::duration_cast<std::chrono::milliseconds>(
+                     std::chrono::steady_clock::now() - started)
+                     .count());
+  }
+}
+
 void IngestPipeline::start() {
+  reconcile_attackers();
   reconcile_reuse();
   // attacker.observed is announced after commit; a crash in between leaves attackers
   // unannounced, which the next start catches up on.
@@ -138,6 +186,9 @@ void IngestPipeline::stop() {
     } catch (const std::exception& e) {
       spdlog::error("ingest: final attacker flush failed: {}", e.what());
     }
+    spdlog::info("ingest: stopped after {} lines: {} log rows and {} dead letters committed",
+                 counters_.received.load(), counters_.committed.load(),
+                 counters_.dead_letters.load());
   }
 }
 
@@ -183,8 +234,11 @@ void IngestPipeline::run() {
         idle_for = std::chrono::milliseconds(0);
       }
       if (queue_.empty() && stopping_ && inflight.empty()) return;
-      const auto n = std::min(queue_.size(), options_.batch_max);
-      for (std::size_t i = 0; i < n; ++i) {
+      std::size_t bytes = 0;
+      while (!queue_.empty() && taken.size() < options_.batch_max &&
+             (taken.empty() || bytes + queue_.front().bytes.size() <= options_.batch_bytes)) {
+        bytes += queue_.front().bytes.size();
+        queued_bytes_ -= cost(queue_.front());
         taken.push_back(std::move(queue_.front()));
         queue_.pop_front();
       }
@@ -398,12 +452,16 @@ void IngestPipeline::publish_observed(const std::vector<CommittedBatch::NewAttac
 
 nlohmann::json IngestPipeline::health() const {
   std::size_t queued = 0;
+  std::size_t bytes = 0;
   {
     std::lock_guard lock(mu_);
     queued = queue_.size();
+    bytes = queued_bytes_;
   }
   const auto& c = counters_;
   return {{"queued", queued},
+          {"queued_bytes", bytes},
+          {"queue_limit_bytes", options_.queue_bytes},
           {"received", c.received.load()},
           {"refused", c.refused.load()},
           {"committed", c.committed.load()},
@@ -414,6 +472,7 @@ nlohmann::json IngestPipeline::health() const {
           {"reuse_findings", c.reuse_findings.load()},
           {"reuse_repairs", c.reuse_repairs.load()},
           {"attackers_created", c.attackers_created.load()},
+          {"attackers_recounted", c.attackers_recounted.load()},
           {"batches", c.batches.load()},
           {"batch_failures", c.batch_failures.load()}};
 }

@@ -7,6 +7,12 @@
 // Nothing is dropped silently: a line that cannot be parsed is a dead letter; a batch the
 // store refuses is retried line by line and a line that still fails becomes a dead letter with
 // the store's reason; a full queue refuses lines and counts them.
+//
+// Memory is bounded by bytes, not lines: the queue holds at most queue_bytes (each line counted
+// with its bookkeeping), and a batch takes at most batch_bytes, so a flood of 60 KB lines costs
+// the same memory as a flood of short ones. A full queue is what makes stream receivers stop
+// reading their sockets (TCP flow control slows the senders). It is kept small on purpose: what
+// it holds is what a kill -9 loses on plain TCP.
 #pragma once
 
 #include <atomic>
@@ -29,10 +35,11 @@
 namespace decnet::ingest {
 
 struct PipelineOptions {
-  std::size_t queue_capacity = 200'000;     // lines waiting to be prepared
-  std::size_t batch_max = 32768;            // lines per transaction
-  std::size_t inflight_batches = 2;         // prepared batches queued at the writer
-  std::size_t live_events_per_batch = 100;  // events listed in each system.log message
+  std::size_t queue_bytes = std::size_t{8} << 20;  // lines waiting to be prepared, in bytes
+  std::size_t batch_bytes = std::size_t{4} << 20;  // raw bytes per transaction
+  std::size_t batch_max = 32768;                   // lines per transaction
+  std::size_t inflight_batches = 2;                // prepared batches queued at the writer
+  std::size_t live_events_per_batch = 100;         // events listed in each system.log message
   std::chrono::milliseconds reconcile_interval = std::chrono::minutes(10);  // when idle
   std::chrono::milliseconds idle_flush = std::chrono::seconds(2);  // attacker counters, when idle
   // Whether an attachment's SHA-256 is known malware (true/false), or no opinion (nullopt);
@@ -53,6 +60,7 @@ struct PipelineCounters {
   std::atomic<std::uint64_t> reuse_findings{0};
   std::atomic<std::uint64_t> reuse_repairs{0};
   std::atomic<std::uint64_t> attackers_created{0};
+  std::atomic<std::uint64_t> attackers_recounted{0};  // repaired at start after a crash
   std::atomic<std::uint64_t> batches{0};
   std::atomic<std::uint64_t> batch_failures{0};
 };
@@ -68,12 +76,16 @@ class IngestPipeline final : public LineSink, public core::Component {
   bool submit_blocking(RawLine line);
 
   std::string name() const override { return "ingest"; }
-  // Rebuilds the reuse index, re-announces attackers whose attacker.observed was lost to a
-  // crash, and starts the pipeline thread.
+  // Recounts the attackers whose counters a crash left behind their log rows, rebuilds the reuse
+  // index, re-announces attackers whose attacker.observed was lost to a crash, and starts the
+  // pipeline thread.
   void start() override;
   // Stops accepting lines, commits and publishes everything already accepted, then joins.
   void stop() override;
   nlohmann::json health() const override;
+  // Bytes waiting in the queue (lines with their bookkeeping), and the limit.
+  std::size_t queued_bytes() const;
+  std::size_t queue_limit_bytes() const { return options_.queue_bytes; }
 
   // Blocks until every line accepted before the call is committed (or dead-lettered), its
   // events are published and attacker counters are written; false on timeout.
@@ -89,6 +101,7 @@ class IngestPipeline final : public LineSink, public core::Component {
 
   void run();
   void reconcile_reuse();
+  void reconcile_attackers();
   void on_idle(std::chrono::milliseconds& idle_for, bool flush_ledger);
   void complete(Inflight& inflight);
   void retry_line_by_line(const IngestBatch& batch);
@@ -97,6 +110,7 @@ class IngestPipeline final : public LineSink, public core::Component {
   void publish_observed(const std::vector<CommittedBatch::NewAttacker>& attackers,
                         bool wait_for_record);
   void account(std::size_t lines);
+  bool has_room_locked(const RawLine& line) const;
 
   store::Repository& repo_;
   bus::Bus& bus_;
@@ -110,6 +124,7 @@ class IngestPipeline final : public LineSink, public core::Component {
   std::condition_variable progress_;
   std::condition_variable room_;
   std::deque<RawLine> queue_;
+  std::size_t queued_bytes_ = 0;
   bool accepting_ = false;
   bool stopping_ = false;
   std::uint64_t accepted_ = 0;  // lines accepted into the queue

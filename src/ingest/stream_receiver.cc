@@ -195,41 +195,49 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
     rx_.stats.active.fetch_sub(1, std::memory_order_relaxed);
   }
 
-  // Runs on the I/O thread during stop(): the pending read is cancelled, what the kernel holds
-  // is read without waiting, framed (an unterminated line or frame included), and handed over.
+  // Runs on the I/O thread during stop(): the pending read is cancelled, and exactly what the
+  // kernel holds at this moment is read without waiting (a sender still writing cannot keep the
+  // stop going), framed, an unterminated line or frame included, and handed over in order after
+  // the lines already held back.
   void drain_and_close() override {
     if (closed_) return;
     draining_ = true;
     boost::system::error_code ec;
     timer_.cancel();
     resume_timer_.cancel();
+    const auto patience = Clock::now() + kDrainPatience;
+    const auto hand_over = [&](RawLine line) {
+      while (!rx_.sink.submit(std::move(line))) {
+        if (Clock::now() >= patience) {
+          bump(rx_.stats.lost_at_stop);
+          return;
+        }
+        std::this_thread::sleep_for(kResumePoll);
+      }
+    };
+    for (auto& line : held_) hand_over(std::move(line));
+    held_.clear();
     if (!handshaking_) {
       lowest().cancel(ec);
       lowest().non_blocking(true, ec);
-      const auto keep = [this](FramedLine framed) {
-        held_.push_back(frame_line(rx_.stats, rx_.log, rx_.tag(), std::move(framed),
-                                   rx_.options.source, peer_));
+      std::size_t budget = lowest().available(ec);
+      const auto keep = [&](FramedLine framed) {
         bump(rx_.stats.drained_lines);
+        hand_over(frame_line(rx_.stats, rx_.log, rx_.tag(), std::move(framed), rx_.options.source,
+                             peer_));
       };
-      while (!eof_) {
-        const auto n = stream_.read_some(asio::buffer(buffer_), ec);
+      while (budget > 0 && !eof_) {
+        const auto n =
+            stream_.read_some(asio::buffer(buffer_.data(), std::min(budget, buffer_.size())), ec);
         if (n > 0) feed(n, keep);
+        budget -= std::min(budget, n);
         if (ec) break;
       }
       framer_.finish(keep);
     }
-    const auto patience = Clock::now() + kDrainPatience;
-    while (!held_.empty()) {
-      if (rx_.sink.submit(std::move(held_.front()))) {
-        held_.pop_front();
-      } else if (Clock::now() < patience) {
-        std::this_thread::sleep_for(kResumePoll);
-      } else {
-        bump(rx_.stats.lost_at_stop, held_.size());
-        rx_.log.warn("{}: {} lines from {} could not be handed over at stop", rx_.tag(),
-                     held_.size(), peer_);
-        held_.clear();
-      }
+    if (rx_.stats.lost_at_stop.load() > 0) {
+      rx_.log.warn("{}: {} lines could not be handed over at stop", rx_.tag(),
+                   rx_.stats.lost_at_stop.load());
     }
     close();
   }
@@ -603,7 +611,8 @@ void StreamReceiver::stop() {
   rx.work.reset();
   rx.thread.join();
   rx.io.restart();
-  spdlog::info("{}: stopped", rx.tag());
+  spdlog::info("{}: stopped after {} lines ({} read from sockets at stop, {} not taken)", rx.tag(),
+               rx.stats.lines.load(), rx.stats.drained_lines.load(), rx.stats.lost_at_stop.load());
 }
 
 nlohmann::json StreamReceiver::health() const {

@@ -35,6 +35,15 @@ struct ActivityResult {
   bool created = false;
 };
 
+// The services and deckies an attacker touched are listed on its row for the list page, at most
+// this many each (deckies in first-contact order, services sorted); service_count and
+// decky_count stay exact, and attacker_targets holds every pair. A hostile sender can invent
+// targets without end, and rewriting an ever longer list on every new one made ingest
+// quadratic; past the cap a new target costs one row and a counter.
+inline constexpr std::size_t kMaxListedTargets = 64;
+// The attacker page lists this many targets, most recent first.
+inline constexpr std::int64_t kMaxTargetsShown = 200;
+
 struct Attacker {
   std::string uuid;
   std::string ip;
@@ -44,8 +53,8 @@ struct Attacker {
   std::int64_t event_count = 0;
   std::int64_t service_count = 0;
   std::int64_t decky_count = 0;
-  std::vector<std::string> services;  // sorted
-  std::vector<std::string> deckies;   // first-contact order
+  std::vector<std::string> services;  // sorted; at most kMaxListedTargets
+  std::vector<std::string> deckies;   // first-contact order; at most kMaxListedTargets
   std::optional<std::string> traversal_path;
   bool is_traversal = false;
   std::int64_t bounty_count = 0;
@@ -111,6 +120,14 @@ class AttackerRepository {
   virtual void add_known_activity(WriteScope& scope, const std::string& uuid,
                                   const AttackerActivity& activity) = 0;
 
+  // Crash repair. Counters are written behind the log rows they count, so a crash can leave them
+  // short; this recomputes event and credential counts, first and last seen, the targets and
+  // the listed services and deckies, exactly, from `logs` and `credentials`: for the attackers
+  // with log rows after `after_log_id`, or for every attacker when it is nullopt. Returns how
+  // many attackers it recounted.
+  virtual std::int64_t recount_from_logs(WriteScope& scope,
+                                         std::optional<std::int64_t> after_log_id) = 0;
+
   // attacker.observed bookkeeping: created attackers start unpublished; the writer marks them
   // once the event is out, and start-up re-publishes any left unmarked by a crash.
   virtual void mark_observed_published(WriteScope& scope,
@@ -134,7 +151,9 @@ class AttackerRepository {
   virtual std::optional<Attacker> get(const std::string& uuid) = 0;
   virtual std::optional<Attacker> get_by_ip(const std::string& ip) = 0;
   virtual Page<Attacker> list(const AttackerQuery& query) = 0;
-  virtual std::vector<TargetActivity> targets(const std::string& uuid) = 0;
+  // The attacker's (decky, service) pairs, most recently active first, at most `limit`.
+  virtual std::vector<TargetActivity> targets(const std::string& uuid,
+                                              std::int64_t limit = kMaxTargetsShown) = 0;
   virtual std::int64_t count() = 0;
 };
 

@@ -75,6 +75,8 @@ class LogRepository {
   virtual std::vector<HistogramBucket> histogram(const LogQuery& query,
                                                  std::int64_t bucket_seconds) = 0;
   virtual std::int64_t count() = 0;
+  // The highest id given so far (0 for an empty table).
+  virtual std::int64_t last_id() = 0;
 };
 
 struct DeadLetterRecord {

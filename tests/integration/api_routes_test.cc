@@ -367,9 +367,11 @@ TEST_F(ApiRoutesTest, AttackerDetailGathersEveryDomain) {
   ASSERT_EQ(b["fingerprint_states"].size(), 1u);
   EXPECT_EQ(b["fingerprint_states"][0]["probe_type"], "jarm");
   EXPECT_EQ(b["fingerprint_states"][0]["port"], 443);
-  ASSERT_EQ(b["targets"].size(), 2u);
-  EXPECT_EQ(b["targets"][0]["decky"], "decky-01");
-  EXPECT_EQ(b["targets"][0]["service"], "ssh");
+  ASSERT_EQ(b["targets"].size(), 2u);  // most recently active first
+  EXPECT_EQ(b["targets"][0]["decky"], "decky-02");
+  EXPECT_EQ(b["targets"][0]["service"], "http");
+  EXPECT_EQ(b["targets"][1]["decky"], "decky-01");
+  EXPECT_EQ(b["targets"][1]["service"], "ssh");
   EXPECT_TRUE(b["identity_id"].is_null());
 
   const auto other = get("/api/v1/attackers/" + attacker_b_);

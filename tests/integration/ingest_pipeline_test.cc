@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include <latch>
 #include <mutex>
 
 #include "bus/inprocess_bus.h"
@@ -11,6 +12,7 @@
 #include "store/log_repository.h"
 #include "store/smtp_target_repository.h"
 #include "store/sqlite/sqlite_repository.h"
+#include "store/state_repository.h"
 #include "tests_support.h"
 
 namespace decnet::ingest {
@@ -325,6 +327,102 @@ TEST_F(PipelineTest, AttachmentsCarryTheHashFeedsVerdict) {
   ASSERT_TRUE(clean);
   EXPECT_EQ(clean->mal_hash_match, false);
   EXPECT_EQ(asked.size(), 2u);
+}
+
+// A flood of 60 KB lines must cost what the queue's byte limit allows, not what a line count
+// allows: 200,000 such lines were 12 GB.
+TEST_F(PipelineTest, TheQueueIsBoundedByBytesNotLines) {
+  close();
+  options_.queue_bytes = std::size_t{1} << 20;
+  options_.batch_bytes = std::size_t{256} << 10;
+  open();
+  std::latch writing(1);
+  std::latch release(1);
+  auto stall = repo_->write([&](store::WriteScope&) {
+    writing.count_down();
+    release.wait();
+  });
+  writing.wait();  // the writer is busy: nothing the pipeline prepares can be committed
+  const std::string big =
+      "<134>1 2026-05-02T06:22:48Z decky-01 http - request [relay@55555 "
+      "src_ip=\"203.0.113.9\"] " +
+      std::string(60 * 1024, 'x');
+  std::size_t accepted = 0;
+  for (int i = 0; i < 1000; ++i) {
+    if (!pipeline_->submit({big, "test", "127.0.0.1:1", core::now_micros(), false})) break;
+    ++accepted;
+    ASSERT_LE(pipeline_->queued_bytes(), options_.queue_bytes + big.size() + 256);
+  }
+  // What is held: the queue, plus the batches waiting for the writer (each within batch_bytes).
+  const auto held_limit =
+      options_.queue_bytes + (options_.inflight_batches + 1) * options_.batch_bytes;
+  EXPECT_LT(accepted, 1000u);
+  EXPECT_LE(accepted * big.size(), held_limit + 2 * big.size()) << accepted << " lines held";
+  EXPECT_GT(pipeline_->counters().refused.load(), 0u);
+  EXPECT_EQ(pipeline_->health()["queue_limit_bytes"], options_.queue_bytes);
+  release.count_down();
+  stall.get();
+  flush();
+  EXPECT_EQ(repo_->logs().count(), static_cast<std::int64_t>(accepted));
+}
+
+// Counters trail their log rows; a crash leaves them short and start-up recounts them from the
+// rows: the attackers logged after the stored mark, or every attacker when there is no mark.
+TEST_F(PipelineTest, AttackerCountersAreRecountedFromTheLogsAtStart) {
+  for (int i = 0; i < 40; ++i) {
+    send("<134>1 2026-05-02T06:22:48Z decky-0" + std::to_string(i % 3) +
+         " ssh - connect [relay@55555 src_ip=\"203.0.113." + std::to_string(i % 4) + "\"]");
+  }
+  flush();
+  close();
+  const auto counted = [&] {
+    return store::sqlite::open_sqlite_repository({.path = dir_ / "decnet.db"});
+  };
+  // A crash, as the database sees it: counters short of the rows, the mark before them.
+  {
+    auto raw = counted();
+    raw->write_now([&](store::WriteScope& w) {
+      raw->state().put(w, AttackerLedger::kCountedThroughKey, {{"log_id", 20}});
+    });
+    raw->close();
+    const auto db = (dir_ / "decnet.db").string();
+    ASSERT_EQ(decnet::testing::run_command(
+                  {"sqlite3", db,
+                   "UPDATE attackers SET event_count = 1; UPDATE attacker_targets SET "
+                   "event_count = 1;"})
+                  .status,
+              0);
+  }
+  open();
+  const auto exact = [&] {
+    for (int k = 0; k < 4; ++k) {
+      const auto a = repo_->attackers().get_by_ip("203.0.113." + std::to_string(k));
+      if (!a || a->event_count != 10) return false;
+      std::int64_t sum = 0;
+      for (const auto& t : repo_->attackers().targets(a->uuid)) sum += t.event_count;
+      if (sum != 10) return false;
+    }
+    return true;
+  };
+  EXPECT_TRUE(exact());
+  EXPECT_EQ(pipeline_->health()["attackers_recounted"], 4);
+  // An older database has no mark at all: everything is recounted once.
+  close();
+  {
+    const auto db = (dir_ / "decnet.db").string();
+    ASSERT_EQ(decnet::testing::run_command(
+                  {"sqlite3", db,
+                   "UPDATE attackers SET event_count = 3; DELETE FROM state WHERE key = '" +
+                       std::string(AttackerLedger::kCountedThroughKey) + "';"})
+                  .status,
+              0);
+  }
+  open();
+  EXPECT_TRUE(exact());
+  // And a clean restart recounts nothing.
+  close();
+  open();
+  EXPECT_EQ(pipeline_->health()["attackers_recounted"], 0);
 }
 
 TEST_F(PipelineTest, StopCommitsEverythingAccepted) {

@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "store/attacker_repository.h"
 #include "store/log_repository.h"
 #include "store/sqlite/where_clause.h"
@@ -300,6 +302,34 @@ TEST_F(AttackersTest, KnownActivityAdvancesCountersAndTargetsOnly) {
   ASSERT_EQ(targets.size(), 1u);
   EXPECT_EQ(targets[0].event_count, 5);
   EXPECT_EQ(targets[0].last_seen, kT0 + 9);
+}
+
+// A sender that invents deckies and services without end costs a row and a counter per new one:
+// the lists on the attacker row stop at kMaxListedTargets (they used to be rewritten whole, ever
+// longer, for every new target), while the counts stay exact.
+TEST_F(AttackersTest, ListedTargetsAreCappedWhileCountsStayExact) {
+  constexpr int kDeckies = 300;
+  const auto r = record(activity("203.0.113.50", kT0, "decky-0", "svc-0"));
+  for (int batch = 0; batch < 3; ++batch) {
+    AttackerActivity a{"203.0.113.50", kT0, kT0 + batch, 0, 0, {}};
+    for (int i = 1 + batch * 100; i <= (batch + 1) * 100 && i < kDeckies; ++i) {
+      a.targets.push_back(
+          {"decky-" + std::to_string(i), "svc-" + std::to_string(i % 150), kT0 + i, kT0 + i, 1});
+      a.event_count += 1;
+    }
+    record(a);
+  }
+  const auto got = repo().attackers().get(r.uuid);
+  ASSERT_TRUE(got);
+  EXPECT_EQ(got->decky_count, kDeckies);
+  EXPECT_EQ(got->service_count, 150);
+  EXPECT_EQ(got->deckies.size(), kMaxListedTargets);
+  EXPECT_EQ(got->services.size(), kMaxListedTargets);
+  EXPECT_EQ(got->deckies.front(), "decky-0");  // first contact first
+  EXPECT_TRUE(std::is_sorted(got->services.begin(), got->services.end()));
+  const auto shown = repo().attackers().targets(r.uuid);
+  ASSERT_EQ(shown.size(), static_cast<std::size_t>(kMaxTargetsShown));
+  EXPECT_EQ(shown.front().decky, "decky-299");  // most recent first
 }
 
 TEST_F(AttackersTest, InfrastructureDeckiesAreNotATraversal) {

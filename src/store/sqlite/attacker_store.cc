@@ -1,16 +1,18 @@
 // attackers and attacker_targets on SQLite. record_activity() is called by the ingest writer
 // for new addresses and for known ones that touched a new target. A new attacker is one INSERT
 // of the finished row (its uuid is time ordered, so the key indexes grow at their end); a known
-// one is an UPDATE plus one upsert per target, and its service/decky lists are rewritten only
-// when a new target appears.
+// one is an UPDATE plus one upsert per target, and its capped service/decky lists are rewritten
+// only when a target brings a service or decky it had not touched.
 #include <algorithm>
 #include <cctype>
+#include <unordered_set>
 
 #include "core/time.h"
 #include "core/uuid.h"
 #include "store/attacker_repository.h"
 #include "store/sqlite/domains.h"
 #include "store/sqlite/json_columns.h"
+#include "store/sqlite/log_blocks.h"
 #include "store/sqlite/where_clause.h"
 
 namespace decnet::store::sqlite {
@@ -109,20 +111,35 @@ void advance_target(Connection& conn, const std::string& uuid, const TargetActiv
       .run();
 }
 
+// The first kMaxListedTargets distinct services and deckies of `targets`, in order, and how many
+// distinct ones there are in all.
+struct TargetLists {
+  std::vector<std::string> services, deckies;
+  std::int64_t service_count = 0, decky_count = 0;
+};
+
+TargetLists lists_of(const std::vector<TargetActivity>& targets) {
+  TargetLists out;
+  std::unordered_set<std::string_view> services, deckies;
+  for (const auto& t : targets) {
+    if (services.insert(t.service).second && out.services.size() < kMaxListedTargets) {
+      out.services.push_back(t.service);
+    }
+    if (deckies.insert(t.decky).second && out.deckies.size() < kMaxListedTargets) {
+      out.deckies.push_back(t.decky);
+    }
+  }
+  out.service_count = static_cast<std::int64_t>(services.size());
+  out.decky_count = static_cast<std::int64_t>(deckies.size());
+  std::sort(out.services.begin(), out.services.end());
+  return out;
+}
+
 // The whole row in one INSERT, lists and counts included; nothing when the address exists.
 std::optional<ActivityResult> create_if_absent(Connection& conn, const AttackerActivity& act,
                                                std::int64_t now) {
-  std::vector<std::string> services, deckies;
-  for (const auto& t : act.targets) {
-    if (std::find(services.begin(), services.end(), t.service) == services.end()) {
-      services.push_back(t.service);
-    }
-    if (std::find(deckies.begin(), deckies.end(), t.decky) == deckies.end()) {
-      deckies.push_back(t.decky);
-    }
-  }
-  std::sort(services.begin(), services.end());
-  const auto traversal = traversal_of(deckies);
+  const auto lists = lists_of(act.targets);
+  const auto traversal = traversal_of(lists.deckies);
   ActivityResult result{core::Uuid::v7().str(), true};
   const int inserted =
       conn.prepare(
@@ -131,10 +148,9 @@ std::optional<ActivityResult> create_if_absent(Connection& conn, const AttackerA
               "traversal_path, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
               "ON CONFLICT(ip) DO NOTHING")
           .bind_all(result.uuid, act.ip, act.first_seen, act.last_seen, act.event_count,
-                    act.credential_count, to_json_list(services), to_json_list(deckies),
-                    static_cast<std::int64_t>(services.size()),
-                    static_cast<std::int64_t>(deckies.size()), traversal.is_traversal,
-                    traversal.path, now)
+                    act.credential_count, to_json_list(lists.services), to_json_list(lists.deckies),
+                    lists.service_count, lists.decky_count, traversal.is_traversal, traversal.path,
+                    now)
           .run();
   if (inserted == 0) return std::nullopt;
   for (const auto& t : act.targets) {
@@ -150,24 +166,38 @@ std::optional<ActivityResult> create_if_absent(Connection& conn, const AttackerA
   return result;
 }
 
+// Target rows recomputed from `logs` replace what was counted before.
+constexpr const char* kTargetsFromLogs =
+    " ON CONFLICT DO UPDATE SET first_seen = excluded.first_seen, "
+    "last_seen = excluded.last_seen, event_count = excluded.event_count";
+
+// Whether `value` appears in exactly one of the attacker's target rows (the one just added):
+// then it is new to the attacker. Both columns lead an index with attacker_uuid second.
+bool first_of_its_kind(Connection& conn, const char* column, const std::string& uuid,
+                       const std::string& value) {
+  const std::string sql =
+      std::string("SELECT COUNT(*) FROM (SELECT 1 FROM attacker_targets WHERE ") + column +
+      " = ? AND attacker_uuid = ? LIMIT 2)";
+  auto stmt = conn.prepare(sql);
+  stmt.bind_all(value, uuid);
+  return stmt.step() && stmt.int64(0) == 1;
+}
+
 class SqliteAttackerRepository final : public AttackerRepository {
  public:
   explicit SqliteAttackerRepository(Engine& engine) : engine_(engine) {}
 
+  // A known attacker: counters, one row per target, and the listed services and deckies only
+  // when a target brings a new one (the lists are capped, so that costs O(1) too).
   ActivityResult record_activity(WriteScope& scope, const AttackerActivity& act) override {
     auto& conn = connection_of(scope);
     const auto now = core::now_micros();
     if (auto created = create_if_absent(conn, act, now)) return *created;
     ActivityResult result;
-    std::vector<std::string> services, deckies;
     {
-      auto find = conn.prepare("SELECT uuid, services, deckies FROM attackers WHERE ip = ?");
+      auto find = conn.prepare("SELECT uuid FROM attackers WHERE ip = ?");
       find.bind(1, act.ip);
-      if (find.step()) {
-        result.uuid = find.text(0);
-        services = from_json_list(find.text_view(1));
-        deckies = from_json_list(find.text_view(2));
-      }
+      if (find.step()) result.uuid = find.text(0);
     }
     if (result.uuid.empty()) {
       throw StoreError(StoreError::Kind::kNotFound,
@@ -175,7 +205,7 @@ class SqliteAttackerRepository final : public AttackerRepository {
     }
     advance_counters(conn, result.uuid, act, now);
 
-    bool lists_changed = false;
+    std::vector<std::string> new_services, new_deckies;
     for (const auto& t : act.targets) {
       auto insert = conn.prepare(
           "INSERT INTO attacker_targets(attacker_uuid, decky, service, first_seen, last_seen, "
@@ -185,28 +215,66 @@ class SqliteAttackerRepository final : public AttackerRepository {
         advance_target(conn, result.uuid, t);
         continue;
       }
-      if (std::find(services.begin(), services.end(), t.service) == services.end()) {
-        services.push_back(t.service);
-        lists_changed = true;
+      if (first_of_its_kind(conn, "service", result.uuid, t.service)) {
+        new_services.push_back(t.service);
       }
-      if (std::find(deckies.begin(), deckies.end(), t.decky) == deckies.end()) {
-        deckies.push_back(t.decky);
-        lists_changed = true;
+      if (first_of_its_kind(conn, "decky", result.uuid, t.decky)) new_deckies.push_back(t.decky);
+    }
+    if (new_services.empty() && new_deckies.empty()) return result;
+
+    std::vector<std::string> services, deckies;
+    std::int64_t service_count = 0, decky_count = 0;
+    {
+      auto row = conn.prepare(
+          "SELECT services, deckies, service_count, decky_count FROM attackers WHERE uuid = ?");
+      row.bind(1, result.uuid);
+      if (row.step()) {
+        services = from_json_list(row.text_view(0));
+        deckies = from_json_list(row.text_view(1));
+        service_count = row.int64(2);
+        decky_count = row.int64(3);
       }
     }
-    if (lists_changed) {
-      std::sort(services.begin(), services.end());
-      const auto traversal = traversal_of(deckies);
-      conn.prepare(
-              "UPDATE attackers SET services = ?, deckies = ?, service_count = ?, "
-              "decky_count = ?, is_traversal = ?, traversal_path = ? WHERE uuid = ?")
-          .bind_all(to_json_list(services), to_json_list(deckies),
-                    static_cast<std::int64_t>(services.size()),
-                    static_cast<std::int64_t>(deckies.size()), traversal.is_traversal,
-                    traversal.path, result.uuid)
-          .run();
+    service_count += static_cast<std::int64_t>(new_services.size());
+    decky_count += static_cast<std::int64_t>(new_deckies.size());
+    for (auto& s : new_services) {
+      if (services.size() < kMaxListedTargets) services.push_back(std::move(s));
     }
+    for (auto& d : new_deckies) {
+      if (deckies.size() < kMaxListedTargets) deckies.push_back(std::move(d));
+    }
+    std::sort(services.begin(), services.end());
+    const auto traversal = traversal_of(deckies);
+    conn.prepare(
+            "UPDATE attackers SET services = ?, deckies = ?, service_count = ?, "
+            "decky_count = ?, is_traversal = ?, traversal_path = ? WHERE uuid = ?")
+        .bind_all(to_json_list(services), to_json_list(deckies), service_count, decky_count,
+                  traversal.is_traversal, traversal.path, result.uuid)
+        .run();
     return result;
+  }
+
+  std::int64_t recount_from_logs(WriteScope& scope,
+                                 std::optional<std::int64_t> after_log_id) override {
+    auto& conn = connection_of(scope);
+    if (!after_log_id) return recount_all(conn);
+    std::vector<std::string> uuids;
+    {
+      auto stmt = conn.prepare(
+          "SELECT DISTINCT attacker_uuid FROM logs WHERE id > ? AND attacker_uuid IS NOT NULL");
+      stmt.bind(1, *after_log_id);
+      while (stmt.step()) uuids.push_back(stmt.text(0));
+    }
+    for (const auto& uuid : uuids) {
+      conn.prepare(std::string("INSERT INTO attacker_targets(attacker_uuid, decky, service, "
+                               "first_seen, last_seen, event_count) SELECT ?, decky, service, "
+                               "MIN(timestamp), MAX(timestamp), COUNT(*) FROM logs WHERE ") +
+                   kLogsOfAttackerUuid + " GROUP BY decky, service" + kTargetsFromLogs)
+          .bind_all(uuid, uuid)
+          .run();
+      refresh_from_targets(conn, uuid);
+    }
+    return static_cast<std::int64_t>(uuids.size());
   }
 
   void add_known_activity(WriteScope& scope, const std::string& uuid,
@@ -371,12 +439,13 @@ class SqliteAttackerRepository final : public AttackerRepository {
     return out;
   }
 
-  std::vector<TargetActivity> targets(const std::string& uuid) override {
+  std::vector<TargetActivity> targets(const std::string& uuid, std::int64_t limit) override {
     auto lease = engine_.read();
     auto stmt = lease->prepare(
         "SELECT decky, service, first_seen, last_seen, event_count FROM attacker_targets "
-        "WHERE attacker_uuid = ? ORDER BY first_seen, decky, service");
+        "WHERE attacker_uuid = ? ORDER BY last_seen DESC, decky, service LIMIT ?");
     stmt.bind(1, uuid);
+    stmt.bind(2, std::clamp<std::int64_t>(limit, 1, kMaxTargetsShown));
     std::vector<TargetActivity> out;
     while (stmt.step()) {
       out.push_back({stmt.text(0), stmt.text(1), stmt.int64(2), stmt.int64(3), stmt.int64(4)});
@@ -397,6 +466,68 @@ class SqliteAttackerRepository final : public AttackerRepository {
     stmt.bind(1, value);
     if (!stmt.step()) return std::nullopt;
     return read_attacker(stmt);
+  }
+
+  // Every attacker at once, for a database that has no mark yet: one pass over `logs` for the
+  // targets and one over the targets for the counts; the lists are redone only where the counts
+  // show they are stale.
+  static std::int64_t recount_all(Connection& conn) {
+    conn.exec(std::string("INSERT INTO attacker_targets(attacker_uuid, decky, service, first_seen, "
+                          "last_seen, event_count) SELECT attacker_uuid, decky, service, "
+                          "MIN(timestamp), MAX(timestamp), COUNT(*) FROM logs WHERE attacker_uuid "
+                          "IS NOT NULL GROUP BY attacker_uuid, decky, service") +
+              kTargetsFromLogs);
+    conn.exec(
+        "UPDATE attackers SET event_count = t.n, first_seen = MIN(attackers.first_seen, t.f), "
+        "last_seen = MAX(attackers.last_seen, t.l), credential_count = (SELECT "
+        "IFNULL(SUM(attempt_count), 0) FROM credentials WHERE attacker_ip_key = attackers.ip) "
+        "FROM (SELECT attacker_uuid, SUM(event_count) AS n, MIN(first_seen) AS f, "
+        "MAX(last_seen) AS l FROM attacker_targets GROUP BY attacker_uuid) AS t "
+        "WHERE attackers.uuid = t.attacker_uuid");
+    std::vector<std::string> stale;
+    {
+      auto stmt = conn.prepare(
+          "SELECT uuid FROM attackers a WHERE decky_count != (SELECT COUNT(DISTINCT decky) FROM "
+          "attacker_targets WHERE attacker_uuid = a.uuid) OR service_count != (SELECT "
+          "COUNT(DISTINCT service) FROM attacker_targets WHERE attacker_uuid = a.uuid)");
+      while (stmt.step()) stale.push_back(stmt.text(0));
+    }
+    for (const auto& uuid : stale) refresh_from_targets(conn, uuid);
+    return query_int64(conn, "SELECT COUNT(*) FROM attackers").value_or(0);
+  }
+
+  // The attacker row's counts, times and lists, from its targets and credentials.
+  static void refresh_from_targets(Connection& conn, const std::string& uuid) {
+    std::vector<TargetActivity> targets;
+    {
+      auto stmt = conn.prepare(
+          "SELECT decky, service, first_seen, last_seen, event_count FROM attacker_targets "
+          "WHERE attacker_uuid = ? ORDER BY first_seen, decky, service");
+      stmt.bind(1, uuid);
+      while (stmt.step()) {
+        targets.push_back(
+            {stmt.text(0), stmt.text(1), stmt.int64(2), stmt.int64(3), stmt.int64(4)});
+      }
+    }
+    if (targets.empty()) return;
+    std::int64_t events = 0, first = targets.front().first_seen, last = 0;
+    for (const auto& t : targets) {
+      events += t.event_count;
+      first = std::min(first, t.first_seen);
+      last = std::max(last, t.last_seen);
+    }
+    const auto lists = lists_of(targets);
+    const auto traversal = traversal_of(lists.deckies);
+    conn.prepare(
+            "UPDATE attackers SET event_count = ?, first_seen = MIN(first_seen, ?), "
+            "last_seen = MAX(last_seen, ?), credential_count = (SELECT IFNULL(SUM(attempt_count), "
+            "0) FROM credentials WHERE attacker_ip_key = attackers.ip), services = ?, deckies = ?, "
+            "service_count = ?, decky_count = ?, is_traversal = ?, traversal_path = ? "
+            "WHERE uuid = ?")
+        .bind_all(events, first, last, to_json_list(lists.services), to_json_list(lists.deckies),
+                  lists.service_count, lists.decky_count, traversal.is_traversal, traversal.path,
+                  uuid)
+        .run();
   }
 
   Engine& engine_;

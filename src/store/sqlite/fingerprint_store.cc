@@ -3,6 +3,7 @@
 // attacker counters in the same transaction).
 #include "core/uuid.h"
 #include "store/fingerprint_repository.h"
+#include "store/page.h"
 #include "store/sqlite/domains.h"
 
 namespace decnet::store::sqlite {
@@ -87,8 +88,8 @@ class SqliteFingerprintRepository final : public FingerprintRepository {
     auto lease = engine_.read();
     auto stmt = lease->prepare("SELECT " + std::string(kStateColumns) +
                                " FROM attacker_fingerprint_state WHERE attacker_uuid = ? "
-                               "ORDER BY port, probe_type");
-    stmt.bind(1, attacker_uuid);
+                               "ORDER BY port, probe_type LIMIT ?");
+    stmt.bind_all(attacker_uuid, kMaxLimit);
     std::vector<FingerprintState> out;
     while (stmt.step()) out.push_back(read_state(stmt));
     return out;

@@ -7,6 +7,7 @@
 
 #include "store/log_repository.h"
 #include "store/sqlite/domains.h"
+#include "store/sqlite/log_blocks.h"
 #include "store/sqlite/log_counts.h"
 #include "store/sqlite/where_clause.h"
 
@@ -36,19 +37,6 @@ LogRow read_log(const Statement& s) {
   return row;
 }
 
-// The attacker index leads with the id block (id >> 16, migration 4), so a filter on one
-// attacker lists every block, newest first; SQLite then probes the index once per block and,
-// ordering by (block, id), returns rows newest first without sorting them.
-#define DECNET_LOG_BLOCKS                                                                      \
-  "(id >> 16) IN (WITH RECURSIVE b(n) AS (SELECT (SELECT IFNULL(MAX(id), 0) FROM logs) >> 16 " \
-  "UNION ALL SELECT n - 1 FROM b WHERE n > 0) SELECT n FROM b)"
-constexpr const char* kByAttackerUuid = DECNET_LOG_BLOCKS " AND attacker_uuid = ?";
-// Every row with an address belongs to the attacker row of that address (both are written in
-// one transaction), so filtering by address goes through the attacker index too.
-constexpr const char* kByAttackerIp =
-    DECNET_LOG_BLOCKS " AND attacker_uuid = (SELECT uuid FROM attackers WHERE ip = ?)";
-#undef DECNET_LOG_BLOCKS
-
 bool is_absent(std::string_view v) {
   return v.empty() || v == "null" || v == "NULL" || v == "undefined" || v == "\"\"";
 }
@@ -65,8 +53,8 @@ LogFilters log_filters(const LogQuery& q, bool with_cursor) {
   where.add_if(q.decky, "decky = ?")
       .add_if(q.service, "service = ?")
       .add_if(q.event_type, "event_type = ?")
-      .add_if(q.attacker_ip, kByAttackerIp)
-      .add_if(q.attacker_uuid, kByAttackerUuid)
+      .add_if(q.attacker_ip, kLogsOfAttackerIp)
+      .add_if(q.attacker_uuid, kLogsOfAttackerUuid)
       .add_if(q.start, "timestamp >= ?")
       .add_if(q.end, "timestamp <= ?");
   if (with_cursor) where.add_if(q.after_id, "id > ?");
@@ -88,7 +76,7 @@ LogFilters log_filters(const LogQuery& q, bool with_cursor) {
       } else if (key == "event" || key == "event_type") {
         where.add("event_type = ?", {value});
       } else if (key == "attacker" || key == "attacker-ip" || key == "attacker_ip") {
-        where.add(kByAttackerIp, {value});
+        where.add(kLogsOfAttackerIp, {value});
         out.by_attacker = true;
       } else {
         std::string field;
@@ -185,6 +173,11 @@ class SqliteLogRepository final : public LogRepository {
   std::int64_t count() override {
     auto lease = engine_.read();
     return query_int64(*lease, "SELECT COUNT(*) FROM logs").value_or(0);
+  }
+
+  std::int64_t last_id() override {
+    auto lease = engine_.read();
+    return query_int64(*lease, "SELECT IFNULL(MAX(id), 0) FROM logs").value_or(0);
   }
 
  private:

@@ -152,6 +152,9 @@ function Reuse({ a, onOpen }: { a: AttackerDetail; onOpen: (id: string) => void 
   );
 }
 
+// The server lists at most this many targets (store::kMaxTargetsShown), most recent first.
+const MAX_TARGETS_SHOWN = 200;
+
 function Targets({ a }: { a: AttackerDetail }) {
   const columns: Column<AttackerDetail["targets"][number]>[] = [
     { key: "decky", header: "Decky", render: (t) => t.decky },
@@ -162,7 +165,10 @@ function Targets({ a }: { a: AttackerDetail }) {
   ];
   return (
     <div className="card">
-      <h2>Deckies and services touched</h2>
+      <h2>
+        Deckies and services touched
+        {a.targets.length >= MAX_TARGETS_SHOWN && <span className="muted"> (the {MAX_TARGETS_SHOWN} most recent)</span>}
+      </h2>
       <DataTable caption="Targets" columns={columns} rows={a.targets} rowKey={(t) => `${t.decky}:${t.service}`} />
     </div>
   );

@@ -40,7 +40,17 @@ const COLUMNS: Column<AttackerSummary>[] = [
   { key: "verdict", header: "Verdict", render: (a) => <VerdictChip verdict={a.verdict} /> },
   { key: "events", header: "Events", className: "num", render: (a) => formatCount(a.event_count) },
   { key: "creds", header: "Credentials", className: "num", render: (a) => formatCount(a.credential_count) },
-  { key: "services", header: "Services", render: (a) => a.services.join(", ") },
+  {
+    key: "services",
+    header: "Services",
+    // The row lists at most 64; the count is exact.
+    render: (a) => (
+      <>
+        {a.services.join(", ")}
+        {a.service_count > a.services.length && <span className="muted"> +{formatCount(a.service_count - a.services.length)} more</span>}
+      </>
+    ),
+  },
   { key: "first", header: "First seen", render: (a) => <Time value={a.first_seen} /> },
   { key: "last", header: "Last seen", render: (a) => <Time value={a.last_seen} relative /> },
 ];

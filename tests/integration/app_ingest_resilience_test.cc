@@ -1,0 +1,136 @@
+// `decnet serve` under the faults a honeypot master meets: killed with -9 in the middle of a
+// flood, stopped with SIGTERM while senders are still writing, fed frames that are not frames.
+// Each test reads the database with the sqlite3 shell afterwards, as an operator would.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <csignal>
+#include <regex>
+#include <thread>
+
+#include "serve_support.h"
+
+namespace decnet::app {
+namespace {
+
+using namespace decnet::testing;
+
+// Octet-counted lines from `attackers` addresses, round robin, until told to stop or the
+// connection fails; counts what it managed to write.
+class Flood {
+ public:
+  Flood(int port, int attackers) : client_(port) {
+    thread_ = std::thread([this, attackers] {
+      std::string chunk;
+      for (int i = 0; !stop_.load(); ++i) {
+        chunk.clear();
+        for (int k = 0; k < 100; ++k, ++i) {
+          const int a = i % attackers;
+          chunk += octet_frame(
+              "<38>1 2026-05-02T06:22:48Z decky-0" + std::to_string(a % 5) +
+              " ssh - auth_attempt [relay@55555 src_ip=\"10." + std::to_string(a / 65536 % 256) +
+              "." + std::to_string(a / 256 % 256) + "." + std::to_string(a % 256) +
+              "\" username=\"root\" secret_b64=\"aHVudGVyMg==\"] attempt " + std::to_string(i));
+        }
+        if (!client_.send(chunk)) return;
+        sent_ += 100;
+      }
+    });
+  }
+  ~Flood() { stop(); }
+  void stop() {
+    stop_ = true;
+    if (thread_.joinable()) thread_.join();
+  }
+  std::int64_t sent() const { return sent_.load(); }
+
+ private:
+  TcpClient client_;
+  std::atomic<bool> stop_{false};
+  std::atomic<std::int64_t> sent_{0};
+  std::thread thread_;
+};
+
+std::int64_t rows(const ServeProcess& serve, const std::string& table) {
+  return sqlite_int(serve.db(), "SELECT COUNT(*) FROM " + table).value_or(-1);
+}
+
+TEST(IngestResilience, AttackerCountersAreRightAfterAKill9) {
+  ServeProcess serve;
+  ASSERT_TRUE(serve.wait_ready()) << serve.output();
+  {
+    Flood flood(serve.tcp_port(), 5000);
+    ASSERT_TRUE(wait_until([&] { return rows(serve, "logs") > 20000; }, std::chrono::seconds(60)));
+    EXPECT_EQ(serve.child().stop(SIGKILL), 128 + SIGKILL);
+  }
+  serve.restart();
+  ASSERT_TRUE(serve.wait_ready()) << serve.output();
+  // Every attacker's event count is its number of rows, and so is the sum over its targets.
+  const auto wrong = sqlite_int(
+      serve.db(),
+      "SELECT COUNT(*) FROM attackers a LEFT JOIN (SELECT attacker_uuid, COUNT(*) AS n FROM logs "
+      "GROUP BY attacker_uuid) l ON l.attacker_uuid = a.uuid LEFT JOIN (SELECT attacker_uuid, "
+      "SUM(event_count) AS n FROM attacker_targets GROUP BY attacker_uuid) t ON t.attacker_uuid = "
+      "a.uuid WHERE a.event_count != IFNULL(l.n, 0) OR a.event_count != IFNULL(t.n, 0)");
+  EXPECT_EQ(wrong, 0);
+  EXPECT_EQ(sqlite_int(serve.db(), "SELECT SUM(event_count) FROM attackers"), rows(serve, "logs"));
+  EXPECT_NE(serve.output().find("recounted"), std::string::npos) << serve.output();
+  EXPECT_EQ(serve.child().stop(SIGTERM), 0);
+}
+
+TEST(IngestResilience, SigtermCommitsEveryLineReadFromTheSockets) {
+  ServeProcess serve;
+  ASSERT_TRUE(serve.wait_ready()) << serve.output();
+  Flood flood(serve.tcp_port(), 300);
+  ASSERT_TRUE(wait_until([&] { return rows(serve, "logs") > 5000; }, std::chrono::seconds(60)));
+  ASSERT_EQ(serve.child().stop(SIGTERM, std::chrono::seconds(60)), 0) << serve.output();
+  flood.stop();
+  const auto out = serve.output();
+  std::smatch received;
+  ASSERT_TRUE(
+      std::regex_search(out, received, std::regex("syslog-tcp: stopped after (\\d+) lines")))
+      << out;
+  const auto stored = rows(serve, "logs") + rows(serve, "dead_letters");
+  EXPECT_EQ(stored, std::stoll(received[1])) << out;
+  EXPECT_GT(stored, 5000);
+  EXPECT_LE(stored, flood.sent());
+  // The receivers stopped before the pipeline, which stopped before the workers it feeds.
+  const auto pos = [&](const std::string& text) { return out.find(text); };
+  EXPECT_LT(pos("component syslog-tcp stopped"), pos("component ingest stopped"));
+  EXPECT_LT(pos("component ingest stopped"), pos("component webhook stopped"));
+  EXPECT_LT(pos("component ingest stopped"), pos("component enrich stopped"));
+}
+
+TEST(IngestResilience, FramesThatAreNotFramesBecomeDeadLettersAndTheStreamGoesOn) {
+  ServeProcess serve;
+  ASSERT_TRUE(serve.wait_ready()) << serve.output();
+  const std::string good =
+      "<38>1 2026-05-02T06:22:48Z decky-01 ssh - connect [relay@55555 "
+      "src_ip=\"203.0.113.40\"] after";
+  {
+    TcpClient sensor(serve.tcp_port());
+    ASSERT_TRUE(sensor.send(octet_frame(good) + "12x garbage\n" + "012 <13>1 zero\n" +
+                            "99999999999 eleven digits\n" + octet_frame(good) + "500 <13>1 cut"));
+  }  // closed in the middle of the last frame
+  ASSERT_TRUE(wait_until([&] { return rows(serve, "dead_letters") == 4; })) << serve.output();
+  EXPECT_EQ(rows(serve, "logs"), 2);
+  EXPECT_EQ(
+      sqlite_int(
+          serve.db(),
+          "SELECT COUNT(*) FROM dead_letters WHERE reason LIKE 'invalid octet-count prefix%'"),
+      3);
+  EXPECT_EQ(sqlite_value(
+                serve.db(),
+                "SELECT CAST(raw AS TEXT) FROM dead_letters WHERE reason LIKE '%closed inside%'"),
+            "<13>1 cut");
+  const auto metrics = run_command(
+      {"curl", "-s", "http://127.0.0.1:" + std::to_string(serve.api_port()) + "/metrics"});
+  EXPECT_NE(metrics.output.find("decnet_syslog_framing_errors_total{receiver=\"syslog-tcp\"} 4"),
+            std::string::npos)
+      << metrics.output.substr(0, 4000);
+  EXPECT_NE(metrics.output.find("decnet_ingest_queue_limit_bytes 8388608"), std::string::npos);
+  EXPECT_EQ(serve.child().stop(SIGTERM), 0);
+}
+
+}  // namespace
+}  // namespace decnet::app
