@@ -146,6 +146,22 @@ bool constant_time_equal(std::string_view a, std::string_view b) {
   return CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
 }
 
+std::uint64_t keyed_hash64(const ShortHashKey& key, std::string_view data) {
+  static_assert(crypto_shorthash_BYTES == 8 && crypto_shorthash_KEYBYTES == 16);
+  unsigned char out[crypto_shorthash_BYTES];
+  crypto_shorthash(out, reinterpret_cast<const unsigned char*>(data.data()), data.size(),
+                   key.data());
+  std::uint64_t value = 0;
+  for (int i = 7; i >= 0; --i) value = (value << 8) | out[i];
+  return value;
+}
+
+ShortHashKey random_short_hash_key() {
+  ShortHashKey key;
+  secure_random_bytes(key);
+  return key;
+}
+
 void secure_random_bytes(std::span<uint8_t> out) {
   if (out.empty()) return;
   static const bool ready = [] {

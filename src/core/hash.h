@@ -33,4 +33,10 @@ bool constant_time_equal(std::string_view a, std::string_view b);
 // Cryptographically secure bytes from libsodium (the OS generator). For keys, tokens, salts.
 void secure_random_bytes(std::span<uint8_t> out);
 
+// SipHash-2-4 of `data` under a 16-byte key: a 64-bit hash for tables keyed by attacker-chosen
+// text, whose collisions nobody can aim without the key.
+using ShortHashKey = std::array<uint8_t, 16>;
+std::uint64_t keyed_hash64(const ShortHashKey& key, std::string_view data);
+ShortHashKey random_short_hash_key();
+
 }  // namespace decnet::core

@@ -4,6 +4,12 @@
 // more targets, every change to that set (a new target, a new attacker address or uuid) yields
 // a finding to upsert into credential_reuse and announce on credential.reuse.detected.
 //
+// Memory follows what must be kept, not what was seen. Each secret is a 24-byte slot in a
+// SecretTable holding its first target; only when a second target appears does the secret get a
+// full entry (targets, deckies, services, addresses, attackers, counts), loaded once from the
+// credentials table, which holds every attempt. Members of a full entry's sets are kept as
+// keyed 64-bit hashes, their first kListCap values as text for display.
+//
 // The ingest writer calls observe() inside the transaction that stores the credential, so the
 // finding commits with the rows it describes. rebuild() reloads the index from the database at
 // start and reconcile() repairs any drift (e.g. after a failed transaction); both are safety
@@ -19,6 +25,8 @@
 #include <unordered_set>
 #include <vector>
 
+#include "core/hash.h"
+#include "correlate/secret_table.h"
 #include "store/credential_repository.h"
 
 namespace decnet::correlate {
@@ -34,15 +42,22 @@ struct ReuseFinding {
   bool grew = false;           // a new target, address or attacker: worth announcing
 };
 
+// Every stored attempt of one secret (sha256, kind, principal), visited in any order.
+using SecretHistory = std::function<void(const std::string& sha256, const std::string& kind,
+                                         const std::optional<std::string>& principal,
+                                         const std::function<void(const store::Credential&)>&)>;
+
 class CredentialReuseIndex {
  public:
-  explicit CredentialReuseIndex(std::int64_t min_targets = 2) : min_targets_(min_targets) {}
+  explicit CredentialReuseIndex(std::int64_t min_targets = 2);
 
-  // Records one stored credential attempt (after its upsert, with its attacker_uuid). Returns
-  // the finding to write when the secret is reused and either grew or was last written more
-  // than `refresh_us` ago (so attempt counts and last_seen stay current without a write per
+  // Records one stored credential attempt (after its upsert, with its attacker_uuid). `history`
+  // reads the secret's stored attempts, this one included, when it becomes reused. Returns the
+  // finding to write when the secret is reused and either grew or was last written more than
+  // `refresh_us` ago (so attempt counts and last_seen stay current without a write per
   // attempt); nullopt otherwise.
   std::optional<ReuseFinding> observe(const store::CredentialAttempt& attempt,
+                                      const SecretHistory& history,
                                       std::int64_t refresh_us = 1'000'000);
 
   // Replaces the index with what the credentials table holds.
@@ -52,14 +67,17 @@ class CredentialReuseIndex {
   std::vector<store::CredentialReuse> findings() const;
 
   std::size_t secrets() const;
+  std::size_t reused_secrets() const;
+  // Bytes the index holds, by its own account (tables, entries, strings).
+  std::size_t memory_bytes() const;
   std::int64_t min_targets() const { return min_targets_; }
 
  private:
-  // Members in first-seen order, the first kListCap of them kept for display.
+  // Members in first-seen order, the first kListCap of them kept as text for display.
   struct CappedSet {
-    std::unordered_set<std::string> all;
+    std::unordered_set<std::uint64_t> all;
     std::vector<std::string> first;
-    bool add(const std::string& value);
+    bool add(std::uint64_t hash, const std::string& value);
     std::int64_t size() const { return static_cast<std::int64_t>(all.size()); }
   };
 
@@ -78,15 +96,22 @@ class CredentialReuseIndex {
     std::int64_t written_at = 0;  // when observe() last returned a finding for it
   };
 
-  static std::string key_of(const std::string& sha, const std::string& kind,
-                            const std::optional<std::string>& principal);
+  SecretKey key_of(const std::string& sha, const std::string& kind,
+                   const std::optional<std::string>& principal) const;
+  std::uint64_t hash(const std::string& value) const;
+  std::uint32_t target_id(const std::string& decky, const std::string& service);
   store::CredentialReuse row_of(const Entry& e) const;
   // Adds the attempt; returns whether a target, address or attacker was new.
-  static bool add(Entry& e, const store::CredentialAttempt& a, std::int64_t attempts);
+  bool add(Entry& e, const store::CredentialAttempt& a, std::int64_t attempts) const;
+  Entry load(const std::string& sha, const std::string& kind,
+             const std::optional<std::string>& principal, const SecretHistory& history) const;
 
   const std::int64_t min_targets_;
+  const core::ShortHashKey hash_key_;  // drawn at construction: collisions cannot be aimed
   mutable std::mutex mu_;
-  std::unordered_map<std::string, Entry> entries_;
+  SecretTable secrets_;
+  std::vector<Entry> reused_;  // full entries, indexed by SecretTable::Slot::full
+  std::unordered_map<std::string, std::uint32_t> target_ids_;  // "decky:service" -> id
 };
 
 }  // namespace decnet::correlate

@@ -52,12 +52,18 @@ CommittedBatch write_batch(store::Repository& repo, store::WriteScope& scope, In
   for (const auto& dead : batch.dead_letters) repo.dead_letters().insert(scope, dead);
   out.dead_letters = batch.dead_letters.size();
 
+  const correlate::SecretHistory history =
+      [&](const std::string& sha, const std::string& kind,
+          const std::optional<std::string>& principal,
+          const std::function<void(const store::Credential&)>& visit) {
+        repo.credentials().for_each_of_secret(&scope, sha, kind, principal, visit);
+      };
   for (const auto& pending : batch.credentials) {
     auto attempt = pending.attempt;
     attempt.attacker_uuid = uuid_of(attempt.attacker_ip);
     const auto stored = repo.credentials().upsert(scope, attempt);
     out.captured.push_back({attempt, stored.id, stored.attempt_count});
-    if (auto finding = reuse.observe(attempt)) {
+    if (auto finding = reuse.observe(attempt, history)) {
       const auto saved = repo.credential_reuse().upsert_credential_reuse(scope, finding->row);
       if (saved.inserted || finding->grew) {
         auto row = std::move(finding->row);

@@ -71,6 +71,12 @@ class CredentialRepository {
       const std::string& secret_sha256, const std::optional<std::string>& secret_kind = {}) = 0;
   // Streams every row in id order (rebuilding in-memory indexes at start).
   virtual void for_each(const std::function<void(const Credential&)>& visit) = 0;
+  // Every row of one secret (sha256, kind, principal): inside the caller's transaction, so rows
+  // it wrote are seen, or on a read connection when `scope` is null.
+  virtual void for_each_of_secret(WriteScope* scope, const std::string& secret_sha256,
+                                  const std::string& secret_kind,
+                                  const std::optional<std::string>& principal,
+                                  const std::function<void(const Credential&)>& visit) = 0;
   virtual std::int64_t count() = 0;
 };
 

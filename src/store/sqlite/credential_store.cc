@@ -132,6 +132,22 @@ class SqliteCredentialRepository final : public CredentialRepository {
     return query_int64(*lease, "SELECT COUNT(*) FROM credentials").value_or(0);
   }
 
+  void for_each_of_secret(WriteScope* scope, const std::string& sha256, const std::string& kind,
+                          const std::optional<std::string>& principal,
+                          const std::function<void(const Credential&)>& visit) override {
+    const std::string sql = "SELECT " + std::string(kCredentialColumns) +
+                            " FROM credentials WHERE secret_sha256 = ? AND secret_kind = ? AND "
+                            "principal_key = ? ORDER BY id";
+    const auto run = [&](Connection& conn) {
+      auto stmt = conn.prepare(sql);
+      stmt.bind_all(sha256, kind, principal.value_or(""));
+      while (stmt.step()) visit(read_credential(stmt));
+    };
+    if (scope) return run(connection_of(*scope));
+    auto lease = engine_.read();
+    run(*lease);
+  }
+
  private:
   Engine& engine_;
 };
