@@ -8,10 +8,16 @@
 
 #include "core/ip.h"
 #include "core/json_text.h"
+#include "core/utf8.h"
 #include "ingest/syslog_parser.h"
 
 namespace decnet::ingest {
+
 namespace {
+
+constexpr std::size_t kMaxHostname = 255;
+constexpr std::size_t kMaxAppName = 48;
+constexpr std::size_t kMaxMsgid = 32;
 
 constexpr std::string_view kRelayId = "relay@55555";
 constexpr std::array<std::string_view, 7> kIpKeys = {
@@ -278,9 +284,12 @@ void normalize(const SyslogMessage& msg, [[maybe_unused]] std::string_view raw_l
     out.timestamp_estimated = true;
   }
 
-  out.decky.assign(event->hostname);
-  out.service.assign(event->app_name);
-  out.event_type.assign(event->msgid);
+  // RFC 5424's own limits (HOSTNAME 255, APP-NAME 48, MSGID 32 octets). These names travel in
+  // every event about the line, so a hostile sender must not make them megabytes; the raw line
+  // keeps what was sent.
+  out.decky.assign(core::truncate_utf8_bytes(event->hostname, kMaxHostname));
+  out.service.assign(core::truncate_utf8_bytes(event->app_name, kMaxAppName));
+  out.event_type.assign(core::truncate_utf8_bytes(event->msgid, kMaxMsgid));
   out.msg.assign(trim(event->msg));
   out.attacker_ip.reset();
   out.attacker_port.reset();

@@ -698,6 +698,16 @@ TEST(NormalizerShapeTest, TimeWithoutOffsetIsReadAsUtcNotReplacedByReceiveTime) 
   EXPECT_FALSE(zoned.timestamp_offset_missing);
 }
 
+// These names travel in every event about the line; RFC 5424's limits keep them small.
+TEST(NormalizerShapeTest, HeaderNamesAreCutAtTheRfc5424Limits) {
+  const std::string host(70000, 'h'), app(500, 'a'), msgid(300, 'm');
+  const auto e = normalized("<134>1 2026-05-02T06:22:48Z " + host + " " + app + " - " + msgid +
+                            " [relay@55555 src_ip=\"1.2.3.4\"]");
+  EXPECT_EQ(e.decky, host.substr(0, 255));
+  EXPECT_EQ(e.service, app.substr(0, 48));
+  EXPECT_EQ(e.event_type, msgid.substr(0, 32));
+}
+
 TEST(NormalizerShapeTest, BomIsNotPartOfMsg) {
   const auto e = normalized(
       "<134>1 - d s - e - \xEF\xBB\xBF"
