@@ -288,10 +288,19 @@ class Connection : public ConnectionBase, public std::enable_shared_from_this<Co
     auto& pool = query ? *server_.workers : *server_.fast_workers;
     asio::post(pool, [self = this->shared_from_this(), request, began, query] {
       auto outcome = std::make_shared<Router::Outcome>();
-      try {
-        *outcome = self->server_.router.handle(*request);
-      } catch (...) {
-        outcome->response = json(500, {{"detail", "internal error"}});
+      const auto waited = Clock::now() - began;
+      const auto& limit = self->server_.options.query_queue_wait;
+      if (query && limit.count() > 0 && waited > limit) {
+        self->server_.queries_refused.fetch_add(1, std::memory_order_relaxed);
+        outcome->response =
+            service_unavailable(std::chrono::seconds(1), "The server is busy; retry").to_response();
+        outcome->response.headers["Cache-Control"] = "no-store";
+      } else {
+        try {
+          *outcome = self->server_.router.handle(*request);
+        } catch (...) {
+          outcome->response = json(500, {{"detail", "internal error"}});
+        }
       }
       if (query) self->server_.queries_admitted.fetch_sub(1, std::memory_order_relaxed);
       self->server_.active_handlers.fetch_sub(1, std::memory_order_relaxed);

@@ -125,6 +125,7 @@ HttpServer::Options HttpServer::Options::from_config(const core::Config& config)
   o.max_connections_per_address =
       static_cast<std::size_t>(config.integer("DECNET_API_MAX_CONNECTIONS_PER_ADDRESS"));
   o.query_queue_limit = static_cast<std::size_t>(config.integer("DECNET_API_QUERY_QUEUE"));
+  o.query_queue_wait = std::chrono::milliseconds(config.integer("DECNET_API_QUERY_TIMEOUT_MS"));
   return o;
 }
 

@@ -5,8 +5,9 @@
 // and body sizes are capped (431 and 413, then the connection is closed). Handlers, which may
 // block on the database, run on worker pools chosen by the route's lane: query routes on
 // `threads` workers, admitted only while fewer than `query_queue_limit` are waiting or running
-// (past that: 503 with Retry-After at once), everything else on `fast_threads` workers of its
-// own, so a health check never queues behind a slow search. Server-Sent Events responses are
+// (past that: 503 with Retry-After at once; and one that waited past `query_queue_wait` is
+// answered 503 unrun), everything else on `fast_threads` workers of its own, so a health check
+// never queues behind a slow search. Server-Sent Events responses are
 // written from the I/O thread as their producers fill them.
 //
 // Connection slots are guarded against idle hogs: at most `max_connections` in all and
@@ -58,7 +59,10 @@ class HttpServer : public core::Component {
     std::chrono::milliseconds shutdown_grace = std::chrono::seconds(5);
     std::size_t threads = 2;             // query-lane handler workers
     std::size_t fast_threads = 2;        // fast-lane handler workers
-    std::size_t query_queue_limit = 32;  // query requests waiting or running, at most
+    std::size_t query_queue_limit = 256;  // query requests waiting or running, at most
+    // A query request that waited longer than this for a worker is answered 503 unrun: its
+    // client is better told to retry than served late. 0: no limit.
+    std::chrono::milliseconds query_queue_wait{0};
     std::size_t max_connections = 1024;
     std::size_t max_connections_per_address = 128;
     std::size_t sse_socket_buffer =

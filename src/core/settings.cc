@@ -430,9 +430,10 @@ const std::vector<SettingSpec>& settings_table() {
        "api.query-workers"},
       {"DECNET_API_QUERY_QUEUE",
        T::kInt,
-       "32",
+       "256",
        "API requests that query the database allowed to wait or run at once; more answer 503"
-       " with Retry-After at once.",
+       " with Retry-After at once, and so does one that waited longer than"
+       " DECNET_API_QUERY_TIMEOUT_MS for a worker.",
        {},
        1,
        100000,
