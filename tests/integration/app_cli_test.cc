@@ -39,11 +39,17 @@ TEST(Cli, UnknownFlagsAndCommandsAreOneLineErrorsWithStatusTwo) {
        std::vector<std::vector<std::string>>{{decnet_binary(), "--bogus"},
                                              {decnet_binary(), "serve", "--nope"},
                                              {decnet_binary(), "frobnicate"},
+                                             {decnet_binary(), "NOSUCH", "--help"},
+                                             {decnet_binary(), "decky", "run", "--help"},
+                                             {decnet_binary(), "db", "nosuch", "--help"},
                                              {decnet_binary()}}) {
     auto r = run_command(argv);
     EXPECT_EQ(r.status, 2) << r.output;
     EXPECT_EQ(std::count(r.output.begin(), r.output.end(), '\n'), 1) << r.output;
   }
+  // Arguments that are not commands stay arguments.
+  EXPECT_NE(run_command({decnet_binary(), "geoip", "lookup", "--help"}).status, 2);
+  EXPECT_EQ(run_command({decnet_binary(), "db", "status", "--help"}).status, 0);
 }
 
 TEST(Cli, ConfigShowPrintsEveryValueAndItsSource) {
