@@ -3,6 +3,9 @@
 
 #include <filesystem>
 #include <fstream>
+#include <map>
+#include <regex>
+#include <set>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -40,6 +43,52 @@ TEST(SourceRules, JsonIsOnlyWrittenThroughJsonText) {
   EXPECT_TRUE(offenders.empty()) << "call core::json_text() instead of dump() in: "
                                  << ::testing::PrintToString(offenders);
   EXPECT_GT(sources().size(), 100u);
+}
+
+// The layer order written in src/CMakeLists.txt: folder -> folders it may include.
+std::map<std::string, std::set<std::string>> layers() {
+  const auto text = read(fs::path(DECNET_SOURCE_DIR) / "src" / "CMakeLists.txt");
+  const auto begin = text.find("# layers:begin");
+  const auto end = text.find("# layers:end");
+  std::map<std::string, std::set<std::string>> out;
+  if (begin == std::string::npos || end == std::string::npos) return out;
+  std::istringstream lines(text.substr(begin, end - begin));
+  std::string line;
+  const std::regex row(R"(^#\s+([a-z_]+):(.*)$)");
+  while (std::getline(lines, line)) {
+    std::smatch m;
+    if (!std::regex_match(line, m, row)) continue;
+    auto& allowed = out[m[1]];
+    std::istringstream names(m[2].str());
+    for (std::string name; names >> name;) allowed.insert(name);
+  }
+  return out;
+}
+
+// Dependencies point inward, as written in src/CMakeLists.txt: a folder includes only itself
+// and the folders its line names, so features never reach into each other or outwards.
+TEST(SourceRules, IncludesFollowTheLayerOrder) {
+  const auto allowed = layers();
+  ASSERT_GE(allowed.size(), 10u) << "layer lines missing from src/CMakeLists.txt";
+  const fs::path src = fs::path(DECNET_SOURCE_DIR) / "src";
+  const std::regex include(R"re(#include "([a-z_]+)/)re");
+  std::vector<std::string> violations;
+  for (const auto& path : sources()) {
+    const auto folder = fs::relative(path, src).begin()->string();
+    const auto rules = allowed.find(folder);
+    if (rules == allowed.end()) {
+      violations.push_back(path.string() + ": folder '" + folder + "' has no layer line");
+      continue;
+    }
+    const auto text = read(path);
+    for (std::sregex_iterator it(text.begin(), text.end(), include), last; it != last; ++it) {
+      const auto target = (*it)[1].str();
+      if (target != folder && !rules->second.count(target)) {
+        violations.push_back(fs::relative(path, src).string() + " includes " + target);
+      }
+    }
+  }
+  EXPECT_TRUE(violations.empty()) << ::testing::PrintToString(violations);
 }
 
 }  // namespace
