@@ -19,7 +19,7 @@ void add_all_routes(Router& router, ApiContext& ctx) {
   add_openapi_route(router, {.version = DECNET_VERSION});
   if (ctx.metrics) {
     add_metrics_route(router, *ctx.metrics,
-                      ctx.config ? ctx.config->str("DECNET_METRICS_TOKEN") : std::string());
+                      ctx.config ? ctx.config->metrics_token() : std::string());
   }
 }
 

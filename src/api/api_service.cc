@@ -26,7 +26,7 @@ constexpr auto kStreamRecheck = std::chrono::seconds(10);
 constexpr auto kDenylistPurge = std::chrono::hours(1);
 
 StaticSite load_site(const core::Config& config) {
-  const auto value = config.str("DECNET_WEB_DIR");
+  const auto value = config.web_dir();
   if (value == "off") return {};
   const auto root = value.empty() ? StaticSite::default_root() : std::filesystem::path(value);
   try {
@@ -54,8 +54,7 @@ struct ApiService::State {
         hub(bus, {}),
         context{repo, bus, tokens, logins, tickets, &registry, &hub, &config, &metrics, webhooks},
         router(&tokens) {
-    router.set_query_timeout(
-        std::chrono::milliseconds(config.integer("DECNET_API_QUERY_TIMEOUT_MS")));
+    router.set_query_timeout(std::chrono::milliseconds(config.api_query_timeout_ms()));
     add_all_routes(router, context);
     site = load_site(config);
     router.set_fallback([this](const Request& request) { return site.serve(request); });

@@ -113,19 +113,19 @@ struct HttpServer::Impl : detail::ServerState {
 
 HttpServer::Options HttpServer::Options::from_config(const core::Config& config) {
   Options o;
-  o.host = config.str("DECNET_API_HOST");
-  o.port = static_cast<std::uint16_t>(config.integer("DECNET_API_PORT"));
-  o.tls_cert = config.path("DECNET_API_TLS_CERT");
-  o.tls_key = config.path("DECNET_API_TLS_KEY");
-  o.body_limit = static_cast<std::size_t>(config.integer("DECNET_API_MAX_BODY_BYTES"));
-  o.header_timeout = std::chrono::seconds(config.integer("DECNET_API_HEADER_TIMEOUT_SECONDS"));
-  o.idle_timeout = std::chrono::seconds(config.integer("DECNET_API_IDLE_TIMEOUT_SECONDS"));
-  o.threads = static_cast<std::size_t>(config.integer("DECNET_API_QUERY_WORKERS"));
-  o.max_connections = static_cast<std::size_t>(config.integer("DECNET_API_MAX_CONNECTIONS"));
+  o.host = config.api_host();
+  o.port = static_cast<std::uint16_t>(config.api_port());
+  o.tls_cert = config.api_tls_cert();
+  o.tls_key = config.api_tls_key();
+  o.body_limit = static_cast<std::size_t>(config.api_max_body_bytes());
+  o.header_timeout = std::chrono::seconds(config.api_header_timeout_seconds());
+  o.idle_timeout = std::chrono::seconds(config.api_idle_timeout_seconds());
+  o.threads = static_cast<std::size_t>(config.api_query_workers());
+  o.max_connections = static_cast<std::size_t>(config.api_max_connections());
   o.max_connections_per_address =
-      static_cast<std::size_t>(config.integer("DECNET_API_MAX_CONNECTIONS_PER_ADDRESS"));
-  o.query_queue_limit = static_cast<std::size_t>(config.integer("DECNET_API_QUERY_QUEUE"));
-  o.query_queue_wait = std::chrono::milliseconds(config.integer("DECNET_API_QUERY_TIMEOUT_MS"));
+      static_cast<std::size_t>(config.api_max_connections_per_address());
+  o.query_queue_limit = static_cast<std::size_t>(config.api_query_queue());
+  o.query_queue_wait = std::chrono::milliseconds(config.api_query_timeout_ms());
   return o;
 }
 

@@ -216,10 +216,10 @@ void add_webhook_routes(Router& router, ApiContext& ctx) {
   // Creating subscriptions is the one write here that makes the server reach out to new
   // addresses (the SSRF check resolves them), so it is limited per client address as the
   // reference does: 20 per minute.
-  auto create_limiter = std::make_shared<SlidingWindowLimiter>(SlidingWindowLimiter::Options{
-      .limit = kCreatesPerMinute,
-      .window = std::chrono::seconds(60),
-      .enabled = !ctx.config || ctx.config->flag("DECNET_LIMITER_ENABLED")});
+  auto create_limiter = std::make_shared<SlidingWindowLimiter>(
+      SlidingWindowLimiter::Options{.limit = kCreatesPerMinute,
+                                    .window = std::chrono::seconds(60),
+                                    .enabled = !ctx.config || ctx.config->limiter_enabled()});
   router.add(
       {.method = "POST",
        .path = "/api/v1/webhooks",

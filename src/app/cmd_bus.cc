@@ -38,16 +38,16 @@ int run_bus(const BusFlags& flags) {
   namespace fs = std::filesystem;
   const auto config = core::Config::load();
   core::init_logging(config);
-  const fs::path data_dir = config.str("DECNET_DATA_DIR");
-  std::string socket = config.str("DECNET_BUS_SOCKET");
+  const fs::path data_dir = config.data_dir();
+  std::string socket = config.bus_socket();
   if (flags.socket_option->count() > 0) socket = flags.socket;
 
   bus::UnixBroker::Options options;
   options.socket_path = socket.empty() ? data_dir / "bus.sock" : fs::path(socket);
-  options.group = flags.group_option->count() > 0 ? flags.group : config.str("DECNET_BUS_GROUP");
-  options.heartbeat_interval = std::chrono::seconds(
-      flags.heartbeat_option->count() > 0 ? static_cast<std::int64_t>(flags.heartbeat)
-                                          : config.integer("DECNET_BUS_HEARTBEAT_SECONDS"));
+  options.group = flags.group_option->count() > 0 ? flags.group : config.bus_group();
+  options.heartbeat_interval = std::chrono::seconds(flags.heartbeat_option->count() > 0
+                                                        ? static_cast<std::int64_t>(flags.heartbeat)
+                                                        : config.bus_heartbeat_seconds());
 
   const auto parent = options.socket_path.parent_path();
   if (!parent.empty() && parent.lexically_normal() == data_dir.lexically_normal()) {

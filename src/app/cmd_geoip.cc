@@ -22,16 +22,12 @@
 namespace decnet::app {
 namespace {
 
-std::filesystem::path table_root(const core::Config& config, const char* setting,
-                                 const char* fallback) {
-  const auto path = config.path(setting);
-  return path.empty() ? config.path("DECNET_DATA_DIR") / fallback : path;
-}
-
 int lookup(const std::vector<std::string>& ips) {
   const auto config = core::Config::load();
-  const auto geoip = enrich::GeoIpTable::load_dir(table_root(config, "DECNET_GEOIP_ROOT", "geoip"));
-  const auto asn = enrich::AsnTable::load_dir(table_root(config, "DECNET_ASN_ROOT", "asn"));
+  const auto geoip = enrich::GeoIpTable::load_dir(
+      enrich::table_dir(config.geoip_root(), config.data_dir(), "geoip"));
+  const auto asn =
+      enrich::AsnTable::load_dir(enrich::table_dir(config.asn_root(), config.data_dir(), "asn"));
   int status = 0;
   for (const auto& text : ips) {
     const auto ip = core::IpAddress::parse(text);
@@ -79,19 +75,17 @@ enrich::DownloadBar progress_bar() {
 
 // Installs each file on its own, so one bad source does not stop the others; 1 when any failed.
 template <typename Import>
-int refresh(const std::vector<std::string>& files, const char* sources_setting,
-            const char* root_setting, const char* fallback, Import import) {
-  const auto config = core::Config::load();
+int refresh(const std::vector<std::string>& files, const std::string& source_urls,
+            const std::filesystem::path& root, Import import) {
   const auto say = [](const std::string& line) { std::cout << line << "\n" << std::flush; };
   std::vector<std::filesystem::path> sources(files.begin(), files.end());
   std::optional<std::filesystem::path> downloads;
-  const auto urls = core::split_comma_list(config.str(sources_setting));
+  const auto urls = core::split_comma_list(source_urls);
   if (sources.empty()) {
     downloads =
         std::filesystem::temp_directory_path() / ("decnet-refresh-" + std::to_string(::getpid()));
     sources = enrich::download_sources(urls, *downloads, say, progress_bar());
   }
-  const auto root = table_root(config, root_setting, fallback);
   std::size_t installed = 0;
   std::size_t ranges = 0;
   for (const auto& source : sources) {
@@ -127,7 +121,9 @@ void add_geoip_command(CLI::App& root, Action& action) {
       ->check(CLI::ExistingFile);
   geo_refresh->callback([&action, rir_files] {
     action = [rir_files] {
-      return refresh(*rir_files, "DECNET_GEOIP_SOURCES", "DECNET_GEOIP_ROOT", "geoip",
+      const auto config = core::Config::load();
+      return refresh(*rir_files, config.geoip_sources(),
+                     enrich::table_dir(config.geoip_root(), config.data_dir(), "geoip"),
                      enrich::import_rir_files);
     };
   });
@@ -140,7 +136,9 @@ void add_geoip_command(CLI::App& root, Action& action) {
       ->check(CLI::ExistingFile);
   asn_refresh->callback([&action, tsv_files] {
     action = [tsv_files] {
-      return refresh(*tsv_files, "DECNET_ASN_SOURCES", "DECNET_ASN_ROOT", "asn",
+      const auto config = core::Config::load();
+      return refresh(*tsv_files, config.asn_sources(),
+                     enrich::table_dir(config.asn_root(), config.data_dir(), "asn"),
                      enrich::import_iptoasn_files);
     };
   });

@@ -25,6 +25,7 @@
 #include "enrich/enrichment_worker.h"
 #include "enrich/intel_config.h"
 #include "enrich/intel_worker.h"
+#include "enrich/table_files.h"
 #include "ingest/receivers.h"
 #include "store/state_repository.h"
 #include "webhook/webhook_services.h"
@@ -148,25 +149,20 @@ void register_receiver_metrics(api::MetricsRegistry& metrics,
 }
 
 enrich::EnrichmentOptions enrichment_options(const core::Config& config) {
-  const auto data = config.path("DECNET_DATA_DIR");
-  const auto root = [&](const char* name, const char* fallback) {
-    const auto path = config.path(name);
-    return path.empty() ? data / fallback : path;
-  };
   enrich::EnrichmentOptions options;
-  options.geoip = config.flag("DECNET_GEOIP_ENABLED");
-  options.asn = config.flag("DECNET_ASN_ENABLED");
-  options.ptr = config.flag("DECNET_PTR_ENABLED");
-  options.rpki = config.flag("DECNET_RPKI_ENABLED");
-  options.rpki_options.base_url = config.str("DECNET_RPKI_URL");
+  options.geoip = config.geoip_enabled();
+  options.asn = config.asn_enabled();
+  options.ptr = config.ptr_enabled();
+  options.rpki = config.rpki_enabled();
+  options.rpki_options.base_url = config.rpki_url();
   while (!options.rpki_options.base_url.empty() && options.rpki_options.base_url.back() == '/') {
     options.rpki_options.base_url.pop_back();
   }
-  options.geoip_root = root("DECNET_GEOIP_ROOT", "geoip");
-  options.asn_root = root("DECNET_ASN_ROOT", "asn");
-  options.geoip_mmdb = config.path("DECNET_GEOIP_MMDB");
-  options.asn_mmdb = config.path("DECNET_ASN_MMDB");
-  options.dns.servers = config.str("DECNET_DNS_SERVERS");
+  options.geoip_root = enrich::table_dir(config.geoip_root(), config.data_dir(), "geoip");
+  options.asn_root = enrich::table_dir(config.asn_root(), config.data_dir(), "asn");
+  options.geoip_mmdb = config.geoip_mmdb();
+  options.asn_mmdb = config.asn_mmdb();
+  options.dns.servers = config.dns_servers();
   return options;
 }
 
@@ -178,21 +174,20 @@ int serve() {
 
   Runtime runtime(config, "serve");
   spdlog::info("decnet {} serving; data in {}; bus {}", DECNET_VERSION,
-               std::filesystem::absolute(config.path("DECNET_DATA_DIR")).string(),
+               std::filesystem::absolute(config.data_dir()).string(),
                runtime.bus().health().transport);
 
   // Declared before the supervisor: the webhook worker it runs borrows these services.
   std::unique_ptr<webhook::WebhookServices> webhooks;
-  if (config.flag("DECNET_WEBHOOK_ENABLED")) {
+  if (config.webhook_enabled()) {
     webhooks =
         std::make_unique<webhook::WebhookServices>(config, runtime.repository(), runtime.bus());
   }
-  Supervisor supervisor(runtime.bus(),
-                        std::chrono::seconds(config.integer("DECNET_HEARTBEAT_SECONDS")));
+  Supervisor supervisor(runtime.bus(), std::chrono::seconds(config.heartbeat_seconds()));
   if (webhooks) supervisor.add(webhooks->make_worker());
   supervisor.add(std::make_unique<enrich::EnrichmentWorker>(runtime.repository(), runtime.bus(),
                                                             enrichment_options(config)));
-  if (config.flag("DECNET_INTEL_ENABLED")) {
+  if (config.intel_enabled()) {
     supervisor.add(std::make_unique<enrich::IntelWorker>(
         runtime.repository(), runtime.bus(),
         enrich::make_intel_providers(enrich::intel_config(config)),

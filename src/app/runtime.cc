@@ -22,19 +22,18 @@ void prepare_data_dir(const std::filesystem::path& dir) {
 }  // namespace
 
 Runtime::Runtime(const core::Config& config, const std::string& bus_client_name) {
-  prepare_data_dir(config.path("DECNET_DATA_DIR"));
+  prepare_data_dir(config.data_dir());
   bus_ = bus::make_bus(config, bus_client_name);
   repo_ = store::open_repository(config);
   reuse_ = std::make_unique<correlate::CredentialReuseIndex>();
   enrich::MalwareHashFeedOptions feed;
-  feed.auth_key =
-      config.flag("DECNET_INTEL_ENABLED") ? config.str("DECNET_MALWAREBAZAAR_AUTH_KEY") : "";
-  feed.url = config.str("DECNET_MALWAREBAZAAR_URL");
-  feed.refresh = std::chrono::hours(config.integer("DECNET_MALWAREBAZAAR_REFRESH_HOURS"));
+  feed.auth_key = config.intel_enabled() ? config.malwarebazaar_auth_key() : "";
+  feed.url = config.malwarebazaar_url();
+  feed.refresh = std::chrono::hours(config.malwarebazaar_refresh_hours());
   malware_feed_ = std::make_unique<enrich::MalwareHashFeed>(feed);
   ingest::PipelineOptions options;
-  options.queue_bytes = static_cast<std::size_t>(config.integer("DECNET_INGEST_QUEUE_BYTES"));
-  options.batch_bytes = static_cast<std::size_t>(config.integer("DECNET_INGEST_BATCH_BYTES"));
+  options.queue_bytes = static_cast<std::size_t>(config.ingest_queue_bytes());
+  options.batch_bytes = static_cast<std::size_t>(config.ingest_batch_bytes());
   if (malware_feed_->enabled()) {
     options.attachment_verdict = [feed = malware_feed_.get()](const std::string& sha256) {
       return feed->known_bad(sha256);

@@ -8,15 +8,15 @@
 namespace decnet::bus {
 
 std::filesystem::path broker_socket_path(const core::Config& config) {
-  const auto& explicit_path = config.str("DECNET_BUS_SOCKET");
+  const auto& explicit_path = config.bus_socket();
   if (!explicit_path.empty()) return explicit_path;
-  return config.path("DECNET_DATA_DIR") / "bus.sock";
+  return config.data_dir() / "bus.sock";
 }
 
 std::unique_ptr<Bus> make_bus(const core::Config& config, const std::string& client_name) {
-  if (!config.flag("DECNET_BUS_ENABLED")) return std::make_unique<NullBus>();
-  const auto& type = config.str("DECNET_BUS_TYPE");
-  if (type == "nats") return std::make_unique<NatsBus>(config.str("DECNET_NATS_URL"), client_name);
+  if (!config.bus_enabled()) return std::make_unique<NullBus>();
+  const auto& type = config.bus_type();
+  if (type == "nats") return std::make_unique<NatsBus>(config.nats_url(), client_name);
   if (type == "unix") {
     return std::make_unique<UnixSocketBus>(UnixSocketBus::Options{
         .socket_path = broker_socket_path(config), .client_name = client_name});

@@ -1,6 +1,7 @@
-// Configuration. Every setting is declared once, in settings_table() (settings.cc): its
-// DECNET_* name, type, default, allowed values and description. Values come from, in order of
-// precedence: the process environment, `.env.local` in the working directory, the INI file
+// Configuration. Every setting is declared once, in settings.def: its accessor, DECNET_* name,
+// type, default, allowed values and description. Code reads a setting through its generated,
+// typed accessor (`config.api_port()`), so a misspelt name does not compile. Values come from, in
+// order of precedence: the process environment, `.env.local` in the working directory, the INI file
 // (/etc/decnet/decnet.ini or $DECNET_CONFIG), then the default. Every value is validated when
 // the configuration is loaded, so a bad value stops start-up with a message naming the
 // variable, the value and what is allowed, instead of surfacing later as a strange failure.
@@ -60,6 +61,42 @@ struct ConfigSources {
   std::map<std::string, std::string> overrides;
 };
 
+// What each type of setting reads as.
+template <SettingType T>
+struct SettingRead;
+template <>
+struct SettingRead<SettingType::kString> {
+  using type = const std::string&;
+};
+template <>
+struct SettingRead<SettingType::kSecret> {
+  using type = const std::string&;
+};
+template <>
+struct SettingRead<SettingType::kEnum> {
+  using type = const std::string&;
+};
+template <>
+struct SettingRead<SettingType::kInt> {
+  using type = std::int64_t;
+};
+template <>
+struct SettingRead<SettingType::kPort> {
+  using type = std::uint16_t;
+};
+template <>
+struct SettingRead<SettingType::kBool> {
+  using type = bool;
+};
+template <>
+struct SettingRead<SettingType::kPath> {
+  using type = std::filesystem::path;
+};
+template <>
+struct SettingRead<SettingType::kDouble> {
+  using type = double;
+};
+
 class Config {
  public:
   // Throws ConfigError for an invalid value or an unreadable file.
@@ -67,21 +104,53 @@ class Config {
   // Defaults only, plus the given overrides (validated).
   static Config with(const std::map<std::string, std::string>& overrides);
 
-  const std::string& str(std::string_view name) const;
-  std::int64_t integer(std::string_view name) const;
-  double number(std::string_view name) const;
-  bool flag(std::string_view name) const;
-  std::filesystem::path path(std::string_view name) const;
+  // One typed accessor per setting: `std::uint16_t api_port() const`, and so on.
+#define DECNET_SETTING(accessor, variable, kind, ...)     \
+  SettingRead<SettingType::kind>::type accessor() const { \
+    return read<SettingType::kind>(#variable);            \
+  }
+#define DECNET_ENUM_SETTING(accessor, variable, ...) \
+  const std::string& accessor() const {              \
+    return str(#variable);                           \
+  }
+#include "core/settings.def"
+#undef DECNET_SETTING
+#undef DECNET_ENUM_SETTING
+
+  // The raw value and where it came from, by name (for listing every setting).
   const SettingValue& value(std::string_view name) const;
 
   // Non-fatal findings while loading (unknown INI keys, secrets in the INI file).
-  const std::vector<std::string>& warnings() const { return warnings_; }
+  const std::vector<std::string>& warnings() const {
+    return warnings_;
+  }
 
   // For display: the value, or a mask for secrets.
   std::string display_value(std::string_view name) const;
 
  private:
   Config() = default;
+  const std::string& str(std::string_view name) const;
+  std::int64_t integer(std::string_view name) const;
+  double number(std::string_view name) const;
+  bool flag(std::string_view name) const;
+  std::filesystem::path path(std::string_view name) const;
+  template <SettingType T>
+  typename SettingRead<T>::type read(std::string_view name) const {
+    if constexpr (T == SettingType::kInt) {
+      return integer(name);
+    } else if constexpr (T == SettingType::kPort) {
+      return static_cast<std::uint16_t>(integer(name));
+    } else if constexpr (T == SettingType::kBool) {
+      return flag(name);
+    } else if constexpr (T == SettingType::kPath) {
+      return path(name);
+    } else if constexpr (T == SettingType::kDouble) {
+      return number(name);
+    } else {
+      return str(name);
+    }
+  }
   void set(const SettingSpec& spec, std::string raw, SettingSource source, std::string origin);
 
   std::map<std::string, SettingValue, std::less<>> values_;

@@ -52,7 +52,7 @@ void init_logging(std::string_view format, std::string_view level) {
 }
 
 void init_logging(const Config& config) {
-  init_logging(config.str("DECNET_LOG_FORMAT"), config.str("DECNET_LOG_LEVEL"));
+  init_logging(config.log_format(), config.log_level());
 }
 
 }  // namespace decnet::core

@@ -37,6 +37,14 @@ std::vector<std::filesystem::path> download_sources(
     const std::vector<std::string>& urls, const std::filesystem::path& dir,
     const std::function<void(const std::string&)>& progress, const DownloadBar& bar = {});
 
+// Where a table's files live: the configured directory, or <data_dir>/<default_name> when it is
+// empty (DECNET_GEOIP_ROOT, DECNET_ASN_ROOT).
+inline std::filesystem::path table_dir(const std::filesystem::path& configured,
+                                       const std::filesystem::path& data_dir,
+                                       const char* default_name) {
+  return configured.empty() ? data_dir / default_name : configured;
+}
+
 // A fingerprint of the regular files of `dir` (names, sizes, modification times; 0 when there
 // are none), to notice that tables must be rebuilt.
 std::uint64_t files_signature(const std::filesystem::path& dir);

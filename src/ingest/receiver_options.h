@@ -59,24 +59,20 @@ inline std::string normalize_fingerprint(std::string_view text) {
 
 inline ReceiverOptions ReceiverOptions::from_config(const core::Config& config) {
   ReceiverOptions o;
-  const auto port = [&](std::string_view name) {
-    return static_cast<std::uint16_t>(config.integer(name));
-  };
-  o.tcp_enabled = config.flag("DECNET_SYSLOG_TCP_ENABLED");
-  o.tcp_host = config.str("DECNET_SYSLOG_TCP_HOST");
-  o.tcp_port = port("DECNET_SYSLOG_TCP_PORT");
-  o.udp_enabled = config.flag("DECNET_SYSLOG_UDP_ENABLED");
-  o.udp_host = config.str("DECNET_SYSLOG_UDP_HOST");
-  o.udp_port = port("DECNET_SYSLOG_UDP_PORT");
-  o.udp_receive_buffer_bytes =
-      static_cast<std::size_t>(config.integer("DECNET_SYSLOG_UDP_RECEIVE_BUFFER_BYTES"));
-  o.tls_enabled = config.flag("DECNET_SYSLOG_TLS_ENABLED");
-  o.tls_host = config.str("DECNET_SYSLOG_TLS_HOST");
-  o.tls_port = port("DECNET_SYSLOG_TLS_PORT");
-  o.tls_cert = config.path("DECNET_SYSLOG_TLS_CERT");
-  o.tls_key = config.path("DECNET_SYSLOG_TLS_KEY");
-  o.tls_client_ca = config.path("DECNET_SYSLOG_TLS_CLIENT_CA");
-  const std::string& prints = config.str("DECNET_SYSLOG_TLS_CLIENT_FINGERPRINTS");
+  o.tcp_enabled = config.syslog_tcp_enabled();
+  o.tcp_host = config.syslog_tcp_host();
+  o.tcp_port = config.syslog_tcp_port();
+  o.udp_enabled = config.syslog_udp_enabled();
+  o.udp_host = config.syslog_udp_host();
+  o.udp_port = config.syslog_udp_port();
+  o.udp_receive_buffer_bytes = static_cast<std::size_t>(config.syslog_udp_receive_buffer_bytes());
+  o.tls_enabled = config.syslog_tls_enabled();
+  o.tls_host = config.syslog_tls_host();
+  o.tls_port = config.syslog_tls_port();
+  o.tls_cert = config.syslog_tls_cert();
+  o.tls_key = config.syslog_tls_key();
+  o.tls_client_ca = config.syslog_tls_client_ca();
+  const std::string& prints = config.syslog_tls_client_fingerprints();
   std::size_t begin = 0;
   while (begin <= prints.size()) {
     auto end = prints.find(',', begin);
@@ -94,14 +90,14 @@ inline ReceiverOptions ReceiverOptions::from_config(const core::Config& config) 
     }
     begin = end + 1;
   }
-  o.unix_socket = config.path("DECNET_SYSLOG_UNIX_SOCKET");
-  o.file = config.path("DECNET_SYSLOG_FILE");
-  o.max_line_bytes = static_cast<std::size_t>(config.integer("DECNET_SYSLOG_MAX_LINE_BYTES"));
-  o.max_connections = static_cast<std::size_t>(config.integer("DECNET_SYSLOG_MAX_CONNECTIONS"));
+  o.unix_socket = config.syslog_unix_socket();
+  o.file = config.syslog_file();
+  o.max_line_bytes = static_cast<std::size_t>(config.syslog_max_line_bytes());
+  o.max_connections = static_cast<std::size_t>(config.syslog_max_connections());
   o.max_connections_per_address =
-      static_cast<std::size_t>(config.integer("DECNET_SYSLOG_MAX_CONNECTIONS_PER_ADDRESS"));
-  o.idle_timeout = std::chrono::seconds(config.integer("DECNET_SYSLOG_IDLE_SECONDS"));
-  o.first_data_timeout = std::chrono::seconds(config.integer("DECNET_SYSLOG_FIRST_DATA_SECONDS"));
+      static_cast<std::size_t>(config.syslog_max_connections_per_address());
+  o.idle_timeout = std::chrono::seconds(config.syslog_idle_seconds());
+  o.first_data_timeout = std::chrono::seconds(config.syslog_first_data_seconds());
   return o;
 }
 

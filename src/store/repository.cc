@@ -15,16 +15,16 @@ nlohmann::json to_json(const StoreHealth& h) {
 }
 
 std::filesystem::path database_path(const core::Config& config) {
-  const auto& explicit_path = config.str("DECNET_DB_PATH");
+  const auto& explicit_path = config.db_path();
   if (!explicit_path.empty()) return explicit_path;
-  return config.path("DECNET_DATA_DIR") / "decnet.db";
+  return config.data_dir() / "decnet.db";
 }
 
 std::unique_ptr<Repository> open_repository(const core::Config& config) {
   sqlite::EngineOptions options;
   options.path = database_path(config);
-  options.read_connections = static_cast<int>(config.integer("DECNET_DB_READ_CONNECTIONS"));
-  options.migrate = config.flag("DECNET_DB_AUTO_MIGRATE");
+  options.read_connections = static_cast<int>(config.db_read_connections());
+  options.migrate = config.db_auto_migrate();
   return sqlite::open_sqlite_repository(options);
 }
 

@@ -12,15 +12,15 @@
 namespace decnet::vector {
 
 std::filesystem::path vector_store_path(const core::Config& config) {
-  const auto& explicit_path = config.str("DECNET_VECTORSTORE_PATH");
+  const auto& explicit_path = config.vectorstore_path();
   if (!explicit_path.empty()) return explicit_path;
-  return config.path("DECNET_DATA_DIR") / "vectors.bin";
+  return config.data_dir() / "vectors.bin";
 }
 
 std::unique_ptr<VectorStore> make_vector_store(const core::Config& config) {
-  if (!config.flag("DECNET_VECTORSTORE_ENABLED")) return std::make_unique<NullVectorStore>();
+  if (!config.vectorstore_enabled()) return std::make_unique<NullVectorStore>();
   StoreOptions options{.path = vector_store_path(config)};
-  const auto& type = config.str("DECNET_VECTORSTORE_TYPE");
+  const auto& type = config.vectorstore_type();
   if (type == "hnsw") {
     try {
       return std::make_unique<HnswVectorStore>(options);

@@ -6,9 +6,9 @@ namespace decnet::webhook {
 
 WebhookServices::WebhookServices(const core::Config& config, store::Repository& repo, bus::Bus& bus)
     : repo_(repo), bus_(bus) {
-  worker_options_.circuit_threshold = config.integer("DECNET_WEBHOOK_CIRCUIT_THRESHOLD");
-  resolver_ = make_dns_resolver({.servers = config.str("DECNET_DNS_SERVERS")});
-  const bool allow_private = config.flag("DECNET_WEBHOOK_ALLOW_PRIVATE");
+  worker_options_.circuit_threshold = config.webhook_circuit_threshold();
+  resolver_ = make_dns_resolver({.servers = config.dns_servers()});
+  const bool allow_private = config.webhook_allow_private();
   if (allow_private) {
     spdlog::warn(
         "webhook: DECNET_WEBHOOK_ALLOW_PRIVATE is on; deliveries may reach private and loopback "
@@ -16,8 +16,8 @@ WebhookServices::WebhookServices(const core::Config& config, store::Repository& 
   }
   guard_ = std::make_unique<SsrfGuard>(*resolver_, allow_private);
   deliverer_ = std::make_unique<Deliverer>(*guard_, RetryPolicy{});
-  secrets_ = std::make_unique<SecretBox>(
-      SecretBox::from_key_file(config.path("DECNET_DATA_DIR") / "webhook.key"));
+  secrets_ =
+      std::make_unique<SecretBox>(SecretBox::from_key_file(config.data_dir() / "webhook.key"));
   admin_ = std::make_unique<WebhookAdmin>(repo, bus, *guard_, *deliverer_, *secrets_);
 }
 

@@ -2,6 +2,7 @@
 
 #include <fstream>
 #include <set>
+#include <type_traits>
 
 #include "core/config.h"
 #include "core/config_files.h"
@@ -40,11 +41,11 @@ ConfigSources sources_with(std::map<std::string, std::string> env, std::filesyst
 TEST(Config, DefaultsComeFromTheTable) {
   const auto config = Config::with({});
   for (const auto& spec : settings_table()) {
-    EXPECT_EQ(config.str(spec.name), spec.default_value) << spec.name;
+    EXPECT_EQ(config.value(spec.name).raw, spec.default_value) << spec.name;
     EXPECT_EQ(config.value(spec.name).source, SettingSource::kDefault);
   }
-  EXPECT_EQ(config.integer("DECNET_BUS_QUEUE_SIZE"), 4096);
-  EXPECT_TRUE(config.flag("DECNET_BUS_ENABLED"));
+  EXPECT_EQ(config.bus_queue_size(), 4096);
+  EXPECT_TRUE(config.bus_enabled());
 }
 
 TEST(Config, EveryDefaultIsValidAndEveryNameIsUnique) {
@@ -66,15 +67,15 @@ TEST(Config, PrecedenceEnvironmentOverEnvFileOverIniOverDefault) {
                                 "# comment\nDECNET_BUS_QUEUE_SIZE=20\n"
                                 "export DECNET_BUS_HEARTBEAT_SECONDS=\"21\"\n");
   const auto config = Config::load(sources_with({{"DECNET_BUS_QUEUE_SIZE", "30"}}, env_file, ini));
-  EXPECT_EQ(config.integer("DECNET_BUS_QUEUE_SIZE"), 30);
+  EXPECT_EQ(config.bus_queue_size(), 30);
   EXPECT_EQ(config.value("DECNET_BUS_QUEUE_SIZE").source, SettingSource::kEnvironment);
-  EXPECT_EQ(config.integer("DECNET_BUS_HEARTBEAT_SECONDS"), 21);
+  EXPECT_EQ(config.bus_heartbeat_seconds(), 21);
   EXPECT_EQ(config.value("DECNET_BUS_HEARTBEAT_SECONDS").source, SettingSource::kEnvFile);
-  EXPECT_EQ(config.integer("DECNET_HEARTBEAT_SECONDS"), 12);
+  EXPECT_EQ(config.heartbeat_seconds(), 12);
   EXPECT_EQ(config.value("DECNET_HEARTBEAT_SECONDS").source, SettingSource::kIni);
   EXPECT_NE(config.value("DECNET_HEARTBEAT_SECONDS").origin.find("decnet.ini:6"),
             std::string::npos);
-  EXPECT_EQ(config.str("DECNET_BUS_TYPE"), "unix");
+  EXPECT_EQ(config.bus_type(), "unix");
   EXPECT_EQ(config.value("DECNET_LOG_FORMAT").source, SettingSource::kDefault);
 }
 
@@ -82,7 +83,7 @@ TEST(Config, IniPathComesFromDecnetConfigVariable) {
   Scratch s;
   const auto ini = s.write("other.ini", "[logging]\nformat = json\n");
   auto src = sources_with({{"DECNET_CONFIG", ini.string()}}, s.dir / "none", "");
-  EXPECT_EQ(Config::load(src).str("DECNET_LOG_FORMAT"), "json");
+  EXPECT_EQ(Config::load(src).log_format(), "json");
 }
 
 struct BadValue {
@@ -126,8 +127,8 @@ TEST(Config, EnvironmentValueErrorSaysWhereItCameFrom) {
 }
 
 TEST(Config, EnumsAreCaseInsensitiveAndNormalised) {
-  EXPECT_EQ(Config::with({{"DECNET_BUS_TYPE", "NATS"}}).str("DECNET_BUS_TYPE"), "nats");
-  EXPECT_FALSE(Config::with({{"DECNET_BUS_ENABLED", "Off"}}).flag("DECNET_BUS_ENABLED"));
+  EXPECT_EQ(Config::with({{"DECNET_BUS_TYPE", "NATS"}}).bus_type(), "nats");
+  EXPECT_FALSE(Config::with({{"DECNET_BUS_ENABLED", "Off"}}).bus_enabled());
 }
 
 TEST(Config, UnknownIniKeysWarnAndUnknownOverridesFail) {
@@ -183,6 +184,23 @@ TEST(Config, MarkdownTableListsEverySetting) {
   for (const auto& spec : settings_table()) {
     EXPECT_NE(table.find("`" + std::string(spec.name) + "`"), std::string::npos) << spec.name;
   }
+}
+
+// Every setting has a typed accessor generated from settings.def; a wrong name does not compile.
+TEST(ConfigTest, TypedAccessorsReadEachSettingAsItsType) {
+  const auto config = Config::with({{"DECNET_API_PORT", "8123"},
+                                    {"DECNET_BUS_QUEUE_SIZE", "77"},
+                                    {"DECNET_SYSLOG_TCP_ENABLED", "false"},
+                                    {"DECNET_LOG_FORMAT", "json"}});
+  static_assert(std::is_same_v<decltype(config.api_port()), std::uint16_t>);
+  static_assert(std::is_same_v<decltype(config.bus_queue_size()), std::int64_t>);
+  static_assert(std::is_same_v<decltype(config.data_dir()), std::filesystem::path>);
+  static_assert(std::is_same_v<decltype(config.syslog_tcp_enabled()), bool>);
+  EXPECT_EQ(config.api_port(), 8123);
+  EXPECT_EQ(config.bus_queue_size(), 77);
+  EXPECT_FALSE(config.syslog_tcp_enabled());
+  EXPECT_EQ(config.log_format(), "json");
+  EXPECT_EQ(config.data_dir(), std::filesystem::path("./var"));
 }
 
 }  // namespace

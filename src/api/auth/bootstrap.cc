@@ -13,12 +13,12 @@
 namespace decnet::api {
 
 BootstrapResult bootstrap_admin(store::Repository& repo, const core::Config& config) {
-  const std::string& username = config.str("DECNET_ADMIN_USER");
+  const std::string& username = config.admin_user();
   if (auto problem = check_username_policy(username)) {
     throw core::ConfigError("DECNET_ADMIN_USER='" + username +
                             "' is not a valid username: " + *problem);
   }
-  const std::string& configured = config.str("DECNET_ADMIN_PASSWORD");
+  const std::string& configured = config.admin_password();
   if (!configured.empty()) {
     if (auto problem = check_password_policy(configured)) {
       throw core::ConfigError("DECNET_ADMIN_PASSWORD does not meet the password policy: " +

@@ -71,7 +71,7 @@ std::string_view to_string(AccountStatus s) {
 
 LoginServiceOptions LoginServiceOptions::from_config(const core::Config& config) {
   LoginServiceOptions options;
-  options.limiter_enabled = config.flag("DECNET_LIMITER_ENABLED");
+  options.limiter_enabled = config.limiter_enabled();
   return options;
 }
 

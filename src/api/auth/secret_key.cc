@@ -5,7 +5,7 @@
 namespace decnet::api {
 
 std::string load_jwt_secret(const core::Config& config) {
-  const std::string& secret = config.str("DECNET_JWT_SECRET");
+  const std::string& secret = config.jwt_secret();
   if (!secret.empty()) {
     if (secret.size() < kMinJwtSecretBytes) {
       throw core::ConfigError("DECNET_JWT_SECRET is too short: it must be at least " +
@@ -15,7 +15,7 @@ std::string load_jwt_secret(const core::Config& config) {
     }
     return secret;
   }
-  return load_or_create_key_file(config.path("DECNET_DATA_DIR") / "jwt.key");
+  return load_or_create_key_file(config.data_dir() / "jwt.key");
 }
 
 }  // namespace decnet::api

@@ -39,8 +39,8 @@ void make_room(Map& map, std::size_t max_entries, Stale stale) {
 
 TokenServiceOptions TokenServiceOptions::from_config(const core::Config& config) {
   TokenServiceOptions options;
-  options.lifetime_seconds = config.integer("DECNET_JWT_EXP_MINUTES") * 60;
-  options.cache_seconds = config.integer("DECNET_AUTH_CACHE_SECONDS");
+  options.lifetime_seconds = config.jwt_exp_minutes() * 60;
+  options.cache_seconds = config.auth_cache_seconds();
   return options;
 }
 
