@@ -13,9 +13,7 @@
 #include "api/route_params.h"
 #include "api/routes.h"
 #include "bus/matcher.h"
-#include "store/store_error.h"
 #include "store/webhook_repository.h"
-#include "webhook/secret_box.h"
 #include "webhook/webhook_admin.h"
 #include "webhook/webhook_error.h"
 
@@ -24,9 +22,6 @@ namespace {
 
 using Json = nlohmann::json;
 
-// Each subscription has a sender thread of its own; the count is bounded like every other
-// resource a request can create.
-constexpr std::size_t kMaxSubscriptions = 256;
 constexpr std::size_t kCreatesPerMinute = 20;
 
 Json subscription_json(const store::WebhookSubscription& s) {
@@ -163,22 +158,43 @@ WebhookBody parse_body(const Json& body) {
   return out;
 }
 
-std::string checked_url(webhook::WebhookAdmin& admin, const std::string& url) {
-  try {
-    return admin.check_url(url);
-  } catch (const webhook::WebhookError& e) {
-    throw unprocessable("url", e.what());
+// The status each kind of refusal answers, as the reference did (400, 404, 409, 422).
+ApiError api_error(const webhook::WebhookError& e) {
+  using Kind = webhook::WebhookError::Kind;
+  switch (e.kind()) {
+    case Kind::kInvalid:
+      return unprocessable(e.field().empty() ? "body" : e.field(), e.what());
+    case Kind::kRejected:
+      return bad_request(e.what());
+    case Kind::kConflict:
+      return conflict(e.what());
+    case Kind::kNotFound:
+      return not_found(e.what());
+    case Kind::kOperation:
+      break;
   }
+  return ApiError(502, e.what());
+}
+
+// Runs an administration call, answering its refusals with their status.
+template <typename Fn>
+auto administer(Fn&& fn) {
+  try {
+    return fn();
+  } catch (const webhook::WebhookError& e) {
+    throw api_error(e);
+  }
+}
+
+std::vector<std::string> merged_patterns(const WebhookBody& body) {
+  return webhook::merge_patterns(body.simple_patterns.value_or(std::vector<std::string>{}),
+                                 body.topic_patterns.value_or(std::vector<std::string>{}));
 }
 
 store::WebhookSubscription existing(ApiContext& ctx, const std::string& uuid) {
   auto row = ctx.repo.webhooks().get_webhook_subscription(uuid);
   if (!row) throw not_found("Webhook not found");
   return *row;
-}
-
-bool is_constraint(const store::StoreError& e) {
-  return e.kind() == store::StoreError::Kind::kConstraint;
 }
 
 }  // namespace
@@ -220,60 +236,36 @@ void add_webhook_routes(Router& router, ApiContext& ctx) {
       SlidingWindowLimiter::Options{.limit = kCreatesPerMinute,
                                     .window = std::chrono::seconds(60),
                                     .enabled = !ctx.config || ctx.config->limiter_enabled()});
-  router.add(
-      {.method = "POST",
-       .path = "/api/v1/webhooks",
-       .access = Access::kAdmin,
-       .lane = Lane::kFast,
-       .summary = "Create a subscription; the secret is shown only in this response",
-       .tag = "webhooks",
-       .json_body = true,
-       .body_schema = body_schema,
-       .success_status = 201,
-       .handler = [&ctx, &admin, create_limiter](const Request& req, const Principal*) {
-         if (const auto d = create_limiter->hit(req.peer_address); !d.allowed) {
-           throw too_many_requests(std::chrono::seconds(d.retry_after_seconds),
-                                   "Rate limit exceeded: 20 per 1 minute");
-         }
-         auto body = parse_body(req.json);
-         if (!body.name) throw unprocessable("name", "required string");
-         if (!body.url) throw unprocessable("url", "required string");
-         auto patterns =
-             webhook::merge_patterns(body.simple_patterns.value_or(std::vector<std::string>{}),
-                                     body.topic_patterns.value_or(std::vector<std::string>{}));
-         if (patterns.empty()) {
-           throw bad_request("Provide at least one simple_events entry or topic_patterns pattern.");
-         }
-         if (ctx.repo.webhooks().get_webhook_subscription_by_name(*body.name)) {
-           throw conflict("Webhook name already exists");
-         }
-         if (ctx.repo.webhooks().list_webhook_subscriptions(false).size() >= kMaxSubscriptions) {
-           throw conflict("At most " + std::to_string(kMaxSubscriptions) +
-                          " webhook subscriptions; delete one first");
-         }
-         store::NewWebhookSubscription spec;
-         spec.name = *body.name;
-         spec.url = checked_url(admin, *body.url);
-         const auto secret = body.secret.value_or(webhook::generate_secret());
-         spec.secret_ciphertext = admin.seal(secret);
-         spec.topic_patterns = std::move(patterns);
-         spec.enabled = body.enabled.value_or(true);
-         spec.batch_max_events = body.batch_max_events.value_or(1);
-         spec.batch_max_wait_ms = body.batch_max_wait_ms.value_or(0);
-         store::WebhookSubscription created;
-         try {
-           created = ctx.repo.write_now([&](store::WriteScope& scope) {
-             return ctx.repo.webhooks().create_webhook_subscription(scope, spec);
-           });
-         } catch (const store::StoreError& e) {
-           if (is_constraint(e)) throw conflict("Webhook name already exists");
-           throw;
-         }
-         admin.announce_change(created.uuid, "created");
-         auto out = subscription_json(created);
-         out["secret"] = secret;
-         return json(201, out);
-       }});
+  router.add({.method = "POST",
+              .path = "/api/v1/webhooks",
+              .access = Access::kAdmin,
+              .lane = Lane::kFast,
+              .summary = "Create a subscription; the secret is shown only in this response",
+              .tag = "webhooks",
+              .json_body = true,
+              .body_schema = body_schema,
+              .success_status = 201,
+              .handler = [&admin, create_limiter](const Request& req, const Principal*) {
+                if (const auto d = create_limiter->hit(req.peer_address); !d.allowed) {
+                  throw too_many_requests(std::chrono::seconds(d.retry_after_seconds),
+                                          "Rate limit exceeded: 20 per 1 minute");
+                }
+                auto body = parse_body(req.json);
+                if (!body.name) throw unprocessable("name", "required string");
+                if (!body.url) throw unprocessable("url", "required string");
+                webhook::SubscriptionRequest request;
+                request.name = *body.name;
+                request.url = *body.url;
+                request.secret = body.secret;
+                request.patterns = merged_patterns(body);
+                request.enabled = body.enabled.value_or(true);
+                request.batch_max_events = body.batch_max_events.value_or(1);
+                request.batch_max_wait_ms = body.batch_max_wait_ms.value_or(0);
+                const auto created = administer([&] { return admin.create(std::move(request)); });
+                auto out = subscription_json(created.row);
+                out["secret"] = created.secret;
+                return json(201, out);
+              }});
   router.add({.method = "GET",
               .path = "/api/v1/webhooks/{uuid}",
               .access = Access::kAdmin,
@@ -291,44 +283,21 @@ void add_webhook_routes(Router& router, ApiContext& ctx) {
               .tag = "webhooks",
               .json_body = true,
               .body_schema = body_schema,
-              .handler = [&ctx, &admin](const Request& req, const Principal*) {
-                const auto& uuid = req.param("uuid");
+              .handler = [&admin](const Request& req, const Principal*) {
                 auto body = parse_body(req.json);
-                const auto current = existing(ctx, uuid);
-                store::WebhookPatch patch;
-                if (body.name && *body.name != current.name) {
-                  if (ctx.repo.webhooks().get_webhook_subscription_by_name(*body.name)) {
-                    throw conflict("Webhook name already exists");
-                  }
-                  patch.name = body.name;
-                }
-                if (body.url) patch.url = checked_url(admin, *body.url);
-                if (body.secret) patch.secret_ciphertext = admin.seal(*body.secret);
+                webhook::SubscriptionChange change;
+                change.name = body.name;
+                change.url = body.url;
+                change.secret = body.secret;
                 if (body.simple_patterns || body.topic_patterns) {
-                  auto merged = webhook::merge_patterns(
-                      body.simple_patterns.value_or(std::vector<std::string>{}),
-                      body.topic_patterns.value_or(std::vector<std::string>{}));
-                  if (merged.empty()) {
-                    throw bad_request("Cannot clear all patterns; disable the webhook instead.");
-                  }
-                  patch.topic_patterns = std::move(merged);
+                  change.patterns = merged_patterns(body);
                 }
-                patch.enabled = body.enabled;
-                patch.batch_max_events = body.batch_max_events;
-                patch.batch_max_wait_ms = body.batch_max_wait_ms;
-                if (patch.empty()) return json(200, subscription_json(current));
-                std::optional<store::WebhookSubscription> updated;
-                try {
-                  updated = ctx.repo.write_now([&](store::WriteScope& scope) {
-                    return ctx.repo.webhooks().update_webhook_subscription(scope, uuid, patch);
-                  });
-                } catch (const store::StoreError& e) {
-                  if (is_constraint(e)) throw conflict("Webhook name already exists");
-                  throw;
-                }
-                if (!updated) throw not_found("Webhook not found");
-                admin.announce_change(uuid, "updated");
-                return json(200, subscription_json(*updated));
+                change.enabled = body.enabled;
+                change.batch_max_events = body.batch_max_events;
+                change.batch_max_wait_ms = body.batch_max_wait_ms;
+                return json(200, subscription_json(administer([&] {
+                              return admin.update(req.param("uuid"), std::move(change));
+                            })));
               }});
   router.add({.method = "DELETE",
               .path = "/api/v1/webhooks/{uuid}",
@@ -336,13 +305,8 @@ void add_webhook_routes(Router& router, ApiContext& ctx) {
               .lane = Lane::kFast,
               .summary = "Delete a subscription with its delivery log and dead letters",
               .tag = "webhooks",
-              .handler = [&ctx, &admin](const Request& req, const Principal*) {
-                const auto& uuid = req.param("uuid");
-                const bool deleted = ctx.repo.write_now([&](store::WriteScope& scope) {
-                  return ctx.repo.webhooks().delete_webhook_subscription(scope, uuid);
-                });
-                if (!deleted) throw not_found("Webhook not found");
-                admin.announce_change(uuid, "deleted");
+              .handler = [&admin](const Request& req, const Principal*) {
+                administer([&] { admin.remove(req.param("uuid")); });
                 return json(200, {{"message", "Webhook deleted"}});
               }});
   router.add({.method = "POST",

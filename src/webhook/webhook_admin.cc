@@ -8,6 +8,7 @@
 #include "bus/topics.h"
 #include "core/time.h"
 #include "core/uuid.h"
+#include "store/store_error.h"
 #include "webhook/delivery_log.h"
 #include "webhook/webhook_error.h"
 
@@ -51,7 +52,102 @@ std::vector<std::string> url_warnings(const std::string& url) {
 }
 
 std::string WebhookAdmin::check_url(const std::string& url) const {
-  return guard_.check(url).url.str();
+  try {
+    return guard_.check(url).url.str();
+  } catch (const WebhookError& e) {
+    throw WebhookError(e.what(), WebhookError::Kind::kInvalid, "url");
+  }
+}
+
+namespace {
+
+bool is_constraint(const store::StoreError& e) {
+  return e.kind() == store::StoreError::Kind::kConstraint;
+}
+
+WebhookError name_taken() {
+  return WebhookError("Webhook name already exists", WebhookError::Kind::kConflict, "name");
+}
+
+}  // namespace
+
+CreatedSubscription WebhookAdmin::create(SubscriptionRequest request) const {
+  if (request.patterns.empty()) {
+    throw WebhookError("Provide at least one simple_events entry or topic_patterns pattern.",
+                       WebhookError::Kind::kRejected);
+  }
+  auto& subscriptions = repo_.webhooks();
+  if (subscriptions.get_webhook_subscription_by_name(request.name)) throw name_taken();
+  if (subscriptions.list_webhook_subscriptions(false).size() >= kMaxSubscriptions) {
+    throw WebhookError(
+        "At most " + std::to_string(kMaxSubscriptions) + " webhook subscriptions; delete one first",
+        WebhookError::Kind::kConflict);
+  }
+  store::NewWebhookSubscription spec;
+  spec.name = std::move(request.name);
+  spec.url = check_url(request.url);
+  CreatedSubscription out;
+  out.secret = request.secret.value_or(generate_secret());
+  spec.secret_ciphertext = secrets_.seal(out.secret);
+  spec.topic_patterns = std::move(request.patterns);
+  spec.enabled = request.enabled;
+  spec.batch_max_events = request.batch_max_events;
+  spec.batch_max_wait_ms = request.batch_max_wait_ms;
+  try {
+    out.row = repo_.write_now([&](store::WriteScope& scope) {
+      return subscriptions.create_webhook_subscription(scope, spec);
+    });
+  } catch (const store::StoreError& e) {
+    if (is_constraint(e)) throw name_taken();
+    throw;
+  }
+  announce_change(out.row.uuid, "created");
+  return out;
+}
+
+store::WebhookSubscription WebhookAdmin::update(const std::string& uuid,
+                                                SubscriptionChange change) const {
+  auto& subscriptions = repo_.webhooks();
+  const auto current = subscriptions.get_webhook_subscription(uuid);
+  if (!current) throw WebhookError("Webhook not found", WebhookError::Kind::kNotFound);
+  store::WebhookPatch patch;
+  if (change.name && *change.name != current->name) {
+    if (subscriptions.get_webhook_subscription_by_name(*change.name)) throw name_taken();
+    patch.name = change.name;
+  }
+  if (change.url) patch.url = check_url(*change.url);
+  if (change.secret) patch.secret_ciphertext = secrets_.seal(*change.secret);
+  if (change.patterns) {
+    if (change.patterns->empty()) {
+      throw WebhookError("Cannot clear all patterns; disable the webhook instead.",
+                         WebhookError::Kind::kRejected);
+    }
+    patch.topic_patterns = std::move(change.patterns);
+  }
+  patch.enabled = change.enabled;
+  patch.batch_max_events = change.batch_max_events;
+  patch.batch_max_wait_ms = change.batch_max_wait_ms;
+  if (patch.empty()) return *current;
+  std::optional<store::WebhookSubscription> updated;
+  try {
+    updated = repo_.write_now([&](store::WriteScope& scope) {
+      return subscriptions.update_webhook_subscription(scope, uuid, patch);
+    });
+  } catch (const store::StoreError& e) {
+    if (is_constraint(e)) throw name_taken();
+    throw;
+  }
+  if (!updated) throw WebhookError("Webhook not found", WebhookError::Kind::kNotFound);
+  announce_change(uuid, "updated");
+  return *updated;
+}
+
+void WebhookAdmin::remove(const std::string& uuid) const {
+  const bool deleted = repo_.write_now([&](store::WriteScope& scope) {
+    return repo_.webhooks().delete_webhook_subscription(scope, uuid);
+  });
+  if (!deleted) throw WebhookError("Webhook not found", WebhookError::Kind::kNotFound);
+  announce_change(uuid, "deleted");
 }
 
 void WebhookAdmin::announce_change(const std::string& uuid, const std::string& change) const {

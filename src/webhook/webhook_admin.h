@@ -1,7 +1,8 @@
-// What the API needs from the webhook layer to administer subscriptions: the URL check (the SSRF
-// guard, so a forbidden URL is refused at create and at every URL change), sealing secrets,
-// simple-mode expansion, the change announcement that makes every worker reload, a test ping and
-// the redelivery of a dead letter. HTTP status mapping stays in the API.
+// Administering subscriptions, with every rule that governs them: the URL check (the SSRF guard,
+// so a forbidden URL is refused at create and at every URL change), unique names, at least one
+// pattern, the limit on subscriptions, secrets generated when not given and sealed before they
+// are stored, the change announcement that makes every worker reload, a test ping and the
+// redelivery of a dead letter. Failures are WebhookErrors whose kind the API maps to a status.
 #pragma once
 
 #include <optional>
@@ -29,17 +30,49 @@ std::vector<std::string> merge_patterns(const std::vector<std::string>& simple_p
 // The warnings shown with a subscription (an http:// URL travels in plaintext).
 std::vector<std::string> url_warnings(const std::string& url);
 
+// Each subscription has a sender thread of its own; the count is bounded like every other
+// resource a request can create.
+inline constexpr std::size_t kMaxSubscriptions = 256;
+
+struct SubscriptionRequest {
+  std::string name;
+  std::string url;
+  std::optional<std::string> secret;  // generated when absent
+  std::vector<std::string> patterns;  // simple expansions and advanced patterns, merged
+  bool enabled = true;
+  std::int64_t batch_max_events = 1;
+  std::int64_t batch_max_wait_ms = 0;
+};
+
+struct SubscriptionChange {
+  std::optional<std::string> name;
+  std::optional<std::string> url;
+  std::optional<std::string> secret;
+  std::optional<std::vector<std::string>> patterns;  // merged; must not end up empty
+  std::optional<bool> enabled;                       // true also resets a tripped circuit
+  std::optional<std::int64_t> batch_max_events;
+  std::optional<std::int64_t> batch_max_wait_ms;
+};
+
+struct CreatedSubscription {
+  store::WebhookSubscription row;
+  std::string secret;  // shown once, to whoever created it
+};
+
 class WebhookAdmin {
  public:
   WebhookAdmin(store::Repository& repo, bus::Bus& bus, const SsrfGuard& guard,
                const Deliverer& deliverer, const SecretBox& secrets)
       : repo_(repo), bus_(bus), guard_(guard), deliverer_(deliverer), secrets_(secrets) {}
 
-  // The normalised URL; throws WebhookError when the URL is malformed or forbidden.
+  // The normalised URL; throws WebhookError (kInvalid, "url") when malformed or forbidden.
   std::string check_url(const std::string& url) const;
-  std::string seal(const std::string& secret) const { return secrets_.seal(secret); }
-  // Fire and forget: a bus failure never fails the request that changed the subscription.
-  void announce_change(const std::string& uuid, const std::string& change) const;
+
+  CreatedSubscription create(SubscriptionRequest request) const;
+  // The subscription as it is after the change (unchanged when the change is empty).
+  store::WebhookSubscription update(const std::string& uuid, SubscriptionChange change) const;
+  // Deletes it with its delivery log and dead letters.
+  void remove(const std::string& uuid) const;
 
   // One signed test.ping, a single attempt; never touches the counters or the breaker.
   DeliveryOutcome test(const store::WebhookSubscription& sub, const std::string& user) const;
@@ -49,6 +82,9 @@ class WebhookAdmin {
                             const store::WebhookDeadLetter& letter) const;
 
  private:
+  // Fire and forget: a bus failure never fails the request that changed the subscription.
+  void announce_change(const std::string& uuid, const std::string& change) const;
+
   store::Repository& repo_;
   bus::Bus& bus_;
   const SsrfGuard& guard_;
