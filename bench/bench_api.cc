@@ -27,16 +27,16 @@
 #include <thread>
 #include <vector>
 
-#include "api/api_routes.h"
 #include "api/auth/login_service.h"
 #include "api/auth/sse_tickets.h"
 #include "api/auth/token_service.h"
-#include "api/http_server.h"
-#include "api/http_types.h"
-#include "api/metrics.h"
-#include "api/route_table.h"
-#include "api/routes.h"
-#include "api/stream_hub.h"
+#include "api/http/http_server.h"
+#include "api/http/http_types.h"
+#include "api/http/metrics.h"
+#include "api/http/route_table.h"
+#include "api/routes/api_routes.h"
+#include "api/routes/routes.h"
+#include "api/routes/stream_hub.h"
 #include "bench_support.h"
 #include "bus/inprocess_bus.h"
 #include "store/attacker_repository.h"

@@ -7,15 +7,15 @@
 #include <mutex>
 #include <thread>
 
-#include "api/api_routes.h"
 #include "api/auth/bootstrap.h"
 #include "api/auth/secret_key.h"
-#include "api/http_server.h"
-#include "api/metrics.h"
-#include "api/routes.h"
-#include "api/static_site.h"
-#include "api/stream_hub.h"
-#include "api/worker_registry.h"
+#include "api/http/http_server.h"
+#include "api/http/metrics.h"
+#include "api/http/static_site.h"
+#include "api/routes/api_routes.h"
+#include "api/routes/routes.h"
+#include "api/routes/stream_hub.h"
+#include "api/routes/worker_registry.h"
 
 namespace decnet::api {
 namespace {

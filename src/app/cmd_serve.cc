@@ -14,7 +14,7 @@
 #include <filesystem>
 
 #include "api/api_service.h"
-#include "api/metrics.h"
+#include "api/http/metrics.h"
 #include "app/commands.h"
 #include "app/runtime.h"
 #include "app/signals.h"

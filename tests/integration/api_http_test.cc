@@ -16,11 +16,11 @@
 #include <sstream>
 #include <thread>
 
-#include "api/api_error.h"
-#include "api/event_stream.h"
-#include "api/http_server.h"
-#include "api/metrics.h"
-#include "api/route_table.h"
+#include "api/http/api_error.h"
+#include "api/http/event_stream.h"
+#include "api/http/http_server.h"
+#include "api/http/metrics.h"
+#include "api/http/route_table.h"
 #include "tests_support.h"
 
 namespace decnet::api {

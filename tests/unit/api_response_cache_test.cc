@@ -1,6 +1,6 @@
 #include <gtest/gtest.h>
 
-#include "api/response_cache.h"
+#include "api/http/response_cache.h"
 
 namespace decnet::api {
 namespace {

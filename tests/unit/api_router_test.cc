@@ -11,10 +11,10 @@
 #include <sstream>
 #include <thread>
 
-#include "api/api_error.h"
-#include "api/event_stream.h"
-#include "api/metrics.h"
-#include "api/route_table.h"
+#include "api/http/api_error.h"
+#include "api/http/event_stream.h"
+#include "api/http/metrics.h"
+#include "api/http/route_table.h"
 #include "store/query_deadline.h"
 #include "store/store_error.h"
 

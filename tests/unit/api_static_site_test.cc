@@ -4,8 +4,8 @@
 #include <fstream>
 #include <string>
 
-#include "api/route_table.h"
-#include "api/static_site.h"
+#include "api/http/route_table.h"
+#include "api/http/static_site.h"
 #include "gzip_support.h"
 #include "tests_support.h"
 

@@ -4,7 +4,7 @@
 #include "api/auth/bootstrap.h"
 
 #include "api/auth/passwords.h"
-#include "api/principal.h"
+#include "api/http/principal.h"
 #include "core/config.h"
 #include "store/repository.h"
 #include "store/store_error.h"

@@ -26,7 +26,7 @@
 
 #include "api/auth/rate_limiter.h"
 #include "api/auth/token_service.h"
-#include "api/principal.h"
+#include "api/http/principal.h"
 #include "store/user_repository.h"
 
 namespace decnet::core {

@@ -18,7 +18,7 @@
 #include <unordered_map>
 
 #include "api/auth/rate_limiter.h"
-#include "api/principal.h"
+#include "api/http/principal.h"
 
 namespace decnet::api {
 

@@ -23,7 +23,7 @@
 #include <string>
 #include <unordered_map>
 
-#include "api/principal.h"
+#include "api/http/principal.h"
 
 namespace decnet::core {
 class Config;

@@ -1,0 +1,209 @@
+// Field names follow the reference's tables where a column exists there, so scripts written
+// against it keep working; the differences (embedded JSON, RFC 3339 times) are deliberate.
+#include "api/routes/json_views.h"
+
+#include "core/base64.h"
+#include "core/time.h"
+
+namespace decnet::api {
+namespace {
+
+nlohmann::json optional_json(const std::optional<std::string>& value) {
+  return value ? nlohmann::json(*value) : nlohmann::json(nullptr);
+}
+
+nlohmann::json optional_json(const std::optional<std::int64_t>& value) {
+  return value ? nlohmann::json(*value) : nlohmann::json(nullptr);
+}
+
+}  // namespace
+
+nlohmann::json time_json(std::int64_t micros_utc) {
+  return core::format_rfc3339(micros_utc);
+}
+
+nlohmann::json time_json(const std::optional<std::int64_t>& micros_utc) {
+  return micros_utc ? time_json(*micros_utc) : nlohmann::json(nullptr);
+}
+
+nlohmann::json embedded_json(std::string_view text) {
+  auto parsed = nlohmann::json::parse(text, nullptr, false);
+  if (parsed.is_discarded()) return std::string(text);
+  return parsed;
+}
+
+nlohmann::json embedded_json(const std::optional<std::string>& text) {
+  return text ? embedded_json(std::string_view(*text)) : nlohmann::json(nullptr);
+}
+
+std::string printable_preview(std::string_view bytes, std::size_t max_bytes) {
+  std::string out;
+  const auto n = std::min(bytes.size(), max_bytes);
+  out.reserve(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    const auto c = static_cast<unsigned char>(bytes[i]);
+    out += (c >= 0x20 && c < 0x7f) ? static_cast<char>(c) : '.';
+  }
+  return out;
+}
+
+nlohmann::json to_api_json(const store::LogRow& row) {
+  return {{"id", row.id},
+          {"timestamp", time_json(row.timestamp)},
+          {"received_at", time_json(row.received_at)},
+          {"timestamp_estimated", row.timestamp_estimated},
+          {"timestamp_offset_missing", row.timestamp_offset_missing},
+          {"decky", row.decky},
+          {"service", row.service},
+          {"event_type", row.event_type},
+          {"attacker_ip", optional_json(row.attacker_ip)},
+          {"attacker_uuid", optional_json(row.attacker_uuid)},
+          {"raw_line", row.raw_line},
+          {"fields", embedded_json(std::string_view(row.fields))},
+          {"msg", optional_json(row.msg)},
+          {"sd_other", embedded_json(row.sd_other)}};
+}
+
+nlohmann::json to_api_json(const store::HistogramBucket& bucket) {
+  return {{"bucket", time_json(bucket.start)}, {"count", bucket.count}};
+}
+
+nlohmann::json to_api_json(const store::DeadLetter& row) {
+  return {{"id", row.id},
+          {"received_at", time_json(row.received_at)},
+          {"source", row.source},
+          {"peer", optional_json(row.peer)},
+          {"reason", row.reason},
+          {"raw_b64", core::base64_encode(row.raw)},
+          {"raw_preview", printable_preview(row.raw)},
+          {"raw_size", row.raw.size()},
+          {"raw_truncated", row.raw_truncated}};
+}
+
+nlohmann::json to_api_json(const store::Attacker& a) {
+  return {{"uuid", a.uuid},
+          {"ip", a.ip},
+          {"identity_id", optional_json(a.identity_id)},
+          {"first_seen", time_json(a.first_seen)},
+          {"last_seen", time_json(a.last_seen)},
+          {"event_count", a.event_count},
+          {"service_count", a.service_count},
+          {"decky_count", a.decky_count},
+          {"services", a.services},
+          {"deckies", a.deckies},
+          {"traversal_path", optional_json(a.traversal_path)},
+          {"is_traversal", a.is_traversal},
+          {"bounty_count", a.bounty_count},
+          {"credential_count", a.credential_count},
+          {"fingerprints", embedded_json(std::string_view(a.fingerprints))},
+          {"commands", embedded_json(std::string_view(a.commands))},
+          {"country_code", optional_json(a.country_code)},
+          {"country_source", optional_json(a.country_source)},
+          {"asn", optional_json(a.asn)},
+          {"as_name", optional_json(a.as_name)},
+          {"bgp_prefix", optional_json(a.bgp_prefix)},
+          {"asn_source", optional_json(a.asn_source)},
+          {"rpki_status", optional_json(a.rpki_status)},
+          {"rpki_source", optional_json(a.rpki_source)},
+          {"ptr_record", optional_json(a.ptr_record)},
+          {"rotation_count", a.rotation_count},
+          {"last_rotation_at", time_json(a.last_rotation_at)},
+          {"verdict", optional_json(a.verdict)},
+          {"updated_at", time_json(a.updated_at)}};
+}
+
+nlohmann::json to_api_json(const store::TargetActivity& t) {
+  return {{"decky", t.decky},
+          {"service", t.service},
+          {"first_seen", time_json(t.first_seen)},
+          {"last_seen", time_json(t.last_seen)},
+          {"event_count", t.event_count}};
+}
+
+nlohmann::json to_api_json(const store::Credential& c) {
+  // secret_b64 is withheld: the printable form is what an operator needs to read, and the
+  // hash is what links attempts together.
+  return {{"id", c.id},
+          {"attacker_ip", optional_json(c.attacker_ip)},
+          {"attacker_uuid", optional_json(c.attacker_uuid)},
+          {"decky_name", c.decky_name},
+          {"service", c.service},
+          {"principal", optional_json(c.principal)},
+          {"secret_kind", c.secret_kind},
+          {"secret_sha256", c.secret_sha256},
+          {"secret_printable", optional_json(c.secret_printable)},
+          {"outcome", optional_json(c.outcome)},
+          {"fields", embedded_json(std::string_view(c.fields))},
+          {"truncated", c.truncated},
+          {"first_seen", time_json(c.first_seen)},
+          {"last_seen", time_json(c.last_seen)},
+          {"attempt_count", c.attempt_count}};
+}
+
+nlohmann::json to_api_json(const store::CredentialReuse& r) {
+  return {{"id", r.id},
+          {"secret_sha256", r.secret_sha256},
+          {"secret_kind", r.secret_kind},
+          {"secret_printable", optional_json(r.secret_printable)},
+          {"principal", optional_json(r.principal)},
+          {"attacker_uuids", r.attacker_uuids},
+          {"attacker_ips", r.attacker_ips},
+          {"deckies", r.deckies},
+          {"services", r.services},
+          {"targets", r.targets},
+          {"target_count", r.target_count},
+          {"attacker_ip_count", r.attacker_ip_count},
+          {"attempt_count", r.attempt_count},
+          {"confidence", r.confidence},
+          {"first_seen", time_json(r.first_seen)},
+          {"last_seen", time_json(r.last_seen)},
+          {"updated_at", time_json(r.updated_at)}};
+}
+
+nlohmann::json to_api_json(const store::AttackerIntel& intel) {
+  auto providers = nlohmann::json::object();
+  for (const auto& [name, p] : intel.providers) {
+    providers[name] = {{"verdict", optional_json(p.verdict)},
+                       {"raw", embedded_json(std::string_view(p.raw))},
+                       {"queried_at", time_json(p.queried_at)},
+                       {"error", optional_json(p.error)}};
+  }
+  return {{"uuid", intel.uuid},
+          {"attacker_uuid", intel.attacker_uuid},
+          {"attacker_ip", intel.attacker_ip},
+          {"schema_version", intel.schema_version},
+          {"aggregate_verdict", intel.aggregate_verdict},
+          {"providers", std::move(providers)},
+          {"cached_at", time_json(intel.cached_at)},
+          {"expires_at", time_json(intel.expires_at)},
+          {"retry_at", time_json(intel.retry_at)}};
+}
+
+nlohmann::json to_api_json(const store::SmtpTarget& t) {
+  return {{"domain", t.domain},
+          {"count", t.count},
+          {"first_seen", time_json(t.first_seen)},
+          {"last_seen", time_json(t.last_seen)}};
+}
+
+nlohmann::json to_api_json(const store::FingerprintState& f) {
+  return {{"uuid", f.uuid},
+          {"port", f.port},
+          {"probe_type", f.probe_type},
+          {"last_hash", f.last_hash},
+          {"last_seen", time_json(f.last_seen)},
+          {"rotation_count", f.rotation_count}};
+}
+
+nlohmann::json to_api_json(const store::User& u) {
+  // Never the password hash.
+  return {{"uuid", u.uuid},
+          {"username", u.username},
+          {"role", u.role},
+          {"must_change_password", u.must_change_password},
+          {"tokens_valid_from", time_json(u.tokens_valid_from)},
+          {"created_at", time_json(u.created_at)},
+          {"updated_at", time_json(u.updated_at)}};
+}
+
+}  // namespace decnet::api
