@@ -8,7 +8,7 @@
 // The list is the page every dashboard opens on and polls, so it is written straight into the
 // response text instead of through a JSON tree: building 50 tree objects of 29 members each and
 // then serialising them cost about two thirds of the request (bench/bench_api.cc). The output is
-// the same document as page_json(to_api_json(...)) gives (tests/integration/api_matrix_test.cc
+// the same document as page_json(to_api_json(...)) gives (tests/api/matrix_test.cc
 // compares the two), members in declaration order.
 #include <cctype>
 #include <cstdio>

@@ -100,5 +100,19 @@ TEST(SourceRules, IncludesFollowTheLayerOrder) {
   EXPECT_TRUE(violations.empty()) << ::testing::PrintToString(violations);
 }
 
+// tests/ mirrors src/: each folder holds the tests of the src/ folder of the same name.
+TEST(SourceRules, TestFoldersMirrorSourceFolders) {
+  const fs::path root(DECNET_SOURCE_DIR);
+  int mirrored = 0;
+  for (const auto& entry : fs::directory_iterator(root / "tests")) {
+    if (!entry.is_directory()) continue;
+    const auto name = entry.path().filename().string();
+    if (name == "support" || name == "fixtures") continue;
+    EXPECT_TRUE(fs::is_directory(root / "src" / name)) << "tests/" << name << " has no src/" << name;
+    ++mirrored;
+  }
+  EXPECT_GE(mirrored, 10);
+}
+
 }  // namespace
 }  // namespace decnet::core
