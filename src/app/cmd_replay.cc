@@ -40,13 +40,13 @@ int replay(const std::vector<std::string>& files) {
     const auto name = std::filesystem::path(file).filename().string();
     const auto started = core::now_micros();
     try {
-      const auto result =
-          ingest::replay_file(file, runtime.pipeline(), runtime.repository(),
-                              static_cast<std::size_t>(config.syslog_max_line_bytes()),
-                              [&](const ingest::ReplayProgress& p) {
-                                if (tty)
-                                  draw_progress(name, p, (core::now_micros() - started) / 1e6);
-                              });
+      const auto result = ingest::replay_file(
+          file, runtime.pipeline(), runtime.repository(),
+          static_cast<std::size_t>(config.syslog_max_line_bytes()),
+          [&](const ingest::ReplayProgress& p) {
+            if (tty)
+              draw_progress(name, p, static_cast<double>(core::now_micros() - started) / 1e6);
+          });
       if (tty) std::fputc('\n', stderr);
       const auto& p = result.progress;
       std::fprintf(stderr, "%s: %llu lines imported, %llu already imported earlier\n", file.c_str(),

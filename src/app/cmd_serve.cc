@@ -51,7 +51,7 @@ ingest::FileTailResume file_tail_resume(Runtime& runtime, const ingest::Receiver
     repo.submit({[&repo, key, offset](store::WriteScope& scope) {
                    repo.state().put(scope, key, {{"offset", offset}});
                  },
-                 [](std::exception_ptr) {}});
+                 [](const std::exception_ptr&) {}});
   };
   return resume;
 }
@@ -65,13 +65,15 @@ void register_metrics(api::MetricsRegistry& metrics, Runtime& runtime) {
   metrics.counter_callback("decnet_bus_dropped_total",
                            "Events dropped by full subscriber queues, all subscribers", [&bus] {
                              double dropped = 0;
-                             for (const auto& s : bus.health().subscribers) dropped += s.dropped;
+                             for (const auto& s : bus.health().subscribers)
+                               dropped += static_cast<double>(s.dropped);
                              return dropped;
                            });
   metrics.gauge_callback("decnet_bus_queued",
                          "Events waiting in subscriber queues, all subscribers", [&bus] {
                            double queued = 0;
-                           for (const auto& s : bus.health().subscribers) queued += s.queued;
+                           for (const auto& s : bus.health().subscribers)
+                             queued += static_cast<double>(s.queued);
                            return queued;
                          });
   auto& repo = runtime.repository();

@@ -15,7 +15,7 @@ void InProcessBus::publish(std::string_view topic, nlohmann::json payload, std::
   publish_event(make_event(topic, std::move(payload), type));
 }
 
-void InProcessBus::publish_event(EventPtr event) {
+void InProcessBus::publish_event(const EventPtr& event) {
   if (closed_.load(std::memory_order_relaxed)) return;
   published_.fetch_add(1, std::memory_order_relaxed);
   subscribers_->deliver(event);

@@ -16,7 +16,7 @@ class InProcessBus final : public Bus {
 
   void publish(std::string_view topic, nlohmann::json payload, std::string_view type) override;
   // Publishes an already built event (used when re-publishing across transports).
-  void publish_event(EventPtr event);
+  void publish_event(const EventPtr& event);
   Subscription subscribe(std::string_view pattern, Handler handler,
                          SubscribeOptions options) override;
   BusHealth health() const override;

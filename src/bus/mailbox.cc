@@ -40,7 +40,7 @@ bool Mailbox::push(EventPtr event) {
   bool kept = true;
   bool wake = false;
   {
-    std::lock_guard lock(mu_);
+    core::MutexLock lock(mu_);
     if (stopping_.load(std::memory_order_relaxed)) return false;
     if (queue_.size() >= options_.queue_capacity) {
       kept = false;
@@ -60,7 +60,7 @@ bool Mailbox::push(EventPtr event) {
 
 void Mailbox::stop() {
   {
-    std::lock_guard lock(mu_);
+    core::MutexLock lock(mu_);
     stopping_.store(true, std::memory_order_relaxed);
   }
   ready_.notify_one();
@@ -76,7 +76,7 @@ SubscriberStats Mailbox::stats() const {
   s.capacity = options_.queue_capacity;
   s.delivered = delivered_.load(std::memory_order_relaxed);
   s.dropped = dropped_.load(std::memory_order_relaxed);
-  std::lock_guard lock(mu_);
+  core::MutexLock lock(mu_);
   s.queued = queue_.size();
   return s;
 }
@@ -92,11 +92,13 @@ void Mailbox::run() {
       std::this_thread::yield();
     }
     {
-      std::unique_lock lock(mu_);
+      core::MutexLock lock(mu_);
       if (queue_.empty() && !stopping_.load(std::memory_order_relaxed)) {
         waiting_ = true;
-        ready_.wait(lock,
-                    [&] { return stopping_.load(std::memory_order_relaxed) || !queue_.empty(); });
+        ready_.wait(lock.native(), [&] {
+          mu_.assert_held();
+          return stopping_.load(std::memory_order_relaxed) || !queue_.empty();
+        });
         waiting_ = false;
       }
       if (stopping_.load(std::memory_order_relaxed)) return;

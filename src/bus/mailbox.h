@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "bus/bus.h"
+#include "core/thread_annotations.h"
 
 namespace decnet::bus {
 
@@ -43,12 +44,12 @@ class Mailbox : public std::enable_shared_from_this<Mailbox> {
   const Handler handler_;
   const SubscribeOptions options_;
 
-  mutable std::mutex mu_;
+  mutable core::Mutex mu_;
   std::condition_variable ready_;
-  std::deque<EventPtr> queue_;
+  std::deque<EventPtr> queue_ GUARDED_BY(mu_);
   std::atomic<bool> stopping_{false};
-  bool waiting_ = false;  // the delivery thread sleeps on ready_
-  std::atomic<std::size_t> queued_{0};  // queue_.size(), readable without the lock
+  bool waiting_ GUARDED_BY(mu_) = false;  // the delivery thread sleeps on ready_
+  std::atomic<std::size_t> queued_{0};    // queue_.size(), readable without the lock
   std::atomic<std::uint64_t> delivered_{0};
   std::atomic<std::uint64_t> dropped_{0};
   std::thread thread_;

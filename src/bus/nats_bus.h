@@ -12,8 +12,9 @@
 
 #include "bus/bus.h"
 
-struct __natsConnection;
-struct __natsOptions;
+// nats.c's own type names, declared here so its header stays out of ours.
+struct __natsConnection;  // NOLINT(bugprone-reserved-identifier)
+struct __natsOptions;     // NOLINT(bugprone-reserved-identifier)
 
 namespace decnet::bus {
 

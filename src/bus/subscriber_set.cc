@@ -40,7 +40,7 @@ Subscription SubscriberSet::add(std::string_view pattern, Handler handler, Subsc
   auto mailbox = Mailbox::start(std::string(pattern), std::move(handler), std::move(options));
   std::uint64_t id;
   {
-    std::lock_guard lock(mu_);
+    core::MutexLock lock(mu_);
     id = next_id_++;
     auto next = std::make_shared<std::vector<Entry>>(*entries_);
     next->push_back(Entry{id, std::move(compiled), mailbox});
@@ -56,7 +56,7 @@ Subscription SubscriberSet::add(std::string_view pattern, Handler handler, Subsc
 }
 
 void SubscriberSet::remove(std::uint64_t id) {
-  std::lock_guard lock(mu_);
+  core::MutexLock lock(mu_);
   auto next = std::make_shared<std::vector<Entry>>();
   next->reserve(entries_->size());
   for (const auto& entry : *entries_) {
@@ -68,7 +68,7 @@ void SubscriberSet::remove(std::uint64_t id) {
 std::size_t SubscriberSet::deliver(const EventPtr& event) const {
   std::shared_ptr<const std::vector<Entry>> snapshot;
   {
-    std::lock_guard lock(mu_);
+    core::MutexLock lock(mu_);
     snapshot = entries_;
   }
   std::size_t count = 0;
@@ -82,7 +82,7 @@ std::size_t SubscriberSet::deliver(const EventPtr& event) const {
 }
 
 std::vector<std::string> SubscriberSet::patterns() const {
-  std::lock_guard lock(mu_);
+  core::MutexLock lock(mu_);
   std::vector<std::string> out;
   for (const auto& entry : *entries_) {
     if (std::find(out.begin(), out.end(), entry.pattern.text()) == out.end()) {
@@ -93,7 +93,7 @@ std::vector<std::string> SubscriberSet::patterns() const {
 }
 
 bool SubscriberSet::has_pattern(const std::string& pattern) const {
-  std::lock_guard lock(mu_);
+  core::MutexLock lock(mu_);
   return std::any_of(entries_->begin(), entries_->end(),
                      [&](const Entry& e) { return e.pattern.text() == pattern; });
 }
@@ -101,7 +101,7 @@ bool SubscriberSet::has_pattern(const std::string& pattern) const {
 std::vector<SubscriberStats> SubscriberSet::stats() const {
   std::shared_ptr<const std::vector<Entry>> snapshot;
   {
-    std::lock_guard lock(mu_);
+    core::MutexLock lock(mu_);
     snapshot = entries_;
   }
   std::vector<SubscriberStats> out;
@@ -113,7 +113,7 @@ std::vector<SubscriberStats> SubscriberSet::stats() const {
 void SubscriberSet::clear() {
   std::shared_ptr<const std::vector<Entry>> old;
   {
-    std::lock_guard lock(mu_);
+    core::MutexLock lock(mu_);
     old = std::exchange(entries_, std::make_shared<std::vector<Entry>>());
   }
   for (const auto& entry : *old) entry.mailbox->stop();

@@ -11,6 +11,7 @@
 #include "bus/bus.h"
 #include "bus/mailbox.h"
 #include "bus/matcher.h"
+#include "core/thread_annotations.h"
 
 namespace decnet::bus {
 
@@ -42,10 +43,11 @@ class SubscriberSet : public std::enable_shared_from_this<SubscriberSet> {
  private:
   void remove(std::uint64_t id);
 
-  mutable std::mutex mu_;
+  mutable core::Mutex mu_;
   // Copy-on-write: deliver() takes a snapshot pointer and fans out without holding the lock.
-  std::shared_ptr<const std::vector<Entry>> entries_ = std::make_shared<std::vector<Entry>>();
-  std::uint64_t next_id_ = 1;
+  std::shared_ptr<const std::vector<Entry>> entries_ GUARDED_BY(mu_) =
+      std::make_shared<std::vector<Entry>>();
+  std::uint64_t next_id_ GUARDED_BY(mu_) = 1;
 };
 
 }  // namespace decnet::bus

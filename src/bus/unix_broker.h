@@ -1,29 +1,26 @@
 // The host-local broker behind `decnet bus`: processes on one machine publish and subscribe
 // through a UNIX socket (wire format in frame.h). Authorization is the socket's permissions
-// (0660, group DECNET_BUS_GROUP). One thread runs an epoll loop over non-blocking sockets, so a
-// slow or hostile client cannot stall the others: each connection has a bounded outbound queue
-// that drops its oldest frame when full (counted, logged at most once a second), and a
+// (0660, group DECNET_BUS_GROUP). One thread serves every client through asynchronous sockets,
+// so a slow or hostile client cannot stall the others: each connection has a bounded outbound
+// queue that drops its oldest frame when full (counted, logged at most once a second), and a
 // malformed or oversize frame closes only that connection, with a log line naming the peer.
 // Each event is encoded once and shared by every connection that receives it; a connection
 // receives it at most once, never its own publishes, with an id and ts minted here.
+//
+// This class only ties the parts together and owns their lifecycle: the listening socket
+// (broker_listener.h), the client connections (broker_connection.h), the protocol each one
+// speaks (broker_session.h) and the routing of events between them (broker_router.h).
 #pragma once
 
-#include <sys/types.h>
-
-#include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <cstddef>
 #include <cstdint>
 #include <filesystem>
 #include <memory>
-#include <mutex>
-#include <nlohmann/json.hpp>
 #include <string>
-#include <string_view>
-#include <unordered_map>
-#include <vector>
 
-#include "bus/frame.h"
+#include "core/thread_annotations.h"
 
 namespace decnet::bus {
 
@@ -66,50 +63,19 @@ class UnixBroker {
   const Options& options() const { return options_; }
 
  private:
-  struct Connection;
-  using FramePtr = std::shared_ptr<const std::string>;
+  struct Parts;  // the io_context and the parts that run on it (unix_broker.cc)
 
-  void accept_clients();
-  void read_from(Connection& conn);
-  bool handle_frame(Connection& conn, Frame& frame);
-  void publish_raw(const Connection* origin, std::string_view topic, std::string_view type_json,
-                   std::string_view payload_json);
-  void publish(const Connection* origin, std::string_view topic, std::string_view type,
-               nlohmann::json payload);
-  void enqueue(Connection& conn, FramePtr frame);
-  void flush(Connection& conn);
-  void flush_dirty();
-  void kill(Connection& conn, std::string reason, bool protocol_error);
-  void reap();
-  void heartbeat();
-  void update_interest(Connection& conn);
-  void cleanup();
+  void shut_down_parts();
 
   const Options options_;
-  int listen_fd_ = -1;
-  int epoll_fd_ = -1;
-  int wake_fd_ = -1;
-  int timer_fd_ = -1;
-  dev_t socket_dev_ = 0;
-  ino_t socket_ino_ = 0;
-  std::chrono::steady_clock::time_point started_at_;
-  std::chrono::steady_clock::time_point accept_paused_until_{};
-  bool accept_paused_ = false;
+  const std::unique_ptr<Parts> parts_;
 
-  std::unordered_map<int, std::unique_ptr<Connection>> connections_;
-  std::vector<int> dirty_;
-
-  std::atomic<bool> stop_requested_{false};
-  mutable std::mutex mu_;
+  mutable core::Mutex mu_;
   std::condition_variable stopped_;
-  bool running_ = false;
-  bool cleaned_ = false;
-
-  std::atomic<std::size_t> connection_count_{0};
-  std::atomic<std::uint64_t> published_{0};
-  std::atomic<std::uint64_t> delivered_{0};
-  std::atomic<std::uint64_t> dropped_{0};
-  std::atomic<std::uint64_t> protocol_errors_{0};
+  bool started_ GUARDED_BY(mu_) = false;
+  bool running_ GUARDED_BY(mu_) = false;
+  bool stop_requested_ GUARDED_BY(mu_) = false;
+  bool cleaned_ GUARDED_BY(mu_) = false;
 };
 
 }  // namespace decnet::bus

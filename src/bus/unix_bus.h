@@ -6,29 +6,30 @@
 // pattern. Publishes while disconnected are dropped and counted, never queued for later, so a
 // long outage cannot pile up memory; health() says why.
 //
-// One I/O thread owns the socket: it writes what publishers queue (publish never blocks on
-// the broker), reads EVT frames and fans them out to local subscribers by the header topic.
-// As with the reference, a client does not receive its own publishes (the broker suppresses
-// self-echo); use the in-process bus for same-process delivery.
+// One I/O thread owns the socket (unix_bus_link.h): it writes what publishers queue (publish
+// never blocks on the broker), reads EVT frames and fans them out to local subscribers by the
+// header topic. This class keeps what publishing, subscribing and that thread share — the
+// outbound queue, the acknowledgement count subscribe() waits on, the figures of health() —
+// under one lock. As with the reference, a client does not receive its own publishes (the
+// broker suppresses self-echo); use the in-process bus for same-process delivery.
 #pragma once
 
-#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <filesystem>
 #include <memory>
-#include <mutex>
 #include <string>
-#include <thread>
 
 #include "bus/bus.h"
 #include "bus/frame.h"
 #include "bus/subscriber_set.h"
+#include "bus/unix_bus_link.h"
+#include "core/thread_annotations.h"
 
 namespace decnet::bus {
 
-class UnixSocketBus final : public Bus {
+class UnixSocketBus final : public Bus, private UnixBusLink::Owner {
  public:
   struct Options {
     std::filesystem::path socket_path;
@@ -65,8 +66,8 @@ class UnixSocketBus final : public Bus {
 
  private:
   struct Alive {
-    std::mutex mu;
-    UnixSocketBus* bus = nullptr;
+    core::Mutex mu;
+    UnixSocketBus* bus GUARDED_BY(mu) = nullptr;
   };
 
   struct OutFrame {
@@ -74,44 +75,39 @@ class UnixSocketBus final : public Bus {
     bool publish = false;
   };
 
-  int connect_socket(std::string* error) const;
-  void io_loop(int fd);
-  void on_connected(int fd);
-  void on_disconnected(const std::string& reason);
-  bool service(int fd);  // false when the connection is gone
-  void handle_frame(Frame& frame);
-  void push_locked(OutFrame frame);
+  void link_up() override;
+  void link_down(const std::string& reason) override;
+  void link_unreachable(const std::string& error) override;
+  void take_outbound(std::string& out, std::size_t limit) override;
+  void on_frame(Frame& frame) override;
+
+  void push_locked(OutFrame frame) REQUIRES(mu_);
   void unsubscribe_pattern(const std::string& pattern);
-  void count_drop_locked(std::string_view why);
-  void wake() const;
+  void count_drop_locked(std::string_view why) REQUIRES(mu_);
 
   const Options options_;
   const std::string name_;
   std::shared_ptr<SubscriberSet> subscribers_;
   std::shared_ptr<Alive> alive_;
-  int wake_fd_ = -1;
-  std::thread io_thread_;
 
-  mutable std::mutex mu_;
+  mutable core::Mutex mu_;
   std::condition_variable acked_cv_;
-  std::deque<OutFrame> outq_;
-  bool connected_ = false;
-  bool closing_ = false;
-  std::uint64_t generation_ = 0;
-  std::uint64_t sent_ = 0;    // frames on this connection that the broker acknowledges
-  std::uint64_t acked_ = 0;   // OK frames received on this connection
-  std::uint64_t resync_ = 0;  // acks that complete HELLO and re-subscription
-  std::uint64_t connects_ = 0;
-  std::uint64_t published_ = 0;
-  std::uint64_t dropped_ = 0;
-  std::string last_error_;
-  std::chrono::steady_clock::time_point last_drop_warning_{};
-  bool warned_drop_ = false;
+  std::deque<OutFrame> outq_ GUARDED_BY(mu_);
+  bool connected_ GUARDED_BY(mu_) = false;
+  bool closing_ GUARDED_BY(mu_) = false;
+  std::uint64_t generation_ GUARDED_BY(mu_) = 0;
+  std::uint64_t sent_ GUARDED_BY(mu_) = 0;    // frames on this connection the broker acknowledges
+  std::uint64_t acked_ GUARDED_BY(mu_) = 0;   // OK frames received on this connection
+  std::uint64_t resync_ GUARDED_BY(mu_) = 0;  // acks that complete HELLO and re-subscription
+  std::uint64_t connects_ GUARDED_BY(mu_) = 0;
+  std::uint64_t published_ GUARDED_BY(mu_) = 0;
+  std::uint64_t dropped_ GUARDED_BY(mu_) = 0;
+  std::string last_error_ GUARDED_BY(mu_);
+  std::chrono::steady_clock::time_point last_drop_warning_ GUARDED_BY(mu_){};
+  bool warned_drop_ GUARDED_BY(mu_) = false;
 
-  // I/O thread only.
-  FrameDecoder decoder_;
-  std::string wbuf_;
-  std::size_t woff_ = 0;
+  // Last, so it is gone (its thread joined) before the state it calls back into.
+  std::unique_ptr<UnixBusLink> link_;
 };
 
 }  // namespace decnet::bus

@@ -258,8 +258,15 @@ std::string settings_markdown_table() {
     }
     const std::string def =
         spec.default_value.empty() ? "" : "`" + std::string(spec.default_value) + "`";
-    out += "| `" + std::string(spec.name) + "` | " + type + " | " + def + " | " +
-           std::string(spec.description) + " |\n";
+    out += "| `";
+    out += spec.name;
+    out += "` | ";
+    out += type;
+    out += " | ";
+    out += def;
+    out += " | ";
+    out += spec.description;
+    out += " |\n";
   }
   return out;
 }

@@ -82,7 +82,10 @@ std::vector<FileEntry> read_ini_file(const std::filesystem::path& path) {
         break;
       }
     }
-    out.push_back({section + "." + key, unquote(value), number});
+    std::string name = section;
+    name += '.';
+    name += key;
+    out.push_back({std::move(name), unquote(value), number});
   }
   return out;
 }

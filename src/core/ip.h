@@ -58,7 +58,10 @@ class IpAddress {
 
   friend bool operator==(const IpAddress&, const IpAddress&) = default;
   // All IPv4 addresses order before all IPv6 addresses; within a family, numerically.
-  friend std::strong_ordering operator<=>(const IpAddress&, const IpAddress&) = default;
+  // (clang-tidy 14 misreads the defaulted comparison as comparing with a literal 0.)
+  friend std::strong_ordering operator<=>(const IpAddress&,
+                                          const IpAddress&) =
+      default;  // NOLINT(modernize-use-nullptr)
 
  private:
   IpFamily family_ = IpFamily::kV6;

@@ -1,5 +1,7 @@
 #include "core/text.h"
 
+#include <system_error>
+
 namespace decnet::core {
 
 bool contains_space_or_control(std::string_view s) {
@@ -20,6 +22,10 @@ bool contains_space_or_control(std::string_view s) {
     if (c == 0xe3 && c1 == 0x80 && c2 == 0x80) return true;  // U+3000
   }
   return false;
+}
+
+std::string errno_text(int error) {
+  return std::error_code(error, std::generic_category()).message();
 }
 
 std::vector<std::string> split_comma_list(std::string_view list) {

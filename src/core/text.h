@@ -11,6 +11,9 @@ namespace decnet::core {
 // (the set Python's str.isspace() recognises, which the reference used to validate topics).
 bool contains_space_or_control(std::string_view s);
 
+// The text of an errno value. std::strerror may share one buffer between threads; this does not.
+std::string errno_text(int error);
+
 // The items of a comma-separated setting ("a, b,,c" -> a, b, c): trimmed, empties dropped.
 std::vector<std::string> split_comma_list(std::string_view list);
 

@@ -81,7 +81,7 @@ store::AttackerIntel IntelWorker::enrich(const std::string& attacker_uuid, const
     update.retry_at =
         now + std::chrono::duration_cast<std::chrono::microseconds>(options_.retry_failed).count();
   }
-  const auto stored = repo_.write_now(
+  auto stored = repo_.write_now(
       [&](store::WriteScope& scope) { return repo_.intel().upsert_attacker_intel(scope, update); });
   ++enriched_;
   bus_.publish(bus::topics::kAttackerIntelEnrichedTopic,

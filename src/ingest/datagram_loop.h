@@ -25,6 +25,7 @@
 #include <thread>
 #include <vector>
 
+#include "core/text.h"
 #include "ingest/raw_line.h"
 #include "ingest/receiver_stats.h"
 
@@ -64,7 +65,7 @@ class DatagramLoop {
     const int on = 1;
     if (::setsockopt(socket_.native_handle(), SOL_SOCKET, SO_RXQ_OVFL, &on, sizeof on) != 0) {
       spdlog::warn("{}: the kernel will not report dropped datagrams (SO_RXQ_OVFL): {}", name_,
-                   std::strerror(errno));
+                   core::errno_text(errno));
     }
     boost::system::error_code ignored;
     socket_.non_blocking(true, ignored);
@@ -143,7 +144,7 @@ class DatagramLoop {
     const int n = ::recvmmsg(socket_.native_handle(), messages, kBatch, MSG_DONTWAIT, nullptr);
     if (n < 0) {
       if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
-        log_.warn("{}: receive failed: {}", name_, std::strerror(errno));
+        log_.warn("{}: receive failed: {}", name_, core::errno_text(errno));
       }
       return 0;
     }
@@ -197,7 +198,7 @@ class DatagramLoop {
                            FramedLine{std::string(data, n), truncated, {}}, source_, peer);
     bump(stats_.drained_lines);
     const auto patience = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-    while (!sink_.submit(std::move(line))) {
+    while (!sink_.submit(line)) {
       if (std::chrono::steady_clock::now() >= patience) {
         bump(stats_.lost_at_stop);
         return;

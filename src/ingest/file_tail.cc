@@ -15,12 +15,13 @@
 #include <thread>
 #include <vector>
 
+#include "core/text.h"
 #include "ingest/stream_framer.h"
 
 namespace decnet::ingest {
 
 namespace {
-constexpr std::size_t kChunk = 64 * 1024;
+constexpr std::size_t kChunk = std::size_t{64} << 10;
 // How often a reader held back by a full pipeline checks for room again.
 constexpr std::chrono::milliseconds kResumePoll{1};
 }  // namespace
@@ -68,7 +69,7 @@ bool FileTail::Impl::open_file(bool initial) {
   if (f < 0) {
     open_errno = errno;
     if (open_errno != ENOENT) {
-      log.warn("syslog-file: cannot open {}: {}", peer(), std::strerror(open_errno));
+      log.warn("syslog-file: cannot open {}: {}", peer(), core::errno_text(open_errno));
     }
     return false;
   }
@@ -113,7 +114,7 @@ void FileTail::Impl::set_committed(std::uint64_t value) {
 void FileTail::Impl::hand_over(FramedLine framed) {
   auto line = frame_line(stats, log, "syslog-file", std::move(framed), "file", peer());
   bool paused = false;
-  while (!sink.submit(std::move(line))) {
+  while (!sink.submit(line)) {
     if (!paused) bump(stats.paused);
     paused = true;
     std::unique_lock lock(mutex);
@@ -136,7 +137,7 @@ void FileTail::Impl::drain() {
     const auto n = ::pread(fd, buffer.data(), buffer.size(), static_cast<off_t>(read_pos));
     if (n < 0) {
       if (errno == EINTR) continue;
-      log.warn("syslog-file: cannot read {}: {}", peer(), std::strerror(errno));
+      log.warn("syslog-file: cannot read {}: {}", peer(), core::errno_text(errno));
       return;
     }
     if (n == 0) return;
@@ -206,7 +207,7 @@ FileTail::FileTail(Options options, LineSink& sink)
     : impl_(std::make_unique<Impl>(std::move(options), sink)) {}
 
 FileTail::~FileTail() {
-  stop();
+  FileTail::stop();  // this class's own: a subclass is already gone
 }
 
 void FileTail::start() {
@@ -216,7 +217,7 @@ void FileTail::start() {
   if (rx.options.path.empty()) throw std::runtime_error("syslog-file: no file to follow");
   if (rx.fd < 0 && !rx.open_file(true) && rx.open_errno != ENOENT) {
     throw std::runtime_error("syslog-file: cannot open " + rx.peer() + ": " +
-                             std::strerror(rx.open_errno));
+                             core::errno_text(rx.open_errno));
   }
   {
     std::lock_guard state(rx.mutex);

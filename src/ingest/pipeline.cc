@@ -31,7 +31,7 @@ std::size_t cost(const RawLine& line) {
 
 IngestPipeline::IngestPipeline(store::Repository& repo, bus::Bus& bus,
                                correlate::CredentialReuseIndex& reuse, PipelineOptions options)
-    : repo_(repo), bus_(bus), reuse_(reuse), options_(options) {}
+    : repo_(repo), bus_(bus), reuse_(reuse), options_(std::move(options)) {}
 
 IngestPipeline::~IngestPipeline() {
   stop();
@@ -43,13 +43,13 @@ bool IngestPipeline::has_room_locked(const RawLine& line) const {
 }
 
 std::size_t IngestPipeline::queued_bytes() const {
-  std::lock_guard lock(mu_);
+  core::MutexLock lock(mu_);
   return queued_bytes_;
 }
 
-bool IngestPipeline::submit(RawLine&& line) {
+bool IngestPipeline::submit(RawLine& line) {
   {
-    std::lock_guard lock(mu_);
+    core::MutexLock lock(mu_);
     if (!accepting_ || !has_room_locked(line)) {
       counters_.refused.fetch_add(1, std::memory_order_relaxed);
       return false;
@@ -105,8 +105,11 @@ void IngestPipeline::reconcile_reuse() {
 
 bool IngestPipeline::submit_blocking(RawLine line) {
   {
-    std::unique_lock lock(mu_);
-    room_.wait(lock, [&] { return !accepting_ || has_room_locked(line); });
+    core::MutexLock lock(mu_);
+    room_.wait(lock.native(), [&] {
+      mu_.assert_held();
+      return !accepting_ || has_room_locked(line);
+    });
     if (!accepting_) return false;
     queued_bytes_ += cost(line);
     queue_.push_back(std::move(line));
@@ -163,7 +166,7 @@ void IngestPipeline::start() {
     publish_observed(attackers, true);
   }
   {
-    std::lock_guard lock(mu_);
+    core::MutexLock lock(mu_);
     accepting_ = true;
     stopping_ = false;
   }
@@ -172,7 +175,7 @@ void IngestPipeline::start() {
 
 void IngestPipeline::stop() {
   {
-    std::lock_guard lock(mu_);
+    core::MutexLock lock(mu_);
     accepting_ = false;
     stopping_ = true;
   }
@@ -194,9 +197,13 @@ void IngestPipeline::stop() {
 
 bool IngestPipeline::flush(std::chrono::milliseconds timeout) {
   {
-    std::unique_lock lock(mu_);
+    core::MutexLock lock(mu_);
     const auto target = accepted_;
-    if (!progress_.wait_for(lock, timeout, [&] { return finished_ >= target; })) return false;
+    const bool done = progress_.wait_for(lock.native(), timeout, [&] {
+      mu_.assert_held();
+      return finished_ >= target;
+    });
+    if (!done) return false;
   }
   // Make the attacker counters the ledger holds back visible too.
   repo_.write_now([this](store::WriteScope& scope) { ledger_.flush_all(repo_, scope); });
@@ -205,7 +212,7 @@ bool IngestPipeline::flush(std::chrono::milliseconds timeout) {
 
 void IngestPipeline::account(std::size_t lines) {
   {
-    std::lock_guard lock(mu_);
+    core::MutexLock lock(mu_);
     finished_ += lines;
   }
   progress_.notify_all();
@@ -220,20 +227,16 @@ void IngestPipeline::run() {
   const auto idle_wait = std::min(options_.idle_flush, options_.reconcile_interval);
   while (true) {
     bool more_waiting = false;
+    bool idle = false;
     {
-      std::unique_lock lock(mu_);
+      core::MutexLock lock(mu_);
       if (inflight.empty()) {
-        const bool woke =
-            ready_.wait_for(lock, idle_wait, [&] { return stopping_ || !queue_.empty(); });
-        if (!woke) {
-          lock.unlock();
-          idle_for += idle_wait;
-          on_idle(idle_for, std::exchange(ledger_may_hold, false));
-          continue;
-        }
-        idle_for = std::chrono::milliseconds(0);
+        idle = !ready_.wait_for(lock.native(), idle_wait, [&] {
+          mu_.assert_held();
+          return stopping_ || !queue_.empty();
+        });
       }
-      if (queue_.empty() && stopping_ && inflight.empty()) return;
+      if (!idle && queue_.empty() && stopping_ && inflight.empty()) return;
       std::size_t bytes = 0;
       while (!queue_.empty() && taken.size() < options_.batch_max &&
              (taken.empty() || bytes + queue_.front().bytes.size() <= options_.batch_bytes)) {
@@ -244,6 +247,12 @@ void IngestPipeline::run() {
       }
       more_waiting = !queue_.empty();
     }
+    if (idle) {
+      idle_for += idle_wait;
+      on_idle(idle_for, std::exchange(ledger_may_hold, false));
+      continue;
+    }
+    if (inflight.empty()) idle_for = std::chrono::milliseconds(0);
     if (!taken.empty()) room_.notify_all();
     if (!taken.empty()) {
       auto batch = std::make_shared<IngestBatch>();
@@ -439,7 +448,7 @@ void IngestPipeline::publish_observed(const std::vector<CommittedBatch::NewAttac
   repo_.submit({[this, uuids = std::move(uuids)](store::WriteScope& scope) {
                   repo_.attackers().mark_observed_published(scope, uuids);
                 },
-                [](std::exception_ptr error) {
+                [](const std::exception_ptr& error) {
                   if (!error) return;
                   try {
                     std::rethrow_exception(error);
@@ -454,7 +463,7 @@ nlohmann::json IngestPipeline::health() const {
   std::size_t queued = 0;
   std::size_t bytes = 0;
   {
-    std::lock_guard lock(mu_);
+    core::MutexLock lock(mu_);
     queued = queue_.size();
     bytes = queued_bytes_;
   }

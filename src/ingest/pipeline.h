@@ -26,6 +26,7 @@
 
 #include "bus/bus.h"
 #include "core/component.h"
+#include "core/thread_annotations.h"
 #include "correlate/credential_reuse_index.h"
 #include "ingest/attacker_ledger.h"
 #include "ingest/ingest_batch.h"
@@ -71,7 +72,7 @@ class IngestPipeline final : public LineSink, public core::Component {
                  PipelineOptions options = {});
   ~IngestPipeline() override;
 
-  bool submit(RawLine&& line) override;
+  bool submit(RawLine& line) override;
   // Waits for room instead of refusing (bulk import); false only when the pipeline stops.
   bool submit_blocking(RawLine line);
 
@@ -110,7 +111,7 @@ class IngestPipeline final : public LineSink, public core::Component {
   void publish_observed(const std::vector<CommittedBatch::NewAttacker>& attackers,
                         bool wait_for_record);
   void account(std::size_t lines);
-  bool has_room_locked(const RawLine& line) const;
+  bool has_room_locked(const RawLine& line) const REQUIRES(mu_);
 
   store::Repository& repo_;
   bus::Bus& bus_;
@@ -119,16 +120,16 @@ class IngestPipeline final : public LineSink, public core::Component {
   AttackerLedger ledger_;  // touched only on the store's writer thread
   PipelineCounters counters_;
 
-  mutable std::mutex mu_;
+  mutable core::Mutex mu_;
   std::condition_variable ready_;
   std::condition_variable progress_;
   std::condition_variable room_;
-  std::deque<RawLine> queue_;
-  std::size_t queued_bytes_ = 0;
-  bool accepting_ = false;
-  bool stopping_ = false;
-  std::uint64_t accepted_ = 0;  // lines accepted into the queue
-  std::uint64_t finished_ = 0;  // lines committed or dead-lettered and published
+  std::deque<RawLine> queue_ GUARDED_BY(mu_);
+  std::size_t queued_bytes_ GUARDED_BY(mu_) = 0;
+  bool accepting_ GUARDED_BY(mu_) = false;
+  bool stopping_ GUARDED_BY(mu_) = false;
+  std::uint64_t accepted_ GUARDED_BY(mu_) = 0;  // lines accepted into the queue
+  std::uint64_t finished_ GUARDED_BY(mu_) = 0;  // lines committed or dead-lettered and published
   std::thread thread_;
 };
 

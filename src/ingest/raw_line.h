@@ -24,9 +24,9 @@ struct RawLine {
 class LineSink {
  public:
   virtual ~LineSink() = default;
-  // Takes the line and returns true, or returns false (queue full or shutting down) and leaves
-  // it untouched.
-  virtual bool submit(RawLine&& line) = 0;
+  // Takes the line (moves from it) and returns true, or returns false (queue full or shutting
+  // down) and leaves it untouched, so the caller can offer the same line again.
+  virtual bool submit(RawLine& line) = 0;
 };
 
 }  // namespace decnet::ingest

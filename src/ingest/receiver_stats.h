@@ -119,7 +119,7 @@ inline bool deliver(LineSink& sink, ReceiverStats& stats, LogLimiter& log, const
                     const std::string& peer) {
   auto line =
       frame_line(stats, log, receiver, FramedLine{std::move(bytes), truncated, {}}, source, peer);
-  if (sink.submit(std::move(line))) return true;
+  if (sink.submit(line)) return true;
   bump(stats.refused);
   log.warn("{}: pipeline full, dropped a datagram from {}", receiver, peer);
   return false;

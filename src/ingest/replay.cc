@@ -10,7 +10,7 @@
 namespace decnet::ingest {
 namespace {
 
-constexpr std::size_t kFingerprintBytes = 64 * 1024;
+constexpr std::size_t kFingerprintBytes = std::size_t{64} << 10;
 
 // Identifies a file by its first line rather than its name, so a renamed or copied log is
 // recognised, a log that grew keeps its identity, and a different file at the same path is not.

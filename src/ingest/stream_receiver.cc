@@ -36,7 +36,7 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
-constexpr std::size_t kReadBuffer = 16 * 1024;
+constexpr std::size_t kReadBuffer = std::size_t{16} << 10;
 // How often a sender held back by a full pipeline checks for room again.
 constexpr std::chrono::milliseconds kResumePoll{1};
 // At stop, how long the sink may refuse drained lines before they are given up.
@@ -207,7 +207,7 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
     resume_timer_.cancel();
     const auto patience = Clock::now() + kDrainPatience;
     const auto hand_over = [&](RawLine line) {
-      while (!rx_.sink.submit(std::move(line))) {
+      while (!rx_.sink.submit(line)) {
         if (Clock::now() >= patience) {
           bump(rx_.stats.lost_at_stop);
           return;
@@ -355,7 +355,7 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
     const auto on_line = [this](FramedLine framed) {
       auto line =
           frame_line(rx_.stats, rx_.log, rx_.tag(), std::move(framed), rx_.options.source, peer_);
-      if (held_.empty() && rx_.sink.submit(std::move(line))) return;
+      if (held_.empty() && rx_.sink.submit(line)) return;
       if (held_.empty()) bump(rx_.stats.paused);
       held_.push_back(std::move(line));
     };
@@ -369,7 +369,7 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
 
   void continue_or_wait() {
     if (closed_ || draining_) return;
-    while (!held_.empty() && rx_.sink.submit(std::move(held_.front()))) held_.pop_front();
+    while (!held_.empty() && rx_.sink.submit(held_.front())) held_.pop_front();
     if (!held_.empty()) {
       resume_timer_.expires_after(kResumePoll);
       resume_timer_.async_wait(
@@ -571,7 +571,7 @@ StreamReceiver::StreamReceiver(Options options, LineSink& sink)
     : impl_(std::make_unique<Impl>(std::move(options), sink)) {}
 
 StreamReceiver::~StreamReceiver() {
-  stop();
+  StreamReceiver::stop();  // this class's own: a subclass is already gone
 }
 
 std::string StreamReceiver::name() const {

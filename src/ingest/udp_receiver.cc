@@ -44,7 +44,7 @@ UdpReceiver::UdpReceiver(Options options, LineSink& sink)
     : impl_(std::make_unique<Impl>(std::move(options), sink)) {}
 
 UdpReceiver::~UdpReceiver() {
-  stop();
+  UdpReceiver::stop();  // this class's own: a subclass is already gone
 }
 
 void UdpReceiver::start() {

@@ -10,6 +10,7 @@
 #include <cstring>
 #include <stdexcept>
 
+#include "core/text.h"
 #include "ingest/datagram_loop.h"
 
 namespace decnet::ingest {
@@ -42,7 +43,7 @@ UnixReceiver::UnixReceiver(Options options, LineSink& sink)
     : impl_(std::make_unique<Impl>(std::move(options), sink)) {}
 
 UnixReceiver::~UnixReceiver() {
-  stop();
+  UnixReceiver::stop();  // this class's own: a subclass is already gone
 }
 
 void UnixReceiver::start() {
@@ -79,7 +80,7 @@ void UnixReceiver::start() {
     const int err = errno;
     socket.close();
     std::filesystem::remove(path, fs_ec);
-    fail(std::string("chmod 0660: ") + std::strerror(err));
+    fail(std::string("chmod 0660: ") + core::errno_text(err));
   }
   rx.bound = true;
   boost::system::error_code ignored;

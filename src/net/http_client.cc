@@ -116,7 +116,12 @@ HttpResponse http_request(const HttpRequest& request) {
     curl_easy_setopt(curl, CURLOPT_NOPROXY, "*");
   }
   Slist headers;
-  for (const auto& [name, value] : request.headers) headers.add(name + ": " + value);
+  for (const auto& [name, value] : request.headers) {
+    std::string line = name;
+    line += ": ";
+    line += value;
+    headers.add(line);
+  }
   if (request.method == "POST") headers.add("Expect:");
   Capture capture;
   capture.request = &request;

@@ -111,8 +111,11 @@ DECNET_AVX2 float dot_avx2(const float* a, const float* b, std::size_t dim) {
 constexpr std::uintptr_t kPrefetchBytes = 8192;
 
 DECNET_AVX2 inline void prefetch_ahead(const float* rows, std::size_t bytes) {
+  // Prefetching past the end of the rows is harmless (a hint, never a fault), but pointer
+  // arithmetic past an array is not, so the addresses are computed as integers.
   const std::uintptr_t base = reinterpret_cast<std::uintptr_t>(rows) + kPrefetchBytes;
   for (std::size_t off = 0; off < bytes; off += 64) {
+    // NOLINTNEXTLINE(performance-no-int-to-ptr): see above; the hint needs a pointer.
     _mm_prefetch(reinterpret_cast<const char*>(base + off), _MM_HINT_T0);
   }
 }

@@ -47,7 +47,7 @@ PartitionedStore::PartitionedStore(std::string backend, StoreOptions options)
     : backend_(std::move(backend)), options_(std::move(options)) {}
 
 PartitionedStore::~PartitionedStore() {
-  close();
+  PartitionedStore::close();  // this class's own: a subclass is already gone
 }
 
 void PartitionedStore::require_open() const {
@@ -299,10 +299,13 @@ void PartitionedStore::for_each_partition(const std::function<void(Partition&)>&
 void PartitionedStore::compact_locked() {
   log_->rewrite([this](const std::function<void(std::string_view)>& emit) {
     std::string buffer;
-    for (const auto& [name, state] : kinds_) {
+    for (const auto& kind : kinds_) {
+      const auto& name = kind.first;
+      const auto& state = kind.second;
       encode_kind(buffer, name, state.dim, state.metric);
-      for (const auto& [version, partition] : state.partitions) {
-        partition->for_each([&](const std::string& id, const float* v) {
+      for (const auto& entry : state.partitions) {
+        const auto version = entry.first;
+        entry.second->for_each([&](const std::string& id, const float* v) {
           encode_insert(buffer, name, id, version, std::span(v, state.dim));
           if (buffer.size() >= (1u << 16)) {
             emit(buffer);

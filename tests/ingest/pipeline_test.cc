@@ -1,3 +1,5 @@
+#include "ingest/pipeline.h"
+
 #include <gtest/gtest.h>
 
 #include <latch>
@@ -5,7 +7,6 @@
 
 #include "bus/inprocess_bus.h"
 #include "core/time.h"
-#include "ingest/pipeline.h"
 #include "store/attachment_repository.h"
 #include "store/attacker_repository.h"
 #include "store/credential_repository.h"
@@ -61,7 +62,8 @@ class PipelineTest : public ::testing::Test {
     repo_.reset();
   }
   void send(const std::string& line, const std::string& source = "test") {
-    ASSERT_TRUE(pipeline_->submit({line, source, "127.0.0.1:1", core::now_micros(), false}));
+    RawLine raw{line, source, "127.0.0.1:1", core::now_micros(), false};
+    ASSERT_TRUE(pipeline_->submit(raw));
   }
   void flush() { ASSERT_TRUE(pipeline_->flush()); }
 
@@ -349,7 +351,8 @@ TEST_F(PipelineTest, TheQueueIsBoundedByBytesNotLines) {
       std::string(60 * 1024, 'x');
   std::size_t accepted = 0;
   for (int i = 0; i < 1000; ++i) {
-    if (!pipeline_->submit({big, "test", "127.0.0.1:1", core::now_micros(), false})) break;
+    RawLine raw{big, "test", "127.0.0.1:1", core::now_micros(), false};
+    if (!pipeline_->submit(raw)) break;
     ++accepted;
     ASSERT_LE(pipeline_->queued_bytes(), options_.queue_bytes + big.size() + 256);
   }
@@ -429,7 +432,8 @@ TEST_F(PipelineTest, StopCommitsEverythingAccepted) {
   for (int i = 0; i < 500; ++i) send(kFtpAuth);
   pipeline_->stop();
   EXPECT_EQ(repo_->logs().count(), 500);
-  EXPECT_FALSE(pipeline_->submit({kFtpAuth, "test", "", 0, false}));
+  RawLine late{kFtpAuth, "test", "", 0, false};
+  EXPECT_FALSE(pipeline_->submit(late));
 }
 
 }  // namespace

@@ -36,7 +36,7 @@ using testing::wait_until;
 
 class CollectingSink : public LineSink {
  public:
-  bool submit(RawLine&& line) override {
+  bool submit(RawLine& line) override {
     std::lock_guard lock(mutex_);
     if (refuse_) return false;
     lines_.push_back(std::move(line));
@@ -596,7 +596,7 @@ TEST(ReceiverUdp, LoggerAndRawDatagrams) {
 // A sink that holds the receiver's thread until released, so the kernel's buffer fills.
 class BlockingSink : public LineSink {
  public:
-  bool submit(RawLine&& line) override {
+  bool submit(RawLine& line) override {
     std::unique_lock lock(mutex_);
     released_.wait(lock, [&] { return open_; });
     lines_.push_back(std::move(line));

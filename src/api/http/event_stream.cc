@@ -62,7 +62,7 @@ bool EventStream::comment(std::string_view text) {
   return enqueue(format_comment(text));
 }
 
-bool EventStream::enqueue(std::string frame) {
+bool EventStream::enqueue(std::string_view frame) {
   std::function<void()> wake;
   bool accepted = false;
   {
@@ -108,7 +108,7 @@ void EventStream::on_close(std::function<void()> callback) {
   callback();
 }
 
-void EventStream::attach(std::function<void()> wake) {
+void EventStream::attach(const std::function<void()>& wake) {
   {
     std::lock_guard lock(mutex_);
     wake_ = wake;

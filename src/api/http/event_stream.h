@@ -45,7 +45,7 @@ class EventStream {
 
   // Server side.
   // `wake` is called (from the producer's thread) whenever there is something to do.
-  void attach(std::function<void()> wake);
+  void attach(const std::function<void()>& wake);
   // Moves the pending bytes to `out` (they count against the buffer until written()); false
   // when nothing is pending.
   bool take(std::string* out);
@@ -62,7 +62,7 @@ class EventStream {
   static std::string format_comment(std::string_view text);
 
  private:
-  bool enqueue(std::string frame);
+  bool enqueue(std::string_view frame);
 
   const Options options_;
   mutable std::mutex mutex_;

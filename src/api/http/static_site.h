@@ -19,8 +19,8 @@ class StaticSite {
  public:
   struct Limits {
     std::size_t max_files = 2048;
-    std::size_t max_file_bytes = 8 * 1024 * 1024;
-    std::size_t max_total_bytes = 32 * 1024 * 1024;
+    std::size_t max_file_bytes = std::size_t{8} << 20;
+    std::size_t max_total_bytes = std::size_t{32} << 20;
   };
 
   // An empty site: every request falls through to the API's 404.

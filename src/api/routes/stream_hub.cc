@@ -11,7 +11,7 @@ StreamHub::StreamHub(bus::Bus& bus, Options options) : options_(options) {
 
 StreamHub::~StreamHub() {
   subscription_.unsubscribe();
-  std::lock_guard lock(mu_);
+  core::MutexLock lock(mu_);
   for (auto& c : clients_) c->stream->close();
 }
 
@@ -22,12 +22,13 @@ bool StreamHub::wants(const Client& c, const std::string& topic) {
 
 void StreamHub::on_event(const bus::Event& event) {
   const auto data = bus::to_wire(event);
-  std::lock_guard lock(mu_);
+  core::MutexLock lock(mu_);
   const auto seq = next_seq_++;
   ring_.push_back({seq, event.topic, data});
   if (ring_.size() > options_.ring_size) ring_.pop_front();
   const auto id = std::to_string(seq);
   std::erase_if(clients_, [&](const std::shared_ptr<Client>& c) {
+    mu_.assert_held();
     if (!c->stream->is_open()) return true;
     if (!wants(*c, event.topic)) return false;
     if (c->stream->send(id, event.topic, data)) return false;
@@ -38,10 +39,10 @@ void StreamHub::on_event(const bus::Event& event) {
 
 StreamHub::OpenResult StreamHub::open(const Principal& principal,
                                       std::vector<bus::Pattern> patterns,
-                                      std::shared_ptr<EventStream> stream,
+                                      const std::shared_ptr<EventStream>& stream,
                                       std::optional<std::uint64_t> last_event_id) {
   auto client = std::make_shared<Client>(Client{principal, std::move(patterns), stream});
-  std::lock_guard lock(mu_);
+  core::MutexLock lock(mu_);
   std::erase_if(clients_, [](const auto& c) { return !c->stream->is_open(); });
   const auto mine = std::count_if(clients_.begin(), clients_.end(), [&](const auto& c) {
     return c->principal.user_uuid == principal.user_uuid;
@@ -68,7 +69,7 @@ std::size_t StreamHub::revalidate_all(const Validity& still_valid) {
 std::size_t StreamHub::revalidate(const std::string* user_uuid, const Validity& still_valid) {
   std::vector<std::shared_ptr<Client>> checked;
   {
-    std::lock_guard lock(mu_);
+    core::MutexLock lock(mu_);
     for (const auto& c : clients_) {
       if (!user_uuid || c->principal.user_uuid == *user_uuid) checked.push_back(c);
     }
@@ -80,19 +81,19 @@ std::size_t StreamHub::revalidate(const std::string* user_uuid, const Validity& 
     ++closed;
   }
   if (closed > 0) {
-    std::lock_guard lock(mu_);
+    core::MutexLock lock(mu_);
     std::erase_if(clients_, [](const auto& c) { return !c->stream->is_open(); });
   }
   return closed;
 }
 
 std::size_t StreamHub::clients() const {
-  std::lock_guard lock(mu_);
+  core::MutexLock lock(mu_);
   return clients_.size();
 }
 
 std::uint64_t StreamHub::dropped() const {
-  std::lock_guard lock(mu_);
+  core::MutexLock lock(mu_);
   return dropped_;
 }
 

@@ -19,6 +19,7 @@
 #include "api/http/principal.h"
 #include "bus/bus.h"
 #include "bus/matcher.h"
+#include "core/thread_annotations.h"
 
 namespace decnet::api {
 
@@ -36,7 +37,8 @@ class StreamHub {
   // Registers the stream for `patterns` (already validated), replaying ring events with an id
   // above `last_event_id` first.
   OpenResult open(const Principal& principal, std::vector<bus::Pattern> patterns,
-                  std::shared_ptr<EventStream> stream, std::optional<std::uint64_t> last_event_id);
+                  const std::shared_ptr<EventStream>& stream,
+                  std::optional<std::uint64_t> last_event_id);
 
   // Closes the streams, of one user or of everyone, whose principal `still_valid` refuses. The
   // check runs outside the hub's lock (it may read the database). Returns how many closed.
@@ -62,11 +64,11 @@ class StreamHub {
   static bool wants(const Client& c, const std::string& topic);
 
   const Options options_;
-  mutable std::mutex mu_;
-  std::deque<Stored> ring_;
-  std::vector<std::shared_ptr<Client>> clients_;
-  std::uint64_t next_seq_ = 1;
-  std::uint64_t dropped_ = 0;
+  mutable core::Mutex mu_;
+  std::deque<Stored> ring_ GUARDED_BY(mu_);
+  std::vector<std::shared_ptr<Client>> clients_ GUARDED_BY(mu_);
+  std::uint64_t next_seq_ GUARDED_BY(mu_) = 1;
+  std::uint64_t dropped_ GUARDED_BY(mu_) = 0;
   bus::Subscription subscription_;
 };
 

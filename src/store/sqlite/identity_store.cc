@@ -133,8 +133,11 @@ struct MergeTable {
     std::unordered_set<std::string> seen{winner};
     for (auto at = pointer(conn, winner); at && *at; at = pointer(conn, **at)) {
       if (**at == loser) {
-        throw StoreError(StoreError::Kind::kInvalid, std::string(noun) + " merge " + loser +
-                                                         " -> " + winner + " would form a cycle");
+        std::string message(noun);
+        message += " merge " + loser;
+        message += " -> " + winner;
+        message += " would form a cycle";
+        throw StoreError(StoreError::Kind::kInvalid, message);
       }
       if (!seen.insert(**at).second) break;
     }
@@ -218,7 +221,7 @@ class SqliteIdentityRepository final : public IdentityRepository {
       : engine_(engine), attackers_(make_attacker_repository(engine)) {}
 
   std::string create_identity(WriteScope& scope, const NewIdentity& identity) override {
-    const auto uuid = core::Uuid::v4().str();
+    auto uuid = core::Uuid::v4().str();
     const auto now = core::now_micros();
     connection_of(scope)
         .prepare(
@@ -378,7 +381,7 @@ class SqliteCampaignRepository final : public CampaignRepository {
   explicit SqliteCampaignRepository(Engine& engine) : engine_(engine) {}
 
   std::string create_campaign(WriteScope& scope, const NewCampaign& campaign) override {
-    const auto uuid = core::Uuid::v4().str();
+    auto uuid = core::Uuid::v4().str();
     const auto now = core::now_micros();
     connection_of(scope)
         .prepare(
