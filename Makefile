@@ -56,7 +56,7 @@ fuzz-smoke: $(FUZZ_BUILD)/build.ninja
 format:
 	clang-format -i $$(git ls-files '*.h' '*.cc')
 
-# clang-tidy and clang's thread-safety analysis over src/; files unchanged since they last passed
+# clang-tidy over src/, Clang's thread-safety analysis included; files unchanged since they last passed
 # are skipped (scripts/tidy.sh keeps the results in ~/.cache/decnet-tidy).
 tidy: build
 	bash scripts/tidy.sh $(BUILD)
