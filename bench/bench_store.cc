@@ -30,7 +30,9 @@ std::string ip_of(std::uint32_t n) {
          std::to_string((n >> 8) & 255) + "." + std::to_string(n & 255);
 }
 
-std::vector<store::LogRecord> make_logs(std::size_t n, std::uint32_t attackers, std::mt19937& rng) {
+// `ids`, when given, are the attackers' keys by index: the rows then belong to their attackers.
+std::vector<store::LogRecord> make_logs(std::size_t n, std::uint32_t attackers, std::mt19937& rng,
+                                        const std::vector<std::int64_t>* ids = nullptr) {
   static const char* kServices[] = {"ssh", "ftp", "http",  "smtp",   "mysql",
                                     "rdp", "smb", "redis", "telnet", "postgres"};
   static const char* kEvents[] = {"connect",    "auth_attempt", "command", "request",
@@ -44,7 +46,9 @@ std::vector<store::LogRecord> make_logs(std::size_t n, std::uint32_t attackers, 
     r.decky = "decky-" + std::to_string(rng() % 50);
     r.service = kServices[rng() % 10];
     r.event_type = kEvents[rng() % 7];
-    r.attacker_ip = ip_of(rng() % attackers * 2654435761u);
+    const std::uint32_t attacker = rng() % attackers;
+    r.attacker_ip = ip_of(attacker * 2654435761u);
+    if (ids) r.attacker_id = (*ids)[attacker];
     r.raw_line = "<134>1 2026-05-02T06:22:48.089309+00:00 " + r.decky + " " + r.service + " - " +
                  r.event_type + " [relay@55555 username=\"root\" principal=\"root\" src_ip=\"" +
                  *r.attacker_ip + "\" src_port=\"51234\" secret_printable=\"admin123\"]";
@@ -65,7 +69,7 @@ double bare_sqlite_insert(const std::filesystem::path& path,
   sqlite3_stmt* stmt = nullptr;
   sqlite3_prepare_v2(db,
                      "INSERT INTO logs(timestamp, received_at, timestamp_estimated, decky, "
-                     "service, event_type, attacker_ip, attacker_uuid, raw_line, fields, msg, "
+                     "service, event_type, attacker_ip, attacker_id, raw_line, fields, msg, "
                      "sd_other) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                      -1, &stmt, nullptr);
   const auto start = Clock::now();
@@ -164,11 +168,12 @@ int main(int argc, char** argv) {
   const std::size_t logs = quick ? 1'000'000 : 10'000'000;
   auto repo = store::sqlite::open_sqlite_repository({.path = dir / "loaded.db"});
   std::vector<std::string> uuids;
+  std::vector<std::int64_t> ids;
   {
     const auto start = Clock::now();
     for (std::uint32_t i = 0; i < attackers; i += 5000) {
-      auto ids = repo->write_now([&](store::WriteScope& w) {
-        std::vector<std::string> out;
+      auto made = repo->write_now([&](store::WriteScope& w) {
+        std::vector<store::ActivityResult> out;
         for (std::uint32_t j = i; j < std::min(attackers, i + 5000); ++j) {
           const auto ts = kT0 + static_cast<std::int64_t>(rng() % 86'400'000) * 1000;
           store::AttackerActivity a{ip_of(j * 2654435761u),
@@ -177,14 +182,17 @@ int main(int argc, char** argv) {
                                     static_cast<std::int64_t>(1 + rng() % 50),
                                     0,
                                     {{"decky-" + std::to_string(j % 50), "ssh", ts, ts, 1}}};
-          out.push_back(repo->attackers().record_activity(w, a).uuid);
+          out.push_back(repo->attackers().record_activity(w, a));
         }
         return out;
       });
-      uuids.insert(uuids.end(), ids.begin(), ids.end());
+      for (const auto& m : made) {
+        uuids.push_back(m.uuid);
+        ids.push_back(m.id);
+      }
     }
     for (std::size_t i = 0; i < logs; i += 100'000) {
-      const auto rows = make_logs(std::min<std::size_t>(100'000, logs - i), attackers, rng);
+      const auto rows = make_logs(std::min<std::size_t>(100'000, logs - i), attackers, rng, &ids);
       repo->write_now([&](store::WriteScope& w) { return repo->logs().insert(w, rows); });
     }
     for (int i = 0; i < 20000; ++i) {

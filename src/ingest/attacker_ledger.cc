@@ -69,7 +69,7 @@ LedgerResult AttackerLedger::record(store::Repository& repo, store::WriteScope& 
   if (it != entries_.end()) {
     if (it->second.pending.ip.empty()) dirty_.push_back({activity.ip, core::now_micros()});
     merge(it->second, activity);
-    return {it->second.uuid, false};
+    return {it->second.uuid, it->second.id, false};
   }
   const auto result = repo.attackers().record_activity(scope, activity);
   if (entries_.size() >= options_.max_entries) {
@@ -78,9 +78,10 @@ LedgerResult AttackerLedger::record(store::Repository& repo, store::WriteScope& 
   }
   Entry entry;
   entry.uuid = result.uuid;
+  entry.id = result.id;
   remember(entry, activity.targets);
   entries_.emplace(activity.ip, std::move(entry));
-  return {result.uuid, result.created};
+  return {result.uuid, result.id, result.created};
 }
 
 void AttackerLedger::flush_due(store::Repository& repo, store::WriteScope& scope,

@@ -28,6 +28,7 @@ namespace decnet::ingest {
 
 struct LedgerResult {
   std::string uuid;
+  std::int64_t id = 0;
   bool created = false;
 };
 
@@ -64,6 +65,7 @@ class AttackerLedger {
  private:
   struct Entry {
     std::string uuid;
+    std::int64_t id = 0;
     store::AttackerActivity pending;                             // ip empty when nothing is pending
     std::unordered_map<std::string, std::size_t> pending_index;  // target key -> pending.targets
     // "decky\x1fservice" already stored, up to kMaxRememberedTargets; past that the entry stops

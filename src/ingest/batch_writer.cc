@@ -17,11 +17,11 @@ namespace decnet::ingest {
 CommittedBatch write_batch(store::Repository& repo, store::WriteScope& scope, IngestBatch& batch,
                            correlate::CredentialReuseIndex& reuse, AttackerLedger& attackers) {
   CommittedBatch out;
-  std::unordered_map<std::string, std::string> uuid_by_ip;
+  std::unordered_map<std::string, LedgerResult> attacker_by_ip;
   std::vector<std::pair<std::string, std::string>> created;  // ip, uuid
   for (const auto& [ip, activity] : batch.activity) {
     const auto result = attackers.record(repo, scope, activity);
-    uuid_by_ip.emplace(ip, result.uuid);
+    attacker_by_ip.emplace(ip, result);
     if (result.created) created.emplace_back(ip, result.uuid);
   }
   if (!created.empty()) {
@@ -38,13 +38,19 @@ CommittedBatch write_batch(store::Repository& repo, store::WriteScope& scope, In
   }
   const auto uuid_of = [&](const std::optional<std::string>& ip) -> std::optional<std::string> {
     if (!ip) return std::nullopt;
-    auto it = uuid_by_ip.find(*ip);
-    if (it == uuid_by_ip.end()) return std::nullopt;
-    return it->second;
+    auto it = attacker_by_ip.find(*ip);
+    if (it == attacker_by_ip.end()) return std::nullopt;
+    return it->second.uuid;
+  };
+  const auto id_of = [&](const std::optional<std::string>& ip) -> std::optional<std::int64_t> {
+    if (!ip) return std::nullopt;
+    auto it = attacker_by_ip.find(*ip);
+    if (it == attacker_by_ip.end()) return std::nullopt;
+    return it->second.id;
   };
 
   if (!batch.logs.empty()) {
-    for (auto& log : batch.logs) log.attacker_uuid = uuid_of(log.attacker_ip);
+    for (auto& log : batch.logs) log.attacker_id = id_of(log.attacker_ip);
     out.first_log_id = repo.logs().insert(scope, batch.logs);
     out.log_count = batch.logs.size();
     attackers.stamp_logs(out.first_log_id, out.log_count);

@@ -1,7 +1,7 @@
 // Stores a prepared batch in one transaction: attackers first (so every row can carry its
-// attacker_uuid), then the log rows, dead letters, credentials, the reuse findings they cause,
+// attacker_id), then the log rows, dead letters, credentials, the reuse findings they cause,
 // SMTP targets, observed attachments and fingerprint rotations. Runs on the store's writer thread
-// inside Repository::write(). It fills in each log row's attacker_uuid, which is why the batch is
+// inside Repository::write(). It fills in each log row's attacker_id, which is why the batch is
 // not const; running it again (a replayed group commit) sets the same values.
 #pragma once
 

@@ -36,11 +36,11 @@
 namespace decnet::ingest {
 
 struct PipelineOptions {
-  std::size_t queue_bytes = std::size_t{8} << 20;  // lines waiting to be prepared, in bytes
-  std::size_t batch_bytes = std::size_t{4} << 20;  // raw bytes per transaction
-  std::size_t batch_max = 32768;                   // lines per transaction
-  std::size_t inflight_batches = 2;                // prepared batches queued at the writer
-  std::size_t live_events_per_batch = 100;         // events listed in each system.log message
+  std::size_t queue_bytes = std::size_t{32} << 20;  // lines waiting to be prepared, in bytes
+  std::size_t batch_bytes = std::size_t{16} << 20;  // raw bytes per transaction
+  std::size_t batch_max = 131072;                   // lines per transaction
+  std::size_t inflight_batches = 2;                 // prepared batches queued at the writer
+  std::size_t live_events_per_batch = 100;          // events listed in each system.log message
   std::chrono::milliseconds reconcile_interval = std::chrono::minutes(10);  // when idle
   std::chrono::milliseconds idle_flush = std::chrono::seconds(2);  // attacker counters, when idle
   // Whether an attachment's SHA-256 is known malware (true/false), or no opinion (nullopt);

@@ -33,6 +33,7 @@ struct AttackerActivity {
 struct ActivityResult {
   std::string uuid;
   bool created = false;
+  std::int64_t id = 0;  // attackers.id, the key log rows refer to
 };
 
 // The services and deckies an attacker touched are listed on its row for the list page, at most

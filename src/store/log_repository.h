@@ -22,8 +22,8 @@ struct LogRecord {
   std::string decky;
   std::string service;
   std::string event_type;
-  std::optional<std::string> attacker_ip;  // NULL when no address could be attributed
-  std::optional<std::string> attacker_uuid;
+  std::optional<std::string> attacker_ip;   // NULL when no address could be attributed
+  std::optional<std::int64_t> attacker_id;  // the attacker row of that address (attackers.id)
   std::string raw_line;
   std::string fields = "{}";  // JSON object of the relay@55555 parameters
   std::optional<std::string> msg;
@@ -32,6 +32,7 @@ struct LogRecord {
 
 struct LogRow : LogRecord {
   std::int64_t id = 0;
+  std::optional<std::string> attacker_uuid;  // the public id of attacker_id's row
 };
 
 struct LogQuery {

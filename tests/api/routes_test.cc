@@ -3,6 +3,8 @@
 // through Router::handle without a network. Each route is checked for its JSON shape, its
 // filters and pagination bounds, its 404s and role gate, and for hostile query values, which
 // must end in 200 or 422 and never in a 500.
+#include "api/routes/routes.h"
+
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
@@ -16,7 +18,6 @@
 #include "api/auth/token_service.h"
 #include "api/http/route_table.h"
 #include "api/routes/json_views.h"
-#include "api/routes/routes.h"
 #include "bus/inprocess_bus.h"
 #include "core/time.h"
 #include "store/attacker_repository.h"
@@ -129,10 +130,12 @@ class ApiRoutesTest : public ::testing::Test {
   std::string record(const std::string& ip, std::int64_t first, std::int64_t last,
                      std::int64_t events, std::vector<store::TargetActivity> targets) {
     store::AttackerActivity a{ip, first, last, events, 0, std::move(targets)};
-    return repo_
-        ->write_now([&](store::WriteScope& w) { return repo_->attackers().record_activity(w, a); })
-        .uuid;
+    const auto result = repo_->write_now(
+        [&](store::WriteScope& w) { return repo_->attackers().record_activity(w, a); });
+    attacker_ids_[result.uuid] = result.id;
+    return result.uuid;
   }
+  std::map<std::string, std::int64_t> attacker_ids_;  // uuid -> attackers.id
 
   store::LogRecord log(std::int64_t at, const std::string& decky, const std::string& service,
                        const std::string& event, const std::optional<std::string>& ip,
@@ -144,7 +147,7 @@ class ApiRoutesTest : public ::testing::Test {
     r.service = service;
     r.event_type = event;
     r.attacker_ip = ip;
-    r.attacker_uuid = uuid;
+    if (uuid) r.attacker_id = attacker_ids_.at(*uuid);
     r.raw_line = "<13>1 " + decky + " " + service + " " + event + " from " + ip.value_or("-");
     r.fields = fields;
     r.msg = event;

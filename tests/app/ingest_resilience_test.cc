@@ -68,8 +68,8 @@ TEST(IngestResilience, AttackerCountersAreRightAfterAKill9) {
   // Every attacker's event count is its number of rows, and so is the sum over its targets.
   const auto wrong = sqlite_int(
       serve.db(),
-      "SELECT COUNT(*) FROM attackers a LEFT JOIN (SELECT attacker_uuid, COUNT(*) AS n FROM logs "
-      "GROUP BY attacker_uuid) l ON l.attacker_uuid = a.uuid LEFT JOIN (SELECT attacker_uuid, "
+      "SELECT COUNT(*) FROM attackers a LEFT JOIN (SELECT attacker_id, COUNT(*) AS n FROM logs "
+      "GROUP BY attacker_id) l ON l.attacker_id = a.id LEFT JOIN (SELECT attacker_uuid, "
       "SUM(event_count) AS n FROM attacker_targets GROUP BY attacker_uuid) t ON t.attacker_uuid = "
       "a.uuid WHERE a.event_count != IFNULL(l.n, 0) OR a.event_count != IFNULL(t.n, 0)");
   EXPECT_EQ(wrong, 0);
@@ -102,7 +102,7 @@ TEST(IngestResilience, SigtermCommitsEveryLineReadFromTheSockets) {
 }
 
 TEST(IngestResilience, FramesThatAreNotFramesBecomeDeadLettersAndTheStreamGoesOn) {
-  ServeProcess serve;
+  ServeProcess serve(std::map<std::string, std::string>{{"DECNET_INGEST_QUEUE_BYTES", "3000000"}});
   ASSERT_TRUE(serve.wait_ready()) << serve.output();
   const std::string good =
       "<38>1 2026-05-02T06:22:48Z decky-01 ssh - connect [relay@55555 "
@@ -128,7 +128,7 @@ TEST(IngestResilience, FramesThatAreNotFramesBecomeDeadLettersAndTheStreamGoesOn
   EXPECT_NE(metrics.output.find("decnet_syslog_framing_errors_total{receiver=\"syslog-tcp\"} 4"),
             std::string::npos)
       << metrics.output.substr(0, 4000);
-  EXPECT_NE(metrics.output.find("decnet_ingest_queue_limit_bytes 8388608"), std::string::npos);
+  EXPECT_NE(metrics.output.find("decnet_ingest_queue_limit_bytes 3000000"), std::string::npos);
   EXPECT_EQ(serve.child().stop(SIGTERM), 0);
 }
 

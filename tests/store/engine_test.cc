@@ -1,12 +1,14 @@
+#include "store/sqlite/engine.h"
+
 #include <gtest/gtest.h>
 
 #include <latch>
+#include <map>
 #include <thread>
 
 #include "store/log_repository.h"
 #include "store/query_deadline.h"
 #include "store/sqlite/domains.h"
-#include "store/sqlite/engine.h"
 #include "store/sqlite/migrations/migrations.h"
 #include "store/state_repository.h"
 #include "store/store_error.h"
@@ -67,6 +69,60 @@ TEST(Migrations, EveryEarlierVersionMigratesToTheFreshSchema) {
     sqlite::Engine::migrate(path);
     EXPECT_EQ(schema_of(path), expected);
   }
+}
+
+// Migration 9 rebuilds attackers around an integer key and moves logs onto it: a version-8
+// database keeps every attacker (ids are the old rowids), its dependent rows, its counters and
+// triggers, and each log row points at the same attacker as before.
+TEST(Migrations, IntegerAttackerKeysCarryAnExistingDatabaseOver) {
+  TempDir dir;
+  const auto path = dir / "v8.sqlite";
+  sqlite::Engine::migrate(path, 8);
+  {
+    sqlite::Connection conn(path, sqlite::Connection::Mode::kReadWrite);
+    conn.exec(
+        "INSERT INTO attackers(uuid, ip, first_seen, last_seen, event_count, updated_at) VALUES "
+        "('u-a', '203.0.113.1', 1, 2, 2, 0), ('u-b', '203.0.113.2', 1, 3, 1, 0);"
+        "DELETE FROM attackers WHERE uuid = 'u-a';"
+        "INSERT INTO attackers(uuid, ip, first_seen, last_seen, event_count, updated_at) VALUES "
+        "('u-c', '203.0.113.3', 1, 4, 1, 0);"
+        "INSERT INTO attacker_targets VALUES ('u-b', 'd1', 'ssh', 1, 3, 1);"
+        "INSERT INTO logs(timestamp, received_at, decky, service, event_type, attacker_ip, "
+        "attacker_uuid, raw_line) VALUES (1, 1, 'd1', 'ssh', 'x', '203.0.113.2', 'u-b', 'l1'), "
+        "(2, 2, 'd1', 'ssh', 'x', '203.0.113.3', 'u-c', 'l2'), (3, 3, 'd1', 'ssh', 'x', NULL, "
+        "NULL, 'l3');");
+  }
+  std::map<std::string, std::int64_t> rowids;
+  {
+    sqlite::Connection conn(path, sqlite::Connection::Mode::kReadOnly);
+    auto stmt = conn.prepare("SELECT uuid, rowid FROM attackers");
+    while (stmt.step()) rowids[stmt.text(0)] = stmt.int64(1);
+  }
+  ASSERT_EQ(rowids.size(), 2u);
+  EXPECT_EQ(sqlite::Engine::migrate(path), std::vector<int>{9});
+
+  sqlite::Connection conn(path, sqlite::Connection::Mode::kReadWrite);
+  for (const auto& [uuid, rowid] : rowids) {
+    EXPECT_EQ(query_int64(conn, "SELECT id FROM attackers WHERE uuid = '" + uuid + "'"), rowid);
+  }
+  auto logs = conn.prepare(
+      "SELECT l.raw_line, a.uuid FROM logs l LEFT JOIN attackers a ON a.id = l.attacker_id "
+      "ORDER BY l.id");
+  std::vector<std::pair<std::string, std::string>> pairs;
+  while (logs.step()) pairs.emplace_back(logs.text(0), logs.optional_text(1).value_or("-"));
+  EXPECT_EQ(pairs, (std::vector<std::pair<std::string, std::string>>{
+                       {"l1", "u-b"}, {"l2", "u-c"}, {"l3", "-"}}));
+  EXPECT_EQ(query_int64(conn, "SELECT COUNT(*) FROM attacker_targets"), 1);
+  EXPECT_EQ(query_int64(conn, "SELECT n FROM row_counts WHERE name = 'attackers'"), 2);
+  conn.exec(
+      "INSERT INTO attackers(uuid, ip, first_seen, last_seen, updated_at) VALUES "
+      "('u-d', '203.0.113.4', 1, 1, 0)");
+  EXPECT_EQ(query_int64(conn, "SELECT n FROM row_counts WHERE name = 'attackers'"), 3);
+  EXPECT_GT(query_int64(conn, "SELECT id FROM attackers WHERE uuid = 'u-d'"), rowids["u-c"]);
+  EXPECT_EQ(query_int64(conn, "PRAGMA foreign_keys"), 1);
+  // The dependent rows still cascade from the rebuilt table.
+  conn.exec("DELETE FROM attackers WHERE uuid = 'u-b'");
+  EXPECT_EQ(query_int64(conn, "SELECT COUNT(*) FROM attacker_targets"), 0);
 }
 
 TEST(Migrations, NewerDatabaseIsRefused) {

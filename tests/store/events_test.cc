@@ -48,7 +48,10 @@ TEST_F(LogsTest, InsertReturnsConsecutiveIdsAndRoundTripsEveryColumn) {
   a.timestamp_offset_missing = true;
   a.msg = "hello";
   a.sd_other = R"({"meta@1":{"k":"v"}})";
-  a.attacker_uuid = "u-1";
+  const auto attacker = repo().write_now([&](WriteScope& w) {
+    return repo().attackers().record_activity(w, {*a.attacker_ip, kT0, kT0, 1, 0, {}});
+  });
+  a.attacker_id = attacker.id;
   const auto b = make_log("web2", "ftp", "auth", kT0 + kSecond, std::nullopt);
   const auto first = repo().write_now([&](WriteScope& w) {
     return repo().logs().insert(w, std::vector{a, b});
@@ -61,7 +64,8 @@ TEST_F(LogsTest, InsertReturnsConsecutiveIdsAndRoundTripsEveryColumn) {
   EXPECT_TRUE(row->timestamp_offset_missing);
   EXPECT_EQ(row->msg, a.msg);
   EXPECT_EQ(row->sd_other, a.sd_other);
-  EXPECT_EQ(row->attacker_uuid, a.attacker_uuid);
+  EXPECT_EQ(row->attacker_id, attacker.id);
+  EXPECT_EQ(row->attacker_uuid, attacker.uuid);
   EXPECT_EQ(row->fields, a.fields);
   const auto second = repo().logs().get(first + 1);
   ASSERT_TRUE(second);
@@ -124,24 +128,22 @@ TEST_F(LogsTest, FiltersSearchAndPagination) {
 // The attacker index is split into blocks of 65,536 ids; an attacker's events must read as one
 // list across a block boundary, in either order, by uuid and by address.
 TEST_F(LogsTest, AnAttackersEventsReadAsOneListAcrossIdBlocks) {
-  const std::string uuid = "0190e6a0-0000-7000-8000-00000000000a";
   std::vector<LogRecord> rows;
   std::vector<std::int64_t> mine;  // row indexes (0-based) that belong to the attacker
   constexpr int kRows = 65'536 + 100;
   for (int i = 0; i < kRows; ++i) {
     const bool is_mine = i % 9'000 == 0 || (i >= 65'530 && i < 65'540);
     auto r = make_log("web1", "ssh", "login", kT0 + i, is_mine ? "203.0.113.50" : "198.51.100.9");
-    r.attacker_uuid = is_mine ? std::optional<std::string>(uuid) : std::nullopt;
     if (is_mine) mine.push_back(i);
     rows.push_back(std::move(r));
   }
-  repo().write_now([&](WriteScope& w) {
-    repo().attackers().record_activity(w, {"203.0.113.50", kT0, kT0, 1, 0, {}});
+  const auto recorded = repo().write_now([&](WriteScope& w) {
+    return repo().attackers().record_activity(w, {"203.0.113.50", kT0, kT0, 1, 0, {}});
   });
   const auto attacker = repo().attackers().get_by_ip("203.0.113.50");
   ASSERT_TRUE(attacker);
   for (auto& r : rows) {
-    if (r.attacker_uuid) r.attacker_uuid = attacker->uuid;
+    if (r.attacker_ip == "203.0.113.50") r.attacker_id = recorded.id;
   }
   const auto first_id =
       repo().write_now([&](WriteScope& w) { return repo().logs().insert(w, rows); });
@@ -216,7 +218,6 @@ TEST_F(LogsTest, HostileStringsRoundTripThroughEveryColumn) {
     auto r = make_log(s, s, s, kT0, s);
     r.raw_line = s;
     r.msg = s;
-    r.attacker_uuid = s;
     const auto id =
         repo().write_now([&](WriteScope& w) { return repo().logs().insert(w, std::span(&r, 1)); });
     const auto row = repo().logs().get(id);

@@ -153,6 +153,7 @@ std::optional<ActivityResult> create_if_absent(Connection& conn, const AttackerA
                     now)
           .run();
   if (inserted == 0) return std::nullopt;
+  result.id = conn.last_insert_rowid();
   for (const auto& t : act.targets) {
     conn.prepare(
             "INSERT INTO attacker_targets(attacker_uuid, decky, service, first_seen, last_seen, "
@@ -195,9 +196,12 @@ class SqliteAttackerRepository final : public AttackerRepository {
     if (auto created = create_if_absent(conn, act, now)) return *created;
     ActivityResult result;
     {
-      auto find = conn.prepare("SELECT uuid FROM attackers WHERE ip = ?");
+      auto find = conn.prepare("SELECT uuid, id FROM attackers WHERE ip = ?");
       find.bind(1, act.ip);
-      if (find.step()) result.uuid = find.text(0);
+      if (find.step()) {
+        result.uuid = find.text(0);
+        result.id = find.int64(1);
+      }
     }
     if (result.uuid.empty()) {
       throw StoreError(StoreError::Kind::kNotFound,
@@ -258,23 +262,24 @@ class SqliteAttackerRepository final : public AttackerRepository {
                                  std::optional<std::int64_t> after_log_id) override {
     auto& conn = connection_of(scope);
     if (!after_log_id) return recount_all(conn);
-    std::vector<std::string> uuids;
+    std::vector<std::pair<std::string, std::int64_t>> attackers;
     {
       auto stmt = conn.prepare(
-          "SELECT DISTINCT attacker_uuid FROM logs WHERE id > ? AND attacker_uuid IS NOT NULL");
+          "SELECT a.uuid, a.id FROM attackers a WHERE a.id IN (SELECT DISTINCT attacker_id "
+          "FROM logs WHERE id > ? AND attacker_id IS NOT NULL)");
       stmt.bind(1, *after_log_id);
-      while (stmt.step()) uuids.push_back(stmt.text(0));
+      while (stmt.step()) attackers.emplace_back(stmt.text(0), stmt.int64(1));
     }
-    for (const auto& uuid : uuids) {
+    for (const auto& [uuid, id] : attackers) {
       conn.prepare(std::string("INSERT INTO attacker_targets(attacker_uuid, decky, service, "
                                "first_seen, last_seen, event_count) SELECT ?, decky, service, "
                                "MIN(timestamp), MAX(timestamp), COUNT(*) FROM logs WHERE ") +
-                   kLogsOfAttackerUuid + " GROUP BY decky, service" + kTargetsFromLogs)
-          .bind_all(uuid, uuid)
+                   kLogsOfAttackerId + " GROUP BY decky, service" + kTargetsFromLogs)
+          .bind_all(uuid, id)
           .run();
       refresh_from_targets(conn, uuid);
     }
-    return static_cast<std::int64_t>(uuids.size());
+    return static_cast<std::int64_t>(attackers.size());
   }
 
   void add_known_activity(WriteScope& scope, const std::string& uuid,
@@ -472,11 +477,13 @@ class SqliteAttackerRepository final : public AttackerRepository {
   // targets and one over the targets for the counts; the lists are redone only where the counts
   // show they are stale.
   static std::int64_t recount_all(Connection& conn) {
-    conn.exec(std::string("INSERT INTO attacker_targets(attacker_uuid, decky, service, first_seen, "
-                          "last_seen, event_count) SELECT attacker_uuid, decky, service, "
-                          "MIN(timestamp), MAX(timestamp), COUNT(*) FROM logs WHERE attacker_uuid "
-                          "IS NOT NULL GROUP BY attacker_uuid, decky, service") +
-              kTargetsFromLogs);
+    conn.exec(
+        std::string("INSERT INTO attacker_targets(attacker_uuid, decky, service, first_seen, "
+                    "last_seen, event_count) SELECT a.uuid, l.decky, l.service, "
+                    "MIN(l.timestamp), MAX(l.timestamp), COUNT(*) FROM logs l JOIN "
+                    "attackers a ON a.id = l.attacker_id WHERE 1 GROUP BY l.attacker_id, l.decky, "
+                    "l.service") +
+        kTargetsFromLogs);
     conn.exec(
         "UPDATE attackers SET event_count = t.n, first_seen = MIN(attackers.first_seen, t.f), "
         "last_seen = MAX(attackers.last_seen, t.l), credential_count = (SELECT "

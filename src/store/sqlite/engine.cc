@@ -35,15 +35,26 @@ std::vector<int> apply_migrations(Connection& conn, int target = 1 << 30) {
   }
   for (const auto& m : migrations()) {
     if (m.version <= current || m.version > target) continue;
+    // Outside a transaction: SQLite ignores the pragma inside one.
+    if (m.foreign_keys_off) conn.exec("PRAGMA foreign_keys=OFF");
     conn.exec("BEGIN IMMEDIATE");
     try {
       conn.exec(m.sql);
+      if (m.foreign_keys_off) {
+        if (auto broken = query_int64(conn, "SELECT COUNT(*) FROM pragma_foreign_key_check");
+            broken.value_or(0) > 0) {
+          throw StoreError(StoreError::Kind::kMigration,
+                           std::to_string(*broken) + " rows would break a foreign key");
+        }
+      }
       conn.prepare("INSERT INTO schema_migrations(version, name, applied_at) VALUES (?, ?, ?)")
           .bind_all(m.version, m.name, core::now_micros())
           .run();
       conn.exec("COMMIT");
+      if (m.foreign_keys_off) conn.exec("PRAGMA foreign_keys=ON");
     } catch (const StoreError& e) {
       conn.exec("ROLLBACK");
+      if (m.foreign_keys_off) conn.exec("PRAGMA foreign_keys=ON");
       throw StoreError(StoreError::Kind::kMigration, "migration " + std::to_string(m.version) +
                                                          " (" + std::string(m.name) +
                                                          ") failed: " + e.what());

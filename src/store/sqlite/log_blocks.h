@@ -9,13 +9,16 @@ namespace decnet::store::sqlite {
 #define DECNET_LOG_BLOCKS                                                                      \
   "(id >> 16) IN (WITH RECURSIVE b(n) AS (SELECT (SELECT IFNULL(MAX(id), 0) FROM logs) >> 16 " \
   "UNION ALL SELECT n - 1 FROM b WHERE n > 0) SELECT n FROM b)"
+// Binds: the attacker's key (attackers.id).
+inline constexpr const char* kLogsOfAttackerId = DECNET_LOG_BLOCKS " AND attacker_id = ?";
 // Binds: the attacker's uuid.
-inline constexpr const char* kLogsOfAttackerUuid = DECNET_LOG_BLOCKS " AND attacker_uuid = ?";
+inline constexpr const char* kLogsOfAttackerUuid =
+    DECNET_LOG_BLOCKS " AND attacker_id = (SELECT id FROM attackers WHERE uuid = ?)";
 // Every row with an address belongs to the attacker row of that address (both are written in
 // one transaction), so filtering by address goes through the attacker index too. Binds: the
 // address.
 inline constexpr const char* kLogsOfAttackerIp =
-    DECNET_LOG_BLOCKS " AND attacker_uuid = (SELECT uuid FROM attackers WHERE ip = ?)";
+    DECNET_LOG_BLOCKS " AND attacker_id = (SELECT id FROM attackers WHERE ip = ?)";
 #undef DECNET_LOG_BLOCKS
 
 }  // namespace decnet::store::sqlite

@@ -16,7 +16,8 @@ namespace {
 
 constexpr std::string_view kLogColumns =
     "id, timestamp, received_at, timestamp_estimated, decky, service, event_type, attacker_ip, "
-    "attacker_uuid, raw_line, fields, msg, sd_other, timestamp_offset_missing";
+    "(SELECT a.uuid FROM attackers a WHERE a.id = logs.attacker_id), raw_line, fields, msg, "
+    "sd_other, timestamp_offset_missing, attacker_id";
 
 LogRow read_log(const Statement& s) {
   LogRow row;
@@ -34,6 +35,7 @@ LogRow read_log(const Statement& s) {
   row.msg = s.optional_text(11);
   row.sd_other = s.optional_text(12);
   row.timestamp_offset_missing = s.int64(13) != 0;
+  row.attacker_id = s.optional_int64(14);
   return row;
 }
 
@@ -106,7 +108,7 @@ class SqliteLogRepository final : public LogRepository {
     auto& conn = connection_of(scope);
     auto stmt = conn.prepare(
         "INSERT INTO logs(timestamp, received_at, timestamp_estimated, decky, service, "
-        "event_type, attacker_ip, attacker_uuid, raw_line, fields, msg, sd_other, "
+        "event_type, attacker_ip, attacker_id, raw_line, fields, msg, sd_other, "
         "timestamp_offset_missing) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     std::int64_t first = 0;
     for (std::size_t i = 0; i < rows.size(); ++i) {
@@ -114,7 +116,7 @@ class SqliteLogRepository final : public LogRepository {
       // The rows outlive each step, so their text is bound in place rather than copied.
       stmt.bind(1, r.timestamp).bind(2, r.received_at).bind(3, r.timestamp_estimated);
       stmt.bind_view(4, r.decky).bind_view(5, r.service).bind_view(6, r.event_type);
-      stmt.bind_view(7, r.attacker_ip).bind_view(8, r.attacker_uuid).bind_view(9, r.raw_line);
+      stmt.bind_view(7, r.attacker_ip).bind(8, r.attacker_id).bind_view(9, r.raw_line);
       stmt.bind_view(10, r.fields).bind_view(11, r.msg).bind_view(12, r.sd_other);
       stmt.bind(13, r.timestamp_offset_missing);
       stmt.step();

@@ -12,11 +12,12 @@ extern const Migration kMigration0005;
 extern const Migration kMigration0006;
 extern const Migration kMigration0007;
 extern const Migration kMigration0008;
+extern const Migration kMigration0009;
 
 std::span<const Migration> migrations() {
-  static const std::array<Migration, 8> all = {kMigration0001, kMigration0002, kMigration0003,
+  static const std::array<Migration, 9> all = {kMigration0001, kMigration0002, kMigration0003,
                                                kMigration0004, kMigration0005, kMigration0006,
-                                               kMigration0007, kMigration0008};
+                                               kMigration0007, kMigration0008, kMigration0009};
   return all;
 }
 

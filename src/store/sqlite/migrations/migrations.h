@@ -12,6 +12,9 @@ struct Migration {
   int version;
   std::string_view name;
   std::string_view sql;
+  // For a migration that rebuilds a table other tables refer to: dropping the old table must
+  // not cascade. The runner turns foreign keys off around it and checks them before committing.
+  bool foreign_keys_off = false;
 };
 
 // Every migration in ascending version order.
