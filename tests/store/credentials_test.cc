@@ -1,8 +1,12 @@
 #include <gtest/gtest.h>
 
+#include <latch>
+
 #include "core/hash.h"
 #include "store/attacker_repository.h"
 #include "store/credential_repository.h"
+#include "store/sqlite/connection.h"
+#include "store/stats_repository.h"
 #include "store/store_error.h"
 #include "store_fixture.h"
 
@@ -218,6 +222,66 @@ TEST_F(ReuseTest, ListOrdersByTargetCountAndFilters) {
   EXPECT_EQ(page.data[0].target_count, 3);
   EXPECT_EQ(repo().credential_reuse().list_credential_reuses(1, "ntlmssp_v2", {}).total, 1);
   EXPECT_EQ(repo().credential_reuse().list_credential_reuses(4, {}, {}).total, 0);
+}
+
+// The attempt totals are tallied per transaction and written before COMMIT: many attempts in
+// one transaction count each once, and a transaction that is rolled back and replayed (another
+// task of its group failed) counts its attempts once, not twice.
+TEST_F(CredentialsTest, AttemptTotalsAreTalliedPerTransactionAndSurviveAReplay) {
+  const auto count_of = [](const std::vector<NamedCount>& ranks, const std::string& name) {
+    for (const auto& r : ranks) {
+      if (r.name == name) return r.count;
+    }
+    return std::int64_t{0};
+  };
+  repo().write_now([&](WriteScope& w) {
+    for (int i = 0; i < 25; ++i) {
+      repo().credentials().upsert(
+          w, attempt("pw" + std::to_string(i % 5), "203.0.113.5", "web1", "ssh", "admin"));
+    }
+  });
+  // Occupy the writer so the next two tasks queue up and run as one group.
+  std::latch hold(1);
+  std::latch writer_busy(1);
+  auto blocker = repo().write([&](WriteScope&) {
+    writer_busy.count_down();
+    hold.wait();
+  });
+  writer_busy.wait();
+  auto good = repo().write([&](WriteScope& w) {
+    repo().credentials().upsert(w, attempt("pw0", "203.0.113.6", "web1", "ssh", "admin"));
+  });
+  auto bad = repo().write([&](WriteScope& w) {
+    repo().credentials().upsert(w, attempt("pw0", "203.0.113.7", "web1", "ssh", "admin"));
+    throw StoreError(StoreError::Kind::kInvalid, "this task fails");
+  });
+  hold.count_down();
+  blocker.get();
+  good.get();
+  EXPECT_THROW(bad.get(), StoreError);
+  const auto stats = repo().stats().overview(kT0, 10);
+  EXPECT_EQ(count_of(stats.top_usernames, "admin"), 26);
+  EXPECT_EQ(count_of(stats.top_passwords, "pw0"), 6);
+  EXPECT_EQ(count_of(stats.top_passwords, "pw1"), 5);
+  EXPECT_EQ(stats.credentials.total, 6);  // five rows from .5, one from .6
+}
+
+// Secrets are looked up through the index on their digest's prefix, not by scanning.
+TEST_F(CredentialsTest, SecretLookupsUseThePrefixIndex) {
+  upsert(attempt("hunter2", "203.0.113.5", "web1", "ssh"));
+  sqlite::Connection conn(dir_ / "decnet.db", sqlite::Connection::Mode::kReadOnly);
+  auto plan = conn.prepare(
+      "EXPLAIN QUERY PLAN SELECT id FROM credentials WHERE substr(secret_sha256, 1, 16) = "
+      "substr(?, 1, 16) AND +secret_sha256 = ? AND secret_kind = ? AND principal_key = ? ORDER "
+      "BY id");
+  plan.bind_all(core::sha256_hex("hunter2"), core::sha256_hex("hunter2"), "plaintext", "root");
+  std::string detail;
+  while (plan.step()) detail += plan.text(3) + "\n";
+  EXPECT_NE(detail.find("ix_credentials_secret_prefix"), std::string::npos) << detail;
+  const auto rows = repo().credentials().get_credential_attempts_for_secret(
+      core::sha256_hex("hunter2"), std::string("plaintext"));
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0].secret_printable, "hunter2");
 }
 
 }  // namespace

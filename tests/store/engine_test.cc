@@ -99,7 +99,7 @@ TEST(Migrations, IntegerAttackerKeysCarryAnExistingDatabaseOver) {
     while (stmt.step()) rowids[stmt.text(0)] = stmt.int64(1);
   }
   ASSERT_EQ(rowids.size(), 2u);
-  EXPECT_EQ(sqlite::Engine::migrate(path), std::vector<int>{9});
+  EXPECT_EQ(sqlite::Engine::migrate(path).front(), 9);
 
   sqlite::Connection conn(path, sqlite::Connection::Mode::kReadWrite);
   for (const auto& [uuid, rowid] : rowids) {

@@ -1,6 +1,15 @@
 // credentials and credential_reuse on SQLite. The credential upsert is a single statement on
 // the dedup key (principal NULL and "" share principal_key ""), so a concurrent duplicate can
 // never raise a constraint error the way the reference's select-then-insert could.
+//
+// The overview's attempt totals per principal and per password (migration 6) are kept per
+// transaction, not per row: each upsert adds to an in-memory tally of the transaction, written
+// once per distinct key just before COMMIT (SqliteWriteScope::deferred), so a brute-force wave
+// trying one username ten thousand times updates its total once. Secrets are found through an
+// index on the first 16 hex digits of their SHA-256 (migration 10), a quarter of the full key's
+// size; every lookup also compares the full digest.
+#include <map>
+
 #include "core/time.h"
 #include "core/uuid.h"
 #include "store/credential_repository.h"
@@ -10,6 +19,41 @@
 
 namespace decnet::store::sqlite {
 namespace {
+
+// The indexed prefix of a secret's digest (see ix_credentials_secret_prefix), then the whole
+// digest. The unary + keeps SQLite from propagating `secret_sha256 = constant` into the prefix
+// term, which would turn it into a constant and lose the index.
+constexpr const char* kSecretPrefixMatches = "substr(secret_sha256, 1, 16) = substr(?, 1, 16)";
+constexpr const char* kSecretMatches = "+secret_sha256 = ?";
+
+// What this transaction's upserts add to row_counts and the attempt totals.
+struct AttemptTally {
+  std::int64_t new_rows = 0;
+  std::map<std::string, std::int64_t> principals;  // ordered, so the flush walks the index
+  std::map<std::string, std::int64_t> passwords;   // by the first 24 hex digits of the digest
+};
+
+void write_tally(Connection& conn, AttemptTally& tally) {
+  if (tally.new_rows > 0) {
+    conn.prepare("UPDATE row_counts SET n = n + ? WHERE name = 'credentials'")
+        .bind_all(tally.new_rows)
+        .run();
+  }
+  for (const auto& [principal, n] : tally.principals) {
+    conn.prepare(
+            "INSERT INTO credential_principal_totals(principal, attempts) VALUES (?, ?) "
+            "ON CONFLICT(principal) DO UPDATE SET attempts = attempts + excluded.attempts")
+        .bind_all(principal, n)
+        .run();
+  }
+  for (const auto& [prefix, n] : tally.passwords) {
+    conn.prepare(
+            "INSERT INTO credential_password_totals(secret_prefix, attempts) VALUES (?, ?) "
+            "ON CONFLICT(secret_prefix) DO UPDATE SET attempts = attempts + excluded.attempts")
+        .bind_all(prefix, n)
+        .run();
+  }
+}
 
 constexpr std::string_view kCredentialColumns =
     "id, attacker_ip, attacker_uuid, decky_name, service, principal, secret_kind, secret_sha256,"
@@ -68,6 +112,10 @@ class SqliteCredentialRepository final : public CredentialRepository {
                   a.seen_at);
     if (!stmt.step()) throw StoreError(StoreError::Kind::kIo, "credential upsert returned no row");
     CredentialUpsert result{stmt.int64(0), stmt.int64(1) == 1, stmt.int64(1)};
+    auto& tally = static_cast<SqliteWriteScope&>(scope).deferred<AttemptTally>(this, write_tally);
+    tally.new_rows += result.inserted ? 1 : 0;
+    if (a.principal && !a.principal->empty()) ++tally.principals[*a.principal];
+    if (a.secret_kind == "plaintext") ++tally.passwords[a.secret_sha256.substr(0, 24)];
     return result;
   }
 
@@ -90,7 +138,8 @@ class SqliteCredentialRepository final : public CredentialRepository {
         .add_if(q.attacker_ip, "attacker_ip_key = ?")
         .add_if(q.attacker_uuid, "attacker_ip_key = (SELECT ip FROM attackers WHERE uuid = ?)")
         .add_if(q.principal, "principal = ?")
-        .add_if(q.secret_sha256, "secret_sha256 = ?");
+        .add_if(q.secret_sha256, kSecretPrefixMatches)
+        .add_if(q.secret_sha256, kSecretMatches);
     auto lease = engine_.read();
     Page<Credential> out{0, page.limit, page.offset, {}};
     {
@@ -109,7 +158,9 @@ class SqliteCredentialRepository final : public CredentialRepository {
   std::vector<Credential> get_credential_attempts_for_secret(
       const std::string& sha256, const std::optional<std::string>& kind) override {
     WhereClause where;
-    where.add("secret_sha256 = ?", {sha256}).add_if(kind, "secret_kind = ?");
+    where.add(kSecretPrefixMatches, {sha256})
+        .add(kSecretMatches, {sha256})
+        .add_if(kind, "secret_kind = ?");
     auto lease = engine_.read();
     auto stmt = lease->prepare("SELECT " + std::string(kCredentialColumns) + " FROM credentials" +
                                where.sql() + " ORDER BY last_seen DESC, id DESC LIMIT ?");
@@ -136,11 +187,12 @@ class SqliteCredentialRepository final : public CredentialRepository {
                           const std::optional<std::string>& principal,
                           const std::function<void(const Credential&)>& visit) override {
     const std::string sql = "SELECT " + std::string(kCredentialColumns) +
-                            " FROM credentials WHERE secret_sha256 = ? AND secret_kind = ? AND "
-                            "principal_key = ? ORDER BY id";
+                            " FROM credentials WHERE " + kSecretPrefixMatches +
+                            " AND +secret_sha256 = ? AND secret_kind = ? AND principal_key = ? "
+                            "ORDER BY id";
     const auto run = [&](Connection& conn) {
       auto stmt = conn.prepare(sql);
-      stmt.bind_all(sha256, kind, principal.value_or(""));
+      stmt.bind_all(sha256, sha256, kind, principal.value_or(""));
       while (stmt.step()) visit(read_credential(stmt));
     };
     if (scope) return run(connection_of(*scope));
@@ -156,7 +208,8 @@ constexpr std::string_view kReuseColumns =
     "r.id, r.secret_sha256, r.secret_kind, r.principal, r.attacker_uuids, r.attacker_ips,"
     " r.deckies, r.services, r.targets, r.target_count, r.attacker_ip_count, r.attempt_count,"
     " r.confidence, r.first_seen, r.last_seen, r.updated_at,"
-    " (SELECT c.secret_printable FROM credentials c WHERE c.secret_sha256 = r.secret_sha256"
+    " (SELECT c.secret_printable FROM credentials c WHERE substr(c.secret_sha256, 1, 16) ="
+    "  substr(r.secret_sha256, 1, 16) AND c.secret_sha256 = r.secret_sha256"
     "  AND c.secret_kind = r.secret_kind AND c.principal_key = r.principal_key LIMIT 1)";
 
 CredentialReuse read_reuse(const Statement& s) {

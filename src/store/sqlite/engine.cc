@@ -156,6 +156,15 @@ std::exception_ptr Engine::run_in_transaction(std::vector<WriteTask>& tasks, std
       return error;
     }
   }
+  try {
+    scope.run_deferred();
+  } catch (...) {
+    // Not one task's fault that we can tell: the caller replays each task alone.
+    *failed = first;
+    auto error = std::current_exception();
+    writer_->exec("ROLLBACK");
+    return error;
+  }
   writer_->exec("COMMIT");
   return nullptr;
 }

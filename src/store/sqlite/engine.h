@@ -8,6 +8,7 @@
 #include <condition_variable>
 #include <deque>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <thread>
@@ -28,10 +29,39 @@ struct EngineOptions {
   CheckpointOptions checkpoint;
 };
 
+// The transaction a write task runs in. A repository can also defer work to its end, once per
+// transaction however many calls contributed (running totals kept per transaction rather than
+// per row): deferred<T>(key, flush) gives the state of type T registered under `key`, created
+// on first use, and flush(conn, state) runs just before COMMIT. A rolled-back transaction
+// discards its state with the scope.
 class SqliteWriteScope final : public WriteScope {
  public:
   explicit SqliteWriteScope(Connection& conn) : conn(conn) {}
   Connection& conn;
+
+  template <typename T, typename Flush>
+  T& deferred(const void* key, Flush flush) {
+    for (auto& d : deferred_) {
+      if (d.key == key) return *static_cast<T*>(d.state.get());
+    }
+    auto state = std::make_shared<T>();
+    T* raw = state.get();
+    deferred_.push_back({key, std::move(state), [raw, flush](Connection& c) { flush(c, *raw); }});
+    return *raw;
+  }
+  // Runs what was deferred, in registration order; called by the engine before COMMIT.
+  void run_deferred() {
+    for (auto& d : deferred_) d.flush(conn);
+    deferred_.clear();
+  }
+
+ private:
+  struct Deferred {
+    const void* key;
+    std::shared_ptr<void> state;
+    std::function<void(Connection&)> flush;
+  };
+  std::vector<Deferred> deferred_;
 };
 
 // The connection behind a scope handed out by this backend.
