@@ -343,7 +343,8 @@ TEST_F(UnixBusTest, ClientsResumeAfterTheBrokerIsKilledAndRestarted) {
   ASSERT_TRUE(wait_until([&] { return got.size() == 1; }, 5s));
 
   broker_->stop(SIGKILL);
-  ASSERT_TRUE(wait_until([&] { return !subscriber->health().connected; }, 5s));
+  ASSERT_TRUE(wait_until(
+      [&] { return !subscriber->health().connected && !publisher->health().connected; }, 5s));
   publisher->publish("restart.lost", {}, "");  // nobody to send it to: dropped and counted
   ASSERT_TRUE(wait_until([&] { return publisher->dropped() >= 1; }, 5s));
   EXPECT_NE(publisher->health().detail.find("dropped"), std::string::npos);
@@ -365,6 +366,9 @@ TEST_F(UnixBusTest, ClientsResumeAfterTheBrokerIsKilledAndRestarted) {
 
 TEST_F(UnixBusTest, SubscribeFailsWithoutABrokerAndPublishIsCounted) {
   auto bus = client("lonely");
+  // Connected means HELLO was acknowledged; only then does "not connected" below mean the
+  // client saw the broker die.
+  ASSERT_TRUE(wait_until([&] { return bus->health().connected; }, 5s));
   broker_->stop(SIGKILL);
   ASSERT_TRUE(wait_until([&] { return !bus->health().connected; }, 5s));
   UnixSocketBus::Options options;

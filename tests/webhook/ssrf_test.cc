@@ -90,7 +90,7 @@ class LocalDns : public ::testing::Test {
         "--host-record=private.test,10.1.2.3", "--host-record=public.test,93.184.216.34",
         "--host-record=mixed.test,93.184.216.34,::1", "--host-record=meta.test,169.254.169.254"});
     resolver_ = make_dns_resolver({.servers = "127.0.0.1:" + std::to_string(port_),
-                                   .timeout = std::chrono::milliseconds(1500)});
+                                   .timeout = std::chrono::milliseconds(5000)});
     ASSERT_TRUE(wait_until([&] {
       try {
         return !resolver_->resolve("public.test").empty();
