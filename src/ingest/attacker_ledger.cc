@@ -54,7 +54,7 @@ void AttackerLedger::write(store::Repository& repo, store::WriteScope& scope, En
       std::all_of(entry.pending.targets.begin(), entry.pending.targets.end(),
                   [&](const auto& t) { return entry.targets.count(target_key(t)); });
   if (all_known) {
-    repo.attackers().add_known_activity(scope, entry.uuid, entry.pending);
+    repo.attackers().add_known_activity(scope, entry.id, entry.pending);
   } else {
     repo.attackers().record_activity(scope, entry.pending);
     remember(entry, entry.pending.targets);

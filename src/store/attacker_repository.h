@@ -118,7 +118,7 @@ class AttackerRepository {
   virtual ActivityResult record_activity(WriteScope& scope, const AttackerActivity& activity) = 0;
   // The cheaper path for an attacker known to exist whose activity touches only targets it
   // already has: counters and times of the attacker and of each target, nothing else.
-  virtual void add_known_activity(WriteScope& scope, const std::string& uuid,
+  virtual void add_known_activity(WriteScope& scope, std::int64_t attacker_id,
                                   const AttackerActivity& activity) = 0;
 
   // Crash repair. Counters are written behind the log rows they count, so a crash can leave them

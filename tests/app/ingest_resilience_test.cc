@@ -69,9 +69,9 @@ TEST(IngestResilience, AttackerCountersAreRightAfterAKill9) {
   const auto wrong = sqlite_int(
       serve.db(),
       "SELECT COUNT(*) FROM attackers a LEFT JOIN (SELECT attacker_id, COUNT(*) AS n FROM logs "
-      "GROUP BY attacker_id) l ON l.attacker_id = a.id LEFT JOIN (SELECT attacker_uuid, "
-      "SUM(event_count) AS n FROM attacker_targets GROUP BY attacker_uuid) t ON t.attacker_uuid = "
-      "a.uuid WHERE a.event_count != IFNULL(l.n, 0) OR a.event_count != IFNULL(t.n, 0)");
+      "GROUP BY attacker_id) l ON l.attacker_id = a.id LEFT JOIN (SELECT attacker_id, "
+      "SUM(event_count) AS n FROM attacker_targets GROUP BY attacker_id) t ON t.attacker_id = "
+      "a.id WHERE a.event_count != IFNULL(l.n, 0) OR a.event_count != IFNULL(t.n, 0)");
   EXPECT_EQ(wrong, 0);
   EXPECT_EQ(sqlite_int(serve.db(), "SELECT SUM(event_count) FROM attackers"), rows(serve, "logs"));
   EXPECT_NE(serve.output().find("recounted"), std::string::npos) << serve.output();

@@ -113,6 +113,7 @@ TEST(Migrations, IntegerAttackerKeysCarryAnExistingDatabaseOver) {
   EXPECT_EQ(pairs, (std::vector<std::pair<std::string, std::string>>{
                        {"l1", "u-b"}, {"l2", "u-c"}, {"l3", "-"}}));
   EXPECT_EQ(query_int64(conn, "SELECT COUNT(*) FROM attacker_targets"), 1);
+  EXPECT_EQ(query_int64(conn, "SELECT attacker_id FROM attacker_targets"), rowids["u-b"]);
   EXPECT_EQ(query_int64(conn, "SELECT n FROM row_counts WHERE name = 'attackers'"), 2);
   conn.exec(
       "INSERT INTO attackers(uuid, ip, first_seen, last_seen, updated_at) VALUES "

@@ -292,7 +292,7 @@ TEST_F(AttackersTest, KnownActivityAdvancesCountersAndTargetsOnly) {
   const auto r = record(activity("203.0.113.9", kT0, "web1", "ssh", 2));
   repo().write_now([&](WriteScope& w) {
     repo().attackers().add_known_activity(
-        w, r.uuid, {"203.0.113.9", kT0 - 5, kT0 + 9, 3, 1, {{"web1", "ssh", kT0 - 5, kT0 + 9, 3}}});
+        w, r.id, {"203.0.113.9", kT0 - 5, kT0 + 9, 3, 1, {{"web1", "ssh", kT0 - 5, kT0 + 9, 3}}});
   });
   const auto a = repo().attackers().get(r.uuid);
   EXPECT_EQ(a->event_count, 5);

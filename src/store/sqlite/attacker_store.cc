@@ -90,24 +90,24 @@ Traversal traversal_of(const std::vector<std::string>& deckies) {
 // Every column an UPDATE assigns rewrites the index entries on it, even to the same value, and
 // each is a write to a random page. first_seen almost never moves back (only for late lines),
 // so it gets its own statement that changes nothing, and writes nothing, when it does not.
-void advance_counters(Connection& conn, const std::string& uuid, const AttackerActivity& act,
+void advance_counters(Connection& conn, std::int64_t id, const AttackerActivity& act,
                       std::int64_t now) {
   conn.prepare(
           "UPDATE attackers SET last_seen = MAX(last_seen, ?), event_count = event_count + ?,"
-          " credential_count = credential_count + ?, updated_at = ? WHERE uuid = ?")
-      .bind_all(act.last_seen, act.event_count, act.credential_count, now, uuid)
+          " credential_count = credential_count + ?, updated_at = ? WHERE id = ?")
+      .bind_all(act.last_seen, act.event_count, act.credential_count, now, id)
       .run();
-  conn.prepare("UPDATE attackers SET first_seen = ? WHERE uuid = ? AND first_seen > ?")
-      .bind_all(act.first_seen, uuid, act.first_seen)
+  conn.prepare("UPDATE attackers SET first_seen = ? WHERE id = ? AND first_seen > ?")
+      .bind_all(act.first_seen, id, act.first_seen)
       .run();
 }
 
-void advance_target(Connection& conn, const std::string& uuid, const TargetActivity& t) {
+void advance_target(Connection& conn, std::int64_t id, const TargetActivity& t) {
   conn.prepare(
           "UPDATE attacker_targets SET first_seen = MIN(first_seen, ?), "
           "last_seen = MAX(last_seen, ?), event_count = event_count + ? "
-          "WHERE attacker_uuid = ? AND decky = ? AND service = ?")
-      .bind_all(t.first_seen, t.last_seen, t.event_count, uuid, t.decky, t.service)
+          "WHERE attacker_id = ? AND decky = ? AND service = ?")
+      .bind_all(t.first_seen, t.last_seen, t.event_count, id, t.decky, t.service)
       .run();
 }
 
@@ -156,12 +156,12 @@ std::optional<ActivityResult> create_if_absent(Connection& conn, const AttackerA
   result.id = conn.last_insert_rowid();
   for (const auto& t : act.targets) {
     conn.prepare(
-            "INSERT INTO attacker_targets(attacker_uuid, decky, service, first_seen, last_seen, "
+            "INSERT INTO attacker_targets(attacker_id, decky, service, first_seen, last_seen, "
             "event_count) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET "
             "first_seen = MIN(first_seen, excluded.first_seen), "
             "last_seen = MAX(last_seen, excluded.last_seen), "
             "event_count = event_count + excluded.event_count")
-        .bind_all(result.uuid, t.decky, t.service, t.first_seen, t.last_seen, t.event_count)
+        .bind_all(result.id, t.decky, t.service, t.first_seen, t.last_seen, t.event_count)
         .run();
   }
   return result;
@@ -173,14 +173,14 @@ constexpr const char* kTargetsFromLogs =
     "last_seen = excluded.last_seen, event_count = excluded.event_count";
 
 // Whether `value` appears in exactly one of the attacker's target rows (the one just added):
-// then it is new to the attacker. Both columns lead an index with attacker_uuid second.
-bool first_of_its_kind(Connection& conn, const char* column, const std::string& uuid,
+// then it is new to the attacker. Both columns lead an index with attacker_id second.
+bool first_of_its_kind(Connection& conn, const char* column, std::int64_t id,
                        const std::string& value) {
   const std::string sql =
       std::string("SELECT COUNT(*) FROM (SELECT 1 FROM attacker_targets WHERE ") + column +
-      " = ? AND attacker_uuid = ? LIMIT 2)";
+      " = ? AND attacker_id = ? LIMIT 2)";
   auto stmt = conn.prepare(sql);
-  stmt.bind_all(value, uuid);
+  stmt.bind_all(value, id);
   return stmt.step() && stmt.int64(0) == 1;
 }
 
@@ -207,22 +207,22 @@ class SqliteAttackerRepository final : public AttackerRepository {
       throw StoreError(StoreError::Kind::kNotFound,
                        "attacker " + act.ip + " vanished during upsert");
     }
-    advance_counters(conn, result.uuid, act, now);
+    advance_counters(conn, result.id, act, now);
 
     std::vector<std::string> new_services, new_deckies;
     for (const auto& t : act.targets) {
       auto insert = conn.prepare(
-          "INSERT INTO attacker_targets(attacker_uuid, decky, service, first_seen, last_seen, "
+          "INSERT INTO attacker_targets(attacker_id, decky, service, first_seen, last_seen, "
           "event_count) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING");
-      if (insert.bind_all(result.uuid, t.decky, t.service, t.first_seen, t.last_seen, t.event_count)
+      if (insert.bind_all(result.id, t.decky, t.service, t.first_seen, t.last_seen, t.event_count)
               .run() == 0) {
-        advance_target(conn, result.uuid, t);
+        advance_target(conn, result.id, t);
         continue;
       }
-      if (first_of_its_kind(conn, "service", result.uuid, t.service)) {
+      if (first_of_its_kind(conn, "service", result.id, t.service)) {
         new_services.push_back(t.service);
       }
-      if (first_of_its_kind(conn, "decky", result.uuid, t.decky)) new_deckies.push_back(t.decky);
+      if (first_of_its_kind(conn, "decky", result.id, t.decky)) new_deckies.push_back(t.decky);
     }
     if (new_services.empty() && new_deckies.empty()) return result;
 
@@ -230,8 +230,8 @@ class SqliteAttackerRepository final : public AttackerRepository {
     std::int64_t service_count = 0, decky_count = 0;
     {
       auto row = conn.prepare(
-          "SELECT services, deckies, service_count, decky_count FROM attackers WHERE uuid = ?");
-      row.bind(1, result.uuid);
+          "SELECT services, deckies, service_count, decky_count FROM attackers WHERE id = ?");
+      row.bind(1, result.id);
       if (row.step()) {
         services = from_json_list(row.text_view(0));
         deckies = from_json_list(row.text_view(1));
@@ -251,9 +251,9 @@ class SqliteAttackerRepository final : public AttackerRepository {
     const auto traversal = traversal_of(deckies);
     conn.prepare(
             "UPDATE attackers SET services = ?, deckies = ?, service_count = ?, "
-            "decky_count = ?, is_traversal = ?, traversal_path = ? WHERE uuid = ?")
+            "decky_count = ?, is_traversal = ?, traversal_path = ? WHERE id = ?")
         .bind_all(to_json_list(services), to_json_list(deckies), service_count, decky_count,
-                  traversal.is_traversal, traversal.path, result.uuid)
+                  traversal.is_traversal, traversal.path, result.id)
         .run();
     return result;
   }
@@ -262,31 +262,30 @@ class SqliteAttackerRepository final : public AttackerRepository {
                                  std::optional<std::int64_t> after_log_id) override {
     auto& conn = connection_of(scope);
     if (!after_log_id) return recount_all(conn);
-    std::vector<std::pair<std::string, std::int64_t>> attackers;
+    std::vector<std::int64_t> attackers;
     {
       auto stmt = conn.prepare(
-          "SELECT a.uuid, a.id FROM attackers a WHERE a.id IN (SELECT DISTINCT attacker_id "
-          "FROM logs WHERE id > ? AND attacker_id IS NOT NULL)");
+          "SELECT DISTINCT attacker_id FROM logs WHERE id > ? AND attacker_id IS NOT NULL");
       stmt.bind(1, *after_log_id);
-      while (stmt.step()) attackers.emplace_back(stmt.text(0), stmt.int64(1));
+      while (stmt.step()) attackers.push_back(stmt.int64(0));
     }
-    for (const auto& [uuid, id] : attackers) {
-      conn.prepare(std::string("INSERT INTO attacker_targets(attacker_uuid, decky, service, "
+    for (const auto id : attackers) {
+      conn.prepare(std::string("INSERT INTO attacker_targets(attacker_id, decky, service, "
                                "first_seen, last_seen, event_count) SELECT ?, decky, service, "
                                "MIN(timestamp), MAX(timestamp), COUNT(*) FROM logs WHERE ") +
                    kLogsOfAttackerId + " GROUP BY decky, service" + kTargetsFromLogs)
-          .bind_all(uuid, id)
+          .bind_all(id, id)
           .run();
-      refresh_from_targets(conn, uuid);
+      refresh_from_targets(conn, id);
     }
     return static_cast<std::int64_t>(attackers.size());
   }
 
-  void add_known_activity(WriteScope& scope, const std::string& uuid,
+  void add_known_activity(WriteScope& scope, std::int64_t id,
                           const AttackerActivity& act) override {
     auto& conn = connection_of(scope);
-    advance_counters(conn, uuid, act, core::now_micros());
-    for (const auto& t : act.targets) advance_target(conn, uuid, t);
+    advance_counters(conn, id, act, core::now_micros());
+    for (const auto& t : act.targets) advance_target(conn, id, t);
   }
 
   void mark_observed_published(WriteScope& scope, const std::vector<std::string>& uuids) override {
@@ -365,7 +364,7 @@ class SqliteAttackerRepository final : public AttackerRepository {
   }
 
   // The target filters are written two ways: the count reads every match, which the
-  // (service|decky, attacker_uuid) index answers directly as an IN list, while a page stops
+  // (service|decky, attacker_id) index answers directly as an IN list, while a page stops
   // after LIMIT rows in sort order, which a per-row EXISTS probe does best (a million
   // attackers: count 1.09 s with EXISTS vs 0.18 s with IN; page 0.37 s with IN vs < 10 ms).
   static WhereClause attacker_filter(const AttackerQuery& q, bool for_count) {
@@ -389,17 +388,15 @@ class SqliteAttackerRepository final : public AttackerRepository {
         .add_if(q.seen_before, "a.first_seen <= ?");
     if (for_count) {
       where
-          .add_if(q.service,
-                  "a.uuid IN (SELECT attacker_uuid FROM attacker_targets WHERE service = ?)")
-          .add_if(q.decky,
-                  "a.uuid IN (SELECT attacker_uuid FROM attacker_targets WHERE decky = ?)");
+          .add_if(q.service, "a.id IN (SELECT attacker_id FROM attacker_targets WHERE service = ?)")
+          .add_if(q.decky, "a.id IN (SELECT attacker_id FROM attacker_targets WHERE decky = ?)");
     } else {
       where
           .add_if(q.service,
-                  "EXISTS (SELECT 1 FROM attacker_targets t WHERE t.attacker_uuid = a.uuid "
+                  "EXISTS (SELECT 1 FROM attacker_targets t WHERE t.attacker_id = a.id "
                   "AND t.service = ?)")
           .add_if(q.decky,
-                  "EXISTS (SELECT 1 FROM attacker_targets t WHERE t.attacker_uuid = a.uuid "
+                  "EXISTS (SELECT 1 FROM attacker_targets t WHERE t.attacker_id = a.id "
                   "AND t.decky = ?)");
     }
     return where;
@@ -448,7 +445,8 @@ class SqliteAttackerRepository final : public AttackerRepository {
     auto lease = engine_.read();
     auto stmt = lease->prepare(
         "SELECT decky, service, first_seen, last_seen, event_count FROM attacker_targets "
-        "WHERE attacker_uuid = ? ORDER BY last_seen DESC, decky, service LIMIT ?");
+        "WHERE attacker_id = (SELECT id FROM attackers WHERE uuid = ?) "
+        "ORDER BY last_seen DESC, decky, service LIMIT ?");
     stmt.bind(1, uuid);
     stmt.bind(2, std::clamp<std::int64_t>(limit, 1, kMaxTargetsShown));
     std::vector<TargetActivity> out;
@@ -478,8 +476,8 @@ class SqliteAttackerRepository final : public AttackerRepository {
   // show they are stale.
   static std::int64_t recount_all(Connection& conn) {
     conn.exec(
-        std::string("INSERT INTO attacker_targets(attacker_uuid, decky, service, first_seen, "
-                    "last_seen, event_count) SELECT a.uuid, l.decky, l.service, "
+        std::string("INSERT INTO attacker_targets(attacker_id, decky, service, first_seen, "
+                    "last_seen, event_count) SELECT a.id, l.decky, l.service, "
                     "MIN(l.timestamp), MAX(l.timestamp), COUNT(*) FROM logs l JOIN "
                     "attackers a ON a.id = l.attacker_id WHERE 1 GROUP BY l.attacker_id, l.decky, "
                     "l.service") +
@@ -488,29 +486,29 @@ class SqliteAttackerRepository final : public AttackerRepository {
         "UPDATE attackers SET event_count = t.n, first_seen = MIN(attackers.first_seen, t.f), "
         "last_seen = MAX(attackers.last_seen, t.l), credential_count = (SELECT "
         "IFNULL(SUM(attempt_count), 0) FROM credentials WHERE attacker_ip_key = attackers.ip) "
-        "FROM (SELECT attacker_uuid, SUM(event_count) AS n, MIN(first_seen) AS f, "
-        "MAX(last_seen) AS l FROM attacker_targets GROUP BY attacker_uuid) AS t "
-        "WHERE attackers.uuid = t.attacker_uuid");
-    std::vector<std::string> stale;
+        "FROM (SELECT attacker_id, SUM(event_count) AS n, MIN(first_seen) AS f, "
+        "MAX(last_seen) AS l FROM attacker_targets GROUP BY attacker_id) AS t "
+        "WHERE attackers.id = t.attacker_id");
+    std::vector<std::int64_t> stale;
     {
       auto stmt = conn.prepare(
-          "SELECT uuid FROM attackers a WHERE decky_count != (SELECT COUNT(DISTINCT decky) FROM "
-          "attacker_targets WHERE attacker_uuid = a.uuid) OR service_count != (SELECT "
-          "COUNT(DISTINCT service) FROM attacker_targets WHERE attacker_uuid = a.uuid)");
-      while (stmt.step()) stale.push_back(stmt.text(0));
+          "SELECT id FROM attackers a WHERE decky_count != (SELECT COUNT(DISTINCT decky) FROM "
+          "attacker_targets WHERE attacker_id = a.id) OR service_count != (SELECT "
+          "COUNT(DISTINCT service) FROM attacker_targets WHERE attacker_id = a.id)");
+      while (stmt.step()) stale.push_back(stmt.int64(0));
     }
-    for (const auto& uuid : stale) refresh_from_targets(conn, uuid);
+    for (const auto id : stale) refresh_from_targets(conn, id);
     return query_int64(conn, "SELECT COUNT(*) FROM attackers").value_or(0);
   }
 
   // The attacker row's counts, times and lists, from its targets and credentials.
-  static void refresh_from_targets(Connection& conn, const std::string& uuid) {
+  static void refresh_from_targets(Connection& conn, std::int64_t id) {
     std::vector<TargetActivity> targets;
     {
       auto stmt = conn.prepare(
           "SELECT decky, service, first_seen, last_seen, event_count FROM attacker_targets "
-          "WHERE attacker_uuid = ? ORDER BY first_seen, decky, service");
-      stmt.bind(1, uuid);
+          "WHERE attacker_id = ? ORDER BY first_seen, decky, service");
+      stmt.bind(1, id);
       while (stmt.step()) {
         targets.push_back(
             {stmt.text(0), stmt.text(1), stmt.int64(2), stmt.int64(3), stmt.int64(4)});
@@ -530,10 +528,10 @@ class SqliteAttackerRepository final : public AttackerRepository {
             "last_seen = MAX(last_seen, ?), credential_count = (SELECT IFNULL(SUM(attempt_count), "
             "0) FROM credentials WHERE attacker_ip_key = attackers.ip), services = ?, deckies = ?, "
             "service_count = ?, decky_count = ?, is_traversal = ?, traversal_path = ? "
-            "WHERE uuid = ?")
+            "WHERE id = ?")
         .bind_all(events, first, last, to_json_list(lists.services), to_json_list(lists.deckies),
                   lists.service_count, lists.decky_count, traversal.is_traversal, traversal.path,
-                  uuid)
+                  id)
         .run();
   }
 
