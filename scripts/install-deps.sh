@@ -16,6 +16,8 @@ packages=(
   # real peers used by tests and benchmarks
   nats-server bsdutils rsyslog rsyslog-openssl curl openssl wrk libfaiss-dev dnsmasq-base
   libmaxmind-db-writer-perl
+  # syslog-ng's libraries: the ingest benchmark runs syslog-ng beside DECNET (see below)
+  libivykis0 libnet1 libwrap0 libjson-c5 libglib2.0-0 libpcre3 libcap2
   # the dashboard's end-to-end tests drive Debian's Chromium; fonts so pages render text
   chromium fonts-dejavu-core
 )
@@ -46,6 +48,22 @@ if ((${#missing[@]})); then
   if ((created_policy)); then "${sudo_cmd[@]}" rm -f "$policy"; fi
 fi
 
+# syslog-ng, the tool the ingest benchmark compares against, conflicts with rsyslog as a Debian
+# package (both are the system log daemon) and the tests need rsyslog; so its package is
+# downloaded with apt and unpacked into tools/syslog-ng of the checkout, never installed.
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+syslog_ng=$root/tools/syslog-ng
+if [[ ! -x $syslog_ng/usr/sbin/syslog-ng ]]; then
+  echo "install-deps: unpacking syslog-ng-core into $syslog_ng"
+  download=$(mktemp -d)
+  chmod 777 "$download"
+  (cd "$download" && apt-get download -qq syslog-ng-core)
+  rm -rf "$syslog_ng"
+  mkdir -p "$syslog_ng"
+  dpkg-deb -x "$download"/syslog-ng-core_*.deb "$syslog_ng"
+  rm -rf "$download"
+fi
+
 # The dashboard (web/) builds with Node.js 20 or later and the packages pinned in
 # web/package-lock.json. `npm ci` runs only when the lock file changed since the last install.
 if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
@@ -57,7 +75,6 @@ if ((node_major < 20)); then
   echo "install-deps: Node.js $(node --version) is too old for the dashboard; 20 or later is needed" >&2
   exit 1
 fi
-root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 lock_sum=$(sha256sum "$root/web/package-lock.json" | cut -d' ' -f1)
 stamp="$root/web/node_modules/.installed-lock-sha256"
 if [[ ! -f $stamp || $(cat "$stamp") != "$lock_sum" ]]; then
