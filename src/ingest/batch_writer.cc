@@ -36,21 +36,21 @@ CommittedBatch write_batch(store::Repository& repo, store::WriteScope& scope, In
           {uuid, ip, log->decky, log->service, log->event_type, batch.activity.at(ip).first_seen});
     }
   }
-  const auto uuid_of = [&](const std::optional<std::string>& ip) -> std::optional<std::string> {
-    if (!ip) return std::nullopt;
+  const auto attacker_of = [&](const std::optional<std::string>& ip) -> const LedgerResult* {
+    if (!ip) return nullptr;
     auto it = attacker_by_ip.find(*ip);
-    if (it == attacker_by_ip.end()) return std::nullopt;
-    return it->second.uuid;
+    return it == attacker_by_ip.end() ? nullptr : &it->second;
   };
-  const auto id_of = [&](const std::optional<std::string>& ip) -> std::optional<std::int64_t> {
-    if (!ip) return std::nullopt;
-    auto it = attacker_by_ip.find(*ip);
-    if (it == attacker_by_ip.end()) return std::nullopt;
-    return it->second.id;
+  const auto uuid_of = [&](const std::optional<std::string>& ip) -> std::optional<std::string> {
+    const auto* a = attacker_of(ip);
+    return a ? std::optional<std::string>(a->uuid) : std::nullopt;
   };
 
   if (!batch.logs.empty()) {
-    for (auto& log : batch.logs) log.attacker_id = id_of(log.attacker_ip);
+    for (auto& log : batch.logs) {
+      const auto* a = attacker_of(log.attacker_ip);
+      log.attacker_id = a ? std::optional<std::int64_t>(a->id) : std::nullopt;
+    }
     out.first_log_id = repo.logs().insert(scope, batch.logs);
     out.log_count = batch.logs.size();
     attackers.stamp_logs(out.first_log_id, out.log_count);

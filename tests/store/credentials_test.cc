@@ -1,7 +1,5 @@
 #include <gtest/gtest.h>
 
-#include <latch>
-
 #include "core/hash.h"
 #include "store/attacker_repository.h"
 #include "store/credential_repository.h"
@@ -240,14 +238,7 @@ TEST_F(CredentialsTest, AttemptTotalsAreTalliedPerTransactionAndSurviveAReplay) 
           w, attempt("pw" + std::to_string(i % 5), "203.0.113.5", "web1", "ssh", "admin"));
     }
   });
-  // Occupy the writer so the next two tasks queue up and run as one group.
-  std::latch hold(1);
-  std::latch writer_busy(1);
-  auto blocker = repo().write([&](WriteScope&) {
-    writer_busy.count_down();
-    hold.wait();
-  });
-  writer_busy.wait();
+  WriterHold writer(repo());  // the next two tasks queue up and run as one group
   auto good = repo().write([&](WriteScope& w) {
     repo().credentials().upsert(w, attempt("pw0", "203.0.113.6", "web1", "ssh", "admin"));
   });
@@ -255,8 +246,7 @@ TEST_F(CredentialsTest, AttemptTotalsAreTalliedPerTransactionAndSurviveAReplay) 
     repo().credentials().upsert(w, attempt("pw0", "203.0.113.7", "web1", "ssh", "admin"));
     throw StoreError(StoreError::Kind::kInvalid, "this task fails");
   });
-  hold.count_down();
-  blocker.get();
+  writer.release();
   good.get();
   EXPECT_THROW(bad.get(), StoreError);
   const auto stats = repo().stats().overview(kT0, 10);

@@ -186,22 +186,14 @@ TEST_F(EngineTest, WriteFutureResolvesAfterCommitWithTheResult) {
 }
 
 TEST_F(EngineTest, FailedTaskIsRolledBackAloneAndOthersInTheBatchCommit) {
-  std::latch hold(1);
-  std::latch writer_busy(1);
-  // Occupy the writer so the next three tasks queue up and commit as one batch.
-  auto blocker = repo().write([&](WriteScope&) {
-    writer_busy.count_down();
-    hold.wait();
-  });
-  writer_busy.wait();
+  WriterHold writer(repo());  // the next three tasks queue up and commit as one batch
   auto ok1 = repo().write([&](WriteScope& w) { repo().state().put(w, "a", 1); });
   auto bad = repo().write([&](WriteScope& w) {
     repo().state().put(w, "b", 2);
     throw StoreError(StoreError::Kind::kInvalid, "caller failure");
   });
   auto ok2 = repo().write([&](WriteScope& w) { repo().state().put(w, "c", 3); });
-  hold.count_down();
-  blocker.get();
+  writer.release();
   EXPECT_NO_THROW(ok1.get());
   EXPECT_THROW(bad.get(), StoreError);
   EXPECT_NO_THROW(ok2.get());

@@ -3,6 +3,9 @@
 
 #include <gtest/gtest.h>
 
+#include <future>
+#include <latch>
+
 #include "store/attacker_repository.h"
 #include "store/repository.h"
 #include "store/sqlite/domains.h"
@@ -26,6 +29,33 @@ class StoreTest : public ::testing::Test {
 
   decnet::testing::TempDir dir_;
   std::unique_ptr<Repository> repo_;
+};
+
+// Occupies the writer until release(), so tasks submitted meanwhile queue up behind it and run
+// as one group commit.
+class WriterHold {
+ public:
+  explicit WriterHold(WriteQueue& queue)
+      : done_(queue.write([this](WriteScope&) {
+          busy_.count_down();
+          hold_.wait();
+        })) {
+    busy_.wait();
+  }
+  ~WriterHold() {
+    if (done_.valid()) release();
+  }
+  WriterHold(const WriterHold&) = delete;
+  WriterHold& operator=(const WriterHold&) = delete;
+  void release() {
+    hold_.count_down();
+    done_.get();
+  }
+
+ private:
+  std::latch hold_{1};
+  std::latch busy_{1};
+  std::future<void> done_;
 };
 
 inline constexpr std::int64_t kT0 = 1'700'000'000'000'000;  // µs, a fixed point in 2023
