@@ -56,10 +56,11 @@ fuzz-smoke: $(FUZZ_BUILD)/build.ninja
 format:
 	clang-format -i $$(git ls-files '*.h' '*.cc')
 
-# clang-tidy over src/, Clang's thread-safety analysis included; files unchanged since they last passed
-# are skipped (scripts/tidy.sh keeps the results in ~/.cache/decnet-tidy).
+# clang-tidy over src/, Clang's thread-safety analysis included; the files of a folder are checked
+# together, and units unchanged since they last passed are skipped (scripts/tidy.py keeps the
+# results in ~/.cache/decnet-tidy).
 tidy: build
-	bash scripts/tidy.sh $(BUILD)
+	python3 scripts/tidy.py $(BUILD)
 
 clean:
 	rm -rf build
