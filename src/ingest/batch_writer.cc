@@ -66,7 +66,10 @@ CommittedBatch write_batch(store::Repository& repo, store::WriteScope& scope, In
       };
   for (const auto& pending : batch.credentials) {
     auto attempt = pending.attempt;
-    attempt.attacker_uuid = uuid_of(attempt.attacker_ip);
+    if (const auto* a = attacker_of(attempt.attacker_ip)) {
+      attempt.attacker_uuid = a->uuid;
+      attempt.attacker_id = a->id;
+    }
     const auto stored = repo.credentials().upsert(scope, attempt);
     out.captured.push_back({attempt, stored.id, stored.attempt_count});
     if (auto finding = reuse.observe(attempt, history)) {

@@ -17,6 +17,9 @@ namespace decnet::store {
 struct CredentialAttempt {
   std::optional<std::string> attacker_ip;
   std::optional<std::string> attacker_uuid;
+  // attackers.id when the caller knows it (the ingest writer does); otherwise the store finds it
+  // from attacker_uuid.
+  std::optional<std::int64_t> attacker_id;
   std::string decky_name;
   std::string service;
   std::optional<std::string> principal;  // NULL when the protocol has none

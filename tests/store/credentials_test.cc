@@ -1,9 +1,12 @@
 #include <gtest/gtest.h>
 
+#include <unordered_map>
+
 #include "core/hash.h"
 #include "store/attacker_repository.h"
 #include "store/credential_repository.h"
 #include "store/sqlite/connection.h"
+#include "store/sqlite/credential_key.h"
 #include "store/stats_repository.h"
 #include "store/store_error.h"
 #include "store_fixture.h"
@@ -256,22 +259,73 @@ TEST_F(CredentialsTest, AttemptTotalsAreTalliedPerTransactionAndSurviveAReplay) 
   EXPECT_EQ(stats.credentials.total, 6);  // five rows from .5, one from .6
 }
 
-// Secrets are looked up through the index on their digest's prefix, not by scanning.
-TEST_F(CredentialsTest, SecretLookupsUseThePrefixIndex) {
+// Secrets are looked up through their range of the dedup key index, not by scanning.
+TEST_F(CredentialsTest, SecretLookupsUseTheKeyIndex) {
   upsert(attempt("hunter2", "203.0.113.5", "web1", "ssh"));
+  const auto sha = core::sha256_hex("hunter2");
+  const auto floor = sqlite::secret_key_floor(sha);
   sqlite::Connection conn(dir_ / "decnet.db", sqlite::Connection::Mode::kReadOnly);
   auto plan = conn.prepare(
-      "EXPLAIN QUERY PLAN SELECT id FROM credentials WHERE substr(secret_sha256, 1, 16) = "
-      "substr(?, 1, 16) AND +secret_sha256 = ? AND secret_kind = ? AND principal_key = ? ORDER "
-      "BY id");
-  plan.bind_all(core::sha256_hex("hunter2"), core::sha256_hex("hunter2"), "plaintext", "root");
+      "EXPLAIN QUERY PLAN SELECT id FROM credentials WHERE dedup_key BETWEEN ? AND ? AND "
+      "+secret_sha256 = ? AND secret_kind = ? AND principal_key = ? ORDER BY id");
+  plan.bind_all(floor, floor + sqlite::kSecretKeySpan, sha, "plaintext", "root");
   std::string detail;
   while (plan.step()) detail += plan.text(3) + "\n";
-  EXPECT_NE(detail.find("ix_credentials_secret_prefix"), std::string::npos) << detail;
-  const auto rows = repo().credentials().get_credential_attempts_for_secret(
-      core::sha256_hex("hunter2"), std::string("plaintext"));
+  EXPECT_NE(detail.find("uq_credentials_key"), std::string::npos) << detail;
+  const auto rows =
+      repo().credentials().get_credential_attempts_for_secret(sha, std::string("plaintext"));
   ASSERT_EQ(rows.size(), 1u);
   EXPECT_EQ(rows[0].secret_printable, "hunter2");
+}
+
+// Keys stay inside their secret's range: the low half wraps, the high half never changes, and a
+// range's bounds hold for digests whose first bit makes the key negative.
+TEST(CredentialKey, ProbingStaysInTheSecretsRange) {
+  for (const std::string& sha : {core::sha256_hex("a"), std::string(64, 'f'), std::string(64, '0'),
+                                 "7fffffff" + std::string(56, '0')}) {
+    SCOPED_TRACE(sha);
+    const auto floor = sqlite::secret_key_floor(sha);
+    auto key = sqlite::credential_key({"203.0.113.5", "web1", "ssh", "plaintext", sha, "root"});
+    EXPECT_GE(key, floor);
+    EXPECT_LE(key, floor + sqlite::kSecretKeySpan);
+    EXPECT_EQ(sqlite::next_credential_key(floor + sqlite::kSecretKeySpan), floor);
+    for (int i = 0; i < 3; ++i) {
+      key = sqlite::next_credential_key(key);
+      EXPECT_GE(key, floor);
+      EXPECT_LE(key, floor + sqlite::kSecretKeySpan);
+    }
+  }
+}
+
+// Two different tuples of one secret whose keys collide are two credentials, each counting its
+// own attempts: the second moves to the next key. The pair is found by hashing decky names until
+// the 32-bit low halves meet (about 2^16 tries).
+TEST_F(CredentialsTest, TuplesThatShareAKeyStayApart) {
+  const auto sha = core::sha256_hex("123456");
+  std::unordered_map<std::int64_t, std::string> seen;
+  std::pair<std::string, std::string> pair;
+  for (int i = 0; pair.first.empty(); ++i) {
+    ASSERT_LT(i, 4'000'000);
+    std::string decky = "decky-" + std::to_string(i);
+    const auto key =
+        sqlite::credential_key({"203.0.113.5", decky, "ssh", "plaintext", sha, "root"});
+    if (auto [it, fresh] = seen.try_emplace(key, decky); !fresh) pair = {it->second, decky};
+  }
+  const auto a = attempt("123456", "203.0.113.5", pair.first, "ssh");
+  const auto b = attempt("123456", "203.0.113.5", pair.second, "ssh");
+  const auto first = upsert(a);
+  const auto second = upsert(b);
+  EXPECT_TRUE(first.inserted);
+  EXPECT_TRUE(second.inserted);
+  EXPECT_NE(first.id, second.id);
+  const auto again = upsert(b);
+  EXPECT_FALSE(again.inserted);
+  EXPECT_EQ(again.id, second.id);
+  EXPECT_EQ(again.attempt_count, 2);
+  EXPECT_EQ(upsert(a).attempt_count, 2);
+  const auto rows = repo().credentials().get_credential_attempts_for_secret(sha);
+  ASSERT_EQ(rows.size(), 2u);
+  for (const auto& row : rows) EXPECT_EQ(row.attempt_count, 2) << row.decky_name;
 }
 
 }  // namespace

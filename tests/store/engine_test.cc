@@ -6,6 +6,8 @@
 #include <map>
 #include <thread>
 
+#include "core/hash.h"
+#include "store/credential_repository.h"
 #include "store/log_repository.h"
 #include "store/query_deadline.h"
 #include "store/sqlite/domains.h"
@@ -124,6 +126,60 @@ TEST(Migrations, IntegerAttackerKeysCarryAnExistingDatabaseOver) {
   // The dependent rows still cascade from the rebuilt table.
   conn.exec("DELETE FROM attackers WHERE uuid = 'u-b'");
   EXPECT_EQ(query_int64(conn, "SELECT COUNT(*) FROM attacker_targets"), 0);
+}
+
+// Migration 12 keys credentials by one integer: a version-11 database keeps every credential
+// (same ids, counts and values), each gets a distinct key and its attacker's id, and a later
+// attempt of the same tuple counts on the carried-over row instead of creating another.
+TEST(Migrations, CredentialKeysCarryAnExistingDatabaseOver) {
+  TempDir dir;
+  const auto path = dir / "v11.sqlite";
+  sqlite::Engine::migrate(path, 11);
+  const auto sha = core::sha256_hex("toor");
+  {
+    sqlite::Connection conn(path, sqlite::Connection::Mode::kReadWrite);
+    conn.exec(
+        "INSERT INTO attackers(uuid, ip, first_seen, last_seen, event_count, updated_at) VALUES "
+        "('u-a', '203.0.113.1', 1, 2, 2, 0)");
+    auto insert = conn.prepare(
+        "INSERT INTO credentials(id, attacker_ip, attacker_ip_key, attacker_uuid, decky_name, "
+        "service, principal, principal_key, secret_sha256, secret_printable, first_seen, "
+        "last_seen, attempt_count) VALUES (?, ?, ?, ?, 'd1', 'ssh', 'root', 'root', ?, 'toor', "
+        "1, 2, ?)");
+    insert.bind_all(7, "203.0.113.1", "203.0.113.1", "u-a", sha, 5).run();
+    insert.rewind();
+    insert.bind_all(9, nullptr, "", nullptr, sha, 1).run();
+  }
+  EXPECT_EQ(sqlite::Engine::migrate(path).front(), 12);
+  {
+    sqlite::Connection conn(path, sqlite::Connection::Mode::kReadOnly);
+    EXPECT_EQ(query_int64(conn, "SELECT COUNT(DISTINCT dedup_key) FROM credentials"), 2);
+    EXPECT_EQ(query_int64(conn, "SELECT attacker_id FROM credentials WHERE id = 7"),
+              query_int64(conn, "SELECT id FROM attackers WHERE uuid = 'u-a'"));
+    EXPECT_EQ(query_int64(conn,
+                          "SELECT COUNT(*) FROM credentials WHERE id = 9 AND "
+                          "attacker_id IS NULL"),
+              1);
+  }
+  sqlite::Engine engine({.path = path});
+  const auto credentials = sqlite::make_credential_repository(engine);
+  CredentialAttempt again;
+  again.attacker_ip = "203.0.113.1";
+  again.decky_name = "d1";
+  again.service = "ssh";
+  again.principal = "root";
+  again.secret_sha256 = sha;
+  again.seen_at = 3;
+  const auto stored =
+      engine.write_now([&](WriteScope& w) { return credentials->upsert(w, again); });
+  EXPECT_EQ(stored.id, 7);
+  EXPECT_FALSE(stored.inserted);
+  EXPECT_EQ(stored.attempt_count, 6);
+  EXPECT_EQ(credentials->get_credential_attempts_for_secret(sha).size(), 2u);
+  CredentialQuery by_attacker;
+  by_attacker.attacker_uuid = "u-a";
+  EXPECT_EQ(credentials->list(by_attacker).total, 1);
+  engine.close();
 }
 
 TEST(Migrations, NewerDatabaseIsRefused) {

@@ -485,7 +485,7 @@ class SqliteAttackerRepository final : public AttackerRepository {
     conn.exec(
         "UPDATE attackers SET event_count = t.n, first_seen = MIN(attackers.first_seen, t.f), "
         "last_seen = MAX(attackers.last_seen, t.l), credential_count = (SELECT "
-        "IFNULL(SUM(attempt_count), 0) FROM credentials WHERE attacker_ip_key = attackers.ip) "
+        "IFNULL(SUM(attempt_count), 0) FROM credentials WHERE attacker_id = attackers.id) "
         "FROM (SELECT attacker_id, SUM(event_count) AS n, MIN(first_seen) AS f, "
         "MAX(last_seen) AS l FROM attacker_targets GROUP BY attacker_id) AS t "
         "WHERE attackers.id = t.attacker_id");
@@ -526,7 +526,7 @@ class SqliteAttackerRepository final : public AttackerRepository {
     conn.prepare(
             "UPDATE attackers SET event_count = ?, first_seen = MIN(first_seen, ?), "
             "last_seen = MAX(last_seen, ?), credential_count = (SELECT IFNULL(SUM(attempt_count), "
-            "0) FROM credentials WHERE attacker_ip_key = attackers.ip), services = ?, deckies = ?, "
+            "0) FROM credentials WHERE attacker_id = attackers.id), services = ?, deckies = ?, "
             "service_count = ?, decky_count = ?, is_traversal = ?, traversal_path = ? "
             "WHERE id = ?")
         .bind_all(events, first, last, to_json_list(lists.services), to_json_list(lists.deckies),

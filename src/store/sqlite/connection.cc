@@ -1,6 +1,7 @@
 #include "store/sqlite/connection.h"
 
 #include "store/query_deadline.h"
+#include "store/sqlite/credential_key.h"
 
 namespace decnet::store::sqlite {
 namespace {
@@ -153,6 +154,7 @@ Connection::Connection(const std::filesystem::path& path, Mode mode, int busy_ti
     throw StoreError(StoreError::Kind::kIo, message);
   }
   sqlite3_extended_result_codes(db_, 1);
+  register_credential_key_functions(db_);
   sqlite3_busy_timeout(db_, busy_timeout_ms);
   if (mode == Mode::kReadWrite) {
     exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA journal_size_limit=67108864;");

@@ -1,18 +1,20 @@
-// credentials and credential_reuse on SQLite. The credential upsert is a single statement on
-// the dedup key (principal NULL and "" share principal_key ""), so a concurrent duplicate can
-// never raise a constraint error the way the reference's select-then-insert could.
+// credentials and credential_reuse on SQLite. A credential is found by its 64-bit dedup key
+// (credential_key.h): one upsert on that key, comparing the full tuple (principal NULL and ""
+// share principal_key "") and probing to the next key when a different tuple holds it, so a
+// concurrent duplicate can never raise a constraint error the way the reference's
+// select-then-insert could. Secrets are found through the same index: every credential of one
+// secret lies in one key range, and every lookup also compares the full digest.
 //
 // The overview's attempt totals per principal and per password (migration 6) are kept per
 // transaction, not per row: each upsert adds to an in-memory tally of the transaction, written
 // once per distinct key just before COMMIT (SqliteWriteScope::deferred), so a brute-force wave
-// trying one username ten thousand times updates its total once. Secrets are found through an
-// index on the first 16 hex digits of their SHA-256 (migration 10), a quarter of the full key's
-// size; every lookup also compares the full digest.
+// trying one username ten thousand times updates its total once.
 #include <map>
 
 #include "core/time.h"
 #include "core/uuid.h"
 #include "store/credential_repository.h"
+#include "store/sqlite/credential_key.h"
 #include "store/sqlite/domains.h"
 #include "store/sqlite/json_columns.h"
 #include "store/sqlite/where_clause.h"
@@ -20,11 +22,18 @@
 namespace decnet::store::sqlite {
 namespace {
 
-// The indexed prefix of a secret's digest (see ix_credentials_secret_prefix), then the whole
-// digest. The unary + keeps SQLite from propagating `secret_sha256 = constant` into the prefix
-// term, which would turn it into a constant and lose the index.
-constexpr const char* kSecretPrefixMatches = "substr(secret_sha256, 1, 16) = substr(?, 1, 16)";
+// A secret's key range (uq_credentials_key), then the whole digest; the unary + keeps SQLite
+// on the key index rather than scanning for the digest.
+constexpr const char* kSecretRange = "dedup_key BETWEEN ? AND ?";
 constexpr const char* kSecretMatches = "+secret_sha256 = ?";
+
+// Tuples that share a key are passed over; more than this many in a row is not a collision.
+constexpr int kMaxProbes = 64;
+
+WhereClause& add_secret(WhereClause& where, const std::string& sha256) {
+  const auto floor = secret_key_floor(sha256);
+  return where.add(kSecretRange, {floor, floor + kSecretKeySpan}).add(kSecretMatches, {sha256});
+}
 
 // What this transaction's upserts add to row_counts and the attempt totals.
 struct AttemptTally {
@@ -91,26 +100,40 @@ class SqliteCredentialRepository final : public CredentialRepository {
       throw StoreError(StoreError::Kind::kInvalid, "secret_sha256 must be 64 hex characters");
     }
     auto& conn = connection_of(scope);
-    // NULLs never collide in a UNIQUE key, so the key columns hold '' for an absent address or
-    // principal while the value columns keep NULL.
+    // The key columns hold '' for an absent address or principal while the value columns keep
+    // NULL. The DO UPDATE applies only when the stored tuple is this one; otherwise no row comes
+    // back and the next key is tried.
     auto stmt = conn.prepare(
-        "INSERT INTO credentials(attacker_ip, attacker_ip_key, attacker_uuid, decky_name, service, "
-        "principal, "
-        "principal_key, secret_kind, secret_sha256, secret_b64, secret_printable, outcome, "
-        "fields, truncated, first_seen, last_seen, attempt_count) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1) "
-        "ON CONFLICT(attacker_ip_key, decky_name, service, secret_kind, secret_sha256, "
-        "principal_key)"
-        " DO UPDATE SET attempt_count = attempt_count + 1,"
+        "INSERT INTO credentials(dedup_key, attacker_id, attacker_ip, attacker_ip_key, "
+        "attacker_uuid, decky_name, service, principal, principal_key, secret_kind, "
+        "secret_sha256, secret_b64, secret_printable, outcome, fields, truncated, first_seen, "
+        "last_seen, attempt_count) "
+        "VALUES (?1, COALESCE(?2, (SELECT id FROM attackers WHERE uuid = ?5)), ?3, ?4, ?5, ?6, ?7, "
+        "?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?17, 1) "
+        "ON CONFLICT(dedup_key) DO UPDATE SET attempt_count = attempt_count + 1,"
         " last_seen = MAX(last_seen, excluded.last_seen),"
         " outcome = COALESCE(excluded.outcome, outcome),"
-        " attacker_uuid = COALESCE(attacker_uuid, excluded.attacker_uuid)"
+        " attacker_uuid = COALESCE(attacker_uuid, excluded.attacker_uuid),"
+        " attacker_id = COALESCE(attacker_id, excluded.attacker_id)"
+        " WHERE attacker_ip_key = excluded.attacker_ip_key AND decky_name = excluded.decky_name"
+        " AND service = excluded.service AND secret_kind = excluded.secret_kind"
+        " AND secret_sha256 = excluded.secret_sha256 AND principal_key = excluded.principal_key"
         " RETURNING id, attempt_count");
-    stmt.bind_all(a.attacker_ip, a.attacker_ip.value_or(""), a.attacker_uuid, a.decky_name,
-                  a.service, a.principal, a.principal.value_or(""), a.secret_kind, a.secret_sha256,
-                  a.secret_b64, a.secret_printable, a.outcome, a.fields, a.truncated, a.seen_at,
-                  a.seen_at);
-    if (!stmt.step()) throw StoreError(StoreError::Kind::kIo, "credential upsert returned no row");
+    const std::string ip_key = a.attacker_ip.value_or("");
+    const std::string principal_key = a.principal.value_or("");
+    std::int64_t key = credential_key(
+        {ip_key, a.decky_name, a.service, a.secret_kind, a.secret_sha256, principal_key});
+    for (int probe = 0;; ++probe) {
+      if (probe == kMaxProbes) {
+        throw StoreError(StoreError::Kind::kIo, "credential key range exhausted");
+      }
+      stmt.bind_all(key, a.attacker_id, a.attacker_ip, ip_key, a.attacker_uuid, a.decky_name,
+                    a.service, a.principal, principal_key, a.secret_kind, a.secret_sha256,
+                    a.secret_b64, a.secret_printable, a.outcome, a.fields, a.truncated, a.seen_at);
+      if (stmt.step()) break;
+      stmt.rewind();
+      key = next_credential_key(key);
+    }
     CredentialUpsert result{stmt.int64(0), stmt.int64(1) == 1, stmt.int64(1)};
     auto& tally = static_cast<SqliteWriteScope&>(scope).deferred<AttemptTally>(this, write_tally);
     tally.new_rows += result.inserted ? 1 : 0;
@@ -121,11 +144,20 @@ class SqliteCredentialRepository final : public CredentialRepository {
 
   std::int64_t update_credential_attacker_uuid(WriteScope& scope, const std::string& ip,
                                                const std::string& uuid) override {
-    return connection_of(scope)
+    auto& conn = connection_of(scope);
+    auto lookup = conn.prepare("SELECT id FROM attackers WHERE uuid = ?");
+    lookup.bind_all(uuid);
+    if (!lookup.step()) {
+      throw StoreError(StoreError::Kind::kConstraint, "no attacker has uuid " + uuid);
+    }
+    const std::int64_t id = lookup.int64(0);
+    // Rows stored before their attacker existed are the only ones without attacker_id
+    // (ix_credentials_unattributed holds just those).
+    return conn
         .prepare(
-            "UPDATE credentials SET attacker_uuid = ? WHERE attacker_ip_key = ? "
-            "AND attacker_uuid IS NULL")
-        .bind_all(uuid, ip)
+            "UPDATE credentials SET attacker_uuid = ?, attacker_id = ? WHERE attacker_id IS NULL "
+            "AND attacker_ip_key = ? AND attacker_uuid IS NULL")
+        .bind_all(uuid, id, ip)
         .run();
   }
 
@@ -135,11 +167,10 @@ class SqliteCredentialRepository final : public CredentialRepository {
     where.add_if(q.secret_kind, "secret_kind = ?")
         .add_if(q.service, "service = ?")
         .add_if(q.decky, "decky_name = ?")
-        .add_if(q.attacker_ip, "attacker_ip_key = ?")
-        .add_if(q.attacker_uuid, "attacker_ip_key = (SELECT ip FROM attackers WHERE uuid = ?)")
-        .add_if(q.principal, "principal = ?")
-        .add_if(q.secret_sha256, kSecretPrefixMatches)
-        .add_if(q.secret_sha256, kSecretMatches);
+        .add_if(q.attacker_ip, "attacker_id = (SELECT id FROM attackers WHERE ip = ?)")
+        .add_if(q.attacker_uuid, "attacker_id = (SELECT id FROM attackers WHERE uuid = ?)")
+        .add_if(q.principal, "principal = ?");
+    if (q.secret_sha256) add_secret(where, *q.secret_sha256);
     auto lease = engine_.read();
     Page<Credential> out{0, page.limit, page.offset, {}};
     {
@@ -158,9 +189,7 @@ class SqliteCredentialRepository final : public CredentialRepository {
   std::vector<Credential> get_credential_attempts_for_secret(
       const std::string& sha256, const std::optional<std::string>& kind) override {
     WhereClause where;
-    where.add(kSecretPrefixMatches, {sha256})
-        .add(kSecretMatches, {sha256})
-        .add_if(kind, "secret_kind = ?");
+    add_secret(where, sha256).add_if(kind, "secret_kind = ?");
     auto lease = engine_.read();
     auto stmt = lease->prepare("SELECT " + std::string(kCredentialColumns) + " FROM credentials" +
                                where.sql() + " ORDER BY last_seen DESC, id DESC LIMIT ?");
@@ -187,12 +216,12 @@ class SqliteCredentialRepository final : public CredentialRepository {
                           const std::optional<std::string>& principal,
                           const std::function<void(const Credential&)>& visit) override {
     const std::string sql = "SELECT " + std::string(kCredentialColumns) +
-                            " FROM credentials WHERE " + kSecretPrefixMatches +
-                            " AND +secret_sha256 = ? AND secret_kind = ? AND principal_key = ? "
-                            "ORDER BY id";
+                            " FROM credentials WHERE " + kSecretRange + " AND " + kSecretMatches +
+                            " AND secret_kind = ? AND principal_key = ? ORDER BY id";
+    const auto floor = secret_key_floor(sha256);
     const auto run = [&](Connection& conn) {
       auto stmt = conn.prepare(sql);
-      stmt.bind_all(sha256, sha256, kind, principal.value_or(""));
+      stmt.bind_all(floor, floor + kSecretKeySpan, sha256, kind, principal.value_or(""));
       while (stmt.step()) visit(read_credential(stmt));
     };
     if (scope) return run(connection_of(*scope));
@@ -208,8 +237,9 @@ constexpr std::string_view kReuseColumns =
     "r.id, r.secret_sha256, r.secret_kind, r.principal, r.attacker_uuids, r.attacker_ips,"
     " r.deckies, r.services, r.targets, r.target_count, r.attacker_ip_count, r.attempt_count,"
     " r.confidence, r.first_seen, r.last_seen, r.updated_at,"
-    " (SELECT c.secret_printable FROM credentials c WHERE substr(c.secret_sha256, 1, 16) ="
-    "  substr(r.secret_sha256, 1, 16) AND c.secret_sha256 = r.secret_sha256"
+    " (SELECT c.secret_printable FROM credentials c WHERE c.dedup_key BETWEEN"
+    "  secret_key_floor(r.secret_sha256) AND secret_key_floor(r.secret_sha256) + 4294967295"
+    "  AND +c.secret_sha256 = r.secret_sha256"
     "  AND c.secret_kind = r.secret_kind AND c.principal_key = r.principal_key LIMIT 1)";
 
 CredentialReuse read_reuse(const Statement& s) {

@@ -40,6 +40,7 @@ std::vector<int> apply_migrations(Connection& conn, int target = 1 << 30) {
     conn.exec("BEGIN IMMEDIATE");
     try {
       conn.exec(m.sql);
+      if (m.after_sql) m.after_sql(conn);
       if (m.foreign_keys_off) {
         if (auto broken = query_int64(conn, "SELECT COUNT(*) FROM pragma_foreign_key_check");
             broken.value_or(0) > 0) {

@@ -8,6 +8,8 @@
 
 namespace decnet::store::sqlite {
 
+class Connection;
+
 struct Migration {
   int version;
   std::string_view name;
@@ -15,6 +17,9 @@ struct Migration {
   // For a migration that rebuilds a table other tables refer to: dropping the old table must
   // not cascade. The runner turns foreign keys off around it and checks them before committing.
   bool foreign_keys_off = false;
+  // Work SQL cannot express (a value computed in C++ for every row), run after `sql` in the same
+  // transaction.
+  void (*after_sql)(Connection& conn) = nullptr;
 };
 
 // Every migration in ascending version order.
