@@ -26,6 +26,7 @@
 #include "enrich/intel_config.h"
 #include "enrich/intel_worker.h"
 #include "enrich/table_files.h"
+#include "ingest/file_tail.h"
 #include "ingest/receivers.h"
 #include "store/state_repository.h"
 #include "webhook/webhook_services.h"
@@ -33,26 +34,14 @@
 namespace decnet::app {
 namespace {
 
-// The tailed file's position lives in the state table, written at most once a second, so a
-// restart resumes where the previous run stopped reading.
+// Where the tailed file's last committed line ended, stored by the ingest writer with the line.
 ingest::FileTailResume file_tail_resume(Runtime& runtime, const ingest::ReceiverOptions& options) {
   ingest::FileTailResume resume;
   if (options.file.empty()) return resume;
-  const std::string key = "file_tail:" + std::filesystem::absolute(options.file).string();
-  if (auto saved = runtime.repository().state().get(key)) {
+  if (auto saved = runtime.repository().state().get(ingest::file_tail_state_key(options.file))) {
     resume.offset = saved->value("offset", std::uint64_t{0});
+    if (saved->contains("inode")) resume.inode = saved->value("inode", std::uint64_t{0});
   }
-  auto last_write = std::make_shared<std::atomic<std::int64_t>>(0);
-  auto& repo = runtime.repository();
-  resume.on_offset = [&repo, key, last_write](std::uint64_t offset) {
-    const auto now = core::now_micros();
-    if (now - last_write->load() < 1'000'000) return;
-    last_write->store(now);
-    repo.submit({[&repo, key, offset](store::WriteScope& scope) {
-                   repo.state().put(scope, key, {{"offset", offset}});
-                 },
-                 [](const std::exception_ptr&) {}});
-  };
   return resume;
 }
 

@@ -4,6 +4,7 @@
 #include <string_view>
 #include <unordered_map>
 
+#include "ingest/file_tail.h"
 #include "store/attachment_repository.h"
 #include "store/attacker_repository.h"
 #include "store/credential_repository.h"
@@ -57,6 +58,14 @@ CommittedBatch write_batch(store::Repository& repo, store::WriteScope& scope, In
   }
   for (const auto& dead : batch.dead_letters) repo.dead_letters().insert(scope, dead);
   out.dead_letters = batch.dead_letters.size();
+  const auto last_tailed =
+      std::find_if(batch.lines.rbegin(), batch.lines.rend(),
+                   [](const RawLine& line) { return line.file_position.has_value(); });
+  if (last_tailed != batch.lines.rend()) {
+    repo.state().put(scope, file_tail_state_key(last_tailed->peer),
+                     {{"inode", last_tailed->file_position->inode},
+                      {"offset", last_tailed->file_position->offset}});
+  }
 
   const correlate::SecretHistory history =
       [&](const std::string& sha, const std::string& kind,

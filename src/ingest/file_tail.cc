@@ -42,6 +42,7 @@ struct FileTail::Impl {
   dev_t dev = 0;
   ino_t ino = 0;
   std::uint64_t read_pos = 0;
+  std::uint64_t line_end = 0;  // offset after the LF of the line being framed
   std::atomic<std::uint64_t> committed{0};
   bool missing_logged = false;
   int open_errno = 0;
@@ -84,7 +85,11 @@ bool FileTail::Impl::open_file(bool initial) {
   ino = st.st_ino;
   const auto size = static_cast<std::uint64_t>(st.st_size);
   std::uint64_t start = 0;
-  if (initial && options.start_offset) {
+  if (initial && options.start_offset && options.start_inode &&
+      *options.start_inode != static_cast<std::uint64_t>(ino)) {
+    spdlog::info("syslog-file: {} is another file than at the saved position; reading from 0",
+                 peer());
+  } else if (initial && options.start_offset) {
     start = *options.start_offset <= size ? *options.start_offset : 0;
     if (*options.start_offset > size) {
       spdlog::info("syslog-file: {} is shorter than the saved offset {}; reading from 0", peer(),
@@ -106,13 +111,14 @@ void FileTail::Impl::close_file() {
 }
 
 void FileTail::Impl::set_committed(std::uint64_t value) {
-  if (committed.exchange(value) != value && options.on_offset) options.on_offset(value);
+  committed.store(value);
 }
 
 // Waits while the pipeline is full: the file keeps the lines, so nothing is dropped and the
 // saved offset never passes a line the pipeline has not taken.
 void FileTail::Impl::hand_over(FramedLine framed) {
   auto line = frame_line(stats, log, "syslog-file", std::move(framed), "file", peer());
+  line.file_position = FilePosition{static_cast<std::uint64_t>(ino), line_end};
   bool paused = false;
   while (!sink.submit(line)) {
     if (!paused) bump(stats.paused);
@@ -123,6 +129,7 @@ void FileTail::Impl::hand_over(FramedLine framed) {
 }
 
 void FileTail::Impl::flush_fragment() {
+  line_end = read_pos;
   framer.finish([this](FramedLine line) { hand_over(std::move(line)); });
   framer = StreamFramer(options.max_line_bytes, lf_mode());
 }
@@ -141,8 +148,18 @@ void FileTail::Impl::drain() {
       return;
     }
     if (n == 0) return;
+    // Fed up to one LF at a time, so each line is handed over knowing where it ends.
+    std::string_view chunk(buffer.data(), static_cast<std::size_t>(n));
+    std::uint64_t pos = read_pos;
+    while (!chunk.empty()) {
+      const auto lf = chunk.find('\n');
+      const auto take = lf == std::string_view::npos ? chunk.size() : lf + 1;
+      pos += take;
+      line_end = pos;
+      framer.feed(chunk.substr(0, take), on_line);
+      chunk.remove_prefix(take);
+    }
     read_pos += static_cast<std::uint64_t>(n);
-    framer.feed({buffer.data(), static_cast<std::size_t>(n)}, on_line);
     {
       // Stopped while held back: this chunk was not all taken, so the offset stays before it
       // (read again next time rather than lost).
@@ -196,9 +213,13 @@ void FileTail::Impl::loop() {
   }
 }
 
+std::string file_tail_state_key(const std::filesystem::path& path) {
+  return "file_tail:" + std::filesystem::absolute(path).string();
+}
+
 FileTail::Options FileTail::from(const ReceiverOptions& o) {
   Options out;
-  out.path = o.file;
+  out.path = o.file.empty() ? o.file : std::filesystem::absolute(o.file);
   out.max_line_bytes = o.max_line_bytes;
   return out;
 }

@@ -5,9 +5,11 @@
 // 0). A last line without its LF waits for it; only at a rotation is such a fragment delivered
 // as it is. The file is polled, which costs one fstat and one stat per interval.
 //
-// On first start the tail begins at the end of the file (only new lines) unless a persisted
-// offset is given; the offset after the last complete line is reported through on_offset, from
-// the tail's thread, so the pipeline can persist it and resume there after a restart.
+// On first start the tail begins at the end of the file (only new lines) unless a saved position
+// is given. Every line carries its position (inode, offset after its LF); the ingest writer
+// stores the last committed one with the rows (file_tail_state_key), so a restart after a crash
+// resumes exactly after the last line stored. A file rotated while DECNET was stopped (another
+// inode at the path) is read from its start; the unread rest of the old one is not looked for.
 #pragma once
 
 #include <chrono>
@@ -25,19 +27,21 @@
 
 namespace decnet::ingest {
 
+// The state-table key under which the position in `path` is stored.
+std::string file_tail_state_key(const std::filesystem::path& path);
+
 class FileTail : public core::Component {
  public:
   struct Options {
     std::filesystem::path path;
     std::size_t max_line_bytes = 65536;
-    // Resume at this byte offset; ignored (start at 0) when the file is now shorter.
+    // Resume at this byte offset; ignored (start at 0) when the file is now shorter, or when
+    // start_inode is given and the file at the path is another one.
     std::optional<std::uint64_t> start_offset;
+    std::optional<std::uint64_t> start_inode;
     // Without start_offset: true skips what the file already holds, false reads it all.
     bool start_at_end = true;
     std::chrono::milliseconds poll_interval{250};
-    // Called with the offset after the last complete line whenever it changes (0 after a
-    // rotation or truncation).
-    std::function<void(std::uint64_t offset)> on_offset;
   };
   static Options from(const ReceiverOptions& options);
 

@@ -4,9 +4,16 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 namespace decnet::ingest {
+
+// Where a line read from a tailed file ends: the file (by inode) and the offset after its LF.
+struct FilePosition {
+  std::uint64_t inode = 0;
+  std::uint64_t offset = 0;
+};
 
 struct RawLine {
   std::string bytes;             // without the framing (no trailing LF, no octet count)
@@ -15,6 +22,9 @@ struct RawLine {
   std::int64_t received_at = 0;  // microseconds UTC
   bool truncated = false;        // longer than the line limit; only the first part is kept
   std::string framing_error;     // set: these bytes are not a frame (kept as a dead letter)
+  // File tail only. The writer stores the last committed line's position in the same
+  // transaction as the line, so a restart resumes right after it: nothing lost or read twice.
+  std::optional<FilePosition> file_position;
 };
 
 // Where receivers deliver lines. submit() never blocks the network thread: the pipeline bounds

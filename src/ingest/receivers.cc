@@ -27,7 +27,7 @@ std::vector<std::unique_ptr<core::Component>> make_receivers(const ReceiverOptio
   if (!options.file.empty()) {
     auto tail = FileTail::from(options);
     tail.start_offset = file_resume.offset;
-    tail.on_offset = std::move(file_resume.on_offset);
+    tail.start_inode = file_resume.inode;
     out.push_back(std::make_unique<FileTail>(std::move(tail), sink));
   }
   return out;

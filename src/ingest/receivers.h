@@ -15,9 +15,10 @@
 
 namespace decnet::ingest {
 
+// The tailed file's position stored with the last committed line (file_tail_state_key).
 struct FileTailResume {
-  std::optional<std::uint64_t> offset;                  // persisted position, if any
-  std::function<void(std::uint64_t offset)> on_offset;  // to persist the new one
+  std::optional<std::uint64_t> offset;
+  std::optional<std::uint64_t> inode;
 };
 
 // Not started. The sink must outlive them.

@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <csignal>
+#include <fstream>
 #include <regex>
 #include <thread>
 
@@ -76,6 +77,38 @@ TEST(IngestResilience, AttackerCountersAreRightAfterAKill9) {
   EXPECT_EQ(sqlite_int(serve.db(), "SELECT SUM(event_count) FROM attackers"), rows(serve, "logs"));
   EXPECT_NE(serve.output().find("recounted"), std::string::npos) << serve.output();
   EXPECT_EQ(serve.child().stop(SIGTERM), 0);
+}
+
+// The tailed file's position is stored in the same transaction as the lines it covers, so
+// killing the server at any moment and starting it again neither loses nor repeats a line.
+TEST(IngestResilience, ATailedFileLosesAndRepeatsNothingAcrossKill9s) {
+  TempDir dir;
+  const auto file = dir / "sensor.log";
+  { std::ofstream create(file); }
+  ServeProcess serve({{"DECNET_SYSLOG_FILE", file.string()}});
+  ASSERT_TRUE(serve.wait_ready()) << serve.output();
+  constexpr int kLines = 300'000;
+  {
+    std::ofstream out(file, std::ios::app | std::ios::binary);
+    for (int i = 0; i < kLines; ++i) {
+      out << "<38>1 2026-05-02T06:22:48Z decky-0" << i % 5 << " ssh - auth_attempt [relay@55555 "
+          << "src_ip=\"10.1." << i / 256 % 256 << "." << i % 256 << "\"] line " << i << "\n";
+    }
+  }
+  for (const std::int64_t kill_after : {40'000, 140'000, 230'000}) {
+    ASSERT_TRUE(
+        wait_until([&] { return rows(serve, "logs") > kill_after; }, std::chrono::seconds(90)))
+        << serve.output();
+    EXPECT_EQ(serve.child().stop(SIGKILL), 128 + SIGKILL);
+    serve.restart();
+    ASSERT_TRUE(serve.wait_ready()) << serve.output();
+  }
+  ASSERT_TRUE(wait_until([&] { return rows(serve, "logs") >= kLines; }, std::chrono::seconds(120)))
+      << rows(serve, "logs");
+  EXPECT_EQ(serve.child().stop(SIGTERM, std::chrono::seconds(60)), 0);
+  EXPECT_EQ(rows(serve, "logs"), kLines);
+  EXPECT_EQ(sqlite_int(serve.db(), "SELECT COUNT(DISTINCT raw_line) FROM logs"), kLines);
+  EXPECT_EQ(rows(serve, "dead_letters"), 0);
 }
 
 TEST(IngestResilience, SigtermCommitsEveryLineReadFromTheSockets) {

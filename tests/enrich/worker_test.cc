@@ -40,6 +40,9 @@ class EnrichWorkerTest : public ::testing::Test {
         "--no-resolv", "--no-hosts",
         "--pid-file=", "--user=" + std::string(user && *user ? user : "root"),
         "--ptr-record=34.216.184.93.in-addr.arpa,edge.example.net"});
+    // A lookup sent before dnsmasq has bound its socket would be answered by nobody.
+    ASSERT_TRUE(wait_until([&] { return dnsmasq->output().find("started") != std::string::npos; }))
+        << dnsmasq->output();
     repo = store::sqlite::open_sqlite_repository({.path = dir / "decnet.db"});
   }
   void TearDown() override {
@@ -51,7 +54,7 @@ class EnrichWorkerTest : public ::testing::Test {
     o.geoip_root = dir / "geoip";
     o.asn_root = dir / "asn";
     o.dns.servers = "127.0.0.1:" + std::to_string(dns_port);
-    o.dns.timeout = std::chrono::milliseconds(1000);
+    o.dns.timeout = std::chrono::milliseconds(5000);  // generous: CI machines stall
     o.rpki = false;
     return o;
   }

@@ -714,15 +714,9 @@ TEST(ReceiverFileTail, StartsAtEndWaitsForLfAndFollowsRenameRotation) {
   TempDir dir;
   const auto path = dir / "decnet.log";
   append(path, "<13>1 old line\n");
-  std::mutex mu;
-  std::vector<std::uint64_t> offsets;
   FileTail::Options opts;
   opts.path = path;
   opts.poll_interval = 20ms;
-  opts.on_offset = [&](std::uint64_t o) {
-    std::lock_guard lock(mu);
-    offsets.push_back(o);
-  };
   FileTail tail(opts, sink);
   tail.start();
   EXPECT_EQ(tail.offset(), 15u);
@@ -746,11 +740,15 @@ TEST(ReceiverFileTail, StartsAtEndWaitsForLfAndFollowsRenameRotation) {
     EXPECT_EQ(l.source, "file");
     EXPECT_EQ(l.peer, path.string());
   }
+  // Each line knows where it ends, in which file: what the writer stores to resume from.
+  const auto lines = sink.lines();
+  std::vector<std::uint64_t> ends;
+  for (const auto& l : lines) ends.push_back(l.file_position.value().offset);
+  EXPECT_EQ(ends, (std::vector<std::uint64_t>{29, 54, 72, 18}));
+  EXPECT_EQ(lines[0].file_position->inode, lines[2].file_position->inode);
+  EXPECT_NE(lines[2].file_position->inode, lines[3].file_position->inode);
   EXPECT_TRUE(wait_until([&] { return tail.offset() == 18u; }));
   tail.stop();
-  std::lock_guard lock(mu);
-  EXPECT_EQ(offsets.back(), 18u);
-  EXPECT_NE(std::find(offsets.begin(), offsets.end(), 0u), offsets.end());
 }
 
 TEST(ReceiverFileTail, AFullPipelineHoldsTheReaderBackAndLosesNothing) {
@@ -794,6 +792,34 @@ TEST(ReceiverFileTail, FollowsTruncationAndResumesAtASavedOffset) {
   ASSERT_TRUE(sink.wait_for(3));
   EXPECT_EQ(texts(sink.lines()), (std::vector<std::string>{"<13>1 b", "<13>1 c", "<13>1 d"}));
   EXPECT_EQ(tail.health()["offset"], 8);
+}
+
+// A saved position belongs to one file: another file at the path (rotated while the server
+// was stopped) is read from its start.
+TEST(ReceiverFileTail, ASavedPositionOfAnotherFileIsNotApplied) {
+  CollectingSink sink;
+  TempDir dir;
+  const auto path = dir / "decnet.log";
+  append(path, "<13>1 a\n<13>1 b\n");
+  struct stat st {};
+  ASSERT_EQ(::stat(path.c_str(), &st), 0);
+  FileTail::Options opts;
+  opts.path = path;
+  opts.poll_interval = 20ms;
+  opts.start_offset = 8;
+  opts.start_inode = static_cast<std::uint64_t>(st.st_ino) + 1;
+  FileTail tail(opts, sink);
+  tail.start();
+  ASSERT_TRUE(sink.wait_for(2));
+  EXPECT_EQ(texts(sink.lines()), (std::vector<std::string>{"<13>1 a", "<13>1 b"}));
+  tail.stop();
+
+  CollectingSink same_file;
+  opts.start_inode = static_cast<std::uint64_t>(st.st_ino);
+  FileTail resumed(opts, same_file);
+  resumed.start();
+  ASSERT_TRUE(same_file.wait_for(1));
+  EXPECT_EQ(texts(same_file.lines()), (std::vector<std::string>{"<13>1 b"}));
 }
 
 TEST(ReceiverFileTail, WaitsForAMissingFileAndTruncatesLongLines) {
