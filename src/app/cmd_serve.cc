@@ -88,6 +88,7 @@ void register_metrics(api::MetricsRegistry& metrics, Runtime& runtime) {
       {"credentials", "Credential attempts recorded", &counters.credentials},
       {"reuse_findings", "Credential reuse findings", &counters.reuse_findings},
       {"attackers_created", "New attackers created", &counters.attackers_created},
+      {"store_waits", "Times a full or locked database held ingest back", &counters.store_waits},
   };
   for (const auto& figure : ingest) {
     metrics.counter_callback(std::string("decnet_ingest_") + figure.name + "_total", figure.help,
@@ -99,6 +100,9 @@ void register_metrics(api::MetricsRegistry& metrics, Runtime& runtime) {
   metrics.gauge_callback("decnet_ingest_queue_bytes",
                          "Bytes of received lines waiting for the ingest pipeline",
                          [&pipeline] { return static_cast<double>(pipeline.queued_bytes()); });
+  metrics.gauge_callback("decnet_ingest_waiting_for_store",
+                         "1 while a full or locked database holds ingest back",
+                         [&counters] { return counters.waiting_for_store.load() ? 1.0 : 0.0; });
   metrics.gauge_callback("decnet_ingest_queue_limit_bytes",
                          "Limit of the ingest queue (DECNET_INGEST_QUEUE_BYTES)",
                          [&pipeline] { return static_cast<double>(pipeline.queue_limit_bytes()); });

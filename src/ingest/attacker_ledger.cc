@@ -99,6 +99,13 @@ void AttackerLedger::flush_all(store::Repository& repo, store::WriteScope& scope
   save_mark(repo, scope);
 }
 
+void AttackerLedger::forget() {
+  entries_.clear();
+  dirty_.clear();
+  last_log_id_ = 0;
+  saved_mark_ = -1;
+}
+
 void AttackerLedger::stamp_logs(std::int64_t first_log_id, std::size_t count) {
   if (count == 0) return;
   for (auto it = dirty_.rbegin(); it != dirty_.rend() && it->first_log_id == 0; ++it) {

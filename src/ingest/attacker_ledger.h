@@ -50,6 +50,10 @@ class AttackerLedger {
   // Writes everything pending.
   void flush_all(store::Repository& repo, store::WriteScope& scope);
   std::size_t pending() const { return dirty_.size(); }
+  // After a transaction that failed: what the ledger learned in it (attackers it created, their
+  // ids) may not exist. Forgets every attacker and everything pending; the counters it held back
+  // are then recounted from the stored mark (IngestPipeline::reconcile_attackers).
+  void forget();
 
   // The batch's log rows were given ids from `first_log_id` on: activity that became pending in
   // this batch is not counted from that id.

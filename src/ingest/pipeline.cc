@@ -120,28 +120,32 @@ bool IngestPipeline::submit_blocking(RawLine line) {
   return true;
 }
 
-// Counters trail their log rows (the ledger holds them back), so a crash can leave them short.
-// The ledger stores how far they are complete with every batch; whatever is logged past that
-// mark is recounted from the rows. A database without the mark (made by an older version) is
-// recounted whole, once.
-void IngestPipeline::reconcile_attackers() {
+// Inside a write: recounts the attackers logged past the stored counted-through mark and moves
+// the mark. Returns how many were recounted and whether there was a mark.
+std::pair<std::int64_t, bool> IngestPipeline::recount_past_mark(store::WriteScope& scope) {
   const auto mark = repo_.state().get(AttackerLedger::kCountedThroughKey);
   std::optional<std::int64_t> after;
   if (mark && mark->contains("log_id")) after = mark->value("log_id", std::int64_t{0});
   const auto last = repo_.logs().last_id();
   ledger_.start_at(last);
-  if (last == 0 || (after && *after >= last)) return;
+  if (last == 0 || (after && *after >= last)) return {0, true};
+  const auto n = repo_.attackers().recount_from_logs(scope, after);
+  ledger_.save_mark(repo_, scope);
+  counters_.attackers_recounted.fetch_add(static_cast<std::uint64_t>(n), std::memory_order_relaxed);
+  return {n, after.has_value()};
+}
+
+// Counters trail their log rows (the ledger holds them back), so a crash can leave them short.
+// The ledger stores how far they are complete with every batch; whatever is logged past that
+// mark is recounted from the rows. A database without the mark (made by an older version) is
+// recounted whole, once.
+void IngestPipeline::reconcile_attackers() {
   const auto started = std::chrono::steady_clock::now();
-  const auto recounted = repo_.write_now([&](store::WriteScope& scope) {
-    const auto n = repo_.attackers().recount_from_logs(scope, after);
-    ledger_.save_mark(repo_, scope);
-    return n;
-  });
-  counters_.attackers_recounted.fetch_add(static_cast<std::uint64_t>(recounted),
-                                          std::memory_order_relaxed);
-  if (recounted > 0 || !after) {
+  const auto [recounted, had_mark] =
+      repo_.write_now([&](store::WriteScope& scope) { return recount_past_mark(scope); });
+  if (recounted > 0 || !had_mark) {
     spdlog::info("ingest: recounted {} attackers from their log rows{} in {} ms", recounted,
-                 after ? "" : " (first start with a counted-through mark)",
+                 had_mark ? "" : " (first start with a counted-through mark)",
                  std::chrono::duration_cast<std::chrono::milliseconds>(
                      std::chrono::steady_clock::now() - started)
                      .count());
@@ -297,21 +301,100 @@ void IngestPipeline::on_idle(std::chrono::milliseconds& idle_for, bool flush_led
   }
 }
 
+namespace {
+
+// A full disk (or the configured size cap) and a locked database clear by themselves; any other
+// failure is the batch's own.
+bool clears_by_itself(const std::exception& e) {
+  const auto* store_error = dynamic_cast<const store::StoreError*>(&e);
+  return store_error && (store_error->kind() == store::StoreError::Kind::kFull ||
+                         store_error->kind() == store::StoreError::Kind::kBusy);
+}
+
+}  // namespace
+
 void IngestPipeline::complete(Inflight& inflight) {
-  const auto& batch = *inflight.batch;
+  auto& batch = *inflight.batch;
   try {
     const auto committed = inflight.result.get();
     counters_.batches.fetch_add(1, std::memory_order_relaxed);
     publish(committed, batch);
   } catch (const std::exception& e) {
     counters_.batch_failures.fetch_add(1, std::memory_order_relaxed);
-    spdlog::error("ingest: batch of {} lines failed ({}); retrying line by line",
-                  batch.lines.size(), e.what());
-    retry_line_by_line(batch);
+    if (clears_by_itself(e)) {
+      hold_until_stored(batch, e);
+    } else {
+      spdlog::error("ingest: batch of {} lines failed ({}); retrying line by line",
+                    batch.lines.size(), e.what());
+      try {
+        restart_from_store();
+      } catch (const std::exception& again) {
+        spdlog::error("ingest: cannot reload the attacker ledger: {}", again.what());
+      }
+      retry_line_by_line(batch);
+    }
   }
   counters_.invalid_secrets.fetch_add(batch.invalid_secrets, std::memory_order_relaxed);
   counters_.username_only.fetch_add(batch.username_only, std::memory_order_relaxed);
   account(batch.lines.size());
+}
+
+// The failed transaction may have left the ledger and the reuse index ahead of the database
+// (attackers it created, secrets it saw): both start again from what is stored.
+void IngestPipeline::restart_from_store() {
+  // On the writer thread, where every batch uses the ledger and the index.
+  repo_.write_now([this](store::WriteScope& scope) {
+    ledger_.forget();
+    recount_past_mark(scope);
+    reuse_.rebuild(repo_.credentials());
+  });
+}
+
+// The database is full or locked: the batch is kept and retried, with a growing pause, until it
+// commits. Meanwhile nothing more is taken from the queue, so when it fills the receivers stop
+// reading and TCP holds the senders back; nothing is dropped but datagrams. Only a stop gives up,
+// saying how many lines were not stored.
+void IngestPipeline::hold_until_stored(IngestBatch& batch, const std::exception& first_error) {
+  counters_.store_waits.fetch_add(1, std::memory_order_relaxed);
+  counters_.waiting_for_store = true;
+  spdlog::error("ingest: the database refuses writes ({}); holding {} lines until it takes them",
+                first_error.what(), batch.lines.size());
+  auto pause = std::chrono::milliseconds(100);
+  while (true) {
+    {
+      core::MutexLock lock(mu_);
+      if (ready_.wait_for(lock.native(), pause, [&] {
+            mu_.assert_held();
+            return stopping_;
+          })) {
+        spdlog::critical("ingest: stopping while the database refuses writes; {} lines not stored",
+                         batch.lines.size());
+        counters_.waiting_for_store = false;
+        return;
+      }
+    }
+    try {
+      restart_from_store();
+      const auto committed = repo_.write_now([&](store::WriteScope& scope) {
+        return write_batch(repo_, scope, batch, reuse_, ledger_);
+      });
+      counters_.batches.fetch_add(1, std::memory_order_relaxed);
+      publish(committed, batch);
+      counters_.waiting_for_store = false;
+      spdlog::info("ingest: the database takes writes again; {} held lines stored",
+                   batch.lines.size());
+      return;
+    } catch (const std::exception& e) {
+      if (!clears_by_itself(e)) {
+        counters_.waiting_for_store = false;
+        spdlog::error("ingest: batch of {} lines failed ({}); retrying line by line",
+                      batch.lines.size(), e.what());
+        retry_line_by_line(batch);
+        return;
+      }
+    }
+    pause = std::min(pause * 2, std::chrono::milliseconds(5000));
+  }
 }
 
 void IngestPipeline::judge_attachments(IngestBatch& batch) const {
@@ -483,7 +566,9 @@ nlohmann::json IngestPipeline::health() const {
           {"attackers_created", c.attackers_created.load()},
           {"attackers_recounted", c.attackers_recounted.load()},
           {"batches", c.batches.load()},
-          {"batch_failures", c.batch_failures.load()}};
+          {"batch_failures", c.batch_failures.load()},
+          {"store_waits", c.store_waits.load()},
+          {"waiting_for_store", c.waiting_for_store.load()}};
 }
 
 }  // namespace decnet::ingest

@@ -64,6 +64,8 @@ struct PipelineCounters {
   std::atomic<std::uint64_t> attackers_recounted{0};  // repaired at start after a crash
   std::atomic<std::uint64_t> batches{0};
   std::atomic<std::uint64_t> batch_failures{0};
+  std::atomic<std::uint64_t> store_waits{0};  // times a full or locked database held ingest back
+  std::atomic<bool> waiting_for_store{false};
 };
 
 class IngestPipeline final : public LineSink, public core::Component {
@@ -103,8 +105,11 @@ class IngestPipeline final : public LineSink, public core::Component {
   void run();
   void reconcile_reuse();
   void reconcile_attackers();
+  std::pair<std::int64_t, bool> recount_past_mark(store::WriteScope& scope);
   void on_idle(std::chrono::milliseconds& idle_for, bool flush_ledger);
   void complete(Inflight& inflight);
+  void restart_from_store();
+  void hold_until_stored(IngestBatch& batch, const std::exception& first_error);
   void retry_line_by_line(const IngestBatch& batch);
   void judge_attachments(IngestBatch& batch) const;
   void publish(const CommittedBatch& committed, const IngestBatch& batch);

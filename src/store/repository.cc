@@ -25,6 +25,7 @@ std::unique_ptr<Repository> open_repository(const core::Config& config) {
   options.path = database_path(config);
   options.read_connections = static_cast<int>(config.db_read_connections());
   options.migrate = config.db_auto_migrate();
+  options.max_bytes = static_cast<std::uint64_t>(config.db_max_mb()) * 1024 * 1024;
   return sqlite::open_sqlite_repository(options);
 }
 

@@ -20,6 +20,7 @@ class StoreError : public std::runtime_error {
     kMigration,   // schema missing, newer than this binary, or a migration failed
     kClosed,      // the store was closed
     kTimeout,     // a read ran past the caller's QueryDeadline
+    kFull,        // the disk, or the database's configured size limit, is full
   };
 
   StoreError(Kind kind, const std::string& message) : std::runtime_error(message), kind_(kind) {}

@@ -182,6 +182,27 @@ TEST(Migrations, CredentialKeysCarryAnExistingDatabaseOver) {
   engine.close();
 }
 
+// DECNET_DB_MAX_MB caps the file through SQLite's page limit: a write past it fails as on a
+// full disk (kFull), and the transaction is undone.
+TEST(EngineSizeCap, WritesPastTheCapFailAsOnAFullDisk) {
+  TempDir dir;
+  const auto path = dir / "db.sqlite";
+  sqlite::Engine::migrate(path);
+  const auto size = std::filesystem::file_size(path);
+  sqlite::Engine engine({.path = path, .max_bytes = size + 64 * 1024});
+  auto logs = sqlite::make_log_repository(engine);
+  std::vector<LogRecord> batch(200, log_record("decky-1"));
+  for (auto& r : batch) r.raw_line = std::string(4096, 'x');
+  try {
+    engine.write_now([&](WriteScope& w) { return logs->insert(w, batch); });
+    ADD_FAILURE() << "a write past the cap succeeded";
+  } catch (const StoreError& e) {
+    EXPECT_EQ(e.kind(), StoreError::Kind::kFull) << e.what();
+  }
+  EXPECT_EQ(logs->count(), 0);
+  engine.close();
+}
+
 TEST(Migrations, NewerDatabaseIsRefused) {
   TempDir dir;
   const auto path = dir / "db.sqlite";

@@ -30,6 +30,8 @@ StoreError::Kind kind_for(int code) {
       return StoreError::Kind::kInvalid;
     case SQLITE_INTERRUPT:
       return StoreError::Kind::kTimeout;
+    case SQLITE_FULL:
+      return StoreError::Kind::kFull;
     default:
       return StoreError::Kind::kIo;
   }

@@ -65,6 +65,15 @@ std::vector<int> apply_migrations(Connection& conn, int target = 1 << 30) {
   return applied;
 }
 
+// SQLite's own cap (max_page_count); its writes fail with SQLITE_FULL past it.
+void apply_size_limit(Connection& conn, std::uint64_t bytes) {
+  constexpr std::uint64_t kNoCap = 4294967294;  // the largest page count SQLite accepts
+  const auto page_size =
+      static_cast<std::uint64_t>(query_int64(conn, "PRAGMA page_size").value_or(4096));
+  const std::uint64_t pages = bytes == 0 ? kNoCap : std::max<std::uint64_t>(1, bytes / page_size);
+  conn.exec("PRAGMA max_page_count = " + std::to_string(std::min(pages, kNoCap)));
+}
+
 }  // namespace
 
 Engine::Engine(EngineOptions options) : options_(std::move(options)) {
@@ -78,6 +87,7 @@ Engine::Engine(EngineOptions options) : options_(std::move(options)) {
                          ", expected " + std::to_string(latest_version()) +
                          "; run `decnet db migrate`");
   }
+  if (options_.max_bytes > 0) apply_size_limit(*writer_, options_.max_bytes);
   checkpointer_ = std::make_unique<Checkpointer>(options_.path, *writer_, options_.checkpoint,
                                                  options_.busy_timeout_ms);
   thread_ = std::thread([this] { writer_loop(); });
@@ -145,6 +155,11 @@ void Engine::writer_loop() {
 // Consequently a task's function may run more than once; write_scope.h says so.
 std::exception_ptr Engine::run_in_transaction(std::vector<WriteTask>& tasks, std::size_t first,
                                               std::size_t count, std::size_t* failed) {
+  // After some errors (a full disk among them) SQLite has already rolled the transaction back;
+  // a second ROLLBACK would fail and replace the error that says why.
+  const auto roll_back = [this] {
+    if (!sqlite3_get_autocommit(writer_->handle())) writer_->exec("ROLLBACK");
+  };
   writer_->exec("BEGIN IMMEDIATE");
   SqliteWriteScope scope(*writer_);
   for (std::size_t i = first; i < first + count; ++i) {
@@ -153,7 +168,7 @@ std::exception_ptr Engine::run_in_transaction(std::vector<WriteTask>& tasks, std
     } catch (...) {
       *failed = i;
       auto error = std::current_exception();
-      writer_->exec("ROLLBACK");
+      roll_back();
       return error;
     }
   }
@@ -163,7 +178,7 @@ std::exception_ptr Engine::run_in_transaction(std::vector<WriteTask>& tasks, std
     // Not one task's fault that we can tell: the caller replays each task alone.
     *failed = first;
     auto error = std::current_exception();
-    writer_->exec("ROLLBACK");
+    roll_back();
     return error;
   }
   writer_->exec("COMMIT");

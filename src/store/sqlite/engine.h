@@ -25,7 +25,8 @@ struct EngineOptions {
   int read_connections = 4;
   std::size_t max_batch = 512;  // tasks per transaction
   int busy_timeout_ms = 5000;
-  bool migrate = true;  // apply pending migrations at open (else refuse an outdated schema)
+  bool migrate = true;          // apply pending migrations at open (else refuse an outdated schema)
+  std::uint64_t max_bytes = 0;  // cap on the database file; 0: none
   CheckpointOptions checkpoint;
 };
 
