@@ -2,9 +2,13 @@
 // flood, stopped with SIGTERM while senders are still writing, fed frames that are not frames.
 // Each test reads the database with the sqlite3 shell afterwards, as an operator would.
 #include <gtest/gtest.h>
+#include <sched.h>
+#include <sys/mount.h>
 
 #include <atomic>
+#include <cerrno>
 #include <csignal>
+#include <cstring>
 #include <fstream>
 #include <regex>
 #include <thread>
@@ -109,6 +113,62 @@ TEST(IngestResilience, ATailedFileLosesAndRepeatsNothingAcrossKill9s) {
   EXPECT_EQ(rows(serve, "logs"), kLines);
   EXPECT_EQ(sqlite_int(serve.db(), "SELECT COUNT(DISTINCT raw_line) FROM logs"), kLines);
   EXPECT_EQ(rows(serve, "dead_letters"), 0);
+}
+
+// The database on a real, small file system (a tmpfs mounted in a mount namespace of the test's
+// own) that fills up mid-flood: ingest holds the sender back instead of losing lines, and once
+// the file system is grown again every line is stored once and the database is intact.
+TEST(IngestResilience, AFullDiskHoldsSendersBackAndLosesNothing) {
+  if (::unshare(CLONE_NEWNS) != 0 ||
+      ::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0) {
+    GTEST_SKIP() << "mount namespaces are not available: " << std::strerror(errno);
+  }
+  TempDir dir;
+  const auto disk = dir / "disk";
+  std::filesystem::create_directories(disk);
+  ASSERT_EQ(::mount("tmpfs", disk.c_str(), "tmpfs", 0, "size=12m"), 0) << std::strerror(errno);
+  // A small queue, so that what the server holds is well below what the sender has to send.
+  ServeProcess serve({{"DECNET_DB_PATH", (disk / "decnet.db").string()},
+                      {"DECNET_INGEST_QUEUE_BYTES", "1048576"},
+                      {"DECNET_INGEST_BATCH_BYTES", "262144"}});
+  ASSERT_TRUE(serve.wait_ready()) << serve.output();
+
+  constexpr int kLines = 12'000;  // about 24 MB of lines, twice the file system
+  std::atomic<int> sent{0};
+  std::thread sender([&] {
+    TcpClient client(serve.tcp_port());
+    for (int i = 0; i < kLines; i += 100) {
+      std::string chunk;
+      for (int k = i; k < i + 100; ++k) {
+        chunk += octet_frame("<38>1 2026-05-02T06:22:48Z decky-0" + std::to_string(k % 5) +
+                             " http - request [relay@55555 src_ip=\"10.3." +
+                             std::to_string(k / 256 % 256) + "." + std::to_string(k % 256) +
+                             "\"] request " + std::to_string(k) + " " + std::string(2000, 'x'));
+      }
+      if (!client.send(chunk)) return;
+      sent += 100;
+    }
+  });
+  const bool full = wait_until(
+      [&] { return serve.output().find("the database refuses writes") != std::string::npos; },
+      std::chrono::seconds(90));
+  if (!full) sender.join();
+  ASSERT_TRUE(full) << serve.output();
+  EXPECT_LT(sent.load(), kLines);  // held back by TCP flow control
+
+  ASSERT_EQ(::mount("tmpfs", disk.c_str(), "tmpfs", MS_REMOUNT, "size=256m"), 0)
+      << std::strerror(errno);
+  sender.join();
+  ASSERT_EQ(sent.load(), kLines);
+  const auto db = disk / "decnet.db";
+  const auto logs = [&] { return sqlite_int(db, "SELECT COUNT(*) FROM logs").value_or(-1); };
+  ASSERT_TRUE(wait_until([&] { return logs() >= kLines; }, std::chrono::seconds(120)))
+      << logs() << serve.output();
+  EXPECT_EQ(serve.child().stop(SIGTERM, std::chrono::seconds(60)), 0);
+  EXPECT_EQ(sqlite_int(db, "SELECT COUNT(*) FROM logs"), kLines);
+  EXPECT_EQ(sqlite_int(db, "SELECT COUNT(DISTINCT raw_line) FROM logs"), kLines);
+  EXPECT_EQ(sqlite_int(db, "SELECT COUNT(*) FROM dead_letters"), 0);
+  EXPECT_EQ(sqlite_value(db, "PRAGMA integrity_check"), "ok");
 }
 
 TEST(IngestResilience, SigtermCommitsEveryLineReadFromTheSockets) {
