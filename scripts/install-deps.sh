@@ -7,7 +7,7 @@ set -euo pipefail
 packages=(
   # toolchain
   build-essential cmake ninja-build ccache pkg-config clang libclang-rt-14-dev
-  clang-format clang-tidy
+  clang-format clang-tidy python3
   # libraries (DESIGN.md, "Chosen dependencies")
   libboost-dev libssl-dev libsodium-dev libsqlite3-dev sqlite3 libpq-dev libnats-dev
   libcurl4-openssl-dev libc-ares-dev libmaxminddb-dev libpcre2-dev libyaml-cpp-dev zlib1g-dev
