@@ -324,14 +324,7 @@ void IngestPipeline::complete(Inflight& inflight) {
     if (clears_by_itself(e)) {
       hold_until_stored(batch, e);
     } else {
-      spdlog::error("ingest: batch of {} lines failed ({}); retrying line by line",
-                    batch.lines.size(), e.what());
-      try {
-        restart_from_store();
-      } catch (const std::exception& again) {
-        spdlog::error("ingest: cannot reload the attacker ledger: {}", again.what());
-      }
-      retry_line_by_line(batch);
+      retry_line_by_line(batch, e);
     }
   }
   counters_.invalid_secrets.fetch_add(batch.invalid_secrets, std::memory_order_relaxed);
@@ -387,9 +380,7 @@ void IngestPipeline::hold_until_stored(IngestBatch& batch, const std::exception&
     } catch (const std::exception& e) {
       if (!clears_by_itself(e)) {
         counters_.waiting_for_store = false;
-        spdlog::error("ingest: batch of {} lines failed ({}); retrying line by line",
-                      batch.lines.size(), e.what());
-        retry_line_by_line(batch);
+        retry_line_by_line(batch, e);
         return;
       }
     }
@@ -405,7 +396,14 @@ void IngestPipeline::judge_attachments(IngestBatch& batch) const {
   }
 }
 
-void IngestPipeline::retry_line_by_line(const IngestBatch& batch) {
+void IngestPipeline::retry_line_by_line(const IngestBatch& batch, const std::exception& error) {
+  spdlog::error("ingest: batch of {} lines failed ({}); retrying line by line", batch.lines.size(),
+                error.what());
+  try {
+    restart_from_store();
+  } catch (const std::exception& again) {
+    spdlog::error("ingest: cannot reload the attacker ledger: {}", again.what());
+  }
   BatchBuilder builder;
   for (const auto& line : batch.lines) {
     auto single = std::make_shared<IngestBatch>();

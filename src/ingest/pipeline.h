@@ -110,7 +110,9 @@ class IngestPipeline final : public LineSink, public core::Component {
   void complete(Inflight& inflight);
   void restart_from_store();
   void hold_until_stored(IngestBatch& batch, const std::exception& first_error);
-  void retry_line_by_line(const IngestBatch& batch);
+  // A batch the store refused for a reason of its own: each line alone, a line that still fails
+  // as a dead letter.
+  void retry_line_by_line(const IngestBatch& batch, const std::exception& error);
   void judge_attachments(IngestBatch& batch) const;
   void publish(const CommittedBatch& committed, const IngestBatch& batch);
   void publish_observed(const std::vector<CommittedBatch::NewAttacker>& attackers,

@@ -215,13 +215,15 @@ class SqliteCredentialRepository final : public CredentialRepository {
   void for_each_of_secret(WriteScope* scope, const std::string& sha256, const std::string& kind,
                           const std::optional<std::string>& principal,
                           const std::function<void(const Credential&)>& visit) override {
-    const std::string sql = "SELECT " + std::string(kCredentialColumns) +
-                            " FROM credentials WHERE " + kSecretRange + " AND " + kSecretMatches +
-                            " AND secret_kind = ? AND principal_key = ? ORDER BY id";
-    const auto floor = secret_key_floor(sha256);
+    WhereClause where;
+    add_secret(where, sha256)
+        .add("secret_kind = ?", {kind})
+        .add("principal_key = ?", {principal.value_or("")});
+    const std::string sql = "SELECT " + std::string(kCredentialColumns) + " FROM credentials" +
+                            where.sql() + " ORDER BY id";
     const auto run = [&](Connection& conn) {
       auto stmt = conn.prepare(sql);
-      stmt.bind_all(floor, floor + kSecretKeySpan, sha256, kind, principal.value_or(""));
+      where.bind(stmt);
       while (stmt.step()) visit(read_credential(stmt));
     };
     if (scope) return run(connection_of(*scope));
@@ -233,6 +235,8 @@ class SqliteCredentialRepository final : public CredentialRepository {
   Engine& engine_;
 };
 
+// The printable secret of a finding is read from its key range; the literal span below is this.
+static_assert(kSecretKeySpan == 4294967295);
 constexpr std::string_view kReuseColumns =
     "r.id, r.secret_sha256, r.secret_kind, r.principal, r.attacker_uuids, r.attacker_ips,"
     " r.deckies, r.services, r.targets, r.target_count, r.attacker_ip_count, r.attempt_count,"
