@@ -14,7 +14,7 @@ packages=(
   nlohmann-json3-dev libspdlog-dev libfmt-dev libcli11-dev libhnswlib-dev libjemalloc-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   # real peers used by tests and benchmarks
-  nats-server bsdutils rsyslog rsyslog-openssl curl openssl wrk libfaiss-dev dnsmasq-base
+  nats-server bsdutils rsyslog rsyslog-openssl rsyslog-relp curl openssl wrk libfaiss-dev dnsmasq-base
   libmaxmind-db-writer-perl
   # syslog-ng's libraries: the ingest benchmark runs syslog-ng beside DECNET (see below)
   libivykis0 libnet1 libwrap0 libjson-c5 libglib2.0-0 libpcre3 libcap2

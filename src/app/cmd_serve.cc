@@ -89,6 +89,10 @@ void register_metrics(api::MetricsRegistry& metrics, Runtime& runtime) {
       {"reuse_findings", "Credential reuse findings", &counters.reuse_findings},
       {"attackers_created", "New attackers created", &counters.attackers_created},
       {"store_waits", "Times a full or locked database held ingest back", &counters.store_waits},
+      {"resent_lines",
+       "RELP lines a sender sent again after a reconnect, recognised as stored and not stored "
+       "twice",
+       &counters.resent_lines},
   };
   for (const auto& figure : ingest) {
     metrics.counter_callback(std::string("decnet_ingest_") + figure.name + "_total", figure.help,

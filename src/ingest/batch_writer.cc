@@ -5,6 +5,7 @@
 #include <unordered_map>
 
 #include "ingest/file_tail.h"
+#include "ingest/resend_filter.h"
 #include "store/attachment_repository.h"
 #include "store/attacker_repository.h"
 #include "store/credential_repository.h"
@@ -66,6 +67,8 @@ CommittedBatch write_batch(store::Repository& repo, store::WriteScope& scope, In
                      {{"inode", last_tailed->file_position->inode},
                       {"offset", last_tailed->file_position->offset}});
   }
+
+  if (batch.resend_state) repo.state().put(scope, ResendFilter::kStateKey, *batch.resend_state);
 
   const correlate::SecretHistory history =
       [&](const std::string& sha, const std::string& kind,

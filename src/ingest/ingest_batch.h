@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -66,6 +67,10 @@ struct IngestBatch {
   std::unordered_map<std::string, std::size_t> smtp_index;
   std::int64_t invalid_secrets = 0;
   std::int64_t username_only = 0;
+  // Acknowledged lines recognised as a sender's resends: not stored again, answered with the batch.
+  std::vector<Delivery> resent;
+  // The resend filter as of this batch, saved in its transaction (ResendFilter::kStateKey).
+  std::optional<nlohmann::json> resend_state;
 };
 
 // What the writer learned while storing a batch; published once the batch is committed.

@@ -153,6 +153,7 @@ void IngestPipeline::reconcile_attackers() {
 }
 
 void IngestPipeline::start() {
+  if (auto saved = repo_.state().get(ResendFilter::kStateKey)) resend_.restore(*saved);
   reconcile_attackers();
   reconcile_reuse();
   // attacker.observed is announced after commit; a crash in between leaves attackers
@@ -261,7 +262,7 @@ void IngestPipeline::run() {
     if (!taken.empty()) {
       auto batch = std::make_shared<IngestBatch>();
       batch->logs.reserve(taken.size());
-      for (auto& line : taken) builder.add(*batch, std::move(line));
+      for (auto& line : taken) take(*batch, builder, std::move(line));
       taken.clear();
       judge_attachments(*batch);
       auto future = repo_.write([this, batch](store::WriteScope& scope) {
@@ -313,11 +314,33 @@ bool clears_by_itself(const std::exception& e) {
 
 }  // namespace
 
+void IngestPipeline::take(IngestBatch& batch, BatchBuilder& builder, RawLine line) {
+  if (!line.delivery) {
+    builder.add(batch, std::move(line));
+    return;
+  }
+  if (resend_.is_resend(line.bytes, line.delivery->may_be_resent)) {
+    counters_.resent_lines.fetch_add(1, std::memory_order_relaxed);
+    batch.resent.push_back(std::move(*line.delivery));
+    return;
+  }
+  builder.add(batch, std::move(line));
+  batch.resend_state = resend_.save();
+}
+
+void IngestPipeline::acknowledge(const IngestBatch& batch) {
+  for (const auto& line : batch.lines) {
+    if (line.delivery) line.delivery->receipts->stored(line.delivery->tag);
+  }
+  for (const auto& d : batch.resent) d.receipts->stored(d.tag);
+}
+
 void IngestPipeline::complete(Inflight& inflight) {
   auto& batch = *inflight.batch;
   try {
     const auto committed = inflight.result.get();
     counters_.batches.fetch_add(1, std::memory_order_relaxed);
+    acknowledge(batch);
     publish(committed, batch);
   } catch (const std::exception& e) {
     counters_.batch_failures.fetch_add(1, std::memory_order_relaxed);
@@ -329,7 +352,7 @@ void IngestPipeline::complete(Inflight& inflight) {
   }
   counters_.invalid_secrets.fetch_add(batch.invalid_secrets, std::memory_order_relaxed);
   counters_.username_only.fetch_add(batch.username_only, std::memory_order_relaxed);
-  account(batch.lines.size());
+  account(batch.lines.size() + batch.resent.size());
 }
 
 // The failed transaction may have left the ledger and the reuse index ahead of the database
@@ -372,6 +395,7 @@ void IngestPipeline::hold_until_stored(IngestBatch& batch, const std::exception&
         return write_batch(repo_, scope, batch, reuse_, ledger_);
       });
       counters_.batches.fetch_add(1, std::memory_order_relaxed);
+      acknowledge(batch);
       publish(committed, batch);
       counters_.waiting_for_store = false;
       spdlog::info("ingest: the database takes writes again; {} held lines stored",
@@ -408,11 +432,13 @@ void IngestPipeline::retry_line_by_line(const IngestBatch& batch, const std::exc
   for (const auto& line : batch.lines) {
     auto single = std::make_shared<IngestBatch>();
     builder.add(*single, line);
+    if (line.delivery) single->resend_state = batch.resend_state;
     judge_attachments(*single);
     try {
       const auto committed = repo_.write_now([&](store::WriteScope& scope) {
         return write_batch(repo_, scope, *single, reuse_, ledger_);
       });
+      acknowledge(*single);
       publish(committed, *single);
     } catch (const std::exception& e) {
       store::DeadLetterRecord dead{
@@ -426,11 +452,13 @@ void IngestPipeline::retry_line_by_line(const IngestBatch& batch, const std::exc
         repo_.write_now(
             [&](store::WriteScope& scope) { return repo_.dead_letters().insert(scope, dead); });
         counters_.dead_letters.fetch_add(1, std::memory_order_relaxed);
+        if (line.delivery) line.delivery->receipts->stored(line.delivery->tag);
       } catch (const std::exception& again) {
         spdlog::critical("ingest: cannot store a dead letter either: {}", again.what());
       }
     }
   }
+  for (const auto& d : batch.resent) d.receipts->stored(d.tag);
 }
 
 void IngestPipeline::publish(const CommittedBatch& c, const IngestBatch& batch) {
@@ -565,6 +593,7 @@ nlohmann::json IngestPipeline::health() const {
           {"attackers_recounted", c.attackers_recounted.load()},
           {"batches", c.batches.load()},
           {"batch_failures", c.batch_failures.load()},
+          {"resent_lines", c.resent_lines.load()},
           {"store_waits", c.store_waits.load()},
           {"waiting_for_store", c.waiting_for_store.load()}};
 }

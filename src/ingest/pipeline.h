@@ -31,6 +31,7 @@
 #include "ingest/attacker_ledger.h"
 #include "ingest/ingest_batch.h"
 #include "ingest/raw_line.h"
+#include "ingest/resend_filter.h"
 #include "store/repository.h"
 
 namespace decnet::ingest {
@@ -64,7 +65,8 @@ struct PipelineCounters {
   std::atomic<std::uint64_t> attackers_recounted{0};  // repaired at start after a crash
   std::atomic<std::uint64_t> batches{0};
   std::atomic<std::uint64_t> batch_failures{0};
-  std::atomic<std::uint64_t> store_waits{0};  // times a full or locked database held ingest back
+  std::atomic<std::uint64_t> resent_lines{0};  // acknowledged lines a sender sent again, dropped
+  std::atomic<std::uint64_t> store_waits{0};   // times a full or locked database held ingest back
   std::atomic<bool> waiting_for_store{false};
 };
 
@@ -114,6 +116,10 @@ class IngestPipeline final : public LineSink, public core::Component {
   // as a dead letter.
   void retry_line_by_line(const IngestBatch& batch, const std::exception& error);
   void judge_attachments(IngestBatch& batch) const;
+  // Lines sent again by a sender that did not hear they were stored go to batch.resent.
+  void take(IngestBatch& batch, BatchBuilder& builder, RawLine line);
+  // Tells the senders of acknowledged lines that the batch is stored.
+  static void acknowledge(const IngestBatch& batch);
   void publish(const CommittedBatch& committed, const IngestBatch& batch);
   void publish_observed(const std::vector<CommittedBatch::NewAttacker>& attackers,
                         bool wait_for_record);
@@ -125,6 +131,7 @@ class IngestPipeline final : public LineSink, public core::Component {
   correlate::CredentialReuseIndex& reuse_;
   const PipelineOptions options_;
   AttackerLedger ledger_;  // touched only on the store's writer thread
+  ResendFilter resend_;    // touched only on the pipeline thread
   PipelineCounters counters_;
 
   mutable core::Mutex mu_;

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -13,6 +14,23 @@ namespace decnet::ingest {
 struct FilePosition {
   std::uint64_t inode = 0;
   std::uint64_t offset = 0;
+};
+
+// A sender that keeps each line until it hears the line is stored (RELP). The pipeline calls
+// stored() once per line, from its own thread, after the transaction holding the line (or its
+// dead letter) has committed; never for a line it could not store.
+class DeliveryReceipts {
+ public:
+  virtual ~DeliveryReceipts() = default;
+  virtual void stored(std::uint64_t tag) = 0;
+};
+
+struct Delivery {
+  std::shared_ptr<DeliveryReceipts> receipts;
+  std::uint64_t tag = 0;
+  // Among the first frames of a connection, where a sender puts what it sends again after a
+  // reconnect: the pipeline checks it against the lines it stored last (see ResendFilter).
+  bool may_be_resent = false;
 };
 
 struct RawLine {
@@ -25,6 +43,8 @@ struct RawLine {
   // File tail only. The writer stores the last committed line's position in the same
   // transaction as the line, so a restart resumes right after it: nothing lost or read twice.
   std::optional<FilePosition> file_position;
+  // Acknowledged delivery only (RELP): who to tell once the line is stored.
+  std::optional<Delivery> delivery;
 };
 
 // Where receivers deliver lines. submit() never blocks the network thread: the pipeline bounds

@@ -17,21 +17,26 @@ namespace decnet::ingest {
 
 struct ReceiverOptions {
   bool tcp_enabled = true;
-  std::string tcp_host = "127.0.0.1";
   std::uint16_t tcp_port = 5514;
+  std::string tcp_host = "127.0.0.1";
 
   bool udp_enabled = true;
-  std::string udp_host = "127.0.0.1";
   std::uint16_t udp_port = 5514;
+  std::string udp_host = "127.0.0.1";
   std::size_t udp_receive_buffer_bytes = std::size_t{4} * 1024 * 1024;
 
   bool tls_enabled = false;
-  std::string tls_host = "0.0.0.0";
   std::uint16_t tls_port = 6514;
+  std::string tls_host = "0.0.0.0";
   std::filesystem::path tls_cert;
   std::filesystem::path tls_key;
   std::filesystem::path tls_client_ca;               // set: client certificates signed by it
   std::vector<std::string> tls_client_fingerprints;  // set: only these SHA-256 (hex) certs
+
+  bool relp_enabled = false;
+  bool relp_tls = false;  // with the TLS receiver's certificate and client checks
+  std::uint16_t relp_port = 2514;
+  std::string relp_host = "127.0.0.1";
 
   std::filesystem::path unix_socket;  // empty: off
   std::filesystem::path file;         // empty: off
@@ -90,6 +95,10 @@ inline ReceiverOptions ReceiverOptions::from_config(const core::Config& config) 
     }
     begin = end + 1;
   }
+  o.relp_enabled = config.syslog_relp_enabled();
+  o.relp_host = config.syslog_relp_host();
+  o.relp_port = config.syslog_relp_port();
+  o.relp_tls = config.syslog_relp_tls();
   o.unix_socket = config.syslog_unix_socket();
   o.file = config.syslog_file();
   o.max_line_bytes = static_cast<std::size_t>(config.syslog_max_line_bytes());

@@ -21,6 +21,9 @@ std::vector<std::unique_ptr<core::Component>> make_receivers(const ReceiverOptio
   if (options.tls_enabled) {
     out.push_back(std::make_unique<StreamReceiver>(StreamReceiver::tls_options(options), sink));
   }
+  if (options.relp_enabled) {
+    out.push_back(std::make_unique<StreamReceiver>(StreamReceiver::relp_options(options), sink));
+  }
   if (!options.unix_socket.empty()) {
     out.push_back(std::make_unique<UnixReceiver>(UnixReceiver::from(options), sink));
   }

@@ -52,6 +52,9 @@ class StreamReceiver : public core::Component {
     // A connection silent for less than this is never evicted: it may be a sensor between lines.
     std::chrono::milliseconds evict_after_silence = std::chrono::seconds(2);
     std::chrono::milliseconds handshake_timeout = std::chrono::seconds(10);
+    // RELP (librelp's protocol, as rsyslog's omrelp speaks it) instead of RFC 6587 framing:
+    // every line is answered once it is stored, see relp_conversation.h.
+    bool relp = false;
     bool tls = false;
     std::filesystem::path tls_cert;  // PEM chain
     std::filesystem::path tls_key;   // PEM private key
@@ -61,6 +64,7 @@ class StreamReceiver : public core::Component {
 
   static Options tcp_options(const ReceiverOptions& options);
   static Options tls_options(const ReceiverOptions& options);
+  static Options relp_options(const ReceiverOptions& options);
 
   StreamReceiver(Options options, LineSink& sink);
   ~StreamReceiver() override;

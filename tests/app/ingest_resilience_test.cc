@@ -13,6 +13,7 @@
 #include <regex>
 #include <thread>
 
+#include "rsyslog_support.h"
 #include "serve_support.h"
 
 namespace decnet::app {
@@ -169,6 +170,62 @@ TEST(IngestResilience, AFullDiskHoldsSendersBackAndLosesNothing) {
   EXPECT_EQ(sqlite_int(db, "SELECT COUNT(DISTINCT raw_line) FROM logs"), kLines);
   EXPECT_EQ(sqlite_int(db, "SELECT COUNT(*) FROM dead_letters"), 0);
   EXPECT_EQ(sqlite_value(db, "PRAGMA integrity_check"), "ok");
+}
+
+// RELP answers a line only once it is committed, so rsyslog (omrelp, the way a decky or relay
+// forwards) keeps every line it was not told about and sends it again after a reconnect. The
+// server is killed with -9 twice mid-stream: every line ends up stored, and stored once (the
+// lines committed but not yet answered come back and are recognised).
+TEST(IngestResilience, RsyslogOverRelpLosesAndRepeatsNothingAcrossKill9s) {
+  TempDir dir;
+  const int relp_port = free_port();
+  ServeProcess serve({{"DECNET_SYSLOG_RELP_ENABLED", "true"},
+                      {"DECNET_SYSLOG_RELP_PORT", std::to_string(relp_port)}});
+  ASSERT_TRUE(serve.wait_ready()) << serve.output();
+  constexpr int kLines = 200'000;
+  const auto input = dir / "sensor.log";
+  {
+    std::ofstream out(input, std::ios::binary);
+    for (int i = 0; i < kLines; ++i) {
+      out << "<38>1 2026-05-02T06:22:48Z decky-0" << i % 5 << " ssh - auth_attempt [relay@55555 "
+          << "src_ip=\"10.4." << i / 256 % 256 << "." << i % 256
+          << "\" username=\"root\" secret_b64=\"aHVudGVyMg==\"] relp line " << i << "\n";
+    }
+  }
+  testing::Rsyslog rsyslog(dir.path(),
+                           "module(load=\"imfile\" mode=\"polling\" PollingInterval=\"1\")\n"
+                           "input(type=\"imfile\" File=\"" +
+                               input.string() +
+                               "\" Tag=\"decky\")\n"
+                               "module(load=\"omrelp\")\n"
+                               "template(name=\"raw\" type=\"string\" string=\"%rawmsg%\")\n"
+                               "action(type=\"omrelp\" target=\"127.0.0.1\" port=\"" +
+                               std::to_string(relp_port) +
+                               "\" template=\"raw\" windowSize=\"1024\" "
+                               "action.resumeRetryCount=\"-1\" action.resumeInterval=\"1\" "
+                               "queue.type=\"LinkedList\" queue.size=\"400000\")\n");
+  for (const std::int64_t kill_after : {30'000, 110'000}) {
+    ASSERT_TRUE(
+        wait_until([&] { return rows(serve, "logs") > kill_after; }, std::chrono::seconds(120)))
+        << rows(serve, "logs") << "\n"
+        << rsyslog.output() << serve.output();
+    EXPECT_EQ(serve.child().stop(SIGKILL), 128 + SIGKILL);
+    serve.restart();
+    ASSERT_TRUE(serve.wait_ready()) << serve.output();
+  }
+  ASSERT_TRUE(wait_until([&] { return rows(serve, "logs") >= kLines; }, std::chrono::seconds(180)))
+      << rows(serve, "logs") << "\n"
+      << rsyslog.output();
+  const auto metrics = run_command(
+      {"curl", "-s", "http://127.0.0.1:" + std::to_string(serve.api_port()) + "/metrics"});
+  std::smatch resent;  // how many came back differs from run to run; the figure must be there
+  ASSERT_TRUE(std::regex_search(metrics.output, resent,
+                                std::regex("decnet_ingest_resent_lines_total (\\d+)")));
+  EXPECT_EQ(serve.child().stop(SIGTERM, std::chrono::seconds(60)), 0);
+  EXPECT_EQ(rows(serve, "logs"), kLines);
+  EXPECT_EQ(sqlite_int(serve.db(), "SELECT COUNT(DISTINCT raw_line) FROM logs"), kLines);
+  EXPECT_EQ(rows(serve, "dead_letters"), 0);
+  EXPECT_EQ(sqlite_int(serve.db(), "SELECT SUM(attempt_count) FROM credentials"), kLines);
 }
 
 TEST(IngestResilience, SigtermCommitsEveryLineReadFromTheSockets) {

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <latch>
 #include <mutex>
@@ -492,6 +493,52 @@ TEST_F(PipelineTest, AttackerCountersAreRecountedFromTheLogsAtStart) {
   close();
   open();
   EXPECT_EQ(pipeline_->health()["attackers_recounted"], 0);
+}
+
+// What a RELP session hears back: the tags of its stored lines.
+class Receipts : public DeliveryReceipts {
+ public:
+  void stored(std::uint64_t tag) override {
+    std::lock_guard lock(mu_);
+    tags_.push_back(tag);
+  }
+  std::vector<std::uint64_t> tags() {  // in any order: the session answers in its own
+    std::lock_guard lock(mu_);
+    auto out = tags_;
+    std::sort(out.begin(), out.end());
+    return out;
+  }
+
+ private:
+  std::mutex mu_;
+  std::vector<std::uint64_t> tags_;
+};
+
+// Lines committed whose answer never reached the sender (the server was killed in between)
+// come again at the start of the sender's next connection, to a restarted server: they are
+// recognised from the digests saved with the batch, answered, and not stored twice. The same
+// line later in a connection is a real second event and is stored.
+TEST_F(PipelineTest, AcknowledgedLinesSentAgainAfterARestartAreStoredOnce) {
+  auto first = std::make_shared<Receipts>();
+  const auto relp = [&](const std::string& line, std::uint64_t tag, bool may_be_resent,
+                        const std::shared_ptr<Receipts>& receipts) {
+    RawLine raw{line, "relp", "127.0.0.1:1", core::now_micros(), false};
+    raw.delivery = Delivery{receipts, tag, may_be_resent};
+    ASSERT_TRUE(pipeline_->submit(raw));
+  };
+  relp(kFtpAuth, 1, true, first);
+  relp(kPop3Auth, 2, true, first);
+  flush();
+  EXPECT_EQ(first->tags(), (std::vector<std::uint64_t>{1, 2}));
+  close();
+  open();
+  auto second = std::make_shared<Receipts>();
+  relp(kPop3Auth, 7, true, second);  // sent again
+  relp(kFtpAuth, 8, false, second);  // the same text later in a connection: a new event
+  flush();
+  EXPECT_EQ(second->tags(), (std::vector<std::uint64_t>{7, 8}));
+  EXPECT_EQ(repo_->logs().count(), 3);
+  EXPECT_EQ(pipeline_->counters().resent_lines.load(), 1u);
 }
 
 TEST_F(PipelineTest, StopCommitsEverythingAccepted) {

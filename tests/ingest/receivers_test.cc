@@ -22,6 +22,7 @@
 #include "ingest/stream_receiver.h"
 #include "ingest/udp_receiver.h"
 #include "ingest/unix_receiver.h"
+#include "rsyslog_support.h"
 #include "tests_support.h"
 
 namespace decnet::ingest {
@@ -30,6 +31,8 @@ namespace {
 using namespace std::chrono_literals;
 using testing::ChildProcess;
 using testing::free_port;
+using testing::imfile_input;
+using testing::Rsyslog;
 using testing::run_command;
 using testing::TempDir;
 using testing::wait_until;
@@ -1045,34 +1048,6 @@ TEST(ReceiverOptions, BuiltFromConfig) {
 }
 
 // --- rsyslog as a real sensor ------------------------------------------------------------------
-
-class Rsyslog {
- public:
-  Rsyslog(const std::filesystem::path& dir, const std::string& conf) : dir_(dir) {
-    std::filesystem::create_directories(dir / "work");
-    {
-      std::ofstream out(dir / "rsyslog.conf");
-      out << "global(workDirectory=\"" << (dir / "work").string() << "\")\n" << conf;
-    }
-    auto check = run_command({"rsyslogd", "-N1", "-f", (dir / "rsyslog.conf").string()});
-    EXPECT_EQ(check.status, 0) << check.output;
-    child_ = std::make_unique<ChildProcess>(
-        std::vector<std::string>{"rsyslogd", "-n", "-f", (dir / "rsyslog.conf").string(), "-i",
-                                 (dir / "rsyslogd.pid").string()});
-  }
-  std::string output() const { return child_->output(); }
-  bool running() { return child_->running(); }
-
- private:
-  std::filesystem::path dir_;
-  std::unique_ptr<ChildProcess> child_;
-};
-
-std::string imfile_input(const std::filesystem::path& file) {
-  return "module(load=\"imfile\" mode=\"polling\" PollingInterval=\"1\")\n"
-         "input(type=\"imfile\" File=\"" +
-         file.string() + "\" Tag=\"sensorapp\" Severity=\"info\" Facility=\"user\")\n";
-}
 
 TEST(ReceiverRsyslog, ImfileForwardedOctetCountedOverTcp) {
   TempDir dir;
