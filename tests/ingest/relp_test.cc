@@ -13,6 +13,7 @@
 #include "ingest/relp_conversation.h"
 #include "ingest/resend_filter.h"
 #include "ingest/stream_receiver.h"
+#include "pki_support.h"
 #include "rsyslog_support.h"
 #include "tests_support.h"
 
@@ -347,6 +348,48 @@ TEST(RelpReceiver, RsyslogOmrelpDeliversEveryLine) {
         << texts[static_cast<std::size_t>(i)];
   }
   EXPECT_EQ(rx.stats().framing_errors.load(), 0u);
+}
+
+// RELP over TLS with a client certificate pinned by fingerprint, as a remote decky would send:
+// rsyslog's omrelp with librelp's TLS against the receiver's TLS set-up.
+TEST(RelpReceiver, RsyslogOmrelpOverTlsWithAClientCertificate) {
+  TempDir dir;
+  testing::Pki pki(dir.path());
+  StoringSink sink;
+  auto o = relp_opts();
+  o.tls = true;
+  o.tls_cert = pki.file("server.pem");
+  o.tls_key = pki.file("server.key");
+  o.tls_client_ca = pki.file("ca.pem");
+  o.tls_client_fingerprints = {normalize_fingerprint(pki.fingerprint("sensor"))};
+  StreamReceiver rx(o, sink);
+  rx.start();
+  const auto input = dir / "in.log";
+  {
+    std::ofstream out(input);
+    out << "relp over tls\n";
+  }
+  std::atomic<bool> done{false};
+  std::thread storer([&] {
+    while (!done) {
+      sink.store_all();
+      std::this_thread::sleep_for(1ms);
+    }
+  });
+  testing::Rsyslog rsyslog(dir.path(),
+                           testing::imfile_input(input) + "module(load=\"omrelp\")\n" +
+                               "action(type=\"omrelp\" target=\"127.0.0.1\" port=\"" +
+                               std::to_string(rx.port()) + "\" tls=\"on\" tls.caCert=\"" +
+                               pki.file("ca.pem") + "\" tls.myCert=\"" + pki.file("sensor.pem") +
+                               "\" tls.myPrivKey=\"" + pki.file("sensor.key") +
+                               "\" tls.authMode=\"name\" tls.permittedPeer=[\"localhost\"] "
+                               "template=\"RSYSLOG_SyslogProtocol23Format\")\n");
+  const bool got = wait_until([&] { return sink.size() >= 1; }, 30s);
+  done = true;
+  storer.join();
+  ASSERT_TRUE(got) << rsyslog.output();
+  EXPECT_NE(sink.texts().front().find("relp over tls"), std::string::npos);
+  EXPECT_EQ(rx.stats().tls_rejected.load(), 0u);
 }
 
 }  // namespace
