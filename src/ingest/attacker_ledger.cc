@@ -35,8 +35,12 @@ void AttackerLedger::remember(Entry& entry, const std::vector<store::TargetActiv
   for (const auto& t : targets) {
     if (entry.targets_overflow) return;
     entry.targets.insert(target_key(t));
+    entry.services.insert(t.service);
+    entry.deckies.insert(t.decky);
     if (entry.targets.size() > kMaxRememberedTargets) {
       entry.targets.clear();
+      entry.services.clear();
+      entry.deckies.clear();
       entry.targets_overflow = true;
     }
   }
@@ -46,18 +50,27 @@ std::string AttackerLedger::target_key(const store::TargetActivity& t) {
   return t.decky + '\x1f' + t.service;
 }
 
-// Known targets only: one UPDATE per row touched. A new target also changes the attacker's
-// service and decky lists, which the full path maintains.
+// The ledger knows every target of the attacker, so it tells the store which are new and which
+// services and deckies they add; the store then inserts and updates without looking anything up.
+// An attacker with more targets than the ledger remembers takes the full path.
 void AttackerLedger::write(store::Repository& repo, store::WriteScope& scope, Entry& entry) {
-  const bool all_known =
-      !entry.targets_overflow &&
-      std::all_of(entry.pending.targets.begin(), entry.pending.targets.end(),
-                  [&](const auto& t) { return entry.targets.count(target_key(t)); });
-  if (all_known) {
-    repo.attackers().add_known_activity(scope, entry.id, entry.pending);
-  } else {
+  if (entry.targets_overflow) {
     repo.attackers().record_activity(scope, entry.pending);
-    remember(entry, entry.pending.targets);
+  } else {
+    store::TargetNews news;
+    const auto& targets = entry.pending.targets;
+    for (std::size_t i = 0; i < targets.size(); ++i) {
+      if (entry.targets.contains(target_key(targets[i]))) continue;
+      news.new_targets.push_back(i);
+      if (entry.services.insert(targets[i].service).second) {
+        news.new_services.push_back(targets[i].service);
+      }
+      if (entry.deckies.insert(targets[i].decky).second) {
+        news.new_deckies.push_back(targets[i].decky);
+      }
+    }
+    repo.attackers().add_known_activity(scope, entry.id, entry.pending, news);
+    remember(entry, targets);
   }
   entry.pending = {};
   entry.pending_index.clear();
@@ -79,6 +92,11 @@ LedgerResult AttackerLedger::record(store::Repository& repo, store::WriteScope& 
   Entry entry;
   entry.uuid = result.uuid;
   entry.id = result.id;
+  if (!result.created) {
+    // Stored before this ledger met it: learn the targets it already has (this activity's
+    // included, written just now in the same transaction).
+    remember(entry, repo.attackers().targets_in(scope, result.id, kMaxRememberedTargets + 1));
+  }
   remember(entry, activity.targets);
   entries_.emplace(activity.ip, std::move(entry));
   return {result.uuid, result.id, result.created};

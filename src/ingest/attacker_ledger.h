@@ -72,9 +72,14 @@ class AttackerLedger {
     std::int64_t id = 0;
     store::AttackerActivity pending;                             // ip empty when nothing is pending
     std::unordered_map<std::string, std::size_t> pending_index;  // target key -> pending.targets
-    // "decky\x1fservice" already stored, up to kMaxRememberedTargets; past that the entry stops
-    // remembering (targets_overflow) and always takes the full path, which checks the table.
+    // Every target row the attacker has ("decky\x1fservice"), and the services and deckies among
+    // them, loaded when the ledger first meets an attacker it did not create: so the ledger
+    // tells the store which targets are new and the store looks nothing up. Past
+    // kMaxRememberedTargets the entry stops remembering (targets_overflow) and always takes the
+    // full path, which checks the table.
     std::unordered_set<std::string> targets;
+    std::unordered_set<std::string> services;
+    std::unordered_set<std::string> deckies;
     bool targets_overflow = false;
   };
   static constexpr std::size_t kMaxRememberedTargets = 1024;

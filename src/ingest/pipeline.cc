@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "bus/topics.h"
+#include "core/thread_name.h"
 #include "core/time.h"
 #include "ingest/batch_writer.h"
 #include "store/attacker_repository.h"
@@ -175,7 +176,10 @@ void IngestPipeline::start() {
     accepting_ = true;
     stopping_ = false;
   }
-  thread_ = std::thread([this] { run(); });
+  thread_ = std::thread([this] {
+    core::name_this_thread("ingest-prepare");
+    run();
+  });
 }
 
 void IngestPipeline::stop() {

@@ -10,6 +10,7 @@
 #include <stdexcept>
 #include <thread>
 
+#include "core/thread_name.h"
 #include "ingest/stream_session.h"
 
 namespace decnet::ingest {
@@ -189,7 +190,10 @@ void StreamReceiver::start() {
   impl_->listen();
   impl_->work.emplace(impl_->io.get_executor());
   impl_->accept();
-  impl_->thread = std::thread([impl = impl_.get()] { impl->run(); });
+  impl_->thread = std::thread([impl = impl_.get()] {
+    core::name_this_thread(impl->options.name);
+    impl->run();
+  });
   spdlog::info("{}: listening on {}{}", impl_->tag(), impl_->listen_text,
                impl_->options.tls ? " (TLS)" : "");
 }

@@ -30,6 +30,15 @@ struct AttackerActivity {
   std::vector<TargetActivity> targets;
 };
 
+// What a caller that remembers an attacker's targets (the ingest ledger) knows about an
+// activity of it: which of its targets are new, and the services and deckies they bring that the
+// attacker had none of. The store then needs no look-up to find out.
+struct TargetNews {
+  std::vector<std::size_t> new_targets;  // indices into AttackerActivity::targets
+  std::vector<std::string> new_services;
+  std::vector<std::string> new_deckies;
+};
+
 struct ActivityResult {
   std::string uuid;
   bool created = false;
@@ -116,10 +125,15 @@ class AttackerRepository {
   // Creates or advances the attacker for activity.ip: first/last seen, counts, services and
   // deckies touched. Returns its uuid and whether this call created it.
   virtual ActivityResult record_activity(WriteScope& scope, const AttackerActivity& activity) = 0;
-  // The cheaper path for an attacker known to exist whose activity touches only targets it
-  // already has: counters and times of the attacker and of each target, nothing else.
+  // The cheaper path for an attacker known to exist, when the caller knows which targets are new
+  // (`news`; empty: none are): counters and times of the attacker and of each target, the new
+  // target rows, and the listed services and deckies when new ones arrive.
   virtual void add_known_activity(WriteScope& scope, std::int64_t attacker_id,
-                                  const AttackerActivity& activity) = 0;
+                                  const AttackerActivity& activity,
+                                  const TargetNews& news = {}) = 0;
+  // Inside a write: the attacker's target rows (decky and service), at most `limit`.
+  virtual std::vector<TargetActivity> targets_in(WriteScope& scope, std::int64_t attacker_id,
+                                                 std::int64_t limit) = 0;
 
   // Crash repair. Counters are written behind the log rows they count, so a crash can leave them
   // short; this recomputes event and credential counts, first and last seen, the targets and

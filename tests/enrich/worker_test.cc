@@ -32,22 +32,30 @@ class EnrichWorkerTest : public ::testing::Test {
     std::ofstream(dir / "asn" / "ip2asn-v4.tsv")
         << "93.184.216.0\t93.184.216.255\t15133\tUS\tEDGECAST\n"
            "8.8.8.0\t8.8.8.255\t15169\tUS\tGOOGLE\n";
-    dns_port = free_port(true);
+    // A lookup sent before dnsmasq has bound its socket would be answered by nobody. The port
+    // was free a moment ago; another test (or an outgoing socket) may have taken it since, so a
+    // dnsmasq that cannot bind is started again on another.
     const char* user = std::getenv("USER");
-    dnsmasq = std::make_unique<ChildProcess>(std::vector<std::string>{
-        "/usr/sbin/dnsmasq", "--no-daemon", "--conf-file=/dev/null",
-        "--port=" + std::to_string(dns_port), "--listen-address=127.0.0.1", "--bind-interfaces",
-        "--no-resolv", "--no-hosts",
-        "--pid-file=", "--user=" + std::string(user && *user ? user : "root"),
-        "--ptr-record=34.216.184.93.in-addr.arpa,edge.example.net"});
-    // A lookup sent before dnsmasq has bound its socket would be answered by nobody.
-    ASSERT_TRUE(wait_until([&] { return dnsmasq->output().find("started") != std::string::npos; }))
-        << dnsmasq->output();
+    for (int attempt = 0; attempt < 5; ++attempt) {
+      dns_port = free_port(true);
+      dnsmasq = std::make_unique<ChildProcess>(std::vector<std::string>{
+          "/usr/sbin/dnsmasq", "--no-daemon", "--conf-file=/dev/null",
+          "--port=" + std::to_string(dns_port), "--listen-address=127.0.0.1", "--bind-interfaces",
+          "--no-resolv", "--no-hosts",
+          "--pid-file=", "--user=" + std::string(user && *user ? user : "root"),
+          "--ptr-record=34.216.184.93.in-addr.arpa,edge.example.net"});
+      wait_until([&] {
+        const auto out = dnsmasq->output();
+        return out.find("started") != std::string::npos || !dnsmasq->running();
+      });
+      if (dnsmasq->output().find("started") != std::string::npos) break;
+    }
+    ASSERT_NE(dnsmasq->output().find("started"), std::string::npos) << dnsmasq->output();
     repo = store::sqlite::open_sqlite_repository({.path = dir / "decnet.db"});
   }
   void TearDown() override {
     if (worker) worker->stop();
-    repo->close();
+    if (repo) repo->close();
   }
   EnrichmentOptions options() {
     EnrichmentOptions o;

@@ -74,5 +74,48 @@ TEST(AttackerLedger, ARegularFlushWritesAtMostItsLimitOldestFirst) {
   repo->close();
 }
 
+// An attacker stored before the ledger met it (an earlier run): the ledger learns its targets,
+// so a new target with a service the attacker already had adds a decky but no service, and the
+// stored lists and counts come out as a scan of the target rows would make them.
+TEST(AttackerLedger, TargetsOfAnAttackerFromAnEarlierRunAreLearned) {
+  decnet::testing::TempDir dir;
+  auto repo = store::sqlite::open_sqlite_repository({.path = dir / "db.sqlite"});
+  store::AttackerActivity earlier{
+      "203.0.113.5", 100, 100, 2, 0, {{"web1", "ssh", 100, 100, 1}, {"web1", "ftp", 100, 100, 1}}};
+  const auto stored = repo->write_now(
+      [&](store::WriteScope& w) { return repo->attackers().record_activity(w, earlier); });
+  AttackerLedger ledger({.flush_after_us = 0});
+  repo->write_now([&](store::WriteScope& w) {
+    const auto r = ledger.record(*repo, w, activity(200, "web1", 1));  // known target
+    EXPECT_FALSE(r.created);
+    EXPECT_EQ(r.id, stored.id);
+  });
+  repo->write_now([&](store::WriteScope& w) {
+    store::AttackerActivity more{"203.0.113.5",
+                                 300,
+                                 300,
+                                 3,
+                                 0,
+                                 {{"db1", "ftp", 300, 300, 1},     // new decky, known service
+                                  {"web1", "ssh", 300, 300, 1},    // known target
+                                  {"db1", "smtp", 300, 300, 1}}};  // new service
+    ledger.record(*repo, w, more);
+    ledger.flush_all(*repo, w);
+  });
+  const auto a = repo->attackers().get(stored.uuid);
+  EXPECT_EQ(a->event_count, 6);
+  EXPECT_EQ(a->services, (std::vector<std::string>{"ftp", "smtp", "ssh"}));
+  EXPECT_EQ(a->service_count, 3);
+  EXPECT_EQ(a->deckies, (std::vector<std::string>{"web1", "db1"}));
+  EXPECT_EQ(a->decky_count, 2);
+  EXPECT_TRUE(a->is_traversal);
+  const auto targets = repo->attackers().targets(stored.uuid);
+  ASSERT_EQ(targets.size(), 4u);
+  std::int64_t events = 0;
+  for (const auto& t : targets) events += t.event_count;
+  EXPECT_EQ(events, 6);
+  repo->close();
+}
+
 }  // namespace
 }  // namespace decnet::ingest

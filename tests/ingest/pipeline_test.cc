@@ -459,7 +459,7 @@ TEST_F(PipelineTest, AttackerCountersAreRecountedFromTheLogsAtStart) {
     ASSERT_EQ(decnet::testing::run_command(
                   {"sqlite3", db,
                    "UPDATE attackers SET event_count = 1; UPDATE attacker_targets SET "
-                   "event_count = 1;"})
+                   "event_count = 1; DELETE FROM attacker_deckies WHERE decky = 'decky-02';"})
                   .status,
               0);
   }
@@ -476,6 +476,9 @@ TEST_F(PipelineTest, AttackerCountersAreRecountedFromTheLogsAtStart) {
   };
   EXPECT_TRUE(exact());
   EXPECT_EQ(pipeline_->health()["attackers_recounted"], 4);
+  store::AttackerQuery on_decky;  // the attackers of a decky, from the recounted sets
+  on_decky.decky = "decky-02";
+  EXPECT_EQ(repo_->attackers().list(on_decky).total, 4);
   // An older database has no mark at all: everything is recounted once.
   close();
   {

@@ -2,11 +2,13 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <latch>
 #include <map>
 #include <thread>
 
 #include "core/hash.h"
+#include "store/attacker_repository.h"
 #include "store/credential_repository.h"
 #include "store/log_repository.h"
 #include "store/query_deadline.h"
@@ -179,6 +181,58 @@ TEST(Migrations, CredentialKeysCarryAnExistingDatabaseOver) {
   CredentialQuery by_attacker;
   by_attacker.attacker_uuid = "u-a";
   EXPECT_EQ(credentials->list(by_attacker).total, 1);
+  engine.close();
+}
+
+// Migration 13 moves "attackers that touched this service / decky" into two tables of their
+// own: a version-12 database keeps answering the same filters, and an attacker touching a new
+// service afterwards is found by it too.
+TEST(Migrations, ServiceAndDeckySetsCarryAnExistingDatabaseOver) {
+  TempDir dir;
+  const auto path = dir / "v12.sqlite";
+  sqlite::Engine::migrate(path, 12);
+  {
+    sqlite::Connection conn(path, sqlite::Connection::Mode::kReadWrite);
+    conn.exec(
+        "INSERT INTO attackers(uuid, ip, first_seen, last_seen, event_count, services, deckies, "
+        "service_count, decky_count, updated_at) VALUES ('u-a', '203.0.113.1', 1, 2, 3, "
+        "'[\"ftp\",\"ssh\"]', '[\"d1\",\"d2\"]', 2, 2, 0), ('u-b', '203.0.113.2', 1, 2, 1, "
+        "'[\"ssh\"]', '[\"d2\"]', 1, 1, 0);"
+        "INSERT INTO attacker_targets SELECT id, 'd1', 'ssh', 1, 2, 1 FROM attackers WHERE uuid "
+        "= 'u-a';"
+        "INSERT INTO attacker_targets SELECT id, 'd2', 'ssh', 1, 2, 1 FROM attackers WHERE uuid "
+        "= 'u-a';"
+        "INSERT INTO attacker_targets SELECT id, 'd2', 'ftp', 1, 2, 1 FROM attackers WHERE uuid "
+        "= 'u-a';"
+        "INSERT INTO attacker_targets SELECT id, 'd2', 'ssh', 1, 2, 1 FROM attackers WHERE uuid "
+        "= 'u-b';");
+  }
+  EXPECT_EQ(sqlite::Engine::migrate(path).front(), 13);
+  sqlite::Engine engine({.path = path});
+  const auto attackers = sqlite::make_attacker_repository(engine);
+  const auto uuids = [&](std::optional<std::string> service, std::optional<std::string> decky) {
+    AttackerQuery q;
+    q.service = std::move(service);
+    q.decky = std::move(decky);
+    const auto page = attackers->list(q);
+    std::vector<std::string> out;
+    for (const auto& a : page.data) out.push_back(a.uuid);
+    std::sort(out.begin(), out.end());
+    EXPECT_EQ(page.total, static_cast<std::int64_t>(out.size()));
+    return out;
+  };
+  EXPECT_EQ(uuids("ssh", std::nullopt), (std::vector<std::string>{"u-a", "u-b"}));
+  EXPECT_EQ(uuids("ftp", std::nullopt), (std::vector<std::string>{"u-a"}));
+  EXPECT_EQ(uuids(std::nullopt, "d1"), (std::vector<std::string>{"u-a"}));
+  EXPECT_EQ(uuids(std::nullopt, "d2"), (std::vector<std::string>{"u-a", "u-b"}));
+  EXPECT_TRUE(uuids("smtp", std::nullopt).empty());
+  engine.write_now([&](WriteScope& w) {
+    attackers->record_activity(w, {"203.0.113.2", 3, 3, 1, 0, {{"d3", "smtp", 3, 3, 1}}});
+  });
+  EXPECT_EQ(uuids("smtp", "d3"), (std::vector<std::string>{"u-b"}));
+  const auto b = attackers->get("u-b");
+  EXPECT_EQ(b->service_count, 2);
+  EXPECT_EQ(b->decky_count, 2);
   engine.close();
 }
 

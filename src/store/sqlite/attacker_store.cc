@@ -135,6 +135,81 @@ TargetLists lists_of(const std::vector<TargetActivity>& targets) {
   return out;
 }
 
+// Records that the attacker touched `value` of `kind` (a service or a decky); true when it is
+// the first time.
+enum class TargetPart { kService, kDecky };
+bool note_first(Connection& conn, TargetPart kind, std::int64_t id, const std::string& value) {
+  auto stmt =
+      conn.prepare(kind == TargetPart::kService
+                       ? "INSERT INTO attacker_services(service, attacker_id) VALUES (?, ?) "
+                         "ON CONFLICT DO NOTHING"
+                       : "INSERT INTO attacker_deckies(decky, attacker_id) VALUES (?, ?) "
+                         "ON CONFLICT DO NOTHING");
+  return stmt.bind_all(value, id).run() == 1;
+}
+
+// After target rows were recomputed: the service and decky sets of `id` (every attacker when
+// nullopt) from them.
+void sets_from_targets(Connection& conn, std::optional<std::int64_t> id) {
+  const std::string where = id ? " WHERE attacker_id = ?" : "";
+  for (const char* sql : {"INSERT INTO attacker_services(service, attacker_id) SELECT DISTINCT "
+                          "service, attacker_id FROM attacker_targets",
+                          "INSERT INTO attacker_deckies(decky, attacker_id) SELECT DISTINCT "
+                          "decky, attacker_id FROM attacker_targets"}) {
+    auto stmt =
+        conn.prepare(std::string(sql) + (id ? where : " WHERE 1") + " ON CONFLICT DO NOTHING");
+    if (id) stmt.bind(1, *id);
+    stmt.run();
+  }
+}
+
+// A target row, or, should it exist after all, its counters advanced.
+void insert_target(Connection& conn, std::int64_t id, const TargetActivity& t) {
+  conn.prepare(
+          "INSERT INTO attacker_targets(attacker_id, decky, service, first_seen, last_seen, "
+          "event_count) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET "
+          "first_seen = MIN(first_seen, excluded.first_seen), "
+          "last_seen = MAX(last_seen, excluded.last_seen), "
+          "event_count = event_count + excluded.event_count")
+      .bind_all(id, t.decky, t.service, t.first_seen, t.last_seen, t.event_count)
+      .run();
+}
+
+// Adds services and deckies new to the attacker to its listed ones (capped) and counts.
+void add_to_lists(Connection& conn, std::int64_t id, const std::vector<std::string>& new_services,
+                  const std::vector<std::string>& new_deckies) {
+  if (new_services.empty() && new_deckies.empty()) return;
+  std::vector<std::string> services, deckies;
+  std::int64_t service_count = 0, decky_count = 0;
+  {
+    auto row = conn.prepare(
+        "SELECT services, deckies, service_count, decky_count FROM attackers WHERE id = ?");
+    row.bind(1, id);
+    if (row.step()) {
+      services = from_json_list(row.text_view(0));
+      deckies = from_json_list(row.text_view(1));
+      service_count = row.int64(2);
+      decky_count = row.int64(3);
+    }
+  }
+  service_count += static_cast<std::int64_t>(new_services.size());
+  decky_count += static_cast<std::int64_t>(new_deckies.size());
+  for (const auto& s : new_services) {
+    if (services.size() < kMaxListedTargets) services.push_back(s);
+  }
+  for (const auto& d : new_deckies) {
+    if (deckies.size() < kMaxListedTargets) deckies.push_back(d);
+  }
+  std::sort(services.begin(), services.end());
+  const auto traversal = traversal_of(deckies);
+  conn.prepare(
+          "UPDATE attackers SET services = ?, deckies = ?, service_count = ?, "
+          "decky_count = ?, is_traversal = ?, traversal_path = ? WHERE id = ?")
+      .bind_all(to_json_list(services), to_json_list(deckies), service_count, decky_count,
+                traversal.is_traversal, traversal.path, id)
+      .run();
+}
+
 // The whole row in one INSERT, lists and counts included; nothing when the address exists.
 std::optional<ActivityResult> create_if_absent(Connection& conn, const AttackerActivity& act,
                                                std::int64_t now) {
@@ -155,14 +230,9 @@ std::optional<ActivityResult> create_if_absent(Connection& conn, const AttackerA
   if (inserted == 0) return std::nullopt;
   result.id = conn.last_insert_rowid();
   for (const auto& t : act.targets) {
-    conn.prepare(
-            "INSERT INTO attacker_targets(attacker_id, decky, service, first_seen, last_seen, "
-            "event_count) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET "
-            "first_seen = MIN(first_seen, excluded.first_seen), "
-            "last_seen = MAX(last_seen, excluded.last_seen), "
-            "event_count = event_count + excluded.event_count")
-        .bind_all(result.id, t.decky, t.service, t.first_seen, t.last_seen, t.event_count)
-        .run();
+    insert_target(conn, result.id, t);
+    note_first(conn, TargetPart::kService, result.id, t.service);
+    note_first(conn, TargetPart::kDecky, result.id, t.decky);
   }
   return result;
 }
@@ -171,18 +241,6 @@ std::optional<ActivityResult> create_if_absent(Connection& conn, const AttackerA
 constexpr const char* kTargetsFromLogs =
     " ON CONFLICT DO UPDATE SET first_seen = excluded.first_seen, "
     "last_seen = excluded.last_seen, event_count = excluded.event_count";
-
-// Whether `value` appears in exactly one of the attacker's target rows (the one just added):
-// then it is new to the attacker. Both columns lead an index with attacker_id second.
-bool first_of_its_kind(Connection& conn, const char* column, std::int64_t id,
-                       const std::string& value) {
-  const std::string sql =
-      std::string("SELECT COUNT(*) FROM (SELECT 1 FROM attacker_targets WHERE ") + column +
-      " = ? AND attacker_id = ? LIMIT 2)";
-  auto stmt = conn.prepare(sql);
-  stmt.bind_all(value, id);
-  return stmt.step() && stmt.int64(0) == 1;
-}
 
 class SqliteAttackerRepository final : public AttackerRepository {
  public:
@@ -219,42 +277,12 @@ class SqliteAttackerRepository final : public AttackerRepository {
         advance_target(conn, result.id, t);
         continue;
       }
-      if (first_of_its_kind(conn, "service", result.id, t.service)) {
+      if (note_first(conn, TargetPart::kService, result.id, t.service)) {
         new_services.push_back(t.service);
       }
-      if (first_of_its_kind(conn, "decky", result.id, t.decky)) new_deckies.push_back(t.decky);
+      if (note_first(conn, TargetPart::kDecky, result.id, t.decky)) new_deckies.push_back(t.decky);
     }
-    if (new_services.empty() && new_deckies.empty()) return result;
-
-    std::vector<std::string> services, deckies;
-    std::int64_t service_count = 0, decky_count = 0;
-    {
-      auto row = conn.prepare(
-          "SELECT services, deckies, service_count, decky_count FROM attackers WHERE id = ?");
-      row.bind(1, result.id);
-      if (row.step()) {
-        services = from_json_list(row.text_view(0));
-        deckies = from_json_list(row.text_view(1));
-        service_count = row.int64(2);
-        decky_count = row.int64(3);
-      }
-    }
-    service_count += static_cast<std::int64_t>(new_services.size());
-    decky_count += static_cast<std::int64_t>(new_deckies.size());
-    for (auto& s : new_services) {
-      if (services.size() < kMaxListedTargets) services.push_back(std::move(s));
-    }
-    for (auto& d : new_deckies) {
-      if (deckies.size() < kMaxListedTargets) deckies.push_back(std::move(d));
-    }
-    std::sort(services.begin(), services.end());
-    const auto traversal = traversal_of(deckies);
-    conn.prepare(
-            "UPDATE attackers SET services = ?, deckies = ?, service_count = ?, "
-            "decky_count = ?, is_traversal = ?, traversal_path = ? WHERE id = ?")
-        .bind_all(to_json_list(services), to_json_list(deckies), service_count, decky_count,
-                  traversal.is_traversal, traversal.path, result.id)
-        .run();
+    add_to_lists(conn, result.id, new_services, new_deckies);
     return result;
   }
 
@@ -276,16 +304,44 @@ class SqliteAttackerRepository final : public AttackerRepository {
                    kLogsOfAttackerId + " GROUP BY decky, service" + kTargetsFromLogs)
           .bind_all(id, id)
           .run();
+      sets_from_targets(conn, id);
       refresh_from_targets(conn, id);
     }
     return static_cast<std::int64_t>(attackers.size());
   }
 
-  void add_known_activity(WriteScope& scope, std::int64_t id,
-                          const AttackerActivity& act) override {
+  void add_known_activity(WriteScope& scope, std::int64_t id, const AttackerActivity& act,
+                          const TargetNews& news) override {
     auto& conn = connection_of(scope);
     advance_counters(conn, id, act, core::now_micros());
-    for (const auto& t : act.targets) advance_target(conn, id, t);
+    std::size_t next_new = 0;
+    for (std::size_t i = 0; i < act.targets.size(); ++i) {
+      if (next_new < news.new_targets.size() && news.new_targets[next_new] == i) {
+        ++next_new;
+        insert_target(conn, id, act.targets[i]);
+      } else {
+        advance_target(conn, id, act.targets[i]);
+      }
+    }
+    for (const auto& service : news.new_services) {
+      note_first(conn, TargetPart::kService, id, service);
+    }
+    for (const auto& decky : news.new_deckies) note_first(conn, TargetPart::kDecky, id, decky);
+    add_to_lists(conn, id, news.new_services, news.new_deckies);
+  }
+
+  std::vector<TargetActivity> targets_in(WriteScope& scope, std::int64_t id,
+                                         std::int64_t limit) override {
+    auto& conn = connection_of(scope);
+    auto stmt = conn.prepare(
+        "SELECT decky, service, first_seen, last_seen, event_count FROM attacker_targets "
+        "WHERE attacker_id = ? LIMIT ?");
+    stmt.bind_all(id, limit);
+    std::vector<TargetActivity> out;
+    while (stmt.step()) {
+      out.push_back({stmt.text(0), stmt.text(1), stmt.int64(2), stmt.int64(3), stmt.int64(4)});
+    }
+    return out;
   }
 
   void mark_observed_published(WriteScope& scope, const std::vector<std::string>& uuids) override {
@@ -388,16 +444,17 @@ class SqliteAttackerRepository final : public AttackerRepository {
         .add_if(q.seen_before, "a.first_seen <= ?");
     if (for_count) {
       where
-          .add_if(q.service, "a.id IN (SELECT attacker_id FROM attacker_targets WHERE service = ?)")
-          .add_if(q.decky, "a.id IN (SELECT attacker_id FROM attacker_targets WHERE decky = ?)");
+          .add_if(q.service,
+                  "a.id IN (SELECT attacker_id FROM attacker_services WHERE service = ?)")
+          .add_if(q.decky, "a.id IN (SELECT attacker_id FROM attacker_deckies WHERE decky = ?)");
     } else {
       where
           .add_if(q.service,
-                  "EXISTS (SELECT 1 FROM attacker_targets t WHERE t.attacker_id = a.id "
-                  "AND t.service = ?)")
+                  "EXISTS (SELECT 1 FROM attacker_services s WHERE s.service = ? "
+                  "AND s.attacker_id = a.id)")
           .add_if(q.decky,
-                  "EXISTS (SELECT 1 FROM attacker_targets t WHERE t.attacker_id = a.id "
-                  "AND t.decky = ?)");
+                  "EXISTS (SELECT 1 FROM attacker_deckies d WHERE d.decky = ? "
+                  "AND d.attacker_id = a.id)");
     }
     return where;
   }
@@ -482,6 +539,7 @@ class SqliteAttackerRepository final : public AttackerRepository {
                     "attackers a ON a.id = l.attacker_id WHERE 1 GROUP BY l.attacker_id, l.decky, "
                     "l.service") +
         kTargetsFromLogs);
+    sets_from_targets(conn, std::nullopt);
     conn.exec(
         "UPDATE attackers SET event_count = t.n, first_seen = MIN(attackers.first_seen, t.f), "
         "last_seen = MAX(attackers.last_seen, t.l), credential_count = (SELECT "

@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "core/thread_name.h"
+
 namespace decnet::store::sqlite {
 
 Checkpointer::Checkpointer(const std::filesystem::path& path, Connection& writer,
@@ -10,7 +12,10 @@ Checkpointer::Checkpointer(const std::filesystem::path& path, Connection& writer
   own_ = std::make_unique<Connection>(path, Connection::Mode::kReadWrite, busy_timeout_ms);
   // Replaces the automatic checkpoint, which SQLite implements with this same hook.
   sqlite3_wal_hook(writer_.handle(), &Checkpointer::on_commit, this);
-  thread_ = std::thread([this] { run(); });
+  thread_ = std::thread([this] {
+    core::name_this_thread("db-checkpoint");
+    run();
+  });
 }
 
 Checkpointer::~Checkpointer() {

@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "core/thread_name.h"
 #include "core/time.h"
 #include "store/query_deadline.h"
 #include "store/sqlite/migrations/migrations.h"
@@ -90,7 +91,10 @@ Engine::Engine(EngineOptions options) : options_(std::move(options)) {
   if (options_.max_bytes > 0) apply_size_limit(*writer_, options_.max_bytes);
   checkpointer_ = std::make_unique<Checkpointer>(options_.path, *writer_, options_.checkpoint,
                                                  options_.busy_timeout_ms);
-  thread_ = std::thread([this] { writer_loop(); });
+  thread_ = std::thread([this] {
+    core::name_this_thread("db-writer");
+    writer_loop();
+  });
 }
 
 Engine::~Engine() {
