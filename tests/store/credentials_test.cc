@@ -208,8 +208,39 @@ TEST_F(ReuseTest, InsertThenGrowKeepsTheIdAndReplacesLists) {
   EXPECT_EQ(row->first_seen, kT0);
   EXPECT_EQ(row->last_seen, kT0 + 50);
   EXPECT_EQ(row->secret_printable, "s3cret");
-  EXPECT_EQ(repo().credential_reuse().list_for_attacker("u-1").size(), 1u);
-  EXPECT_TRUE(repo().credential_reuse().list_for_attacker("u-2").empty());
+}
+
+// An attacker's page lists the findings of the secrets it tried, found through its own
+// credentials: also when it is past the finding's capped attacker list, and never another
+// attacker's.
+TEST_F(ReuseTest, AnAttackersFindingsComeFromItsOwnCredentials) {
+  const auto attacker = [&](const std::string& ip) {
+    return repo().write_now([&](WriteScope& w) {
+      return repo().attackers().record_activity(
+          w, {ip, kT0, kT0, 1, 1, {{"web1", "ftp", kT0, kT0, 1}}});
+    });
+  };
+  const auto one = attacker("203.0.113.5");
+  const auto late = attacker("203.0.113.6");  // not in the finding's (capped) list
+  const auto other = attacker("203.0.113.7");
+  for (const auto* a : {&one, &late}) {
+    auto c = attempt("s3cret", a == &one ? "203.0.113.5" : "203.0.113.6", "web1", "ftp");
+    c.principal = "root";
+    c.attacker_uuid = a->uuid;
+    c.attacker_id = a->id;
+    upsert(c);
+  }
+  auto unrelated = attempt("other", "203.0.113.7", "web1", "ftp");
+  unrelated.attacker_uuid = other.uuid;
+  unrelated.attacker_id = other.id;
+  upsert(unrelated);
+  auto f = finding("s3cret", {"web1:ftp", "web2:pop3"});
+  f.attacker_uuids = {one.uuid};
+  put(f);
+  EXPECT_EQ(repo().credential_reuse().list_for_attacker(one.uuid).size(), 1u);
+  EXPECT_EQ(repo().credential_reuse().list_for_attacker(late.uuid).size(), 1u);
+  EXPECT_TRUE(repo().credential_reuse().list_for_attacker(other.uuid).empty());
+  EXPECT_TRUE(repo().credential_reuse().list_for_attacker("missing").empty());
 }
 
 TEST_F(ReuseTest, ListOrdersByTargetCountAndFilters) {

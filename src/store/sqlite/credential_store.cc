@@ -334,10 +334,15 @@ class SqliteCredentialReuseRepository final : public CredentialReuseRepository {
 
   std::vector<CredentialReuse> list_for_attacker(const std::string& attacker_uuid) override {
     auto lease = engine_.read();
+    // Through the attacker's own credentials (indexed by attacker) to the findings of their
+    // secrets (unique by secret): the cost is the attacker's, not the number of findings, and an
+    // attacker past a finding's capped attacker list still sees it.
     auto stmt = lease->prepare(
         "SELECT " + std::string(kReuseColumns) +
-        " FROM credential_reuse r WHERE EXISTS (SELECT 1 FROM json_each(r.attacker_uuids) j"
-        " WHERE j.value = ?) ORDER BY r.target_count DESC, r.last_seen DESC LIMIT ?");
+        " FROM credential_reuse r WHERE r.id IN (SELECT f.id FROM credentials c JOIN "
+        "credential_reuse f ON f.secret_sha256 = c.secret_sha256 AND f.secret_kind = "
+        "c.secret_kind AND f.principal_key = c.principal_key WHERE c.attacker_id = (SELECT id "
+        "FROM attackers WHERE uuid = ?)) ORDER BY r.target_count DESC, r.last_seen DESC LIMIT ?");
     stmt.bind_all(attacker_uuid, kMaxLimit);
     std::vector<CredentialReuse> out;
     while (stmt.step()) out.push_back(read_reuse(stmt));
