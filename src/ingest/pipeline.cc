@@ -269,9 +269,8 @@ void IngestPipeline::run() {
       for (auto& line : taken) take(*batch, builder, std::move(line));
       taken.clear();
       judge_attachments(*batch);
-      auto future = repo_.write([this, batch](store::WriteScope& scope) {
-        return write_batch(repo_, scope, *batch, reuse_, ledger_);
-      });
+      auto future = repo_.write(
+          [this, batch](store::WriteScope& scope) { return write_prepared(scope, *batch); });
       inflight.push_back({std::move(future), std::move(batch)});
       more_waiting = true;  // look again before blocking: lines may have arrived meanwhile
     }
@@ -359,15 +358,20 @@ void IngestPipeline::complete(Inflight& inflight) {
   account(batch.lines.size() + batch.resent.size());
 }
 
-// The failed transaction may have left the ledger and the reuse index ahead of the database
-// (attackers it created, secrets it saw): both start again from what is stored.
-void IngestPipeline::restart_from_store() {
-  // On the writer thread, where every batch uses the ledger and the index.
-  repo_.write_now([this](store::WriteScope& scope) {
+// Every batch is written through here. A rolled-back transaction (a full disk, a batch that
+// failed, or any other task of the same group commit) may have left the ledger and the reuse
+// index ahead of the database: attackers they created, counters they merged, secrets they saw.
+// Batches already queued behind it would build on that, so the first write after one starts
+// both again from what is stored, inside its own transaction, before anything relies on them.
+CommittedBatch IngestPipeline::write_prepared(store::WriteScope& scope, IngestBatch& batch) {
+  const auto undone = scope.undone_transactions();
+  if (undone_seen_ && *undone_seen_ != undone) {
     ledger_.forget();
     recount_past_mark(scope);
     reuse_.rebuild(repo_.credentials());
-  });
+  }
+  undone_seen_ = undone;
+  return write_batch(repo_, scope, batch, reuse_, ledger_);
 }
 
 // The database is full or locked: the batch is kept and retried, with a growing pause, until it
@@ -394,10 +398,8 @@ void IngestPipeline::hold_until_stored(IngestBatch& batch, const std::exception&
       }
     }
     try {
-      restart_from_store();
-      const auto committed = repo_.write_now([&](store::WriteScope& scope) {
-        return write_batch(repo_, scope, batch, reuse_, ledger_);
-      });
+      const auto committed =
+          repo_.write_now([&](store::WriteScope& scope) { return write_prepared(scope, batch); });
       counters_.batches.fetch_add(1, std::memory_order_relaxed);
       acknowledge(batch);
       publish(committed, batch);
@@ -427,11 +429,6 @@ void IngestPipeline::judge_attachments(IngestBatch& batch) const {
 void IngestPipeline::retry_line_by_line(const IngestBatch& batch, const std::exception& error) {
   spdlog::error("ingest: batch of {} lines failed ({}); retrying line by line", batch.lines.size(),
                 error.what());
-  try {
-    restart_from_store();
-  } catch (const std::exception& again) {
-    spdlog::error("ingest: cannot reload the attacker ledger: {}", again.what());
-  }
   BatchBuilder builder;
   for (const auto& line : batch.lines) {
     auto single = std::make_shared<IngestBatch>();
@@ -439,12 +436,15 @@ void IngestPipeline::retry_line_by_line(const IngestBatch& batch, const std::exc
     if (line.delivery) single->resend_state = batch.resend_state;
     judge_attachments(*single);
     try {
-      const auto committed = repo_.write_now([&](store::WriteScope& scope) {
-        return write_batch(repo_, scope, *single, reuse_, ledger_);
-      });
+      const auto committed =
+          repo_.write_now([&](store::WriteScope& scope) { return write_prepared(scope, *single); });
       acknowledge(*single);
       publish(committed, *single);
     } catch (const std::exception& e) {
+      if (clears_by_itself(e)) {  // the database filled up meanwhile: wait, never dead-letter
+        hold_until_stored(*single, e);
+        continue;
+      }
       store::DeadLetterRecord dead{
           line.received_at,
           line.source,

@@ -22,6 +22,7 @@
 #include <functional>
 #include <future>
 #include <mutex>
+#include <optional>
 #include <thread>
 
 #include "bus/bus.h"
@@ -110,7 +111,7 @@ class IngestPipeline final : public LineSink, public core::Component {
   std::pair<std::int64_t, bool> recount_past_mark(store::WriteScope& scope);
   void on_idle(std::chrono::milliseconds& idle_for, bool flush_ledger);
   void complete(Inflight& inflight);
-  void restart_from_store();
+  CommittedBatch write_prepared(store::WriteScope& scope, IngestBatch& batch);
   void hold_until_stored(IngestBatch& batch, const std::exception& first_error);
   // A batch the store refused for a reason of its own: each line alone, a line that still fails
   // as a dead letter.
@@ -132,6 +133,9 @@ class IngestPipeline final : public LineSink, public core::Component {
   const PipelineOptions options_;
   AttackerLedger ledger_;  // touched only on the store's writer thread
   ResendFilter resend_;    // touched only on the pipeline thread
+  // The writer's undone_transactions() when the ledger was last known to match the database;
+  // touched only on the store's writer thread.
+  std::optional<std::uint64_t> undone_seen_;
   PipelineCounters counters_;
 
   mutable core::Mutex mu_;

@@ -4,6 +4,7 @@
 // so whoever publishes an event about the rows publishes after they are durable.
 #pragma once
 
+#include <cstdint>
 #include <exception>
 #include <functional>
 #include <future>
@@ -17,6 +18,11 @@ namespace decnet::store {
 class WriteScope {
  public:
   virtual ~WriteScope() = default;
+  // How many write transactions of this writer have been rolled back so far. A caller that keeps
+  // state across writes (what it created, what it counted) compares it with the value it last
+  // saw: a difference means part of what it learned was undone and must be learned again from
+  // the database before it is relied on.
+  virtual std::uint64_t undone_transactions() const = 0;
 };
 
 // `run` may throw; its writes are then undone. It may also be run a second time: when another

@@ -431,6 +431,12 @@ TEST_F(PipelineTest, AFullDatabaseHoldsIngestBackAndLosesNothing) {
   EXPECT_EQ(store::sqlite::query_int64(check, "SELECT SUM(event_count) FROM attackers"), kLines);
   EXPECT_EQ(store::sqlite::query_int64(check, "SELECT SUM(attempt_count) FROM credentials"),
             kLines);
+  // Batches queued behind a rolled-back one were written against the ledger as it stood after
+  // the rollback, so no row names an attacker that was never stored.
+  EXPECT_EQ(store::sqlite::query_int64(check,
+                                       "SELECT COUNT(*) FROM logs WHERE attacker_id NOT IN "
+                                       "(SELECT id FROM attackers)"),
+            0);
   auto integrity = check.prepare("PRAGMA integrity_check");
   ASSERT_TRUE(integrity.step());
   EXPECT_EQ(integrity.text(0), "ok");

@@ -162,10 +162,11 @@ std::exception_ptr Engine::run_in_transaction(std::vector<WriteTask>& tasks, std
   // After some errors (a full disk among them) SQLite has already rolled the transaction back;
   // a second ROLLBACK would fail and replace the error that says why.
   const auto roll_back = [this] {
+    ++undone_;
     if (!sqlite3_get_autocommit(writer_->handle())) writer_->exec("ROLLBACK");
   };
   writer_->exec("BEGIN IMMEDIATE");
-  SqliteWriteScope scope(*writer_);
+  SqliteWriteScope scope(*writer_, undone_);
   for (std::size_t i = first; i < first + count; ++i) {
     try {
       tasks[i].run(scope);
@@ -192,6 +193,7 @@ std::exception_ptr Engine::run_in_transaction(std::vector<WriteTask>& tasks, std
 void Engine::commit_batch(std::vector<WriteTask>& batch) {
   std::vector<std::exception_ptr> errors(batch.size());
   const auto rollback_quietly = [&] {
+    ++undone_;
     try {
       if (!sqlite3_get_autocommit(writer_->handle())) writer_->exec("ROLLBACK");
     } catch (const std::exception& e) {

@@ -37,8 +37,9 @@ struct EngineOptions {
 // discards its state with the scope.
 class SqliteWriteScope final : public WriteScope {
  public:
-  explicit SqliteWriteScope(Connection& conn) : conn(conn) {}
+  SqliteWriteScope(Connection& conn, std::uint64_t undone) : conn(conn), undone_(undone) {}
   Connection& conn;
+  std::uint64_t undone_transactions() const override { return undone_; }
 
   template <typename T, typename Flush>
   T& deferred(const void* key, Flush flush) {
@@ -57,6 +58,7 @@ class SqliteWriteScope final : public WriteScope {
   }
 
  private:
+  std::uint64_t undone_;
   struct Deferred {
     const void* key;
     std::shared_ptr<void> state;
@@ -135,6 +137,7 @@ class Engine final : public WriteQueue {
   std::deque<WriteTask> queue_;
   bool closing_ = false;
   std::thread thread_;
+  std::uint64_t undone_ = 0;  // writer thread only: transactions rolled back so far
   std::atomic<std::uint64_t> batches_{0};
   std::atomic<std::uint64_t> tasks_{0};
 
