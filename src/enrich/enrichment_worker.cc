@@ -233,7 +233,7 @@ void EnrichmentWorker::run() {
       }
       if (!batch.empty()) write(batch);
     } catch (const std::exception& e) {
-      spdlog::error("enrich: writing enrichment failed: {}", e.what());
+      failures_.error("enrich: writing enrichment failed: {}", e.what());
     }
   }
 }
@@ -258,8 +258,8 @@ void EnrichmentWorker::run_side() {
           repo_.attackers().set_rpki(scope, work.attacker.uuid, *status, "ripestat");
         });
       } catch (const std::exception& e) {
-        spdlog::warn("enrich: storing the RPKI status of {} failed: {}", work.attacker.ip,
-                     e.what());
+        failures_.warn("enrich: storing the RPKI status of {} failed: {}", work.attacker.ip,
+                       e.what());
       }
     }
   }
@@ -281,7 +281,7 @@ void EnrichmentWorker::look_up_ptr(const store::AttackerAddress& a) {
     repo_.write_now(
         [&](store::WriteScope& scope) { repo_.attackers().set_ptr(scope, a.uuid, name); });
   } catch (const std::exception& e) {
-    spdlog::warn("enrich: reverse DNS of {} failed: {}", a.ip, e.what());
+    failures_.warn("enrich: reverse DNS of {} failed: {}", a.ip, e.what());
   }
 }
 

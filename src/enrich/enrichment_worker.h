@@ -23,6 +23,7 @@
 #include "bus/bus.h"
 #include "core/component.h"
 #include "core/dns.h"
+#include "core/log_limiter.h"
 #include "enrich/asn_table.h"
 #include "enrich/geoip.h"
 #include "enrich/mmdb_database.h"
@@ -98,6 +99,7 @@ class EnrichmentWorker final : public core::Component {
   std::optional<std::uint64_t> geoip_files_;  // signature of the files the tables came from
   std::optional<std::uint64_t> asn_files_;
   EnrichmentCounters counters_;
+  core::LogLimiter failures_;  // a full disk fails every attacker alike: one line a second
   bus::Subscription observed_;
   mutable std::mutex mu_;
   std::condition_variable wake_;

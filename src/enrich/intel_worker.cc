@@ -106,7 +106,7 @@ std::size_t IntelWorker::run_once() {
       enrich(a.uuid, a.ip);
       ++done;
     } catch (const std::exception& e) {
-      spdlog::error("intel: enriching {} failed: {}", a.ip, e.what());
+      failures_.error("intel: enriching {} failed: {}", a.ip, e.what());
     }
   }
   return done;

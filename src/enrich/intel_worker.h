@@ -16,6 +16,7 @@
 
 #include "bus/bus.h"
 #include "core/component.h"
+#include "core/log_limiter.h"
 #include "enrich/intel_provider.h"
 #include "store/repository.h"
 
@@ -55,6 +56,7 @@ class IntelWorker final : public core::Component {
   const IntelWorkerOptions options_;
   std::atomic<std::uint64_t> enriched_{0};
   std::atomic<std::uint64_t> provider_errors_{0};
+  core::LogLimiter failures_;  // a full disk fails every attacker alike: one line a second
   bus::Subscription observed_;
   bus::Subscription scored_;
   std::mutex mu_;

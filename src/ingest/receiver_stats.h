@@ -14,11 +14,13 @@
 #include <string>
 #include <utility>
 
-#include "core/time.h"
+#include "core/log_limiter.h"
 #include "ingest/raw_line.h"
 #include "ingest/stream_framer.h"
 
 namespace decnet::ingest {
+
+using core::LogLimiter;
 
 struct ReceiverStats {
   std::atomic<std::uint64_t> connections{0};   // accepted (stream) connections, ever
@@ -64,35 +66,6 @@ struct ReceiverStats {
 inline void bump(std::atomic<std::uint64_t>& counter, std::uint64_t n = 1) {
   counter.fetch_add(n, std::memory_order_relaxed);
 }
-
-// At most one message per interval; the next allowed message reports how many were skipped.
-class LogLimiter {
- public:
-  explicit LogLimiter(std::chrono::milliseconds interval = std::chrono::seconds(1))
-      : interval_us_(interval.count() * 1000) {}
-
-  template <typename... Args>
-  void warn(spdlog::format_string_t<Args...> format, Args&&... args) {
-    const auto now = core::now_micros();
-    auto last = last_us_.load(std::memory_order_relaxed);
-    if (now - last < interval_us_ || !last_us_.compare_exchange_strong(last, now)) {
-      suppressed_.fetch_add(1, std::memory_order_relaxed);
-      return;
-    }
-    const auto skipped = suppressed_.exchange(0, std::memory_order_relaxed);
-    auto text = fmt::format(format, std::forward<Args>(args)...);
-    if (skipped > 0) {
-      spdlog::warn("{} ({} similar messages suppressed)", text, skipped);
-    } else {
-      spdlog::warn("{}", text);
-    }
-  }
-
- private:
-  std::int64_t interval_us_;
-  std::atomic<std::int64_t> last_us_{-(std::int64_t{1} << 62)};
-  std::atomic<std::uint64_t> suppressed_{0};
-};
 
 // Counts one framed line (or run of bytes that is not a frame) and wraps it for the pipeline.
 inline RawLine frame_line(ReceiverStats& stats, LogLimiter& log, const char* receiver,
