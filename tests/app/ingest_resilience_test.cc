@@ -228,6 +228,48 @@ TEST(IngestResilience, RsyslogOverRelpLosesAndRepeatsNothingAcrossKill9s) {
   EXPECT_EQ(sqlite_int(serve.db(), "SELECT SUM(attempt_count) FROM credentials"), kLines);
 }
 
+// The case a kill -9 makes likely but not certain: lines committed whose answers the sender
+// never read. A RELP sender (played here by a raw client that ignores every answer) sends them
+// again as the first frames of its next connection, to the restarted server: they are answered
+// and counted, not stored again.
+TEST(IngestResilience, RelpLinesCommittedButNeverAnsweredAreStoredOnce) {
+  const int relp_port = free_port();
+  ServeProcess serve({{"DECNET_SYSLOG_RELP_ENABLED", "true"},
+                      {"DECNET_SYSLOG_RELP_PORT", std::to_string(relp_port)}});
+  ASSERT_TRUE(serve.wait_ready()) << serve.output();
+  const std::string offers = "relp_version=0\nrelp_software=test\ncommands=syslog";
+  const auto session = [&](int first_txnr) {
+    std::string out = "1 open " + std::to_string(offers.size()) + " " + offers + "\n";
+    for (int i = 0; i < 50; ++i) {
+      const std::string line =
+          "<38>1 2026-05-02T06:22:48Z decky-01 ssh - auth_attempt "
+          "[relay@55555 src_ip=\"10.5.0." +
+          std::to_string(i) + "\"] resent line " + std::to_string(i);
+      out += std::to_string(first_txnr + i) + " syslog " + std::to_string(line.size()) + " " +
+             line + "\n";
+    }
+    return out;
+  };
+  {
+    TcpClient sender(relp_port);
+    ASSERT_TRUE(sender.send(session(2)));
+    ASSERT_TRUE(wait_until([&] { return rows(serve, "logs") == 50; })) << serve.output();
+    EXPECT_EQ(serve.child().stop(SIGKILL), 128 + SIGKILL);
+  }
+  serve.restart();
+  ASSERT_TRUE(serve.wait_ready()) << serve.output();
+  TcpClient again(relp_port);
+  ASSERT_TRUE(again.send(session(2) + "52 close 0\n"));
+  const auto answers = again.receive_all();  // until the server closes after "close"
+  EXPECT_NE(answers.find("51 rsp 6 200 OK\n52 rsp 6 200 OK\n"), std::string::npos) << answers;
+  EXPECT_EQ(rows(serve, "logs"), 50);
+  const auto metrics = run_command(
+      {"curl", "-s", "http://127.0.0.1:" + std::to_string(serve.api_port()) + "/metrics"});
+  EXPECT_NE(metrics.output.find("decnet_ingest_resent_lines_total 50"), std::string::npos)
+      << metrics.output.substr(0, 3000);
+  EXPECT_EQ(serve.child().stop(SIGTERM), 0);
+}
+
 TEST(IngestResilience, SigtermCommitsEveryLineReadFromTheSockets) {
   ServeProcess serve;
   ASSERT_TRUE(serve.wait_ready()) << serve.output();
