@@ -177,6 +177,8 @@ StreamReceiver::StreamReceiver(Options options, LineSink& sink)
 
 StreamReceiver::~StreamReceiver() {
   StreamReceiver::stop();  // this class's own: a subclass is already gone
+  // RELP lines still in the pipeline report to the I/O context, which goes away with us.
+  impl_->reports->detach();
 }
 
 std::string StreamReceiver::name() const {

@@ -285,6 +285,24 @@ TEST(RelpReceiver, AnswersAFrameOnlyAfterItsLineIsStored) {
   rx.stop();
 }
 
+// Lines outlive the receiver that took them (the pipeline stops after the receivers): reporting
+// them stored afterwards reaches nothing and harms nothing.
+TEST(RelpReceiver, ReportsAfterTheReceiverIsGoneAreDropped) {
+  StoringSink sink;
+  {
+    StreamReceiver rx(relp_opts(), sink);
+    rx.start();
+    {
+      RelpClient client(rx.port());
+      ASSERT_TRUE(client.send(kOpen + syslog_frame(2, "outlives its receiver")));
+      ASSERT_TRUE(wait_until([&] { return sink.size() == 1; }));
+    }  // the sender goes away unanswered (it would send the line again)
+    ASSERT_TRUE(wait_until([&] { return rx.stats().active.load() == 0; }));
+  }
+  sink.store_all();
+  EXPECT_EQ(sink.texts().front(), "outlives its receiver");
+}
+
 TEST(RelpReceiver, ClosesAConnectionThatSendsGarbage) {
   StoringSink sink;
   StreamReceiver rx(relp_opts(), sink);
