@@ -133,7 +133,9 @@ void RelpConversation::answer(std::uint64_t txnr, std::string data, bool ready) 
 
 bool RelpConversation::on_frame(const LineFn& on_line) {
   const bool truncated = length_ > max_data_;
-  if (txnr_ == 0) return true;  // a hint: never answered, and none is defined for clients
+  // Transaction 0 carries hints, which are never answered; RELP defines none for clients, and
+  // a line sent as one would be lost without a word.
+  if (txnr_ == 0) return fail("transaction number 0 from a client");
   if (command_ == "open") {
     if (opened_) {
       answer(txnr_, "200 connection already open - ignored", true);

@@ -140,6 +140,7 @@ TEST(RelpConversation, RefusesWhatIsNotAFrame) {
       {"2 syslog 2 hi\n", "before open"},
       {"1 open 0\n", "relp_version"},
       {"1 open 12x", "data length"},
+      {"0 syslog 2 hi\n", "transaction number 0"},
   };
   for (const auto& [input, why] : bad) {
     Harness h;
