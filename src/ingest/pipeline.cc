@@ -259,7 +259,12 @@ void IngestPipeline::run() {
     if (!taken.empty()) {
       auto batch = std::make_shared<IngestBatch>();
       batch->logs.reserve(taken.size());
-      for (auto& line : taken) take(*batch, builder, std::move(line));
+      bool acknowledged = false;  // the batch holds RELP lines: save the filter with it
+      for (auto& line : taken) {
+        acknowledged = acknowledged || line.delivery.has_value();
+        take(*batch, builder, std::move(line));
+      }
+      if (acknowledged) batch->resend_state = resend_.save();
       taken.clear();
       judge_attachments(*batch);
       auto future = repo_.write(
@@ -321,7 +326,6 @@ void IngestPipeline::take(IngestBatch& batch, BatchBuilder& builder, RawLine lin
     return;
   }
   builder.add(batch, std::move(line));
-  batch.resend_state = resend_.save();
 }
 
 void IngestPipeline::acknowledge(const IngestBatch& batch) {
