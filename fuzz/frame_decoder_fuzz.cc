@@ -11,15 +11,13 @@
 #include <vector>
 
 #include "bus/frame.h"
+#include "fuzz_support.h"
 
 namespace {
 
 using decnet::bus::Frame;
 using decnet::bus::FrameDecoder;
-
-void check(bool condition) {
-  if (!condition) std::abort();
-}
+using decnet::fuzz::check;
 
 struct Outcome {
   std::vector<Frame> frames;

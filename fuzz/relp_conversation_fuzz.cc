@@ -9,18 +9,16 @@
 #include <string_view>
 #include <vector>
 
+#include "fuzz_support.h"
 #include "ingest/relp_conversation.h"
 
 namespace {
 
+using decnet::fuzz::check;
 using decnet::ingest::FramedLine;
 using decnet::ingest::RelpConversation;
 
 constexpr std::size_t kMaxLine = 256;
-
-void check(bool condition) {
-  if (!condition) std::abort();
-}
 
 struct Outcome {
   std::vector<std::string> lines;
@@ -38,20 +36,12 @@ Outcome converse(std::string_view input, std::uint32_t seed) {
     out.lines.push_back(std::move(line.bytes));
     tags.push_back(tag);
   };
-  std::uint32_t state = seed | 1u;
-  while (!input.empty()) {
-    state ^= state << 13;
-    state ^= state >> 17;
-    state ^= state << 5;
-    const std::size_t chunk = seed == 0 ? input.size() : 1 + state % 97;
-    const auto piece = input.substr(0, chunk);
-    input.remove_prefix(piece.size());
-    if (!relp.feed(piece, on_line)) {
-      check(!relp.error().empty());
-      out.failed = true;
-      break;
-    }
-  }
+  decnet::fuzz::feed_in_chunks(input, seed, [&](std::string_view piece) {
+    if (relp.feed(piece, on_line)) return true;
+    check(!relp.error().empty());
+    out.failed = true;
+    return false;
+  });
   for (const auto tag : tags) relp.acknowledge(tag);
   relp.take_responses(out.answers);
   check(relp.unanswered() == 0);

@@ -9,18 +9,16 @@
 #include <string_view>
 #include <vector>
 
+#include "fuzz_support.h"
 #include "ingest/stream_framer.h"
 
 namespace {
 
+using decnet::fuzz::check;
 using decnet::ingest::FramedLine;
 using decnet::ingest::StreamFramer;
 
 constexpr std::size_t kMaxLine = 256;
-
-void check(bool condition) {
-  if (!condition) std::abort();
-}
 
 struct Outcome {
   std::vector<FramedLine> lines;
@@ -34,17 +32,10 @@ Outcome frame(std::string_view input, std::uint32_t seed) {
     check(line.bytes.size() <= kMaxLine || !line.error.empty());
     out.lines.push_back(std::move(line));
   };
-  std::uint32_t state = seed | 1u;
-  std::string_view rest = input;
-  while (!rest.empty()) {
-    state ^= state << 13;
-    state ^= state >> 17;
-    state ^= state << 5;
-    const std::size_t chunk = seed == 0 ? rest.size() : 1 + state % 97;
-    const auto piece = rest.substr(0, chunk);
-    rest.remove_prefix(piece.size());
+  decnet::fuzz::feed_in_chunks(input, seed, [&](std::string_view piece) {
     framer.feed(piece, on_line);
-  }
+    return true;
+  });
   framer.finish(on_line);
   out.skipped = framer.skipped_bytes();
   check(out.skipped <= input.size());

@@ -10,16 +10,14 @@
 #include <string_view>
 
 #include "core/ip.h"
+#include "fuzz_support.h"
 #include "ingest/normalizer.h"
 #include "ingest/syslog_parser.h"
 
 namespace {
 
+using decnet::fuzz::check;
 using decnet::ingest::SyslogMessage;
-
-void check(bool condition) {
-  if (!condition) std::abort();
-}
 
 bool inside(std::string_view v, std::string_view area) {
   if (v.empty()) return true;
