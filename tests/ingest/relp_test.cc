@@ -185,12 +185,15 @@ TEST(ResendFilter, CarriesOnFromWhatWasSavedAndForgetsTheOldest) {
 
 // --- the receiver on a socket ------------------------------------------------------------------
 
-// Keeps lines and tells their senders they are stored when the test says so.
+// Keeps lines and tells their senders they are stored when the test says so, or at once, as a
+// pipeline that commits instantly would.
 class StoringSink : public LineSink {
  public:
+  explicit StoringSink(bool store_at_once = false) : at_once_(store_at_once) {}
   bool submit(RawLine& line) override {
     std::lock_guard lock(mu_);
     lines_.push_back(std::move(line));
+    if (at_once_) store_locked();
     return true;
   }
   std::size_t size() const {
@@ -199,10 +202,7 @@ class StoringSink : public LineSink {
   }
   void store_all() {
     std::lock_guard lock(mu_);
-    for (; stored_ < lines_.size(); ++stored_) {
-      const auto& d = lines_[stored_].delivery;
-      if (d) d->receipts->stored(d->tag);
-    }
+    store_locked();
   }
   std::vector<std::string> texts() const {
     std::lock_guard lock(mu_);
@@ -212,6 +212,14 @@ class StoringSink : public LineSink {
   }
 
  private:
+  void store_locked() {
+    for (; stored_ < lines_.size(); ++stored_) {
+      const auto& d = lines_[stored_].delivery;
+      if (d) d->receipts->stored(d->tag);
+    }
+  }
+
+  const bool at_once_;
   mutable std::mutex mu_;
   std::vector<RawLine> lines_;
   std::size_t stored_ = 0;
@@ -336,7 +344,7 @@ TEST(RelpReceiver, StopWaitsForStoredLinesAndSaysServerclose) {
 // its answers: every line arrives, in order.
 TEST(RelpReceiver, RsyslogOmrelpDeliversEveryLine) {
   TempDir dir;
-  StoringSink sink;
+  StoringSink sink(true);
   StreamReceiver rx(relp_opts(), sink);
   rx.start();
   const auto input = dir / "in.log";
@@ -344,21 +352,12 @@ TEST(RelpReceiver, RsyslogOmrelpDeliversEveryLine) {
     std::ofstream out(input);
     for (int i = 0; i < 2000; ++i) out << "relp line " << i << "\n";
   }
-  std::atomic<bool> done{false};
-  std::thread storer([&] {
-    while (!done) {
-      sink.store_all();
-      std::this_thread::sleep_for(1ms);
-    }
-  });
   testing::Rsyslog rsyslog(dir.path(), testing::imfile_input(input) +
                                            "module(load=\"omrelp\")\n"
                                            "action(type=\"omrelp\" target=\"127.0.0.1\" port=\"" +
                                            std::to_string(rx.port()) +
                                            "\" template=\"RSYSLOG_SyslogProtocol23Format\")\n");
   const bool all = wait_until([&] { return sink.size() >= 2000; }, 60s);
-  done = true;
-  storer.join();
   ASSERT_TRUE(all) << sink.size() << "\n" << rsyslog.output();
   const auto texts = sink.texts();
   for (int i = 0; i < 2000; i += 500) {
@@ -374,7 +373,7 @@ TEST(RelpReceiver, RsyslogOmrelpDeliversEveryLine) {
 TEST(RelpReceiver, RsyslogOmrelpOverTlsWithAClientCertificate) {
   TempDir dir;
   testing::Pki pki(dir.path());
-  StoringSink sink;
+  StoringSink sink(true);
   auto o = relp_opts();
   o.tls = true;
   o.tls_cert = pki.file("server.pem");
@@ -388,13 +387,6 @@ TEST(RelpReceiver, RsyslogOmrelpOverTlsWithAClientCertificate) {
     std::ofstream out(input);
     out << "relp over tls\n";
   }
-  std::atomic<bool> done{false};
-  std::thread storer([&] {
-    while (!done) {
-      sink.store_all();
-      std::this_thread::sleep_for(1ms);
-    }
-  });
   testing::Rsyslog rsyslog(dir.path(),
                            testing::imfile_input(input) + "module(load=\"omrelp\")\n" +
                                "action(type=\"omrelp\" target=\"127.0.0.1\" port=\"" +
@@ -404,8 +396,6 @@ TEST(RelpReceiver, RsyslogOmrelpOverTlsWithAClientCertificate) {
                                "\" tls.authMode=\"name\" tls.permittedPeer=[\"localhost\"] "
                                "template=\"RSYSLOG_SyslogProtocol23Format\")\n");
   const bool got = wait_until([&] { return sink.size() >= 1; }, 30s);
-  done = true;
-  storer.join();
   ASSERT_TRUE(got) << rsyslog.output();
   EXPECT_NE(sink.texts().front().find("relp over tls"), std::string::npos);
   EXPECT_EQ(rx.stats().tls_rejected.load(), 0u);
