@@ -192,8 +192,8 @@ double syslog_ng_lines_per_second(const std::filesystem::path& dir, const std::s
 }
 
 double end_to_end_lines_per_second(const std::filesystem::path& db, const std::string& stream,
-                                   std::size_t lines) {
-  bench::IngestStack stack(db);
+                                   std::size_t lines, bool profile = true) {
+  bench::IngestStack stack(db, profile);
   return bench::committed_lines_per_second(stack, stream, lines);
 }
 
@@ -294,8 +294,10 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (e2e_only) {
-    bench::report("ingest_end_to_end", end_to_end_lines_per_second(dir / "e2e.db", stream, kLines),
-                  "lines/s");
+    const bool profile =
+        std::find(argv + 1, argv + argc, std::string("--no-profiler")) == argv + argc;
+    bench::report("ingest_end_to_end",
+                  end_to_end_lines_per_second(dir / "e2e.db", stream, kLines, profile), "lines/s");
     std::filesystem::remove_all(dir);
     return 0;
   }
@@ -314,6 +316,14 @@ int main(int argc, char** argv) {
   const double theirs = syslog_ng_lines_per_second(dir, stream, kLines);
   bench::report("ingest_syslog_ng_tcp_to_file", theirs, "lines/s");
   bench::report("ingest_vs_syslog_ng", theirs > 0 ? ours / theirs : 0, "x");
+  // The profiler (sessions, behaviour, score) is on in `decnet serve` and in the figures above;
+  // its cost is the same stream with and without it.
+  bench::report_best_of_two("profiler_ingest", "off", "on", "ratio", [&](bool on, int round) {
+    const auto db = dir / ("profiler-" + std::to_string(round) + (on ? "-on.db" : "-off.db"));
+    const double rate = end_to_end_lines_per_second(db, stream, kLines, on);
+    std::filesystem::remove(db);
+    return rate;
+  });
   const auto latencies = reuse_latencies(dir / "reuse.db", lines, 20'000, quick ? 100 : 300);
   bench::report("ingest_reuse_latency_p50", bench::percentile(latencies, 0.5), "ms");
   bench::report("ingest_reuse_latency_p99", bench::percentile(latencies, 0.99), "ms");

@@ -56,10 +56,17 @@ inline std::string joined(const std::vector<std::string>& lines) {
   return out;
 }
 
+// The pipeline as `decnet serve` runs it by default, or without the profiler.
+inline ingest::PipelineOptions pipeline_options(bool profile) {
+  ingest::PipelineOptions options;
+  if (profile) options.profiler = correlate::ProfilerOptions{};
+  return options;
+}
+
 struct IngestStack {
-  explicit IngestStack(const std::filesystem::path& db)
+  explicit IngestStack(const std::filesystem::path& db, bool profile = true)
       : repo(store::sqlite::open_sqlite_repository({.path = db})),
-        pipeline(*repo, bus, reuse),
+        pipeline(*repo, bus, reuse, pipeline_options(profile)),
         receiver(
             [] {
               ingest::StreamReceiver::Options o;

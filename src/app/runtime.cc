@@ -2,6 +2,7 @@
 
 #include <sys/stat.h>
 
+#include <charconv>
 #include <filesystem>
 #include <stdexcept>
 
@@ -17,6 +18,29 @@ void prepare_data_dir(const std::filesystem::path& dir) {
     throw std::runtime_error("cannot create data directory " + dir.string() + ": " + ec.message());
   }
   ::chmod(dir.c_str(), 0750);
+}
+
+// DECNET_PROFILER_SCORE_THRESHOLDS: comma-separated scores 1..100.
+std::vector<int> score_thresholds(const std::string& text) {
+  std::vector<int> out;
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    auto end = text.find(',', start);
+    if (end == std::string::npos) end = text.size();
+    std::string_view item(text.data() + start, end - start);
+    while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
+    while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
+    int value = 0;
+    const auto [ptr, ec] = std::from_chars(item.data(), item.data() + item.size(), value);
+    if (item.empty() || ec != std::errc() || ptr != item.data() + item.size() || value < 1 ||
+        value > 100) {
+      throw core::ConfigError("DECNET_PROFILER_SCORE_THRESHOLDS='" + text +
+                              "': expected comma-separated scores from 1 to 100");
+    }
+    out.push_back(value);
+    start = end + 1;
+  }
+  return out;
 }
 
 }  // namespace
@@ -38,6 +62,14 @@ Runtime::Runtime(const core::Config& config, const std::string& bus_client_name)
     options.attachment_verdict = [feed = malware_feed_.get()](const std::string& sha256) {
       return feed->known_bad(sha256);
     };
+  }
+  if (config.profiler_enabled()) {
+    correlate::ProfilerOptions profiler;
+    profiler.sessions.idle_timeout_us = config.session_idle_seconds() * 1'000'000;
+    profiler.sessions.max_open = static_cast<std::size_t>(config.session_max_open());
+    profiler.max_profiles = static_cast<std::size_t>(config.profiler_max_attackers());
+    profiler.score_thresholds = score_thresholds(config.profiler_score_thresholds());
+    options.profiler = std::move(profiler);
   }
   pipeline_ = std::make_unique<ingest::IngestPipeline>(*repo_, *bus_, *reuse_, options);
 }

@@ -4,6 +4,7 @@
 #include "ingest/credential_extractor.h"
 #include "ingest/ingest_batch.h"
 #include "ingest/normalizer.h"
+#include "ingest/profile_extractor.h"
 #include "ingest/syslog_parser.h"
 
 namespace decnet::ingest {
@@ -114,7 +115,8 @@ class LineParser {
   std::string error;
 };
 
-BatchBuilder::BatchBuilder() : parser_(std::make_unique<LineParser>()) {}
+BatchBuilder::BatchBuilder(bool profile)
+    : parser_(std::make_unique<LineParser>()), profile_(profile) {}
 BatchBuilder::~BatchBuilder() = default;
 
 void BatchBuilder::add(IngestBatch& batch, RawLine line) {
@@ -174,6 +176,11 @@ void BatchBuilder::add(IngestBatch& batch, RawLine line) {
       break;
   }
   collect_activity(e, credential.outcome == CredentialOutcome::kCredential, batch);
+  if (profile_) {
+    auto event = profile_event_of(e, line.received_at,
+                                  credential.outcome != CredentialOutcome::kNoCredential);
+    if (event) batch.profile_events.push_back(std::move(*event));
+  }
   collect_smtp_targets(e, batch);
   collect_fingerprint(e, batch);
   collect_attachments(e, batch);

@@ -11,6 +11,8 @@
 #include <unordered_map>
 #include <vector>
 
+#include "correlate/attacker_profiler.h"
+#include "correlate/profile_event.h"
 #include "ingest/normalized_event.h"
 #include "ingest/raw_line.h"
 #include "store/attacker_repository.h"
@@ -71,6 +73,10 @@ struct IngestBatch {
   std::vector<Delivery> resent;
   // The resend filter as of this batch, saved in its transaction (ResendFilter::kStateKey).
   std::optional<nlohmann::json> resend_state;
+  // What the profiler is fed once this batch is committed (lines with an attacker address).
+  std::vector<correlate::ProfileEvent> profile_events;
+  // What the profiler made of earlier batches, written in this batch's transaction.
+  std::shared_ptr<correlate::ProfileUpdate> profile;
 };
 
 // What the writer learned while storing a batch; published once the batch is committed.
@@ -107,6 +113,8 @@ struct CommittedBatch {
     std::int64_t seen_at;
   };
   std::vector<Rotation> rotations;
+  // The attackers the profile rows written with this batch belong to, by address.
+  std::unordered_map<std::string, std::string> profiled_attackers;
 };
 
 class LineParser;
@@ -114,12 +122,14 @@ class LineParser;
 // Adds one line to the batch: a log record (and its derived records) or a dead letter.
 class BatchBuilder {
  public:
-  BatchBuilder();
+  // With `profile`, each line with an attacker address also yields a profile event.
+  explicit BatchBuilder(bool profile = false);
   ~BatchBuilder();
   void add(IngestBatch& batch, RawLine line);
 
  private:
   std::unique_ptr<LineParser> parser_;
+  bool profile_ = false;
 };
 
 }  // namespace decnet::ingest

@@ -164,6 +164,7 @@ void IngestPipeline::start() {
     }
     publish_observed(attackers, true);
   }
+  resume_profiler();
   {
     core::MutexLock lock(mu_);
     accepting_ = true;
@@ -185,6 +186,7 @@ void IngestPipeline::stop() {
   room_.notify_all();
   if (thread_.joinable()) {
     thread_.join();
+    stop_profiler();
     // Attacker counters still held write-back by the ledger.
     try {
       repo_.write_now([this](store::WriteScope& scope) { ledger_.flush_all(repo_, scope); });
@@ -206,6 +208,15 @@ bool IngestPipeline::flush(std::chrono::milliseconds timeout) {
       return finished_ >= target;
     });
     if (!done) return false;
+    if (options_.profiler) {
+      const auto ticket = ++profile_flushes_wanted_;
+      ready_.notify_all();
+      const bool profiled = progress_.wait_for(lock.native(), timeout, [&] {
+        mu_.assert_held();
+        return profile_flushes_done_ >= ticket || stopping_;
+      });
+      if (!profiled) return false;
+    }
   }
   // Make the attacker counters the ledger holds back visible too.
   repo_.write_now([this](store::WriteScope& scope) { ledger_.flush_all(repo_, scope); });
@@ -221,7 +232,7 @@ void IngestPipeline::account(std::size_t lines) {
 }
 
 void IngestPipeline::run() {
-  BatchBuilder builder;
+  BatchBuilder builder(profiler_ != nullptr);
   std::deque<Inflight> inflight;
   std::vector<RawLine> taken;
   auto idle_for = std::chrono::milliseconds(0);
@@ -235,7 +246,7 @@ void IngestPipeline::run() {
       if (inflight.empty()) {
         idle = !ready_.wait_for(lock.native(), idle_wait, [&] {
           mu_.assert_held();
-          return stopping_ || !queue_.empty();
+          return stopping_ || !queue_.empty() || profile_flushes_wanted_ != profile_flushes_done_;
         });
       }
       if (!idle && queue_.empty() && stopping_ && inflight.empty()) return;
@@ -259,6 +270,7 @@ void IngestPipeline::run() {
     if (!taken.empty()) {
       auto batch = std::make_shared<IngestBatch>();
       batch->logs.reserve(taken.size());
+      if (profiler_) batch->profile = profiler_->take();
       bool acknowledged = false;  // the batch holds RELP lines: save the filter with it
       for (auto& line : taken) {
         acknowledged = acknowledged || line.delivery.has_value();
@@ -283,13 +295,34 @@ void IngestPipeline::run() {
       ledger_may_hold = true;
       inflight.pop_front();
     }
+    if (inflight.empty()) answer_profile_flush();
   }
+}
+
+// flush() waits for the profiler's output of every committed batch to be written and published.
+void IngestPipeline::answer_profile_flush() {
+  std::uint64_t wanted = 0;
+  {
+    core::MutexLock lock(mu_);
+    if (profile_flushes_wanted_ == profile_flushes_done_ || !queue_.empty()) return;
+    wanted = profile_flushes_wanted_;
+  }
+  if (profiler_) {
+    profiler_->settle(std::chrono::seconds(60));
+    write_profile_now(profiler_->take());
+  }
+  {
+    core::MutexLock lock(mu_);
+    profile_flushes_done_ = wanted;
+  }
+  progress_.notify_all();
 }
 
 // A pipeline that goes quiet writes, once, the attacker activity the ledger still holds back,
 // so counters do not wait for the next event; after the reconcile interval it checks the reuse
 // findings.
 void IngestPipeline::on_idle(std::chrono::milliseconds& idle_for, bool flush_ledger) {
+  if (profiler_) write_profile_now(profiler_->take());
   if (flush_ledger) {
     try {
       repo_.write_now([this](store::WriteScope& scope) { ledger_.flush_all(repo_, scope); });
@@ -340,8 +373,7 @@ void IngestPipeline::complete(Inflight& inflight) {
   try {
     const auto committed = inflight.result.get();
     counters_.batches.fetch_add(1, std::memory_order_relaxed);
-    acknowledge(batch);
-    publish(committed, batch);
+    after_commit(committed, batch);
   } catch (const std::exception& e) {
     counters_.batch_failures.fetch_add(1, std::memory_order_relaxed);
     if (clears_by_itself(e)) {
@@ -368,7 +400,9 @@ CommittedBatch IngestPipeline::write_prepared(store::WriteScope& scope, IngestBa
     reuse_.rebuild(repo_.credentials());
   }
   undone_seen_ = undone;
-  return write_batch(repo_, scope, batch, reuse_, ledger_);
+  auto committed = write_batch(repo_, scope, batch, reuse_, ledger_);
+  if (batch.profile) write_profile(scope, *batch.profile, committed.profiled_attackers);
+  return committed;
 }
 
 // The database is full or locked: the batch is kept and retried, with a growing pause, until it
@@ -398,8 +432,7 @@ void IngestPipeline::hold_until_stored(IngestBatch& batch, const std::exception&
       const auto committed =
           repo_.write_now([&](store::WriteScope& scope) { return write_prepared(scope, batch); });
       counters_.batches.fetch_add(1, std::memory_order_relaxed);
-      acknowledge(batch);
-      publish(committed, batch);
+      after_commit(committed, batch);
       counters_.waiting_for_store = false;
       spdlog::info("ingest: the database takes writes again; {} held lines stored",
                    batch.lines.size());
@@ -426,7 +459,7 @@ void IngestPipeline::judge_attachments(IngestBatch& batch) const {
 void IngestPipeline::retry_line_by_line(const IngestBatch& batch, const std::exception& error) {
   spdlog::error("ingest: batch of {} lines failed ({}); retrying line by line", batch.lines.size(),
                 error.what());
-  BatchBuilder builder;
+  BatchBuilder builder(profiler_ != nullptr);
   for (const auto& line : batch.lines) {
     auto single = std::make_shared<IngestBatch>();
     builder.add(*single, line);
@@ -435,8 +468,7 @@ void IngestPipeline::retry_line_by_line(const IngestBatch& batch, const std::exc
     try {
       const auto committed =
           repo_.write_now([&](store::WriteScope& scope) { return write_prepared(scope, *single); });
-      acknowledge(*single);
-      publish(committed, *single);
+      after_commit(committed, *single);
     } catch (const std::exception& e) {
       if (clears_by_itself(e)) {  // the database filled up meanwhile: wait, never dead-letter
         hold_until_stored(*single, e);
@@ -460,6 +492,7 @@ void IngestPipeline::retry_line_by_line(const IngestBatch& batch, const std::exc
     }
   }
   for (const auto& d : batch.resent) d.receipts->stored(d.tag);
+  write_profile_now(batch.profile);
 }
 
 nlohmann::json IngestPipeline::health() const {
@@ -489,6 +522,12 @@ nlohmann::json IngestPipeline::health() const {
           {"batch_failures", c.batch_failures.load()},
           {"resent_lines", c.resent_lines.load()},
           {"store_waits", c.store_waits.load()},
+          {"sessions_started", c.sessions_started.load()},
+          {"sessions_ended", c.sessions_ended.load()},
+          {"attackers_scored", c.attackers_scored.load()},
+          {"session_rows_written", c.session_rows_written.load()},
+          {"behaviour_rows_written", c.behaviour_rows_written.load()},
+          {"profile_write_failures", c.profile_write_failures.load()},
           {"waiting_for_store", c.waiting_for_store.load()}};
 }
 

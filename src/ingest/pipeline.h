@@ -31,6 +31,7 @@
 #include "correlate/credential_reuse_index.h"
 #include "ingest/attacker_ledger.h"
 #include "ingest/ingest_batch.h"
+#include "ingest/profiler_runner.h"
 #include "ingest/raw_line.h"
 #include "ingest/resend_filter.h"
 #include "store/repository.h"
@@ -50,6 +51,8 @@ struct PipelineOptions {
   // attachment_verdict_source.
   std::function<std::optional<bool>(const std::string& sha256)> attachment_verdict;
   std::string attachment_verdict_source = "malwarebazaar";
+  // Sessions, behaviour and scoring of attackers; nullopt: not profiled.
+  std::optional<correlate::ProfilerOptions> profiler;
 };
 
 struct PipelineCounters {
@@ -68,6 +71,12 @@ struct PipelineCounters {
   std::atomic<std::uint64_t> batch_failures{0};
   std::atomic<std::uint64_t> resent_lines{0};  // acknowledged lines a sender sent again, dropped
   std::atomic<std::uint64_t> store_waits{0};   // times a full or locked database held ingest back
+  std::atomic<std::uint64_t> sessions_started{0};
+  std::atomic<std::uint64_t> sessions_ended{0};
+  std::atomic<std::uint64_t> attackers_scored{0};  // attacker.scored events
+  std::atomic<std::uint64_t> session_rows_written{0};
+  std::atomic<std::uint64_t> behaviour_rows_written{0};
+  std::atomic<std::uint64_t> profile_write_failures{0};
   std::atomic<bool> waiting_for_store{false};
 };
 
@@ -124,6 +133,17 @@ class IngestPipeline final : public LineSink, public core::Component {
   void publish(const CommittedBatch& committed, const IngestBatch& batch);
   void publish_observed(const std::vector<CommittedBatch::NewAttacker>& attackers,
                         bool wait_for_record);
+  // The profiler (pipeline_profile.cc): fed each batch once it is committed; what it makes is
+  // written with a later batch (or at once when ingest is idle) and published after that.
+  void resume_profiler();
+  void after_commit(const CommittedBatch& committed, IngestBatch& batch);
+  void write_profile(store::WriteScope& scope, const correlate::ProfileUpdate& update,
+                     std::unordered_map<std::string, std::string>& attackers);
+  void publish_profile(const correlate::ProfileUpdate& update,
+                       const std::unordered_map<std::string, std::string>& attackers);
+  void write_profile_now(std::shared_ptr<correlate::ProfileUpdate> update);
+  void answer_profile_flush();
+  void stop_profiler();
   void account(std::size_t lines);
   bool has_room_locked(const RawLine& line) const REQUIRES(mu_);
 
@@ -131,8 +151,9 @@ class IngestPipeline final : public LineSink, public core::Component {
   bus::Bus& bus_;
   correlate::CredentialReuseIndex& reuse_;
   const PipelineOptions options_;
-  AttackerLedger ledger_;  // touched only on the store's writer thread
-  ResendFilter resend_;    // touched only on the pipeline thread
+  AttackerLedger ledger_;                     // touched only on the store's writer thread
+  ResendFilter resend_;                       // touched only on the pipeline thread
+  std::unique_ptr<ProfilerRunner> profiler_;  // null when not profiling
   // The writer's undone_transactions() when the ledger was last known to match the database;
   // touched only on the store's writer thread.
   std::optional<std::uint64_t> undone_seen_;
@@ -148,6 +169,9 @@ class IngestPipeline final : public LineSink, public core::Component {
   bool stopping_ GUARDED_BY(mu_) = false;
   std::uint64_t accepted_ GUARDED_BY(mu_) = 0;  // lines accepted into the queue
   std::uint64_t finished_ GUARDED_BY(mu_) = 0;  // lines committed or dead-lettered and published
+  // flush() asks the pipeline thread to write what the profiler holds; counted both ways.
+  std::uint64_t profile_flushes_wanted_ GUARDED_BY(mu_) = 0;
+  std::uint64_t profile_flushes_done_ GUARDED_BY(mu_) = 0;
   std::thread thread_;
 };
 

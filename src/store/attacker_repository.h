@@ -84,6 +84,8 @@ struct Attacker {
   std::optional<std::int64_t> last_rotation_at;
   std::optional<std::string> verdict;  // aggregate threat-intel verdict, when cached
   std::int64_t updated_at = 0;
+  std::optional<std::string> behavior_class;  // the profiler's verdict, once it has one
+  std::optional<std::int64_t> score;
 };
 
 // What the enrichment worker found for one attacker's address; fields left empty are stored
@@ -104,7 +106,7 @@ struct AttackerAddress {
   std::string ip;
 };
 
-enum class AttackerSort { kRecent, kFirstSeen, kActive, kTraversals };
+enum class AttackerSort { kRecent, kFirstSeen, kActive, kTraversals, kScore };
 
 struct AttackerQuery {
   PageRequest page;
@@ -113,8 +115,9 @@ struct AttackerQuery {
   std::optional<std::string> decky;
   std::optional<std::string> country_code;
   std::optional<std::string> verdict;
-  std::optional<std::int64_t> seen_after;   // last_seen >= this
-  std::optional<std::int64_t> seen_before;  // first_seen <= this
+  std::optional<std::string> behavior_class;  // the profiler's class (unknown, scanning, ...)
+  std::optional<std::int64_t> seen_after;     // last_seen >= this
+  std::optional<std::int64_t> seen_before;    // first_seen <= this
   AttackerSort sort = AttackerSort::kRecent;
 };
 

@@ -40,6 +40,8 @@ class UserRepository;
 class DeckyRepository;
 class TarpitRepository;
 class StatsRepository;
+class SessionRepository;
+class BehaviourRepository;
 
 struct StoreHealth {
   bool ok = false;
@@ -75,6 +77,8 @@ class Repository : public WriteQueue {
   virtual UserRepository& users() = 0;
   virtual DeckyRepository& deckies() = 0;
   virtual TarpitRepository& tarpit() = 0;
+  virtual SessionRepository& sessions() = 0;
+  virtual BehaviourRepository& behaviour() = 0;
   // Read-only figures across domains (the dashboard's overview).
   virtual StatsRepository& stats() = 0;
 

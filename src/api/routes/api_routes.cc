@@ -9,6 +9,7 @@ namespace decnet::api {
 void add_all_routes(Router& router, ApiContext& ctx) {
   add_auth_routes(router, ctx);
   add_attacker_routes(router, ctx);
+  add_session_routes(router, ctx);
   add_log_routes(router, ctx);
   add_credential_routes(router, ctx);
   add_stats_routes(router, ctx);

@@ -22,6 +22,7 @@
 #include "core/json_text.h"
 #include "core/time.h"
 #include "store/attacker_repository.h"
+#include "store/behaviour_repository.h"
 #include "store/credential_repository.h"
 #include "store/fingerprint_repository.h"
 #include "store/intel_repository.h"
@@ -35,9 +36,12 @@ namespace {
 constexpr std::int64_t kDetailCredentials = 100;
 constexpr std::size_t kObservationSeriesPoints = 60;
 
-const std::vector<std::string> kSorts = {"recent", "first_seen", "active", "traversals"};
+const std::vector<std::string> kSorts = {"recent", "first_seen", "active", "traversals", "score"};
+const std::vector<std::string> kBehaviourClasses = {
+    "unknown", "slow_scan", "scanning", "brute_force", "beaconing", "interactive", "mixed"};
 
 store::AttackerSort sort_from(std::string_view name) {
+  if (name == "score") return store::AttackerSort::kScore;
   if (name == "first_seen") return store::AttackerSort::kFirstSeen;
   if (name == "active") return store::AttackerSort::kActive;
   if (name == "traversals") return store::AttackerSort::kTraversals;
@@ -58,12 +62,16 @@ std::vector<QueryParam> list_params() {
        .type = ParamType::kEnum,
        .choices = {"malicious", "suspicious", "benign", "unknown"},
        .description = "Aggregate threat-intel verdict"},
+      {.name = "behavior_class",
+       .type = ParamType::kEnum,
+       .choices = kBehaviourClasses,
+       .description = "The profiler's behaviour class"},
       time_param("seen_after", "Last seen at or after"),
       time_param("seen_before", "First seen at or before"),
       {.name = "sort",
        .type = ParamType::kEnum,
        .choices = kSorts,
-       .description = "Order of the rows",
+       .description = "Order of the rows (score: scored attackers only, highest first)",
        .default_value = "recent"},
       {.name = "sort_by",
        .type = ParamType::kEnum,
@@ -112,6 +120,8 @@ class AttackerWriter {
     time("last_rotation_at", a.last_rotation_at);
     nullable_text("verdict", a.verdict);
     time("updated_at", a.updated_at);
+    nullable_text("behavior_class", a.behavior_class);
+    number("score", a.score);
     out_.push_back('}');
   }
 
@@ -215,6 +225,8 @@ nlohmann::json attacker_detail(ApiContext& ctx, const store::Attacker& attacker)
   body["fingerprint_states"] =
       array_json(ctx.repo.fingerprints().list_fingerprint_states(attacker.uuid));
   body["targets"] = array_json(ctx.repo.attackers().targets(attacker.uuid));
+  const auto behaviour = ctx.repo.behaviour().get_behaviour(attacker.uuid);
+  body["behaviour"] = behaviour ? to_api_json(*behaviour) : nlohmann::json(nullptr);
   return body;
 }
 
@@ -252,6 +264,7 @@ void add_attacker_routes(Router& router, ApiContext& ctx) {
                   q.country_code = std::move(country);
                 }
                 q.verdict = optional_text(req, {"verdict"});
+                q.behavior_class = optional_text(req, {"behavior_class"});
                 q.seen_after = optional_time(req, {"seen_after"});
                 q.seen_before = optional_time(req, {"seen_before"});
                 q.sort = sort_from(optional_text(req, {"sort", "sort_by"}).value_or("recent"));
@@ -263,7 +276,7 @@ void add_attacker_routes(Router& router, ApiContext& ctx) {
               .path = "/api/v1/attackers/{uuid}",
               .access = Access::kViewer,
               .summary = "One attacker with its credentials, reuse, intel, SMTP targets, "
-                         "fingerprints and targets",
+                         "fingerprints, targets, behaviour class, score, phases and tools",
               .tag = "attackers",
               .handler = [&ctx](const Request& req, const Principal*) {
                 return json(200, attacker_detail(ctx, require_attacker(ctx, req.param("uuid"))));

@@ -109,7 +109,9 @@ nlohmann::json to_api_json(const store::Attacker& a) {
           {"rotation_count", a.rotation_count},
           {"last_rotation_at", time_json(a.last_rotation_at)},
           {"verdict", optional_json(a.verdict)},
-          {"updated_at", time_json(a.updated_at)}};
+          {"updated_at", time_json(a.updated_at)},
+          {"behavior_class", optional_json(a.behavior_class)},
+          {"score", a.score ? nlohmann::json(*a.score) : nlohmann::json(nullptr)}};
 }
 
 nlohmann::json to_api_json(const store::TargetActivity& t) {
@@ -204,6 +206,48 @@ nlohmann::json to_api_json(const store::User& u) {
           {"tokens_valid_from", time_json(u.tokens_valid_from)},
           {"created_at", time_json(u.created_at)},
           {"updated_at", time_json(u.updated_at)}};
+}
+
+nlohmann::json to_api_json(const store::Session& s) {
+  auto commands = nlohmann::json::array();
+  for (const auto& c : s.commands) {
+    commands.push_back({{"command", c.command}, {"ts", time_json(c.ts)}});
+  }
+  const auto end = s.ended_at.value_or(s.last_event_at);
+  return {{"uuid", s.uuid},
+          {"attacker_uuid", s.attacker_uuid},
+          {"attacker_ip", s.attacker_ip},
+          {"decky", s.decky},
+          {"service", s.service},
+          {"session_id", s.session_id ? nlohmann::json(*s.session_id) : nullptr},
+          {"started_at", time_json(s.started_at)},
+          {"last_event_at", time_json(s.last_event_at)},
+          {"ended_at", time_json(s.ended_at)},
+          {"duration_s", static_cast<double>(end - s.started_at) / 1e6},
+          {"open", !s.ended_at.has_value()},
+          {"end_reason", s.end_reason ? nlohmann::json(*s.end_reason) : nullptr},
+          {"outcome", store::to_string(s.outcome)},
+          {"event_count", s.event_count},
+          {"auth_attempts", s.auth_attempts},
+          {"bytes", s.bytes},
+          {"command_count", s.command_count},
+          {"commands", std::move(commands)},
+          {"has_recording", s.recording.has_value()}};
+}
+
+nlohmann::json to_api_json(const store::AttackerBehaviour& b) {
+  const auto number = [](const std::optional<double>& v) {
+    return v ? nlohmann::json(*v) : nlohmann::json(nullptr);
+  };
+  return {{"behavior_class", b.behavior_class},
+          {"score", b.score},
+          {"reasons", embedded_json(std::string_view(b.reasons))},
+          {"timing", embedded_json(std::string_view(b.timing))},
+          {"beacon_interval_s", number(b.beacon_interval_s)},
+          {"beacon_jitter_pct", number(b.beacon_jitter_pct)},
+          {"phases", embedded_json(std::string_view(b.phases))},
+          {"tools", embedded_json(std::string_view(b.tools))},
+          {"updated_at", time_json(b.updated_at)}};
 }
 
 }  // namespace decnet::api

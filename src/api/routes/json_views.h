@@ -12,11 +12,13 @@
 #include <string_view>
 
 #include "store/attacker_repository.h"
+#include "store/behaviour_repository.h"
 #include "store/credential_repository.h"
 #include "store/fingerprint_repository.h"
 #include "store/intel_repository.h"
 #include "store/log_repository.h"
 #include "store/page.h"
+#include "store/session_repository.h"
 #include "store/smtp_target_repository.h"
 #include "store/user_repository.h"
 
@@ -41,6 +43,8 @@ nlohmann::json to_api_json(const store::AttackerIntel& intel);
 nlohmann::json to_api_json(const store::SmtpTarget& target);
 nlohmann::json to_api_json(const store::FingerprintState& state);
 nlohmann::json to_api_json(const store::User& user);
+nlohmann::json to_api_json(const store::Session& session);
+nlohmann::json to_api_json(const store::AttackerBehaviour& behaviour);
 
 // A printable preview of raw bytes: printable ASCII kept, every other byte shown as '.',
 // at most `max_bytes` of input.

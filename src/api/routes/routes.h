@@ -46,5 +46,6 @@ void add_user_routes(Router& router, ApiContext& ctx);
 void add_system_routes(Router& router, ApiContext& ctx);
 void add_stream_routes(Router& router, ApiContext& ctx);
 void add_webhook_routes(Router& router, ApiContext& ctx);
+void add_session_routes(Router& router, ApiContext& ctx);
 
 }  // namespace decnet::api

@@ -24,10 +24,17 @@ constexpr std::string_view kAttackerColumns =
     "a.decky_count, a.services, a.deckies, a.traversal_path, a.is_traversal, a.bounty_count, "
     "a.credential_count, a.fingerprints, a.commands, a.country_code, a.country_source, a.asn, "
     "a.as_name, a.bgp_prefix, a.asn_source, a.rpki_status, a.rpki_source, a.ptr_record, "
-    "a.rotation_count, a.last_rotation_at, i.aggregate_verdict, a.updated_at";
+    "a.rotation_count, a.last_rotation_at, i.aggregate_verdict, a.updated_at, b.behavior_class, "
+    "b.score";
 
 constexpr std::string_view kAttackerFrom =
-    " FROM attackers a LEFT JOIN attacker_intel i ON i.attacker_uuid = a.uuid";
+    " FROM attackers a LEFT JOIN attacker_intel i ON i.attacker_uuid = a.uuid"
+    " LEFT JOIN attacker_behaviour b ON b.attacker_id = a.id";
+// Sorted by score, the list walks the behaviour rows' score index: only attackers the profiler
+// has scored are listed then (every attacker with an event since the profiler ran).
+constexpr std::string_view kScoredAttackerFrom =
+    " FROM attacker_behaviour b JOIN attackers a ON a.id = b.attacker_id"
+    " LEFT JOIN attacker_intel i ON i.attacker_uuid = a.uuid";
 
 Attacker read_attacker(const Statement& s) {
   Attacker a;
@@ -60,6 +67,8 @@ Attacker read_attacker(const Statement& s) {
   a.last_rotation_at = s.optional_int64(26);
   a.verdict = s.optional_text(27);
   a.updated_at = s.int64(28);
+  a.behavior_class = s.optional_text(29);
+  a.score = s.optional_int64(30);
   return a;
 }
 
@@ -266,6 +275,8 @@ class SqliteAttackerRepository final : public AttackerRepository {
     }
     where.add_if(q.country_code, "a.country_code = ?")
         .add_if(q.verdict, "i.aggregate_verdict = ?")
+        .add_if(q.behavior_class,
+                "a.id IN (SELECT attacker_id FROM attacker_behaviour WHERE behavior_class = ?)")
         .add_if(q.seen_after, "a.last_seen >= ?")
         .add_if(q.seen_before, "a.first_seen <= ?");
     if (for_count) {
@@ -301,23 +312,28 @@ class SqliteAttackerRepository final : public AttackerRepository {
       case AttackerSort::kTraversals:
         order = "a.is_traversal DESC, a.last_seen DESC, a.uuid DESC";
         break;
+      case AttackerSort::kScore:
+        order = "b.score DESC, b.attacker_id DESC";
+        break;
     }
+    const bool by_score = q.sort == AttackerSort::kScore;
     auto lease = engine_.read();
     Page<Attacker> out{0, page.limit, page.offset, {}};
-    if (where.sql().empty()) {
+    if (where.sql().empty() && !by_score) {
       out.total =
           query_int64(*lease, "SELECT n FROM row_counts WHERE name = 'attackers'").value_or(0);
     } else {
       // The intel join is only needed to filter by verdict.
-      const std::string from = q.verdict ? std::string(kAttackerFrom) : " FROM attackers a";
+      std::string from = q.verdict ? std::string(kAttackerFrom) : " FROM attackers a";
+      if (by_score) from = std::string(kScoredAttackerFrom);
       const auto count_where = attacker_filter(q, true);
       auto count = lease->prepare("SELECT COUNT(*)" + from + count_where.sql());
       count_where.bind(count);
       if (count.step()) out.total = count.int64(0);
     }
-    auto stmt =
-        lease->prepare("SELECT " + std::string(kAttackerColumns) + std::string(kAttackerFrom) +
-                       where.sql() + " ORDER BY " + order + " LIMIT ? OFFSET ?");
+    auto stmt = lease->prepare("SELECT " + std::string(kAttackerColumns) +
+                               std::string(by_score ? kScoredAttackerFrom : kAttackerFrom) +
+                               where.sql() + " ORDER BY " + order + " LIMIT ? OFFSET ?");
     const int next = where.bind(stmt);
     stmt.bind(next, page.limit).bind(next + 1, page.offset);
     while (stmt.step()) out.data.push_back(read_attacker(stmt));

@@ -27,6 +27,8 @@ class UserRepository;
 class DeckyRepository;
 class TarpitRepository;
 class StatsRepository;
+class SessionRepository;
+class BehaviourRepository;
 }  // namespace decnet::store
 
 namespace decnet::store::sqlite {
@@ -51,5 +53,7 @@ std::unique_ptr<UserRepository> make_user_repository(Engine& engine);
 std::unique_ptr<DeckyRepository> make_decky_repository(Engine& engine);
 std::unique_ptr<TarpitRepository> make_tarpit_repository(Engine& engine);
 std::unique_ptr<StatsRepository> make_stats_repository(Engine& engine);
+std::unique_ptr<SessionRepository> make_session_repository(Engine& engine);
+std::unique_ptr<BehaviourRepository> make_behaviour_repository(Engine& engine);
 
 }  // namespace decnet::store::sqlite

@@ -2,6 +2,7 @@
 
 #include "store/attachment_repository.h"
 #include "store/attacker_repository.h"
+#include "store/behaviour_repository.h"
 #include "store/credential_repository.h"
 #include "store/decky_repository.h"
 #include "store/fingerprint_repository.h"
@@ -9,6 +10,7 @@
 #include "store/intel_repository.h"
 #include "store/log_repository.h"
 #include "store/observation_repository.h"
+#include "store/session_repository.h"
 #include "store/smtp_target_repository.h"
 #include "store/sqlite/domains.h"
 #include "store/state_repository.h"
@@ -43,6 +45,8 @@ class SqliteRepository final : public Repository {
         users_(make_user_repository(engine_)),
         deckies_(make_decky_repository(engine_)),
         tarpit_(make_tarpit_repository(engine_)),
+        sessions_(make_session_repository(engine_)),
+        behaviour_(make_behaviour_repository(engine_)),
         stats_(make_stats_repository(engine_)) {}
 
   ~SqliteRepository() override { close(); }
@@ -68,6 +72,8 @@ class SqliteRepository final : public Repository {
   UserRepository& users() override { return *users_; }
   DeckyRepository& deckies() override { return *deckies_; }
   TarpitRepository& tarpit() override { return *tarpit_; }
+  SessionRepository& sessions() override { return *sessions_; }
+  BehaviourRepository& behaviour() override { return *behaviour_; }
   StatsRepository& stats() override { return *stats_; }
 
   StoreHealth health() const override {
@@ -112,6 +118,8 @@ class SqliteRepository final : public Repository {
   std::unique_ptr<UserRepository> users_;
   std::unique_ptr<DeckyRepository> deckies_;
   std::unique_ptr<TarpitRepository> tarpit_;
+  std::unique_ptr<SessionRepository> sessions_;
+  std::unique_ptr<BehaviourRepository> behaviour_;
   std::unique_ptr<StatsRepository> stats_;
 };
 

@@ -1,0 +1,273 @@
+#include "correlate/attacker_profiler.h"
+
+#include <nlohmann/json.hpp>
+#include <unordered_set>
+
+#include "core/json_text.h"
+#include "correlate/attacker_score.h"
+#include "correlate/behaviour_profile.h"
+
+namespace decnet::correlate {
+namespace {
+
+constexpr int kStateVersion = 1;
+
+nlohmann::json optional_number(const std::optional<double>& v) {
+  return v ? nlohmann::json(*v) : nlohmann::json(nullptr);
+}
+
+nlohmann::json timing_json(const TimingStats& t) {
+  return {{"event_count", t.event_count},
+          {"duration_s", t.duration_s},
+          {"mean_iat_s", optional_number(t.mean_iat_s)},
+          {"stdev_iat_s", optional_number(t.stdev_iat_s)},
+          {"min_iat_s", optional_number(t.min_iat_s)},
+          {"max_iat_s", optional_number(t.max_iat_s)},
+          {"cv", optional_number(t.cv)}};
+}
+
+nlohmann::json phases_json(const KillChainSummary& k) {
+  auto list = nlohmann::json::array();
+  for (const auto& p : k.phases) {
+    list.push_back({{"phase", to_string(p.phase)}, {"first_at", p.first_ts_us}});
+  }
+  return list;
+}
+
+nlohmann::json tools_json(const std::vector<ToolMatch>& tools) {
+  auto list = nlohmann::json::array();
+  for (const auto& t : tools) {
+    list.push_back(
+        {{"tool", t.tool}, {"evidence", to_string(t.evidence)}, {"automated", t.automated}});
+  }
+  return list;
+}
+
+}  // namespace
+
+// The profiles held in memory, least recently active last.
+class AttackerProfiles {
+ public:
+  struct Held {
+    BehaviourProfile behaviour;
+    std::int64_t credential_count = 0;
+    bool logged_in = false;
+    // As last written: a new class, or a score past a threshold, is written at once.
+    std::int64_t score = 0;
+    std::string behavior_class = "unknown";
+    std::int64_t written_at = 0;
+    std::int64_t judged_at = 0;
+    bool unjudged = false;  // events since the last verdict; listed in AttackerProfiles::unjudged
+    std::list<std::string>::iterator recency;
+  };
+
+  std::unordered_map<std::string, Held> held;
+  std::list<std::string> recency;  // most recent first
+  // Addresses with events since their last verdict (Held::unjudged tells which entries still
+  // are), listed once per verdict rather than inserted into a set on every event.
+  std::vector<std::string> unjudged;
+  std::unordered_set<std::string> unwritten;  // a verdict newer than the stored row
+
+  Held& touch(Held& p) {
+    if (p.recency != recency.begin()) recency.splice(recency.begin(), recency, p.recency);
+    return p;
+  }
+
+  Held& hold(const std::string& ip, bool& created) {
+    auto it = held.find(ip);
+    created = it == held.end();
+    if (created) {
+      it = held.emplace(ip, Held{}).first;
+      recency.push_front(ip);
+      it->second.recency = recency.begin();
+    } else if (it->second.recency != recency.begin()) {
+      recency.splice(recency.begin(), recency, it->second.recency);
+    }
+    return it->second;
+  }
+};
+
+AttackerProfiler::AttackerProfiler(ProfilerOptions options)
+    : options_(std::move(options)),
+      sessions_(options_.sessions),
+      profiles_(std::make_unique<AttackerProfiles>()) {
+  options_.max_profiles = std::max<std::size_t>(options_.max_profiles, 1);
+}
+
+AttackerProfiler::~AttackerProfiler() = default;
+
+std::size_t AttackerProfiler::profiles() const {
+  return profiles_->held.size();
+}
+
+void AttackerProfiler::resume_sessions(std::vector<store::Session> open,
+                                       std::int64_t now_received) {
+  sessions_.resume(std::move(open), now_received);
+}
+
+void AttackerProfiler::resume_profiles(const std::vector<store::AttackerBehaviour>& stored) {
+  for (const auto& row : stored) {
+    bool created = false;
+    auto& p = profiles_->hold(row.attacker_ip, created);
+    if (!created) continue;
+    const auto state = nlohmann::json::parse(row.state, nullptr, false);
+    if (state.is_object() && state.value("v", 0) == kStateVersion) {
+      if (const auto it = state.find("profile"); it != state.end()) p.behaviour.restore(*it);
+      p.credential_count = std::max<std::int64_t>(state.value("credentials", 0), 0);
+      p.logged_in = state.value("logged_in", false);
+    }
+    p.score = row.score;
+    p.behavior_class = row.behavior_class;
+    p.written_at = row.updated_at;
+  }
+}
+
+void AttackerProfiler::observe(const std::vector<ProfileEvent>& events, std::int64_t now_received,
+                               ProfileUpdate& update, const StoredProfiles& stored) {
+  // Addresses not held are looked up in the store once per batch, before their events count.
+  std::vector<AttackerProfiles::Held*> held(events.size(), nullptr);
+  std::vector<std::string> unknown;
+  std::unordered_set<std::string_view> asked;
+  for (std::size_t i = 0; i < events.size(); ++i) {
+    const auto it = profiles_->held.find(events[i].attacker_ip);
+    if (it != profiles_->held.end()) {
+      held[i] = &it->second;
+    } else if (asked.insert(events[i].attacker_ip).second) {
+      unknown.push_back(events[i].attacker_ip);
+    }
+  }
+  if (!unknown.empty() && stored) resume_profiles(stored(unknown));
+  for (std::size_t i = 0; i < events.size(); ++i) {
+    const auto& e = events[i];
+    sessions_.add(e, update.sessions);
+    bool created = false;
+    auto& p = held[i] ? profiles_->touch(*held[i]) : profiles_->hold(e.attacker_ip, created);
+    if (created) p.written_at = now_received;
+    p.behaviour.add({e.ts, e.decky, e.service, e.event_type, e.user_agent, e.command, e.bytes,
+                     e.client_banner});
+    if (e.auth_attempt) p.credential_count += 1;
+    if (e.auth_success || !e.command.empty() || e.event_type == "session_recorded") {
+      p.logged_in = true;
+    }
+    if (!p.unjudged) {
+      p.unjudged = true;
+      profiles_->unjudged.push_back(e.attacker_ip);
+    }
+  }
+  judge_due(now_received, update);
+  while (profiles_->held.size() > options_.max_profiles) {
+    const auto ip = profiles_->recency.back();
+    if (profiles_->held.at(ip).unjudged || profiles_->unwritten.contains(ip)) {
+      judge(ip, now_received, true, update);
+    }
+    profiles_->unwritten.erase(ip);
+    profiles_->recency.pop_back();
+    profiles_->held.erase(ip);
+  }
+}
+
+// Each attacker is judged at most once per judge interval, however many batches its events
+// come in: a verdict builds the whole profile's summary, which per line would cost more than
+// the line itself.
+void AttackerProfiler::judge_due(std::int64_t now, ProfileUpdate& update) {
+  std::vector<std::string> waiting;
+  for (auto& ip : profiles_->unjudged) {
+    const auto it = profiles_->held.find(ip);
+    if (it == profiles_->held.end() || !it->second.unjudged) continue;
+    if (now - it->second.judged_at >= options_.judge_interval_us) {
+      judge(ip, now, false, update);
+    } else {
+      waiting.push_back(std::move(ip));
+    }
+  }
+  profiles_->unjudged = std::move(waiting);
+}
+
+void AttackerProfiler::tick(std::int64_t now_received, ProfileUpdate& update) {
+  sessions_.close_silent(now_received, update.sessions);
+  judge_due(now_received, update);
+  std::vector<std::string> due;
+  for (const auto& ip : profiles_->unwritten) {
+    const auto it = profiles_->held.find(ip);
+    if (it == profiles_->held.end() ||
+        now_received - it->second.written_at >= options_.refresh_interval_us) {
+      due.push_back(ip);
+    }
+  }
+  for (const auto& ip : due) judge(ip, now_received, true, update);
+}
+
+void AttackerProfiler::settle(std::int64_t now_received, ProfileUpdate& update) {
+  const auto unjudged = std::exchange(profiles_->unjudged, {});
+  for (const auto& ip : unjudged) {
+    const auto it = profiles_->held.find(ip);
+    if (it != profiles_->held.end() && it->second.unjudged) judge(ip, now_received, false, update);
+  }
+}
+
+void AttackerProfiler::flush_all(std::int64_t now_received, ProfileUpdate& update) {
+  std::unordered_set<std::string> held_back(profiles_->unwritten.begin(),
+                                            profiles_->unwritten.end());
+  for (const auto& ip : std::exchange(profiles_->unjudged, {})) {
+    const auto it = profiles_->held.find(ip);
+    if (it != profiles_->held.end() && it->second.unjudged) held_back.insert(ip);
+  }
+  for (const auto& ip : held_back) judge(ip, now_received, true, update);
+  update.sessions.refreshed = sessions_.open_sessions();
+}
+
+// Scores the attacker and writes its row when the verdict changed, when `write` says so, or when
+// its figures drifted for longer than the refresh interval; otherwise marks it for later.
+void AttackerProfiler::judge(const std::string& ip, std::int64_t now, bool write,
+                             ProfileUpdate& update) {
+  const auto it = profiles_->held.find(ip);
+  if (it == profiles_->held.end()) {
+    profiles_->unwritten.erase(ip);
+    return;
+  }
+  auto& p = it->second;
+  p.judged_at = now;
+  p.unjudged = false;
+  const auto verdict = p.behaviour.verdict(false);
+  auto input = score_input(verdict);
+  input.credential_count = p.credential_count;
+  input.logged_in = p.logged_in;
+  const auto score = attacker_score(input);
+  const auto behavior_class = std::string(to_string(verdict.behaviour));
+  const auto crossing =
+      crossed_threshold(static_cast<int>(p.score), score.score, options_.score_thresholds);
+  // A new class or a threshold crossed is news; anything else (a score moving within its band,
+  // a phase or tool, the timing) is written with the next refresh.
+  const bool news = crossing || behavior_class != p.behavior_class;
+  if (!news && !write && now - p.written_at < options_.refresh_interval_us) {
+    profiles_->unwritten.insert(ip);
+    return;
+  }
+  if (crossing) {
+    update.scored.push_back({ip, p.score, score.score, crossing->threshold,
+                             crossing->direction == ThresholdDirection::upward, behavior_class,
+                             score.reasons});
+  }
+  store::AttackerBehaviour row;
+  row.attacker_ip = ip;
+  row.behavior_class = behavior_class;
+  row.score = score.score;
+  row.reasons = core::json_text(score.reasons);
+  row.timing = core::json_text(timing_json(verdict.timing));
+  row.beacon_interval_s = verdict.beacon_interval_s;
+  row.beacon_jitter_pct = verdict.beacon_jitter_pct;
+  row.phases = core::json_text(phases_json(verdict.kill_chain));
+  row.tools = core::json_text(tools_json(verdict.tools));
+  row.state = core::json_text({{"v", kStateVersion},
+                               {"profile", p.behaviour.save()},
+                               {"credentials", p.credential_count},
+                               {"logged_in", p.logged_in}});
+  row.updated_at = now;
+  update.behaviours.push_back(std::move(row));
+  p.score = score.score;
+  p.behavior_class = behavior_class;
+  p.written_at = now;
+  profiles_->unwritten.erase(ip);
+}
+
+}  // namespace decnet::correlate

@@ -1,0 +1,18 @@
+// Takes from a normalized event what the profiler needs (correlate::ProfileEvent), while the
+// batch is prepared: the parsed line is at hand there, and the profiler later sees only bounded,
+// owned copies of a few fields.
+#pragma once
+
+#include <optional>
+
+#include "correlate/profile_event.h"
+#include "ingest/normalized_event.h"
+
+namespace decnet::ingest {
+
+// nullopt for an event without an attacker address.
+std::optional<correlate::ProfileEvent> profile_event_of(const NormalizedEvent& event,
+                                                        std::int64_t received_at,
+                                                        bool carried_credential);
+
+}  // namespace decnet::ingest

