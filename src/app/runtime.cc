@@ -70,6 +70,9 @@ Runtime::Runtime(const core::Config& config, const std::string& bus_client_name)
     profiler.max_profiles = static_cast<std::size_t>(config.profiler_max_attackers());
     profiler.score_thresholds = score_thresholds(config.profiler_score_thresholds());
     options.profiler = std::move(profiler);
+    options.recordings.data_dir = config.data_dir();
+    options.recordings.max_bytes = static_cast<std::size_t>(config.recording_max_bytes());
+    options.recordings.retention = std::chrono::hours(24 * config.recording_retention_days());
   }
   pipeline_ = std::make_unique<ingest::IngestPipeline>(*repo_, *bus_, *reuse_, options);
 }

@@ -21,6 +21,7 @@
 #include "correlate/profile_event.h"
 #include "correlate/session_tracker.h"
 #include "store/behaviour_repository.h"
+#include "store/observation_repository.h"
 
 namespace decnet::correlate {
 
@@ -46,11 +47,20 @@ struct ScoreCrossing {
   std::vector<std::string> reasons;
 };
 
+// A BEHAVE observation of a recorded session, for the attacker of `attacker_ip`.
+struct SessionObservation {
+  std::string attacker_ip;
+  store::Observation observation;  // attacker_uuid filled when written
+};
+
 struct ProfileUpdate {
   SessionChanges sessions;
   std::vector<store::AttackerBehaviour> behaviours;  // rows to write
   std::vector<ScoreCrossing> scored;
-  bool empty() const { return sessions.empty() && behaviours.empty() && scored.empty(); }
+  std::vector<SessionObservation> observations;
+  bool empty() const {
+    return sessions.empty() && behaviours.empty() && scored.empty() && observations.empty();
+  }
 };
 
 class AttackerProfiles;

@@ -25,7 +25,15 @@ struct ProfileEvent {
   bool auth_success = false;  // the decky reports a successful login
   std::int64_t bytes = -1;    // payload or transcript size when the line says; -1 unknown
   std::optional<double> duration_s;  // a recording's length (session_recorded)
+  // A piece of a session recording (session_recording_chunk): its place in the recording,
+  // whether it is the last one, and its bytes (decoded, at most kMaxRecordingChunkBytes).
+  std::int64_t recording_seq = -1;  // -1: not a recording chunk
+  bool recording_last = false;
+  std::string recording_data;
 };
+
+inline constexpr std::size_t kMaxRecordingChunkBytes = 8192;
+inline constexpr std::string_view kRecordingChunkEvent = "session_recording_chunk";
 
 // Event types that carry a command, and the fields its text is taken from, in order.
 bool is_command_event(std::string_view event_type);

@@ -53,6 +53,8 @@ struct PipelineOptions {
   std::string attachment_verdict_source = "malwarebazaar";
   // Sessions, behaviour and scoring of attackers; nullopt: not profiled.
   std::optional<correlate::ProfilerOptions> profiler;
+  // Where session recordings sent by deckies are kept (an empty data_dir keeps none).
+  SessionRecordingsOptions recordings;
 };
 
 struct PipelineCounters {

@@ -11,7 +11,9 @@
 #include "core/time.h"
 #include "ingest/pipeline.h"
 #include "store/behaviour_repository.h"
+#include "store/observation_repository.h"
 #include "store/session_repository.h"
+#include "store/store_error.h"
 
 namespace decnet::ingest {
 namespace {
@@ -52,7 +54,7 @@ std::string_view attacker_of(const std::unordered_map<std::string, std::string>&
 
 void IngestPipeline::resume_profiler() {
   if (!options_.profiler) return;
-  profiler_ = std::make_unique<ProfilerRunner>(repo_, *options_.profiler);
+  profiler_ = std::make_unique<ProfilerRunner>(repo_, *options_.profiler, options_.recordings);
   profiler_->start();
 }
 
@@ -72,6 +74,21 @@ void IngestPipeline::write_profile(store::WriteScope& scope, const correlate::Pr
     }
   }
   counters_.session_rows_written.fetch_add(rows.size(), std::memory_order_relaxed);
+  // After the sessions, whose upserts found the attackers the observations belong to.
+  for (const auto& o : u.observations) {
+    const auto it = attackers.find(o.attacker_ip);
+    if (it == attackers.end()) continue;
+    auto row = o.observation;
+    row.attacker_uuid = it->second;
+    try {
+      repo_.observations().upsert_observation(scope, row);
+    } catch (const store::StoreError& e) {
+      // Refused before any SQL ran (a value the store does not accept): the batch stays good.
+      if (e.kind() != store::StoreError::Kind::kInvalid) throw;
+      static core::LogLimiter limiter;
+      limiter.warn("ingest: observation {} refused: {}", row.primitive, e.what());
+    }
+  }
   // A profile written twice in one update (a verdict, then a refresh): the latest wins.
   std::unordered_map<std::string_view, const store::AttackerBehaviour*> latest;
   for (const auto& b : u.behaviours) latest[b.attacker_ip] = &b;
@@ -113,6 +130,24 @@ void IngestPipeline::publish_profile(
                  topics::kAttackerSessionEnded);
   }
   counters_.sessions_ended.fetch_add(u.sessions.ended.size(), std::memory_order_relaxed);
+  for (const auto& o : u.observations) {
+    const auto uuid = attacker_of(attackers, o.attacker_ip);
+    if (uuid.empty()) continue;
+    const auto& row = o.observation;
+    bus_.publish(topics::attacker_observation(row.primitive),
+                 {{"primitive", row.primitive},
+                  {"value", nlohmann::json::parse(row.value, nullptr, false)},
+                  {"confidence", row.confidence},
+                  {"window",
+                   {{"start_ts", row.window_start_ts.value_or(0)},
+                    {"end_ts", row.window_end_ts.value_or(0)}}},
+                  {"source", row.source},
+                  {"evidence_ref", row.evidence_ref},
+                  {"ts", row.ts},
+                  {"v", row.envelope_v},
+                  {"attacker_uuid", uuid}},
+                 row.primitive);
+  }
   for (const auto& c : u.scored) {
     const auto uuid = attacker_of(attackers, c.attacker_ip);
     if (uuid.empty()) continue;

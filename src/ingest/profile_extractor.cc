@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 
+#include "core/base64.h"
 #include "store/session_repository.h"
 
 namespace decnet::ingest {
@@ -107,7 +108,18 @@ std::optional<correlate::ProfileEvent> profile_event_of(const NormalizedEvent& e
   p.auth_success = e.event_type == "login_success" || e.event_type == "auth_success" ||
                    (outcome && (*outcome == "success" || *outcome == "succeeded"));
   p.bytes = non_negative_integer(first_field(e, {"bytes", "body_bytes", "size"}));
-  if (e.event_type == "session_recorded") {
+  if (e.event_type == correlate::kRecordingChunkEvent) {
+    const auto seq = non_negative_integer(e.field("seq"));
+    const auto* data = e.field("data_b64");
+    auto bytes = data ? core::base64_decode(*data) : std::nullopt;
+    if (seq >= 0 && bytes && bytes->size() <= correlate::kMaxRecordingChunkBytes) {
+      p.recording_seq = seq;
+      p.recording_data = std::move(*bytes);
+      const auto* last = e.field("last");
+      p.recording_last = last && (*last == "true" || *last == "True" || *last == "1");
+    }
+  }
+  if (e.event_type == "session_recorded" || e.event_type == correlate::kRecordingChunkEvent) {
     p.duration_s = seconds(e.field("duration_s"));
     if (const auto* service = e.field("service"); service && !service->empty()) {
       p.service = bounded(*service, 48);

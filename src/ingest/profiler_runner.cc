@@ -2,9 +2,16 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+#include <fstream>
+#include <iterator>
+
+#include "core/json_text.h"
 #include "core/log_limiter.h"
 #include "core/thread_name.h"
 #include "core/time.h"
+#include "identity/behave_shell_extractor.h"
+#include "identity/shell_recording.h"
 #include "store/behaviour_repository.h"
 #include "store/session_repository.h"
 
@@ -13,8 +20,10 @@ namespace {
 
 constexpr std::size_t kMaxQueuedEvents = 1 << 20;
 constexpr auto kTickEvery = std::chrono::seconds(1);
+constexpr auto kSweepEvery = std::chrono::hours(1);
+constexpr std::string_view kObservationSource = "decnet/identity/behave_shell";
 
-void merge(correlate::ProfileUpdate& into, correlate::ProfileUpdate&& from) {
+void append_update(correlate::ProfileUpdate& into, correlate::ProfileUpdate&& from) {
   const auto append = [](auto& to, auto&& more) {
     to.insert(to.end(), std::make_move_iterator(more.begin()), std::make_move_iterator(more.end()));
   };
@@ -23,12 +32,17 @@ void merge(correlate::ProfileUpdate& into, correlate::ProfileUpdate&& from) {
   append(into.sessions.refreshed, std::move(from.sessions.refreshed));
   append(into.behaviours, std::move(from.behaviours));
   append(into.scored, std::move(from.scored));
+  append(into.observations, std::move(from.observations));
 }
 
 }  // namespace
 
-ProfilerRunner::ProfilerRunner(store::Repository& repo, correlate::ProfilerOptions options)
-    : repo_(repo), options_(options), profiler_(std::move(options)) {}
+ProfilerRunner::ProfilerRunner(store::Repository& repo, correlate::ProfilerOptions options,
+                               SessionRecordingsOptions recordings)
+    : repo_(repo),
+      options_(options),
+      profiler_(std::move(options)),
+      recordings_(std::move(recordings)) {}
 
 ProfilerRunner::~ProfilerRunner() {
   stop();
@@ -76,10 +90,46 @@ bool ProfilerRunner::settle(std::chrono::milliseconds timeout) {
   });
 }
 
+void ProfilerRunner::merge(correlate::ProfileUpdate&& update) {
+  attach_recordings(update);
+  core::MutexLock lock(mu_);
+  merge_locked(std::move(update));
+}
+
+void ProfilerRunner::attach_recordings(correlate::ProfileUpdate& update) {
+  for (auto& session : update.sessions.ended) {
+    if (!session.session_id) continue;
+    const auto& sid = *session.session_id;
+    const auto file = recordings_.path(session.decky, sid);
+    recordings_.finish(session.decky, sid);
+    if (!file) continue;
+    session.recording = recordings_.relative_path(session.decky, sid);
+    std::ifstream in(*file, std::ios::binary);
+    std::string shard((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const auto events = identity::parse_shard(shard, sid);
+    const auto evidence = identity::shard_evidence_ref(session.decky, session.service,
+                                                       file->filename().string(), sid);
+    const double ended =
+        static_cast<double>(session.ended_at.value_or(session.last_event_at)) / 1e6;
+    for (auto& o : identity::extract_session(events)) {
+      store::Observation row;
+      row.primitive = std::move(o.primitive);
+      row.value = core::json_text(o.value);
+      row.confidence = o.confidence;
+      row.window_start_ts = o.window_start;
+      row.window_end_ts = o.window_end;
+      row.source = std::string(kObservationSource);
+      row.evidence_ref = evidence;
+      row.ts = ended;
+      update.observations.push_back({session.attacker_ip, std::move(row)});
+    }
+  }
+}
+
 void ProfilerRunner::merge_locked(correlate::ProfileUpdate&& update) {
   if (update.empty()) return;
   if (!output_) output_ = std::make_shared<correlate::ProfileUpdate>();
-  merge(*output_, std::move(update));
+  append_update(*output_, std::move(update));
 }
 
 void ProfilerRunner::observe(std::vector<correlate::ProfileEvent>& events) {
@@ -92,14 +142,26 @@ void ProfilerRunner::observe(std::vector<correlate::ProfileEvent>& events) {
       return std::vector<store::AttackerBehaviour>{};
     }
   };
+  // Recording pieces are transport, not something the attacker did: they go to their file and
+  // count towards no session or profile.
+  const auto chunk = [](const correlate::ProfileEvent& e) { return e.recording_seq >= 0; };
+  if (std::any_of(events.begin(), events.end(), chunk)) {
+    for (const auto& e : events) {
+      if (chunk(e)) {
+        recordings_.add_chunk(e.decky, e.session_id, e.recording_seq, e.recording_last,
+                              e.recording_data);
+      }
+    }
+    std::erase_if(events, chunk);
+  }
   correlate::ProfileUpdate update;
   profiler_.observe(events, core::now_micros(), update, stored);
-  core::MutexLock lock(mu_);
-  merge_locked(std::move(update));
+  merge(std::move(update));
 }
 
 void ProfilerRunner::run() {
   auto next_tick = std::chrono::steady_clock::now() + kTickEvery;
+  auto next_sweep = std::chrono::steady_clock::now();
   while (true) {
     std::vector<correlate::ProfileEvent> events;
     std::uint64_t settle = 0;
@@ -124,8 +186,8 @@ void ProfilerRunner::run() {
     if (settle != 0) {
       correlate::ProfileUpdate update;
       profiler_.settle(core::now_micros(), update);
+      merge(std::move(update));
       core::MutexLock lock(mu_);
-      merge_locked(std::move(update));
       settles_done_ = settle;
     }
     if (settle != 0) done_.notify_all();
@@ -133,8 +195,13 @@ void ProfilerRunner::run() {
       next_tick = std::chrono::steady_clock::now() + kTickEvery;
       correlate::ProfileUpdate update;
       profiler_.tick(core::now_micros(), update);
-      core::MutexLock lock(mu_);
-      merge_locked(std::move(update));
+      merge(std::move(update));
+      if (std::chrono::steady_clock::now() >= next_sweep) {
+        next_sweep = std::chrono::steady_clock::now() + kSweepEvery;
+        if (const auto removed = recordings_.sweep(); removed > 0) {
+          spdlog::info("ingest: deleted {} session recordings past their retention", removed);
+        }
+      }
     }
   }
 }
@@ -150,8 +217,8 @@ std::shared_ptr<correlate::ProfileUpdate> ProfilerRunner::stop() {
   if (thread_.joinable()) thread_.join();
   correlate::ProfileUpdate update;
   profiler_.flush_all(core::now_micros(), update);
+  merge(std::move(update));
   core::MutexLock lock(mu_);
-  merge_locked(std::move(update));
   return std::exchange(output_, nullptr);
 }
 

@@ -14,13 +14,15 @@
 
 #include "core/thread_annotations.h"
 #include "correlate/attacker_profiler.h"
+#include "ingest/session_recordings.h"
 #include "store/repository.h"
 
 namespace decnet::ingest {
 
 class ProfilerRunner {
  public:
-  ProfilerRunner(store::Repository& repo, correlate::ProfilerOptions options);
+  ProfilerRunner(store::Repository& repo, correlate::ProfilerOptions options,
+                 SessionRecordingsOptions recordings);
   ~ProfilerRunner();
 
   // Takes back the sessions open at the last stop and starts the thread.
@@ -38,11 +40,17 @@ class ProfilerRunner {
  private:
   void run();
   void observe(std::vector<correlate::ProfileEvent>& events);
+  // Ended sessions with a recording: the recording's path on the row, and the BEHAVE-SHELL
+  // observations of what was typed.
+  void attach_recordings(correlate::ProfileUpdate& update);
+  void merge(correlate::ProfileUpdate&& update);
   void merge_locked(correlate::ProfileUpdate&& update) REQUIRES(mu_);
 
   store::Repository& repo_;
   correlate::ProfilerOptions options_;
-  correlate::AttackerProfiler profiler_;  // the thread's own (and the caller's once it stopped)
+  // The thread's own (and the caller's once it stopped).
+  correlate::AttackerProfiler profiler_;
+  SessionRecordings recordings_;
 
   mutable core::Mutex mu_;
   std::condition_variable wake_;

@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
+#include "core/base64.h"
 #include "serve_support.h"
 #include "webhook_receiver.h"
 
@@ -232,6 +233,112 @@ TEST(ServeProfiler, OpenSessionsSurviveARestart) {
       << serve.output();
   EXPECT_EQ(sessions["data"][0]["event_count"], 2);
   EXPECT_EQ(sessions["data"][0]["end_reason"], "end_event");
+}
+
+// A recording as a decky sends it: the shard's lines in base64 pieces, then session_recorded.
+std::vector<std::string> recorded_session(const std::string& sid, const std::string& ip,
+                                          double at) {
+  std::string shard =
+      "{\"sid\":\"" + sid +
+      "\",\"hdr\":{\"version\":2,\"width\":80,\"height\":24,\"timestamp\":1777700000,"
+      "\"env\":{}}}\n";
+  const std::string typed = "uname -a\rid\rcat /etc/passwd\rwhoami\rexit\r";
+  double t = 0;
+  for (const char c : typed) {
+    t += 0.15;
+    std::string d(1, c);
+    if (c == '\r') d = "\\r";
+    char line[160];
+    std::snprintf(line, sizeof line, "{\"sid\":\"%s\",\"t\":%.6f,\"ch\":\"i\",\"d\":\"%s\"}\n",
+                  sid.c_str(), t, d.c_str());
+    shard += line;
+    if (c == '\r') {
+      std::snprintf(line, sizeof line,
+                    "{\"sid\":\"%s\",\"t\":%.6f,\"ch\":\"o\",\"d\":\"output\\r\\nroot@web:~# \"}\n",
+                    sid.c_str(), t + 0.05);
+      shard += line;
+    }
+  }
+  std::vector<std::string> lines;
+  const std::size_t piece = 1000;
+  for (std::size_t off = 0, seq = 0; off < shard.size(); off += piece, ++seq) {
+    const bool last = off + piece >= shard.size();
+    lines.push_back(line(at, "omega-decky", "sessrec", "session_recording_chunk",
+                         "sid=\"" + sid + "\" service=\"ssh\" src_ip=\"" + ip + "\" seq=\"" +
+                             std::to_string(seq) + "\" last=\"" + (last ? "true" : "false") +
+                             "\" data_b64=\"" + core::base64_encode(shard.substr(off, piece)) +
+                             "\""));
+  }
+  lines.push_back(line(at + t, "omega-decky", "sessrec", "session_recorded",
+                       "sid=\"" + sid + "\" service=\"ssh\" src_ip=\"" + ip + "\" duration_s=\"" +
+                           std::to_string(t) + "\" bytes=\"" + std::to_string(shard.size()) +
+                           "\" truncated=\"false\""));
+  return lines;
+}
+
+TEST(ServeProfiler, ARecordedSessionBecomesObservationsAndAReplay) {
+  ServeProcess serve;
+  ASSERT_TRUE(serve.wait_ready()) << serve.output();
+  {
+    TcpClient client(serve.tcp_port());
+    std::string stream;
+    for (const auto& l : recorded_session("rec1", "198.51.100.7", 0)) stream += octet_frame(l);
+    // A session id that tries to leave the artifacts directory.
+    for (const auto& l : recorded_session("../../../../tmp/escape", "198.51.100.8", 0)) {
+      stream += octet_frame(l);
+    }
+    ASSERT_TRUE(client.send(stream));
+  }
+  json attacker;
+  json sessions;
+  ASSERT_TRUE(wait_until([&] {
+    attacker = attacker_by_ip(serve, "198.51.100.7");
+    if (!attacker.is_object()) return false;
+    sessions =
+        serve.api("GET", "/api/v1/attackers/" + attacker["uuid"].get<std::string>() + "/sessions")
+            .body;
+    return sessions["total"] == 1 && sessions["data"][0]["has_recording"] == true;
+  })) << sessions.dump()
+      << serve.output();
+  const auto& s = sessions["data"][0];
+  EXPECT_EQ(s["session_id"], "rec1");
+  EXPECT_EQ(s["outcome"], "logged_in");
+  EXPECT_EQ(s["event_count"], 1);  // the pieces of a recording are transport, not events
+
+  const auto replay =
+      serve.api("GET", "/api/v1/sessions/" + s["uuid"].get<std::string>() + "/recording");
+  ASSERT_EQ(replay.status, 200) << replay.raw;
+  EXPECT_EQ(replay.body["truncated"], false);
+  ASSERT_GT(replay.body["events"].size(), 40u);
+  EXPECT_EQ(replay.body["events"][0]["ch"], "i");
+  EXPECT_EQ(replay.body["events"][0]["d"], "u");
+
+  json observations;
+  ASSERT_TRUE(wait_until([&] {
+    observations = serve
+                       .api("GET", "/api/v1/attackers/" + attacker["uuid"].get<std::string>() +
+                                       "/observations")
+                       .body;
+    return observations.is_array() && !observations.empty();
+  })) << serve.output();
+  std::map<std::string, json> by_primitive;
+  for (const auto& o : observations) by_primitive[o["primitive"]] = o["value"];
+  EXPECT_EQ(by_primitive["motor.input_modality"], "typed") << observations.dump();
+  EXPECT_EQ(by_primitive["temporal.lifecycle_markers.landing_ritual"], "present");
+  // What was typed is never stored as text.
+  EXPECT_EQ(observations.dump().find("passwd"), std::string::npos);
+
+  // The hostile session id became a file name inside the artifacts directory.
+  EXPECT_FALSE(std::filesystem::exists("/tmp/escape.jsonl"));
+  std::size_t files = 0;
+  for (const auto& f :
+       std::filesystem::recursive_directory_iterator(serve.data_dir() / "artifacts")) {
+    if (!f.is_regular_file()) continue;
+    ++files;
+    const auto name = f.path().filename().string();
+    EXPECT_TRUE(name == "rec1.jsonl" || name.starts_with("x-")) << name;
+  }
+  EXPECT_EQ(files, 2u);
 }
 
 }  // namespace
