@@ -47,12 +47,14 @@ StaticSite load_site(const core::Config& config) {
 
 struct ApiService::State {
   State(const core::Config& config, store::Repository& repo, bus::Bus& bus,
-        std::vector<std::string> workers, webhook::WebhookAdmin* webhooks)
+        std::vector<std::string> workers, webhook::WebhookAdmin* webhooks,
+        const vector::VectorStore* vectors)
       : tokens(repo, load_jwt_secret(config), TokenServiceOptions::from_config(config)),
         logins(repo, tokens, LoginServiceOptions::from_config(config)),
         registry(bus, std::move(workers)),
         hub(bus, {}),
-        context{repo, bus, tokens, logins, tickets, &registry, &hub, &config, &metrics, webhooks},
+        context{repo, bus,     tokens,   logins,   tickets, &registry,
+                &hub, &config, &metrics, webhooks, vectors},
         router(&tokens) {
     router.set_query_timeout(std::chrono::milliseconds(config.api_query_timeout_ms()));
     add_all_routes(router, context);
@@ -100,7 +102,8 @@ struct ApiService::State {
 };
 
 ApiService::ApiService(const core::Config& config, store::Repository& repo, bus::Bus& bus,
-                       std::vector<std::string> workers, webhook::WebhookAdmin* webhooks) {
+                       std::vector<std::string> workers, webhook::WebhookAdmin* webhooks,
+                       const vector::VectorStore* vectors) {
   const auto admin = bootstrap_admin(repo, config);
   if (admin.generated_password) {
     // Shown once, on the terminal only: it is a credential and must never reach a log file.
@@ -113,7 +116,7 @@ ApiService::ApiService(const core::Config& config, store::Repository& repo, bus:
   if (admin.admin_password_ignored) {
     spdlog::warn("DECNET_ADMIN_PASSWORD is set but users exist; it was not applied");
   }
-  state_ = std::make_unique<State>(config, repo, bus, std::move(workers), webhooks);
+  state_ = std::make_unique<State>(config, repo, bus, std::move(workers), webhooks, vectors);
 }
 
 ApiService::~ApiService() {

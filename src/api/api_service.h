@@ -15,6 +15,9 @@
 namespace decnet::webhook {
 class WebhookAdmin;
 }
+namespace decnet::vector {
+class VectorStore;
+}
 
 namespace decnet::api {
 
@@ -27,7 +30,8 @@ class ApiService final : public core::Component {
   // `workers` are listed by GET /workers even before their first heartbeat.
   // `webhooks`, when given, serves /api/v1/webhooks.
   ApiService(const core::Config& config, store::Repository& repo, bus::Bus& bus,
-             std::vector<std::string> workers, webhook::WebhookAdmin* webhooks = nullptr);
+             std::vector<std::string> workers, webhook::WebhookAdmin* webhooks = nullptr,
+             const vector::VectorStore* vectors = nullptr);
   ~ApiService() override;
 
   std::string name() const override { return "api"; }

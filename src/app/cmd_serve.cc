@@ -205,9 +205,9 @@ int serve() {
   // Constructed before any component starts, so its worker registry hears every first beat.
   auto workers = supervisor.names();
   workers.insert(workers.begin(), "api");
-  auto api_service =
-      std::make_unique<api::ApiService>(config, runtime.repository(), runtime.bus(), workers,
-                                        webhooks ? &webhooks->admin() : nullptr);
+  auto api_service = std::make_unique<api::ApiService>(
+      config, runtime.repository(), runtime.bus(), workers, webhooks ? &webhooks->admin() : nullptr,
+      &runtime.vectors());
   register_metrics(api_service->metrics(), runtime);
   register_receiver_metrics(api_service->metrics(), receiver_list);
   supervisor.add_first(std::move(api_service));

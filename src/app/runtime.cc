@@ -7,6 +7,7 @@
 #include <stdexcept>
 
 #include "bus/factory.h"
+#include "vector/factory.h"
 
 namespace decnet::app {
 namespace {
@@ -55,7 +56,10 @@ Runtime::Runtime(const core::Config& config, const std::string& bus_client_name)
   feed.url = config.malwarebazaar_url();
   feed.refresh = std::chrono::hours(config.malwarebazaar_refresh_hours());
   malware_feed_ = std::make_unique<enrich::MalwareHashFeed>(feed);
+  vectors_ = vector::make_vector_store(config);
+  vectors_->initialize();
   ingest::PipelineOptions options;
+  options.vectors = vectors_.get();
   options.queue_bytes = static_cast<std::size_t>(config.ingest_queue_bytes());
   options.batch_bytes = static_cast<std::size_t>(config.ingest_batch_bytes());
   if (malware_feed_->enabled()) {
@@ -79,6 +83,7 @@ Runtime::Runtime(const core::Config& config, const std::string& bus_client_name)
 
 Runtime::~Runtime() {
   if (pipeline_) pipeline_->stop();
+  if (vectors_) vectors_->close();
   if (repo_) repo_->close();
   if (bus_) bus_->close();
 }

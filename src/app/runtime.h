@@ -13,6 +13,7 @@
 #include "enrich/malware_hash_feed.h"
 #include "ingest/pipeline.h"
 #include "store/repository.h"
+#include "vector/vector_store.h"
 
 namespace decnet::app {
 
@@ -28,6 +29,8 @@ class Runtime {
   store::Repository& repository() { return *repo_; }
   correlate::CredentialReuseIndex& reuse_index() { return *reuse_; }
   ingest::IngestPipeline& pipeline() { return *pipeline_; }
+  // Where the profiler's behavioural vectors live (DECNET_VECTORSTORE_*).
+  vector::VectorStore& vectors() { return *vectors_; }
   // The MalwareBazaar hash feed the pipeline asks about attachments; started by `serve`.
   enrich::MalwareHashFeed& malware_feed() { return *malware_feed_; }
 
@@ -36,6 +39,7 @@ class Runtime {
   std::unique_ptr<store::Repository> repo_;
   std::unique_ptr<correlate::CredentialReuseIndex> reuse_;
   std::unique_ptr<enrich::MalwareHashFeed> malware_feed_;
+  std::unique_ptr<vector::VectorStore> vectors_;
   std::unique_ptr<ingest::IngestPipeline> pipeline_;
 };
 

@@ -1,5 +1,6 @@
 #include "correlate/attacker_profiler.h"
 
+#include <cmath>
 #include <nlohmann/json.hpp>
 #include <unordered_set>
 
@@ -44,6 +45,21 @@ nlohmann::json tools_json(const std::vector<ToolMatch>& tools) {
 }
 
 }  // namespace
+
+std::vector<float> timing_vector(const BehaviourVerdict& v) {
+  const auto log = [](const std::optional<double>& x) {
+    return static_cast<float>(x ? std::log1p(std::max(*x, 0.0)) : 0.0);
+  };
+  const auto& t = v.timing;
+  return {static_cast<float>(std::log1p(static_cast<double>(t.event_count))),
+          static_cast<float>(std::log1p(std::max(t.duration_s, 0.0))),
+          log(t.mean_iat_s),
+          log(t.stdev_iat_s),
+          log(t.min_iat_s),
+          log(t.max_iat_s),
+          static_cast<float>(t.cv ? std::min(*t.cv, 10.0) : 0.0),
+          static_cast<float>(std::log1p(static_cast<double>(v.services_count)))};
+}
 
 // The profiles held in memory, least recently active last.
 class AttackerProfiles {
@@ -264,6 +280,7 @@ void AttackerProfiler::judge(const std::string& ip, std::int64_t now, bool write
                                {"logged_in", p.logged_in}});
   row.updated_at = now;
   update.behaviours.push_back(std::move(row));
+  update.vectors.push_back({ip, "timing", timing_vector(verdict)});
   p.score = score.score;
   p.behavior_class = behavior_class;
   p.written_at = now;

@@ -18,6 +18,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "correlate/behaviour_profile.h"
 #include "correlate/profile_event.h"
 #include "correlate/session_tracker.h"
 #include "store/behaviour_repository.h"
@@ -53,13 +54,29 @@ struct SessionObservation {
   store::Observation observation;  // attacker_uuid filled when written
 };
 
+// A behavioural vector of an attacker (kinds: keystroke, timing, cmd_ngram), stored under the
+// attacker's uuid once its rows are written.
+struct AttackerVector {
+  std::string attacker_ip;
+  std::string kind;
+  std::vector<float> vector;
+};
+
+// The timing profile as a vector (kind "timing"): log1p of event count, duration, mean,
+// stdev, min and max inter-arrival time, the coefficient of variation (at most 10) and log1p
+// of the services touched; absent figures are 0.
+inline constexpr std::size_t kTimingVectorDim = 8;
+std::vector<float> timing_vector(const BehaviourVerdict& verdict);
+
 struct ProfileUpdate {
   SessionChanges sessions;
   std::vector<store::AttackerBehaviour> behaviours;  // rows to write
   std::vector<ScoreCrossing> scored;
   std::vector<SessionObservation> observations;
+  std::vector<AttackerVector> vectors;
   bool empty() const {
-    return sessions.empty() && behaviours.empty() && scored.empty() && observations.empty();
+    return sessions.empty() && behaviours.empty() && scored.empty() && observations.empty() &&
+           vectors.empty();
   }
 };
 

@@ -35,6 +35,7 @@
 #include "ingest/raw_line.h"
 #include "ingest/resend_filter.h"
 #include "store/repository.h"
+#include "vector/vector_store.h"
 
 namespace decnet::ingest {
 
@@ -55,6 +56,8 @@ struct PipelineOptions {
   std::optional<correlate::ProfilerOptions> profiler;
   // Where session recordings sent by deckies are kept (an empty data_dir keeps none).
   SessionRecordingsOptions recordings;
+  // Where the profiler's behavioural vectors go (keystroke, timing, cmd_ngram); none when null.
+  vector::VectorStore* vectors = nullptr;
 };
 
 struct PipelineCounters {

@@ -148,6 +148,19 @@ void IngestPipeline::publish_profile(
                   {"attacker_uuid", uuid}},
                  row.primitive);
   }
+  // Vectors go to their store once the attacker's rows are committed, under its uuid.
+  if (options_.vectors) {
+    for (const auto& v : u.vectors) {
+      const auto uuid = attacker_of(attackers, v.attacker_ip);
+      if (uuid.empty()) continue;
+      try {
+        options_.vectors->insert(v.kind, uuid, v.vector);
+      } catch (const std::exception& e) {
+        static core::LogLimiter limiter;
+        limiter.warn("ingest: vector {} not stored: {}", v.kind, e.what());
+      }
+    }
+  }
   for (const auto& c : u.scored) {
     const auto uuid = attacker_of(attackers, c.attacker_ip);
     if (uuid.empty()) continue;

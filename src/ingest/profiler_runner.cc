@@ -10,7 +10,9 @@
 #include "core/log_limiter.h"
 #include "core/thread_name.h"
 #include "core/time.h"
+#include "correlate/command_vector.h"
 #include "identity/behave_shell_extractor.h"
+#include "identity/keystroke_features.h"
 #include "identity/shell_recording.h"
 #include "store/behaviour_repository.h"
 #include "store/session_repository.h"
@@ -33,6 +35,7 @@ void append_update(correlate::ProfileUpdate& into, correlate::ProfileUpdate&& fr
   append(into.behaviours, std::move(from.behaviours));
   append(into.scored, std::move(from.scored));
   append(into.observations, std::move(from.observations));
+  append(into.vectors, std::move(from.vectors));
 }
 
 }  // namespace
@@ -98,6 +101,9 @@ void ProfilerRunner::merge(correlate::ProfileUpdate&& update) {
 
 void ProfilerRunner::attach_recordings(correlate::ProfileUpdate& update) {
   for (auto& session : update.sessions.ended) {
+    if (auto commands = correlate::command_vector(session.commands); !commands.empty()) {
+      update.vectors.push_back({session.attacker_ip, "cmd_ngram", std::move(commands)});
+    }
     if (!session.session_id) continue;
     const auto& sid = *session.session_id;
     const auto file = recordings_.path(session.decky, sid);
@@ -111,6 +117,10 @@ void ProfilerRunner::attach_recordings(correlate::ProfileUpdate& update) {
                                                        file->filename().string(), sid);
     const double ended =
         static_cast<double>(session.ended_at.value_or(session.last_event_at)) / 1e6;
+    if (!events.empty()) {
+      update.vectors.push_back({session.attacker_ip, "keystroke",
+                                identity::keystroke_vector(identity::keystroke_features(events))});
+    }
     for (auto& o : identity::extract_session(events)) {
       store::Observation row;
       row.primitive = std::move(o.primitive);

@@ -182,6 +182,21 @@ TEST(ServeProfiler, FixtureYieldsFourClassesSessionsAndOneScore) {
       serve.api("GET", "/api/v1/attackers/" + beacon["uuid"].get<std::string>());
   EXPECT_NEAR(beacon_detail.body["behaviour"]["beacon_interval_s"].get<double>(), 60.0, 1.0);
 
+  // Every scored attacker has a timing vector; the beacon's nearest are the other three.
+  const auto neighbours = serve.api(
+      "GET", "/api/v1/attackers/" + beacon["uuid"].get<std::string>() + "/similar?kind=timing");
+  ASSERT_EQ(neighbours.status, 200) << neighbours.raw;
+  EXPECT_GE(neighbours.body["data"].size(), 3u);
+  for (const auto& n : neighbours.body["data"]) {
+    EXPECT_NE(n["attacker_uuid"], beacon["uuid"]);
+    EXPECT_GE(n["distance"].get<double>(), 0.0);
+  }
+  EXPECT_EQ(serve
+                .api("GET", "/api/v1/attackers/" + brute["uuid"].get<std::string>() +
+                                "/similar?kind=cmd_ngram")
+                .status,
+            404);  // it ran no command
+
   // Filter and order.
   const auto brute_list = serve.api("GET", "/api/v1/attackers?behavior_class=brute_force");
   ASSERT_EQ(brute_list.body["total"], 1) << brute_list.raw;
@@ -327,6 +342,29 @@ TEST(ServeProfiler, ARecordedSessionBecomesObservationsAndAReplay) {
   EXPECT_EQ(by_primitive["temporal.lifecycle_markers.landing_ritual"], "present");
   // What was typed is never stored as text.
   EXPECT_EQ(observations.dump().find("passwd"), std::string::npos);
+
+  // Both recordings typed the same: each attacker's keystroke vector is the other's neighbour,
+  // and the vector store keeps them across a restart.
+  const auto uuid = attacker["uuid"].get<std::string>();
+  const auto similar = [&] {
+    return serve.api("GET", "/api/v1/attackers/" + uuid + "/similar?kind=keystroke&k=5");
+  };
+  json near;
+  ASSERT_TRUE(wait_until([&] {
+    near = similar().body;
+    return near.is_object() && near["data"].size() == 1;
+  })) << near.dump();
+  EXPECT_EQ(near["data"][0]["ip"], "198.51.100.8");
+  EXPECT_NEAR(near["data"][0]["distance"].get<double>(), 0.0, 1e-4);
+  EXPECT_EQ(serve.api("GET", "/api/v1/attackers/" + uuid + "/similar?kind=keystroke&k=99").status,
+            422);
+  EXPECT_EQ(serve.api("GET", "/api/v1/attackers/" + uuid + "/similar?kind=shoe_size").status, 422);
+  serve.restart();
+  ASSERT_TRUE(serve.wait_ready()) << serve.output();
+  const auto after = similar();
+  ASSERT_EQ(after.status, 200) << after.raw;
+  ASSERT_EQ(after.body["data"].size(), 1u);
+  EXPECT_EQ(after.body["data"][0]["ip"], "198.51.100.8");
 
   // The hostile session id became a file name inside the artifacts directory.
   EXPECT_FALSE(std::filesystem::exists("/tmp/escape.jsonl"));

@@ -14,6 +14,10 @@ namespace decnet::webhook {
 class WebhookAdmin;
 }
 
+namespace decnet::vector {
+class VectorStore;
+}
+
 namespace decnet::api {
 
 class WorkerRegistry;
@@ -35,6 +39,8 @@ struct ApiContext {
   MetricsRegistry* metrics = nullptr;
   // Present when webhooks are enabled; /api/v1/webhooks is registered only then.
   webhook::WebhookAdmin* webhooks = nullptr;
+  // The behavioural vectors the profiler writes; /similar is registered only with them.
+  const vector::VectorStore* vectors = nullptr;
 };
 
 void add_auth_routes(Router& router, ApiContext& ctx);
@@ -47,5 +53,6 @@ void add_system_routes(Router& router, ApiContext& ctx);
 void add_stream_routes(Router& router, ApiContext& ctx);
 void add_webhook_routes(Router& router, ApiContext& ctx);
 void add_session_routes(Router& router, ApiContext& ctx);
+void add_similarity_routes(Router& router, ApiContext& ctx);
 
 }  // namespace decnet::api
