@@ -74,6 +74,7 @@ class AttackerProfiles {
     std::int64_t written_at = 0;
     std::int64_t judged_at = 0;
     bool unjudged = false;  // events since the last verdict; listed in AttackerProfiles::unjudged
+    bool stored = false;    // the attacker has a behaviour row
     std::list<std::string>::iterator recency;
   };
 
@@ -135,6 +136,7 @@ void AttackerProfiler::resume_profiles(const std::vector<store::AttackerBehaviou
     p.score = row.score;
     p.behavior_class = row.behavior_class;
     p.written_at = row.updated_at;
+    p.stored = true;
   }
 }
 
@@ -252,9 +254,9 @@ void AttackerProfiler::judge(const std::string& ip, std::int64_t now, bool write
   const auto behavior_class = std::string(to_string(verdict.behaviour));
   const auto crossing =
       crossed_threshold(static_cast<int>(p.score), score.score, options_.score_thresholds);
-  // A new class or a threshold crossed is news; anything else (a score moving within its band,
-  // a phase or tool, the timing) is written with the next refresh.
-  const bool news = crossing || behavior_class != p.behavior_class;
+  // A first verdict, a new class or a threshold crossed is news; anything else (a score moving
+  // within its band, a phase or tool, the timing) is written with the next refresh.
+  const bool news = crossing || behavior_class != p.behavior_class || !p.stored;
   if (!news && !write && now - p.written_at < options_.refresh_interval_us) {
     profiles_->unwritten.insert(ip);
     return;
@@ -284,6 +286,7 @@ void AttackerProfiler::judge(const std::string& ip, std::int64_t now, bool write
   p.score = score.score;
   p.behavior_class = behavior_class;
   p.written_at = now;
+  p.stored = true;
   profiles_->unwritten.erase(ip);
 }
 
