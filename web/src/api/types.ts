@@ -48,6 +48,97 @@ export interface AttackerSummary {
   last_rotation_at: string | null;
   verdict: Verdict | null;
   identity_id: string | null;
+  behavior_class: BehaviorClass | null;
+  score: number | null;
+}
+
+export const BEHAVIOR_CLASSES = ["unknown", "slow_scan", "scanning", "brute_force", "beaconing", "interactive", "mixed"] as const;
+export type BehaviorClass = (typeof BEHAVIOR_CLASSES)[number];
+
+export interface BehaviourTiming {
+  event_count: number;
+  duration_s: number;
+  mean_iat_s: number;
+  stdev_iat_s: number;
+  min_iat_s: number;
+  max_iat_s: number;
+  cv: number;
+}
+
+export interface KillChainPhase {
+  phase: string;
+  first_at: number; // microseconds since the epoch
+}
+
+export interface ToolSighting {
+  tool: string;
+  evidence: string;
+  automated: boolean;
+}
+
+export interface Behaviour {
+  behavior_class: BehaviorClass;
+  score: number;
+  reasons: string[];
+  timing: BehaviourTiming | null;
+  beacon_interval_s: number | null;
+  beacon_jitter_pct: number | null;
+  phases: KillChainPhase[];
+  tools: ToolSighting[];
+  updated_at: string;
+}
+
+export type SessionOutcome = "closed" | "auth_failed" | "logged_in";
+
+// One connection of an attacker to one decky service, from connect to disconnect.
+export interface AttackerSession {
+  uuid: string;
+  attacker_uuid: string;
+  attacker_ip: string;
+  decky: string;
+  service: string;
+  session_id: string | null;
+  started_at: string;
+  last_event_at: string;
+  ended_at: string | null;
+  duration_s: number;
+  open: boolean;
+  end_reason: string | null;
+  outcome: SessionOutcome;
+  event_count: number;
+  auth_attempts: number;
+  bytes: number;
+  command_count: number;
+  commands: { command: string; ts: string }[];
+  has_recording: boolean;
+}
+
+export interface RecordingEvent {
+  t: number; // seconds since the session started
+  ch: "i" | "o";
+  d: string;
+}
+
+export interface Recording {
+  session_uuid: string;
+  events: RecordingEvent[];
+  truncated: boolean;
+}
+
+export type SimilarityKind = "timing" | "keystroke" | "cmd_ngram";
+
+export interface SimilarAttacker {
+  attacker_uuid: string;
+  ip: string;
+  distance: number;
+  metric: string;
+  behavior_class: BehaviorClass | null;
+}
+
+export interface Similarity {
+  kind: SimilarityKind;
+  attacker_uuid: string;
+  data: SimilarAttacker[];
 }
 
 export interface Credential {
@@ -145,6 +236,7 @@ export interface AttackerDetail extends AttackerSummary {
   smtp_targets: SmtpTarget[];
   commands: unknown[];
   intel: Intel | null;
+  behaviour: Behaviour | null;
 }
 
 export interface LogRow {

@@ -4,9 +4,12 @@
 import { useState } from "react";
 import { api } from "../api/client";
 import type { AttackerDetail, LogRow, ObservationSeries, Page } from "../api/types";
+import { BehaviourCard, ClassChip } from "../components/Behaviour";
 import { Sparkline } from "../components/Charts";
 import { Chip, VerdictChip } from "../components/Chip";
 import { DataTable, type Column } from "../components/DataTable";
+import { SessionsCard } from "../components/Sessions";
+import { SimilarAttackers } from "../components/SimilarAttackers";
 import { Time } from "../components/Time";
 import { flag, formatCount, shortHash } from "../lib/format";
 import { Link } from "../lib/router";
@@ -39,6 +42,7 @@ export function AttackerDetailPage({ uuid }: { uuid: string }) {
           {a?.ip ?? "Attacker"}
         </h1>
         {a && <VerdictChip verdict={a.verdict} />}
+        {a?.behavior_class && <ClassChip cls={a.behavior_class} />}
         {a?.is_traversal && <Chip tone="warn">traversal</Chip>}
         <Link href="/attackers" className="push-right">
           All attackers
@@ -49,6 +53,9 @@ export function AttackerDetailPage({ uuid }: { uuid: string }) {
         {a && <Origin a={a} />}
         <IntelPanel uuid={uuid} />
       </div>
+      {a && <BehaviourCard behaviour={a.behaviour ?? null} />}
+      <SessionsCard uuid={uuid} />
+      <SimilarAttackers uuid={uuid} />
       {a && (
         <>
           <Credentials a={a} />

@@ -2,17 +2,19 @@
 // never the whole table, so it stays quick with a million attackers. Filters live in the URL.
 import { useEffect, useState, type FormEvent } from "react";
 import { api } from "../api/client";
-import type { AttackerSummary, Page } from "../api/types";
+import { BEHAVIOR_CLASSES, type AttackerSummary, type Page } from "../api/types";
+import { ClassChip } from "../components/Behaviour";
 import { VerdictChip } from "../components/Chip";
 import { DataTable, type Column } from "../components/DataTable";
 import { Pager } from "../components/Pager";
 import { Time } from "../components/Time";
+import { classLabel } from "../lib/behaviour";
 import { flag, formatCount } from "../lib/format";
 import { Link, navigate, setQuery, useLocation } from "../lib/router";
 import { useApi } from "../lib/useApi";
 
 const LIMIT = 50;
-const FILTERS = ["search", "service", "decky", "country", "verdict", "sort", "offset"] as const;
+const FILTERS = ["search", "service", "decky", "country", "verdict", "behavior_class", "sort", "offset"] as const;
 
 const COLUMNS: Column<AttackerSummary>[] = [
   {
@@ -38,6 +40,8 @@ const COLUMNS: Column<AttackerSummary>[] = [
       ),
   },
   { key: "verdict", header: "Verdict", render: (a) => <VerdictChip verdict={a.verdict} /> },
+  { key: "class", header: "Behaviour", render: (a) => (a.behavior_class ? <ClassChip cls={a.behavior_class} /> : <span className="muted">—</span>) },
+  { key: "score", header: "Score", className: "num", render: (a) => formatCount(a.score) },
   { key: "events", header: "Events", className: "num", render: (a) => formatCount(a.event_count) },
   { key: "creds", header: "Credentials", className: "num", render: (a) => formatCount(a.credential_count) },
   {
@@ -66,10 +70,10 @@ export function AttackersPage() {
     (signal) =>
       api.get<Page<AttackerSummary>>(
         "/attackers",
-        { search: q.search, service: q.service, decky: q.decky, country: q.country.toUpperCase(), verdict: q.verdict, sort: q.sort || "recent", limit: LIMIT, offset },
+        { search: q.search, service: q.service, decky: q.decky, country: q.country.toUpperCase(), verdict: q.verdict, behavior_class: q.behavior_class, sort: q.sort || "recent", limit: LIMIT, offset },
         signal,
       ),
-    [q.search, q.service, q.decky, q.country, q.verdict, q.sort, offset],
+    [q.search, q.service, q.decky, q.country, q.verdict, q.behavior_class, q.sort, offset],
   );
 
   const filter = (key: string, value: string) => setQuery({ [key]: value, offset: null });
@@ -115,12 +119,24 @@ export function AttackersPage() {
           </select>
         </label>
         <label>
+          Behaviour
+          <select value={q.behavior_class} onChange={(e) => filter("behavior_class", e.target.value)}>
+            <option value="">any</option>
+            {BEHAVIOR_CLASSES.map((c) => (
+              <option key={c} value={c}>
+                {classLabel(c)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
           Sort
           <select value={q.sort || "recent"} onChange={(e) => filter("sort", e.target.value === "recent" ? "" : e.target.value)}>
             <option value="recent">last seen</option>
             <option value="first_seen">first seen</option>
             <option value="active">most events</option>
             <option value="traversals">most deckies</option>
+            <option value="score">highest score</option>
           </select>
         </label>
       </div>
