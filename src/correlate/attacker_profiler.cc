@@ -1,12 +1,15 @@
 #include "correlate/attacker_profiler.h"
 
 #include <cmath>
+#include <deque>
 #include <nlohmann/json.hpp>
 #include <unordered_set>
 
 #include "core/json_text.h"
+#include "core/time.h"
 #include "correlate/attacker_score.h"
 #include "correlate/behaviour_profile.h"
+#include "store/attacker_repository.h"
 
 namespace decnet::correlate {
 namespace {
@@ -68,6 +71,8 @@ class AttackerProfiles {
     BehaviourProfile behaviour;
     std::int64_t credential_count = 0;
     bool logged_in = false;
+    // Its latest commands ({service, decky, command, timestamp}), as its row lists them.
+    std::deque<nlohmann::json> commands;
     // As last written: a new class, or a score past a threshold, is written at once.
     std::int64_t score = 0;
     std::string behavior_class = "unknown";
@@ -132,6 +137,13 @@ void AttackerProfiler::resume_profiles(const std::vector<store::AttackerBehaviou
       if (const auto it = state.find("profile"); it != state.end()) p.behaviour.restore(*it);
       p.credential_count = std::max<std::int64_t>(state.value("credentials", 0), 0);
       p.logged_in = state.value("logged_in", false);
+      if (const auto it = state.find("commands"); it != state.end() && it->is_array()) {
+        for (const auto& c : *it) {
+          if (c.is_object() && p.commands.size() < store::kMaxAttackerCommands) {
+            p.commands.push_back(c);
+          }
+        }
+      }
     }
     p.score = row.score;
     p.behavior_class = row.behavior_class;
@@ -140,8 +152,34 @@ void AttackerProfiler::resume_profiles(const std::vector<store::AttackerBehaviou
   }
 }
 
+void AttackerProfiler::note_commands(std::size_t first_ended, ProfileUpdate& update) {
+  std::vector<std::string> changed;
+  for (std::size_t i = first_ended; i < update.sessions.ended.size(); ++i) {
+    const auto& s = update.sessions.ended[i];
+    if (s.commands.empty()) continue;
+    const auto it = profiles_->held.find(s.attacker_ip);
+    if (it == profiles_->held.end()) continue;
+    auto& list = it->second.commands;
+    for (const auto& c : s.commands) {
+      list.push_back({{"service", s.service},
+                      {"decky", s.decky},
+                      {"command", c.command},
+                      {"timestamp", core::format_rfc3339(c.ts)}});
+      if (list.size() > store::kMaxAttackerCommands) list.pop_front();
+    }
+    if (std::find(changed.begin(), changed.end(), s.attacker_ip) == changed.end()) {
+      changed.push_back(s.attacker_ip);
+    }
+  }
+  for (const auto& ip : changed) {
+    update.commands.push_back(
+        {ip, core::json_text(nlohmann::json(profiles_->held.at(ip).commands))});
+  }
+}
+
 void AttackerProfiler::observe(const std::vector<ProfileEvent>& events, std::int64_t now_received,
                                ProfileUpdate& update, const StoredProfiles& stored) {
+  const auto first_ended = update.sessions.ended.size();
   // Addresses not held are looked up in the store once per batch, before their events count.
   std::vector<AttackerProfiles::Held*> held(events.size(), nullptr);
   std::vector<std::string> unknown;
@@ -172,6 +210,7 @@ void AttackerProfiler::observe(const std::vector<ProfileEvent>& events, std::int
       profiles_->unjudged.push_back(e.attacker_ip);
     }
   }
+  note_commands(first_ended, update);
   judge_due(now_received, update);
   while (profiles_->held.size() > options_.max_profiles) {
     const auto ip = profiles_->recency.back();
@@ -202,7 +241,9 @@ void AttackerProfiler::judge_due(std::int64_t now, ProfileUpdate& update) {
 }
 
 void AttackerProfiler::tick(std::int64_t now_received, ProfileUpdate& update) {
+  const auto first_ended = update.sessions.ended.size();
   sessions_.close_silent(now_received, update.sessions);
+  note_commands(first_ended, update);
   judge_due(now_received, update);
   std::vector<std::string> due;
   for (const auto& ip : profiles_->unwritten) {
@@ -279,7 +320,8 @@ void AttackerProfiler::judge(const std::string& ip, std::int64_t now, bool write
   row.state = core::json_text({{"v", kStateVersion},
                                {"profile", p.behaviour.save()},
                                {"credentials", p.credential_count},
-                               {"logged_in", p.logged_in}});
+                               {"logged_in", p.logged_in},
+                               {"commands", nlohmann::json(p.commands)}});
   row.updated_at = now;
   update.behaviours.push_back(std::move(row));
   update.vectors.push_back({ip, "timing", timing_vector(verdict)});

@@ -68,15 +68,22 @@ struct AttackerVector {
 inline constexpr std::size_t kTimingVectorDim = 8;
 std::vector<float> timing_vector(const BehaviourVerdict& verdict);
 
+// An attacker's latest commands, as its row lists them (JSON text).
+struct AttackerCommands {
+  std::string attacker_ip;
+  std::string commands_json;
+};
+
 struct ProfileUpdate {
   SessionChanges sessions;
   std::vector<store::AttackerBehaviour> behaviours;  // rows to write
   std::vector<ScoreCrossing> scored;
   std::vector<SessionObservation> observations;
   std::vector<AttackerVector> vectors;
+  std::vector<AttackerCommands> commands;
   bool empty() const {
     return sessions.empty() && behaviours.empty() && scored.empty() && observations.empty() &&
-           vectors.empty();
+           vectors.empty() && commands.empty();
   }
 };
 
@@ -109,6 +116,8 @@ class AttackerProfiler {
  private:
   void judge(const std::string& ip, std::int64_t now, bool write, ProfileUpdate& update);
   void judge_due(std::int64_t now, ProfileUpdate& update);
+  // The commands of the sessions that ended since `first_ended` go onto their attackers' rows.
+  void note_commands(std::size_t first_ended, ProfileUpdate& update);
 
   ProfilerOptions options_;
   SessionTracker sessions_;

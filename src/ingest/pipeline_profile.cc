@@ -10,6 +10,7 @@
 #include "core/log_limiter.h"
 #include "core/time.h"
 #include "ingest/pipeline.h"
+#include "store/attacker_repository.h"
 #include "store/behaviour_repository.h"
 #include "store/observation_repository.h"
 #include "store/session_repository.h"
@@ -74,6 +75,12 @@ void IngestPipeline::write_profile(store::WriteScope& scope, const correlate::Pr
     }
   }
   counters_.session_rows_written.fetch_add(rows.size(), std::memory_order_relaxed);
+  // An attacker's latest list, once per update.
+  std::unordered_map<std::string_view, const std::string*> commands;
+  for (const auto& c : u.commands) commands[c.attacker_ip] = &c.commands_json;
+  for (const auto& [ip, json] : commands) {
+    repo_.attackers().set_commands(scope, std::string(ip), *json);
+  }
   // After the sessions, whose upserts found the attackers the observations belong to.
   for (const auto& o : u.observations) {
     const auto it = attackers.find(o.attacker_ip);

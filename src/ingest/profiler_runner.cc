@@ -36,6 +36,7 @@ void append_update(correlate::ProfileUpdate& into, correlate::ProfileUpdate&& fr
   append(into.scored, std::move(from.scored));
   append(into.observations, std::move(from.observations));
   append(into.vectors, std::move(from.vectors));
+  append(into.commands, std::move(from.commands));
 }
 
 }  // namespace

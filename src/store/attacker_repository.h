@@ -51,6 +51,9 @@ struct ActivityResult {
 // targets without end, and rewriting an ever longer list on every new one made ingest
 // quadratic; past the cap a new target costs one row and a counter.
 inline constexpr std::size_t kMaxListedTargets = 64;
+// An attacker row keeps this many of its latest commands (its sessions keep them all, up to
+// their own bound).
+inline constexpr std::size_t kMaxAttackerCommands = 50;
 // The attacker page lists this many targets, most recent first.
 inline constexpr std::int64_t kMaxTargetsShown = 200;
 
@@ -165,6 +168,10 @@ class AttackerRepository {
   virtual void set_rpki(WriteScope& scope, const std::string& uuid, const std::string& status,
                         const std::string& source) = 0;
   virtual std::vector<AttackerAddress> list_unenriched(std::int64_t limit) = 0;
+  // The attacker's latest commands (JSON array of {service, decky, command, timestamp}), written
+  // by the profiler as sessions end; at most kMaxAttackerCommands.
+  virtual void set_commands(WriteScope& scope, const std::string& ip,
+                            const std::string& commands_json) = 0;
 
   virtual std::optional<Attacker> get(const std::string& uuid) = 0;
   virtual std::optional<Attacker> get_by_ip(const std::string& ip) = 0;

@@ -174,6 +174,15 @@ TEST(ServeProfiler, FixtureYieldsFourClassesSessionsAndOneScore) {
   EXPECT_EQ(behaviour["behavior_class"], "interactive");
   EXPECT_GE(behaviour["score"].get<int>(), 50);
   EXPECT_FALSE(behaviour["reasons"].empty());
+  // The attacker row lists the session's commands.
+  json listed;
+  ASSERT_TRUE(wait_until([&] {
+    listed = serve.api("GET", "/api/v1/attackers/" + shell["uuid"].get<std::string>()).body;
+    return listed["commands"].size() == 9;
+  })) << listed["commands"].dump();
+  EXPECT_EQ(listed["commands"][0]["command"], "uname -a");
+  EXPECT_EQ(listed["commands"][0]["service"], "ssh");
+  EXPECT_EQ(listed["commands"][0]["decky"], "decky-03");
   bool execution = false;
   for (const auto& p : behaviour["phases"]) execution = execution || p["phase"] == "execution";
   EXPECT_TRUE(execution) << behaviour.dump();

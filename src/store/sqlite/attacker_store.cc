@@ -228,6 +228,14 @@ class SqliteAttackerRepository final : public AttackerRepository {
         .run();
   }
 
+  void set_commands(WriteScope& scope, const std::string& ip,
+                    const std::string& commands_json) override {
+    connection_of(scope)
+        .prepare("UPDATE attackers SET commands = ? WHERE ip = ?")
+        .bind_all(commands_json, ip)
+        .run();
+  }
+
   void set_rpki(WriteScope& scope, const std::string& uuid, const std::string& status,
                 const std::string& source) override {
     connection_of(scope)
