@@ -228,7 +228,11 @@ std::vector<double> reuse_latencies(const std::filesystem::path& db,
   int probe = 0;
   auto next_probe = start + std::chrono::milliseconds(100);
   while (probe < probes) {
-    const auto due = static_cast<std::size_t>(bench::seconds_since(start) * rate);
+    // Offered load, but a sender held back by TCP does not pile up what it owes: at most 20 ms
+    // worth of lines per pass, or an ingest slower than `rate` made this string grow without
+    // bound (gigabytes at 100,000 lines/s).
+    const auto due = std::min(static_cast<std::size_t>(bench::seconds_since(start) * rate),
+                              next_line + static_cast<std::size_t>(rate / 50));
     std::string chunk;
     for (; next_line < due; ++next_line) {
       chunk += background[next_line % background.size()];
