@@ -7,6 +7,7 @@
 #include <stdexcept>
 
 #include "bus/factory.h"
+#include "core/text.h"
 #include "vector/factory.h"
 
 namespace decnet::app {
@@ -23,24 +24,20 @@ void prepare_data_dir(const std::filesystem::path& dir) {
 
 // DECNET_PROFILER_SCORE_THRESHOLDS: comma-separated scores 1..100.
 std::vector<int> score_thresholds(const std::string& text) {
+  const auto refuse = [&] {
+    return core::ConfigError("DECNET_PROFILER_SCORE_THRESHOLDS='" + text +
+                             "': expected comma-separated scores from 1 to 100");
+  };
   std::vector<int> out;
-  std::size_t start = 0;
-  while (start <= text.size()) {
-    auto end = text.find(',', start);
-    if (end == std::string::npos) end = text.size();
-    std::string_view item(text.data() + start, end - start);
-    while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
-    while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
+  for (const auto& item : core::split_comma_list(text)) {
     int value = 0;
     const auto [ptr, ec] = std::from_chars(item.data(), item.data() + item.size(), value);
-    if (item.empty() || ec != std::errc() || ptr != item.data() + item.size() || value < 1 ||
-        value > 100) {
-      throw core::ConfigError("DECNET_PROFILER_SCORE_THRESHOLDS='" + text +
-                              "': expected comma-separated scores from 1 to 100");
+    if (ec != std::errc() || ptr != item.data() + item.size() || value < 1 || value > 100) {
+      throw refuse();
     }
     out.push_back(value);
-    start = end + 1;
   }
+  if (out.empty()) throw refuse();
   return out;
 }
 

@@ -117,17 +117,22 @@ async function main() {
       await shot("05-attacker-detail");
     });
 
-    await step("an attacker with a session shows its behaviour and sessions", async () => {
-      const ip = "198.51.100.30";
-      for (const line of sessionLines({ ip, sid: "e2e-s1" })) await server.sendSyslog(line);
+    // Opens the page of the attacker at `ip` once its events are committed and it is listed.
+    const openAttacker = async (ip) => {
       await page.goto(`${server.base}/attackers?search=${ip}`);
-      await waitFor("the session's attacker to be listed", async () => {
+      await waitFor(`${ip} to be listed`, async () => {
         await page.reload();
         await page.locator("main h1").waitFor();
         return (await page.getByRole("link", { name: ip, exact: true }).count()) === 1;
       }, TIMEOUT, 500);
       await page.getByRole("link", { name: ip, exact: true }).click();
       await page.getByRole("heading", { name: ip }).waitFor();
+    };
+
+    await step("an attacker with a session shows its behaviour and sessions", async () => {
+      const ip = "198.51.100.30";
+      for (const line of sessionLines({ ip, sid: "e2e-s1" })) await server.sendSyslog(line);
+      await openAttacker(ip);
       await waitFor("the behaviour profile and the session row", async () => {
         await page.reload();
         await page.getByRole("heading", { name: ip }).waitFor();
@@ -149,14 +154,7 @@ async function main() {
     await step("a recorded session replays in the terminal", async () => {
       const ip = "198.51.100.31";
       for (const line of recordedSessionLines({ ip })) await server.sendSyslog(line);
-      await page.goto(`${server.base}/attackers?search=${ip}`);
-      await waitFor("the recorded session's attacker to be listed", async () => {
-        await page.reload();
-        await page.locator("main h1").waitFor();
-        return (await page.getByRole("link", { name: ip, exact: true }).count()) === 1;
-      }, TIMEOUT, 500);
-      await page.getByRole("link", { name: ip, exact: true }).click();
-      await page.getByRole("heading", { name: ip }).waitFor();
+      await openAttacker(ip);
       const replay = page.getByRole("button", { name: "Replay the ssh session on omega-decky" });
       await waitFor("the session with its recording", async () => {
         await page.reload();
