@@ -9,6 +9,8 @@
 #include "core/time.h"
 #include "correlate/attacker_score.h"
 #include "correlate/behaviour_profile.h"
+#include "correlate/feature_hashing.h"
+#include "correlate/fingerprint_vector.h"
 #include "store/attacker_repository.h"
 
 namespace decnet::correlate {
@@ -80,6 +82,7 @@ class AttackerProfiles {
     std::int64_t judged_at = 0;
     bool unjudged = false;  // events since the last verdict; listed in AttackerProfiles::unjudged
     bool stored = false;    // the attacker has a behaviour row
+    std::uint64_t ja3_seen = 0;  // the last client hello's fingerprint, sent as a vector once
     std::list<std::string>::iterator recency;
   };
 
@@ -137,11 +140,14 @@ void AttackerProfiler::resume_profiles(const std::vector<store::AttackerBehaviou
       if (const auto it = state.find("profile"); it != state.end()) p.behaviour.restore(*it);
       p.credential_count = std::max<std::int64_t>(state.value("credentials", 0), 0);
       p.logged_in = state.value("logged_in", false);
-      if (const auto it = state.find("commands"); it != state.end() && it->is_array()) {
-        for (const auto& c : *it) {
-          if (c.is_object() && p.commands.size() < store::kMaxAttackerCommands) {
-            p.commands.push_back(c);
-          }
+    }
+    // Rows written before the commands moved out of `state` still carry them there.
+    auto commands = state.is_object() ? state.value("commands", nlohmann::json()) : nullptr;
+    if (!commands.is_array()) commands = nlohmann::json::parse(row.commands, nullptr, false);
+    if (commands.is_array()) {
+      for (const auto& c : commands) {
+        if (c.is_object() && p.commands.size() < store::kMaxAttackerCommands) {
+          p.commands.push_back(c);
         }
       }
     }
@@ -150,6 +156,19 @@ void AttackerProfiler::resume_profiles(const std::vector<store::AttackerBehaviou
     p.written_at = row.updated_at;
     p.stored = true;
   }
+}
+
+void AttackerProfiler::note_fingerprint(const ProfileEvent& e, ProfileUpdate& update) {
+  std::vector<float> vector;
+  if (e.fingerprint_kind == "ja3") {
+    vector = ja3_vector(e.fingerprint, e.fingerprint_text);
+  } else if (e.fingerprint_kind == "hassh") {
+    vector = hassh_vector(e.fingerprint, e.fingerprint_text);
+  } else if (e.fingerprint_kind == "jarm") {
+    vector = jarm_vector(e.fingerprint);
+  }
+  if (!vector.empty())
+    update.vectors.push_back({e.attacker_ip, e.fingerprint_kind, std::move(vector)});
 }
 
 void AttackerProfiler::note_commands(std::size_t first_ended, ProfileUpdate& update) {
@@ -185,6 +204,7 @@ void AttackerProfiler::observe(const std::vector<ProfileEvent>& events, std::int
   std::vector<std::string> unknown;
   std::unordered_set<std::string_view> asked;
   for (std::size_t i = 0; i < events.size(); ++i) {
+    if (events[i].probe) continue;
     const auto it = profiles_->held.find(events[i].attacker_ip);
     if (it != profiles_->held.end()) {
       held[i] = &it->second;
@@ -195,10 +215,22 @@ void AttackerProfiler::observe(const std::vector<ProfileEvent>& events, std::int
   if (!unknown.empty() && stored) resume_profiles(stored(unknown));
   for (std::size_t i = 0; i < events.size(); ++i) {
     const auto& e = events[i];
+    if (e.probe) {
+      if (!e.fingerprint_kind.empty()) note_fingerprint(e, update);
+      continue;
+    }
     sessions_.add(e, update.sessions);
     bool created = false;
     auto& p = held[i] ? profiles_->touch(*held[i]) : profiles_->hold(e.attacker_ip, created);
     if (created) p.written_at = now_received;
+    if (!e.fingerprint_kind.empty()) {
+      const auto seen =
+          HashedFeatures::fnv1a(e.fingerprint_text, HashedFeatures::fnv1a(e.fingerprint));
+      if (seen != p.ja3_seen) {
+        p.ja3_seen = seen;
+        note_fingerprint(e, update);
+      }
+    }
     p.behaviour.add({e.ts, e.decky, e.service, e.event_type, e.user_agent, e.command, e.bytes,
                      e.client_banner});
     if (e.auth_attempt) p.credential_count += 1;
@@ -320,8 +352,7 @@ void AttackerProfiler::judge(const std::string& ip, std::int64_t now, bool write
   row.state = core::json_text({{"v", kStateVersion},
                                {"profile", p.behaviour.save()},
                                {"credentials", p.credential_count},
-                               {"logged_in", p.logged_in},
-                               {"commands", nlohmann::json(p.commands)}});
+                               {"logged_in", p.logged_in}});
   row.updated_at = now;
   update.behaviours.push_back(std::move(row));
   update.vectors.push_back({ip, "timing", timing_vector(verdict)});

@@ -54,8 +54,8 @@ struct SessionObservation {
   store::Observation observation;  // attacker_uuid filled when written
 };
 
-// A behavioural vector of an attacker (kinds: keystroke, timing, cmd_ngram), stored under the
-// attacker's uuid once its rows are written.
+// A vector of an attacker (kinds: keystroke, timing, cmd_ngram, and its fingerprints ja3, hassh,
+// jarm), stored under the attacker's uuid once its rows are written.
 struct AttackerVector {
   std::string attacker_ip;
   std::string kind;
@@ -118,6 +118,8 @@ class AttackerProfiler {
   void judge_due(std::int64_t now, ProfileUpdate& update);
   // The commands of the sessions that ended since `first_ended` go onto their attackers' rows.
   void note_commands(std::size_t first_ended, ProfileUpdate& update);
+  // A fingerprint of the attacker's software becomes its vector of that kind.
+  void note_fingerprint(const ProfileEvent& event, ProfileUpdate& update);
 
   ProfilerOptions options_;
   SessionTracker sessions_;

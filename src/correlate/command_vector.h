@@ -1,7 +1,6 @@
 // What a session's commands look like as a vector (kind "cmd_ngram"), so attackers who run the
 // same playbook are near each other whatever the arguments: each command's first word and each
-// pair of consecutive first words are hashed into kCommandVectorDim buckets (FNV-1a, so a
-// vector means the same after a restart), counted and scaled to unit length.
+// pair of consecutive first words are hashed into kCommandVectorDim buckets (HashedFeatures).
 #pragma once
 
 #include <vector>

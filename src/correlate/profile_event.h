@@ -30,7 +30,18 @@ struct ProfileEvent {
   std::int64_t recording_seq = -1;  // -1: not a recording chunk
   bool recording_last = false;
   std::string recording_data;
+  // A fingerprint of the attacker's software the line carries: its kind (ja3, hassh, jarm), the
+  // hash, and the string the hash was computed from when the line has it.
+  std::string fingerprint_kind;  // empty: none
+  std::string fingerprint;
+  std::string fingerprint_text;
+  // The line reports a probe DECNET sent to the attacker's host, not a step the attacker took:
+  // it counts towards no session or behaviour (only its fingerprint is kept).
+  bool probe = false;
 };
+
+inline constexpr std::size_t kMaxFingerprintBytes = 256;
+inline constexpr std::size_t kMaxFingerprintTextBytes = 4096;
 
 inline constexpr std::size_t kMaxRecordingChunkBytes = 8192;
 inline constexpr std::string_view kRecordingChunkEvent = "session_recording_chunk";

@@ -102,6 +102,15 @@ LedgerResult AttackerLedger::record(store::Repository& repo, store::WriteScope& 
   return {result.uuid, result.id, result.created};
 }
 
+std::optional<store::AttackerRef> AttackerLedger::find(store::Repository& repo,
+                                                       store::WriteScope& scope,
+                                                       const std::string& ip) const {
+  if (const auto it = entries_.find(ip); it != entries_.end()) {
+    return store::AttackerRef{it->second.id, it->second.uuid};
+  }
+  return repo.attackers().find_in(scope, ip);
+}
+
 void AttackerLedger::flush_due(store::Repository& repo, store::WriteScope& scope,
                                std::size_t limit) {
   const auto due = core::now_micros() - options_.flush_after_us;

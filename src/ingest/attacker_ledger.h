@@ -16,6 +16,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
@@ -44,6 +45,9 @@ class AttackerLedger {
 
   LedgerResult record(store::Repository& repo, store::WriteScope& scope,
                       const store::AttackerActivity& activity);
+  // The attacker of an address: from memory when the ledger knows it, else from the store.
+  std::optional<store::AttackerRef> find(store::Repository& repo, store::WriteScope& scope,
+                                         const std::string& ip) const;
   // Writes the activity that has been pending long enough, at most `limit` attackers (and never
   // more than flush_per_batch): a small batch carries few of them, so it commits quickly.
   void flush_due(store::Repository& repo, store::WriteScope& scope, std::size_t limit);

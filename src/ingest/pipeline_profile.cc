@@ -66,27 +66,32 @@ void IngestPipeline::after_commit(const CommittedBatch& committed, IngestBatch& 
   if (profiler_) profiler_->feed(std::move(batch.profile_events));
 }
 
+// Every row here belongs to an attacker the database already holds (the profiler sees only
+// committed events); its id comes from the ledger's memory, so the writer looks up no address.
 void IngestPipeline::write_profile(store::WriteScope& scope, const correlate::ProfileUpdate& u,
                                    std::unordered_map<std::string, std::string>& attackers) {
+  std::unordered_map<std::string, std::int64_t> ids;
+  const auto id_of = [&](const std::string& ip) -> std::int64_t {
+    if (const auto it = ids.find(ip); it != ids.end()) return it->second;
+    const auto ref = ledger_.find(repo_, scope, ip);
+    if (ref) attackers.emplace(ip, ref->uuid);
+    return ids.emplace(ip, ref ? ref->id : 0).first->second;
+  };
   const auto rows = u.sessions.rows();
   for (const auto& row : rows) {
-    if (auto uuid = repo_.sessions().upsert_session(scope, row)) {
-      attackers.emplace(row.attacker_ip, std::move(*uuid));
-    }
+    if (const auto id = id_of(row.attacker_ip)) repo_.sessions().upsert_session(scope, id, row);
   }
   counters_.session_rows_written.fetch_add(rows.size(), std::memory_order_relaxed);
   // An attacker's latest list, once per update.
   std::unordered_map<std::string_view, const std::string*> commands;
   for (const auto& c : u.commands) commands[c.attacker_ip] = &c.commands_json;
   for (const auto& [ip, json] : commands) {
-    repo_.attackers().set_commands(scope, std::string(ip), *json);
+    if (const auto id = id_of(std::string(ip))) repo_.attackers().set_commands(scope, id, *json);
   }
-  // After the sessions, whose upserts found the attackers the observations belong to.
   for (const auto& o : u.observations) {
-    const auto it = attackers.find(o.attacker_ip);
-    if (it == attackers.end()) continue;
+    if (!id_of(o.attacker_ip)) continue;
     auto row = o.observation;
-    row.attacker_uuid = it->second;
+    row.attacker_uuid = attackers.at(o.attacker_ip);
     try {
       repo_.observations().upsert_observation(scope, row);
     } catch (const store::StoreError& e) {
@@ -100,11 +105,11 @@ void IngestPipeline::write_profile(store::WriteScope& scope, const correlate::Pr
   std::unordered_map<std::string_view, const store::AttackerBehaviour*> latest;
   for (const auto& b : u.behaviours) latest[b.attacker_ip] = &b;
   for (const auto& [ip, b] : latest) {
-    if (auto uuid = repo_.behaviour().upsert_behaviour(scope, *b)) {
-      attackers.emplace(b->attacker_ip, std::move(*uuid));
-    }
+    if (const auto id = id_of(b->attacker_ip)) repo_.behaviour().upsert_behaviour(scope, id, *b);
   }
   counters_.behaviour_rows_written.fetch_add(latest.size(), std::memory_order_relaxed);
+  // Vectors are stored after the commit, under the uuid found here.
+  for (const auto& v : u.vectors) id_of(v.attacker_ip);
 }
 
 void IngestPipeline::publish_profile(

@@ -73,6 +73,31 @@ std::optional<double> seconds(const std::string* text) {
   return value;
 }
 
+// The prober's fingerprints of the attacker's own servers, and the JA3 of a client hello the
+// attacker sent (a sniffer or TLS service line carrying `ja3`, with `ja3_string` when known).
+void take_fingerprint(const NormalizedEvent& e, correlate::ProfileEvent& p) {
+  p.probe = e.service == "prober";
+  const std::string* hash = nullptr;
+  const std::string* text = nullptr;
+  if (e.event_type == "jarm_fingerprint") {
+    p.fingerprint_kind = "jarm";
+    hash = e.field("jarm_hash");
+  } else if (e.event_type == "hassh_fingerprint") {
+    p.fingerprint_kind = "hassh";
+    hash = e.field("hassh_server");
+    text = e.field("hassh_algorithms");
+  } else if (!p.probe && (hash = e.field("ja3")) != nullptr) {
+    p.fingerprint_kind = "ja3";
+    text = e.field("ja3_string");
+  }
+  if (!hash || hash->empty()) {
+    p.fingerprint_kind.clear();
+    return;
+  }
+  p.fingerprint = bounded(*hash, correlate::kMaxFingerprintBytes);
+  if (text) p.fingerprint_text = bounded(*text, correlate::kMaxFingerprintTextBytes);
+}
+
 }  // namespace
 
 std::optional<correlate::ProfileEvent> profile_event_of(const NormalizedEvent& e,
@@ -119,6 +144,7 @@ std::optional<correlate::ProfileEvent> profile_event_of(const NormalizedEvent& e
       p.recording_last = last && (*last == "true" || *last == "True" || *last == "1");
     }
   }
+  take_fingerprint(e, p);
   if (e.event_type == "session_recorded" || e.event_type == correlate::kRecordingChunkEvent) {
     p.duration_s = seconds(e.field("duration_s"));
     if (const auto* service = e.field("service"); service && !service->empty()) {

@@ -39,6 +39,12 @@ struct TargetNews {
   std::vector<std::string> new_deckies;
 };
 
+// An attacker as rows derived from its events refer to it.
+struct AttackerRef {
+  std::int64_t id = 0;
+  std::string uuid;
+};
+
 struct ActivityResult {
   std::string uuid;
   bool created = false;
@@ -137,6 +143,8 @@ class AttackerRepository {
   virtual void add_known_activity(WriteScope& scope, std::int64_t attacker_id,
                                   const AttackerActivity& activity,
                                   const TargetNews& news = {}) = 0;
+  // Inside a write: the attacker of an address, if there is one.
+  virtual std::optional<AttackerRef> find_in(WriteScope& scope, const std::string& ip) = 0;
   // Inside a write: the attacker's target rows (decky and service), at most `limit`.
   virtual std::vector<TargetActivity> targets_in(WriteScope& scope, std::int64_t attacker_id,
                                                  std::int64_t limit) = 0;
@@ -170,7 +178,7 @@ class AttackerRepository {
   virtual std::vector<AttackerAddress> list_unenriched(std::int64_t limit) = 0;
   // The attacker's latest commands (JSON array of {service, decky, command, timestamp}), written
   // by the profiler as sessions end; at most kMaxAttackerCommands.
-  virtual void set_commands(WriteScope& scope, const std::string& ip,
+  virtual void set_commands(WriteScope& scope, std::int64_t attacker_id,
                             const std::string& commands_json) = 0;
 
   virtual std::optional<Attacker> get(const std::string& uuid) = 0;

@@ -28,16 +28,18 @@ struct AttackerBehaviour {
   std::string tools = "[]";   // JSON array of tool names
   std::string state = "{}";   // the profiler's running figures (JSON)
   std::int64_t updated_at = 0;
+  // Read only, from the attacker's row: its latest commands (attackers.commands), which the
+  // profiler resumes with its figures and does not store twice.
+  std::string commands = "[]";
 };
 
 class BehaviourRepository {
  public:
   virtual ~BehaviourRepository() = default;
 
-  // Writes the attacker's row (found by attacker_ip); returns the attacker's uuid, or nullopt
-  // (nothing written) when no attacker has that address.
-  virtual std::optional<std::string> upsert_behaviour(WriteScope& scope,
-                                                      const AttackerBehaviour& behaviour) = 0;
+  // Writes the row of attacker `attacker_id` (attackers.id).
+  virtual void upsert_behaviour(WriteScope& scope, std::int64_t attacker_id,
+                                const AttackerBehaviour& behaviour) = 0;
   virtual std::optional<AttackerBehaviour> get_behaviour(const std::string& attacker_uuid) = 0;
   // The stored rows of these addresses (those that have one), for resuming their profiles.
   virtual std::vector<AttackerBehaviour> behaviours_of(const std::vector<std::string>& ips) = 0;

@@ -53,10 +53,10 @@ class SessionRepository {
  public:
   virtual ~SessionRepository() = default;
 
-  // Inserts the session or rewrites every field of the row with its uuid. The attacker is found
-  // by session.attacker_ip; returns its uuid, or nullopt (nothing written) when no attacker has
-  // that address.
-  virtual std::optional<std::string> upsert_session(WriteScope& scope, const Session& session) = 0;
+  // Inserts the session of attacker `attacker_id` (attackers.id; the caller knows it, so the
+  // writer looks no address up) or rewrites every field of the row with its uuid.
+  virtual void upsert_session(WriteScope& scope, std::int64_t attacker_id,
+                              const Session& session) = 0;
   virtual std::optional<Session> get_session(const std::string& uuid) = 0;
   // Newest first.
   virtual Page<Session> list_sessions_for_attacker(const std::string& attacker_uuid,

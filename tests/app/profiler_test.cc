@@ -224,6 +224,63 @@ TEST(ServeProfiler, FixtureYieldsFourClassesSessionsAndOneScore) {
   EXPECT_EQ(delivered("attacker.scored", "203.0.113.30"), 1u);
 }
 
+// Fingerprints of the attackers' software become vectors of their kind: the prober's JARM of
+// their TLS servers, and the JA3 of the client hellos they sent. Two builds of one TLS client
+// (one extension apart) are nearer each other than either is to another client; a probe is not
+// a step the attacker took, so it opens no session.
+TEST(ServeProfiler, FingerprintsBecomeVectorsOfTheirKind) {
+  ServeProcess serve;
+  ASSERT_TRUE(serve.wait_ready()) << serve.output();
+  const std::string chrome =
+      "771,4865-4866-4867-49195-49199-49196-49200,0-23-65281-10-11-35-16,29-23-24,0";
+  const std::string chrome_next =
+      "771,4865-4866-4867-49195-49199-49196-49200,0-23-65281-10-11-35-16-17513,29-23-24,0";
+  const std::string curl = "771,49200-49196-49192-49188-159-107-57,11-10-13-15,23-25-28,0-1-2";
+  const auto hello = [](double t, const std::string& ip, const std::string& ja3,
+                        const std::string& text) {
+    return line(t, "decky-05", "https", "tls_client_hello",
+                "src_ip=\"" + ip + "\" ja3=\"" + ja3 + "\" ja3_string=\"" + text + "\"");
+  };
+  const auto jarm = [](double t, const std::string& ip, const std::string& hash) {
+    return line(t, "decnet-prober", "prober", "jarm_fingerprint",
+                "target_ip=\"" + ip + "\" target_port=\"443\" jarm_hash=\"" + hash + "\"");
+  };
+  std::string stream;
+  stream += octet_frame(hello(0, "198.51.100.1", "a0e9f5d64349fb13191bc781f81f42e1", chrome));
+  stream += octet_frame(hello(1, "198.51.100.2", "b32309a26951912be7dba376398abc3b", chrome_next));
+  stream += octet_frame(hello(2, "198.51.100.3", "3b5074b1b5d032e5620f69f9f700ff0e", curl));
+  stream += octet_frame(
+      jarm(3, "198.51.100.4", "27d40d40d29d40d1dc42d43d00041d4689ee210389f4f6b4b5b1b93f92252d"));
+  stream += octet_frame(
+      jarm(4, "198.51.100.5", "27d40d40d29d40d1dc42d43d00041d0000000000000000000000000000000a"));
+  stream += octet_frame(
+      jarm(5, "198.51.100.6", "07d14d16d21d21d07c42d41d00041d24a458a375eef0c576d23a7bab9a9fb1"));
+  TcpClient client(serve.tcp_port());
+  ASSERT_TRUE(client.send(stream));
+
+  const auto nearest = [&](const std::string& ip, const std::string& kind) {
+    const auto attacker = attacker_by_ip(serve, ip);
+    if (!attacker.is_object()) return json();
+    const auto r = serve.api("GET", "/api/v1/attackers/" + attacker["uuid"].get<std::string>() +
+                                        "/similar?kind=" + kind);
+    return r.status == 200 && r.body["data"].size() == 2 ? r.body["data"] : json();
+  };
+  json ja3;
+  ASSERT_TRUE(wait_until([&] { return !(ja3 = nearest("198.51.100.1", "ja3")).is_null(); }))
+      << serve.output();
+  EXPECT_EQ(ja3[0]["attacker_uuid"], attacker_by_ip(serve, "198.51.100.2")["uuid"]) << ja3.dump();
+  EXPECT_LT(ja3[0]["distance"].get<double>(), ja3[1]["distance"].get<double>());
+  json by_jarm;
+  ASSERT_TRUE(wait_until([&] { return !(by_jarm = nearest("198.51.100.4", "jarm")).is_null(); }))
+      << serve.output();
+  EXPECT_EQ(by_jarm[0]["attacker_uuid"], attacker_by_ip(serve, "198.51.100.5")["uuid"])
+      << by_jarm.dump();
+  const auto probed = attacker_by_ip(serve, "198.51.100.4");
+  EXPECT_EQ(serve.api("GET", "/api/v1/attackers/" + probed["uuid"].get<std::string>() + "/sessions")
+                .body["total"],
+            0);
+}
+
 TEST(ServeProfiler, OpenSessionsSurviveARestart) {
   ServeProcess serve;
   ASSERT_TRUE(serve.wait_ready()) << serve.output();

@@ -25,11 +25,22 @@ class SessionStoreTest : public DomainStoreTest {
     s.event_count = 1;
     return s;
   }
+  // The writer finds the attacker of the address, as the pipeline does, then writes the row.
   std::optional<std::string> upsert(const Session& s) {
-    return write([&](WriteScope& w) { return sessions_->upsert_session(w, s); });
+    return write([&](WriteScope& w) -> std::optional<std::string> {
+      const auto ref = attackers_->find_in(w, s.attacker_ip);
+      if (!ref) return std::nullopt;
+      sessions_->upsert_session(w, ref->id, s);
+      return ref->uuid;
+    });
   }
   std::optional<std::string> upsert(const AttackerBehaviour& b) {
-    return write([&](WriteScope& w) { return behaviour_->upsert_behaviour(w, b); });
+    return write([&](WriteScope& w) -> std::optional<std::string> {
+      const auto ref = attackers_->find_in(w, b.attacker_ip);
+      if (!ref) return std::nullopt;
+      behaviour_->upsert_behaviour(w, ref->id, b);
+      return ref->uuid;
+    });
   }
 
   std::unique_ptr<SessionRepository> sessions_ = sqlite::make_session_repository(engine_);

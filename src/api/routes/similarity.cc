@@ -11,7 +11,8 @@
 namespace decnet::api {
 namespace {
 
-const std::vector<std::string> kKinds = {"keystroke", "timing", "cmd_ngram"};
+const std::vector<std::string> kKinds = {"keystroke", "timing", "cmd_ngram",
+                                         "ja3",       "hassh",  "jarm"};
 constexpr std::int64_t kMaxNeighbours = 50;
 
 }  // namespace
@@ -22,7 +23,7 @@ void add_similarity_routes(Router& router, ApiContext& ctx) {
       {.method = "GET",
        .path = "/api/v1/attackers/{uuid}/similar",
        .access = Access::kViewer,
-       .summary = "The attackers nearest to this one in a behavioural vector kind",
+       .summary = "The attackers nearest to this one in a behavioural or fingerprint vector kind",
        .tag = "attackers",
        .query = {{.name = "kind",
                   .type = ParamType::kEnum,

@@ -228,12 +228,19 @@ class SqliteAttackerRepository final : public AttackerRepository {
         .run();
   }
 
-  void set_commands(WriteScope& scope, const std::string& ip,
+  void set_commands(WriteScope& scope, std::int64_t attacker_id,
                     const std::string& commands_json) override {
     connection_of(scope)
-        .prepare("UPDATE attackers SET commands = ? WHERE ip = ?")
-        .bind_all(commands_json, ip)
+        .prepare("UPDATE attackers SET commands = ? WHERE id = ?")
+        .bind_all(commands_json, attacker_id)
         .run();
+  }
+
+  std::optional<AttackerRef> find_in(WriteScope& scope, const std::string& ip) override {
+    auto find = connection_of(scope).prepare("SELECT id, uuid FROM attackers WHERE ip = ?");
+    find.bind(1, ip);
+    if (!find.step()) return std::nullopt;
+    return AttackerRef{find.int64(0), find.text(1)};
   }
 
   void set_rpki(WriteScope& scope, const std::string& uuid, const std::string& status,

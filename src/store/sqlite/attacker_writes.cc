@@ -8,13 +8,6 @@
 #include "store/sqlite/json_columns.h"
 
 namespace decnet::store::sqlite {
-
-std::optional<AttackerKey> attacker_of_address(Connection& conn, const std::string& ip) {
-  auto find = conn.prepare("SELECT id, uuid FROM attackers WHERE ip = ?");
-  find.bind(1, ip);
-  if (!find.step()) return std::nullopt;
-  return AttackerKey{find.int64(0), find.text(1)};
-}
 namespace {
 
 constexpr std::string_view kArrow = " \xe2\x86\x92 ";  // " → "

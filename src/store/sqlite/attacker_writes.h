@@ -14,13 +14,6 @@
 
 namespace decnet::store::sqlite {
 
-// The attacker of an address, for rows derived from its events (sessions, behaviour).
-struct AttackerKey {
-  std::int64_t id = 0;
-  std::string uuid;
-};
-std::optional<AttackerKey> attacker_of_address(Connection& conn, const std::string& ip);
-
 // Deckies named decnet-* are DECNET's own infrastructure, not decoys an attacker moved between.
 struct Traversal {
   bool is_traversal = false;

@@ -1,7 +1,6 @@
 // attacker_behaviour on SQLite: one row per attacker, keyed by attackers.id, rewritten whole by
 // the profiler. Reads join back to the attacker's uuid and address.
 #include "store/behaviour_repository.h"
-#include "store/sqlite/attacker_writes.h"
 #include "store/sqlite/domains.h"
 
 namespace decnet::store::sqlite {
@@ -9,7 +8,7 @@ namespace {
 
 constexpr std::string_view kBehaviourColumns =
     "a.uuid, a.ip, b.behavior_class, b.score, b.reasons, b.timing, b.beacon_interval_s, "
-    "b.beacon_jitter_pct, b.phases, b.tools, b.state, b.updated_at";
+    "b.beacon_jitter_pct, b.phases, b.tools, b.state, b.updated_at, a.commands";
 
 AttackerBehaviour read_behaviour(const Statement& s) {
   AttackerBehaviour b;
@@ -25,6 +24,7 @@ AttackerBehaviour read_behaviour(const Statement& s) {
   b.tools = s.text(9);
   b.state = s.text(10);
   b.updated_at = s.int64(11);
+  b.commands = s.text(12);
   return b;
 }
 
@@ -32,12 +32,9 @@ class SqliteBehaviourRepository final : public BehaviourRepository {
  public:
   explicit SqliteBehaviourRepository(Engine& engine) : engine_(engine) {}
 
-  std::optional<std::string> upsert_behaviour(WriteScope& scope,
-                                              const AttackerBehaviour& b) override {
-    auto& conn = connection_of(scope);
-    const auto attacker = attacker_of_address(conn, b.attacker_ip);
-    if (!attacker) return std::nullopt;
-    auto stmt = conn.prepare(
+  void upsert_behaviour(WriteScope& scope, std::int64_t attacker_id,
+                        const AttackerBehaviour& b) override {
+    auto stmt = connection_of(scope).prepare(
         "INSERT INTO attacker_behaviour(attacker_id, behavior_class, score, reasons, timing, "
         "beacon_interval_s, beacon_jitter_pct, phases, tools, state, updated_at) "
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(attacker_id) DO UPDATE SET "
@@ -46,10 +43,9 @@ class SqliteBehaviourRepository final : public BehaviourRepository {
         "beacon_interval_s = excluded.beacon_interval_s, "
         "beacon_jitter_pct = excluded.beacon_jitter_pct, phases = excluded.phases, "
         "tools = excluded.tools, state = excluded.state, updated_at = excluded.updated_at");
-    stmt.bind_all(attacker->id, b.behavior_class, b.score, b.reasons, b.timing, b.beacon_interval_s,
+    stmt.bind_all(attacker_id, b.behavior_class, b.score, b.reasons, b.timing, b.beacon_interval_s,
                   b.beacon_jitter_pct, b.phases, b.tools, b.state, b.updated_at);
     stmt.run();
-    return attacker->uuid;
   }
 
   std::optional<AttackerBehaviour> get_behaviour(const std::string& attacker_uuid) override {

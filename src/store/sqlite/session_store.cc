@@ -7,7 +7,6 @@
 #include "core/json_text.h"
 #include "store/page.h"
 #include "store/session_repository.h"
-#include "store/sqlite/attacker_writes.h"
 #include "store/sqlite/domains.h"
 #include "store/store_error.h"
 
@@ -97,11 +96,8 @@ class SqliteSessionRepository final : public SessionRepository {
  public:
   explicit SqliteSessionRepository(Engine& engine) : engine_(engine) {}
 
-  std::optional<std::string> upsert_session(WriteScope& scope, const Session& s) override {
-    auto& conn = connection_of(scope);
-    const auto attacker = attacker_of_address(conn, s.attacker_ip);
-    if (!attacker) return std::nullopt;
-    auto stmt = conn.prepare(
+  void upsert_session(WriteScope& scope, std::int64_t attacker_id, const Session& s) override {
+    auto stmt = connection_of(scope).prepare(
         "INSERT INTO sessions(uuid, attacker_id, decky, service, session_id, started_at, "
         "last_event_at, ended_at, end_reason, event_count, auth_attempts, commands, "
         "command_count, bytes, outcome, recording) "
@@ -112,12 +108,11 @@ class SqliteSessionRepository final : public SessionRepository {
         "auth_attempts = excluded.auth_attempts, commands = excluded.commands, "
         "command_count = excluded.command_count, bytes = excluded.bytes, "
         "outcome = excluded.outcome, recording = excluded.recording");
-    stmt.bind_all(s.uuid, attacker->id, s.decky, s.service, s.session_id, s.started_at,
+    stmt.bind_all(s.uuid, attacker_id, s.decky, s.service, s.session_id, s.started_at,
                   s.last_event_at, s.ended_at, s.end_reason, s.event_count, s.auth_attempts,
                   commands_json(s.commands), s.command_count, s.bytes,
                   std::string(to_string(s.outcome)), s.recording);
     stmt.run();
-    return attacker->uuid;
   }
 
   std::optional<Session> get_session(const std::string& uuid) override {

@@ -125,7 +125,7 @@ export interface Recording {
   truncated: boolean;
 }
 
-export type SimilarityKind = "timing" | "keystroke" | "cmd_ngram";
+export type SimilarityKind = "timing" | "keystroke" | "cmd_ngram" | "ja3" | "hassh" | "jarm";
 
 export interface SimilarAttacker {
   attacker_uuid: string;

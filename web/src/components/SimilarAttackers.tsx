@@ -1,5 +1,5 @@
-// Attackers that behave like this one, by one of three fingerprints. Each kind is a separate
-// vector; an attacker without enough activity of that kind has none, which the API answers 404.
+// Attackers that behave like this one (timing, keystrokes, commands) or run the same software
+// (JA3, HASSH, JARM). Each kind is a separate vector; an attacker without enough activity of that kind has none, which the API answers 404.
 import { useState } from "react";
 import { ApiError, fetchSimilar } from "../api/client";
 import type { SimilarityKind } from "../api/types";
@@ -11,6 +11,9 @@ const KINDS: { kind: SimilarityKind; label: string }[] = [
   { kind: "timing", label: "timing" },
   { kind: "keystroke", label: "keystroke" },
   { kind: "cmd_ngram", label: "commands" },
+  { kind: "ja3", label: "JA3" },
+  { kind: "hassh", label: "HASSH" },
+  { kind: "jarm", label: "JARM" },
 ];
 
 export function SimilarAttackers({ uuid }: { uuid: string }) {
