@@ -3,6 +3,7 @@
 #include <cmath>
 #include <deque>
 #include <nlohmann/json.hpp>
+#include <queue>
 #include <unordered_set>
 
 #include "core/json_text.h"
@@ -78,19 +79,33 @@ class AttackerProfiles {
     // As last written: a new class, or a score past a threshold, is written at once.
     std::int64_t score = 0;
     std::string behavior_class = "unknown";
+    std::int64_t announced = 0;  // the score of the last attacker.scored (crossed_threshold)
     std::int64_t written_at = 0;
     std::int64_t judged_at = 0;
     bool unjudged = false;  // events since the last verdict; listed in AttackerProfiles::unjudged
     bool stored = false;    // the attacker has a behaviour row
-    std::uint64_t ja3_seen = 0;  // the last client hello's fingerprint, sent as a vector once
+    bool first_verdict_due = false;  // a judge is scheduled for when its first verdict is due
+    std::uint64_t ja3_seen = 0;      // the last client hello's fingerprint, sent as a vector once
     std::list<std::string>::iterator recency;
   };
 
   std::unordered_map<std::string, Held> held;
   std::list<std::string> recency;  // most recent first
-  // Addresses with events since their last verdict (Held::unjudged tells which entries still
-  // are), listed once per verdict rather than inserted into a set on every event.
-  std::vector<std::string> unjudged;
+  // Addresses with events since their last verdict, soonest due first (due = last verdict +
+  // judge interval), listed once per verdict; Held::unjudged tells which entries still are.
+  using Due = std::pair<std::int64_t, std::string>;
+  std::priority_queue<Due, std::vector<Due>, std::greater<>> unjudged;
+
+  // Takes every address waiting for a verdict, due or not.
+  std::vector<std::string> take_unjudged() {
+    std::vector<std::string> out;
+    out.reserve(unjudged.size());
+    while (!unjudged.empty()) {
+      out.push_back(unjudged.top().second);
+      unjudged.pop();
+    }
+    return out;
+  }
   std::unordered_set<std::string> unwritten;  // a verdict newer than the stored row
 
   Held& touch(Held& p) {
@@ -140,6 +155,9 @@ void AttackerProfiler::resume_profiles(const std::vector<store::AttackerBehaviou
       if (const auto it = state.find("profile"); it != state.end()) p.behaviour.restore(*it);
       p.credential_count = std::max<std::int64_t>(state.value("credentials", 0), 0);
       p.logged_in = state.value("logged_in", false);
+      p.announced = state.value("announced", row.score);
+    } else {
+      p.announced = row.score;
     }
     // Rows written before the commands moved out of `state` still carry them there.
     auto commands = state.is_object() ? state.value("commands", nlohmann::json()) : nullptr;
@@ -239,7 +257,7 @@ void AttackerProfiler::observe(const std::vector<ProfileEvent>& events, std::int
     }
     if (!p.unjudged) {
       p.unjudged = true;
-      profiles_->unjudged.push_back(e.attacker_ip);
+      profiles_->unjudged.emplace(p.judged_at + options_.judge_interval_us, e.attacker_ip);
     }
   }
   note_commands(first_ended, update);
@@ -259,17 +277,15 @@ void AttackerProfiler::observe(const std::vector<ProfileEvent>& events, std::int
 // come in: a verdict builds the whole profile's summary, which per line would cost more than
 // the line itself.
 void AttackerProfiler::judge_due(std::int64_t now, ProfileUpdate& update) {
-  std::vector<std::string> waiting;
-  for (auto& ip : profiles_->unjudged) {
+  auto& due = profiles_->unjudged;
+  while (!due.empty() && due.top().first <= now) {
+    const auto ip = due.top().second;
+    due.pop();
     const auto it = profiles_->held.find(ip);
-    if (it == profiles_->held.end() || !it->second.unjudged) continue;
-    if (now - it->second.judged_at >= options_.judge_interval_us) {
+    if (it != profiles_->held.end() && (it->second.unjudged || !it->second.stored)) {
       judge(ip, now, false, update);
-    } else {
-      waiting.push_back(std::move(ip));
     }
   }
-  profiles_->unjudged = std::move(waiting);
 }
 
 void AttackerProfiler::tick(std::int64_t now_received, ProfileUpdate& update) {
@@ -289,8 +305,7 @@ void AttackerProfiler::tick(std::int64_t now_received, ProfileUpdate& update) {
 }
 
 void AttackerProfiler::settle(std::int64_t now_received, ProfileUpdate& update) {
-  const auto unjudged = std::exchange(profiles_->unjudged, {});
-  for (const auto& ip : unjudged) {
+  for (const auto& ip : profiles_->take_unjudged()) {
     const auto it = profiles_->held.find(ip);
     if (it != profiles_->held.end() && it->second.unjudged) judge(ip, now_received, false, update);
   }
@@ -299,7 +314,7 @@ void AttackerProfiler::settle(std::int64_t now_received, ProfileUpdate& update) 
 void AttackerProfiler::flush_all(std::int64_t now_received, ProfileUpdate& update) {
   std::unordered_set<std::string> held_back(profiles_->unwritten.begin(),
                                             profiles_->unwritten.end());
-  for (const auto& ip : std::exchange(profiles_->unjudged, {})) {
+  for (const auto& ip : profiles_->take_unjudged()) {
     const auto it = profiles_->held.find(ip);
     if (it != profiles_->held.end() && it->second.unjudged) held_back.insert(ip);
   }
@@ -326,16 +341,25 @@ void AttackerProfiler::judge(const std::string& ip, std::int64_t now, bool write
   const auto score = attacker_score(input);
   const auto behavior_class = std::string(to_string(verdict.behaviour));
   const auto crossing =
-      crossed_threshold(static_cast<int>(p.score), score.score, options_.score_thresholds);
-  // A first verdict, a new class or a threshold crossed is news; anything else (a score moving
-  // within its band, a phase or tool, the timing) is written with the next refresh.
-  const bool news = crossing || behavior_class != p.behavior_class || !p.stored;
+      crossed_threshold(static_cast<int>(p.announced), score.score, options_.score_thresholds);
+  // A threshold crossed, a new class, or the first verdict of an attacker seen for
+  // first_verdict_after is news; anything else (a score moving within its band, a phase or tool,
+  // the timing) is written with the next refresh. A first verdict waits because one event says
+  // little: an attacker that goes on is written once, with a class that means something, instead
+  // of once per step of its first seconds. (written_at of a profile never written is when it
+  // was first held.)
+  const bool first_due = !p.stored && now - p.written_at >= options_.first_verdict_after_us;
+  const bool news = crossing || (p.stored && behavior_class != p.behavior_class) || first_due;
   if (!news && !write && now - p.written_at < options_.refresh_interval_us) {
     profiles_->unwritten.insert(ip);
+    if (!p.stored && !p.first_verdict_due) {
+      p.first_verdict_due = true;
+      profiles_->unjudged.emplace(p.written_at + options_.first_verdict_after_us, ip);
+    }
     return;
   }
   if (crossing) {
-    update.scored.push_back({ip, p.score, score.score, crossing->threshold,
+    update.scored.push_back({ip, p.announced, score.score, crossing->threshold,
                              crossing->direction == ThresholdDirection::upward, behavior_class,
                              score.reasons});
   }
@@ -352,10 +376,12 @@ void AttackerProfiler::judge(const std::string& ip, std::int64_t now, bool write
   row.state = core::json_text({{"v", kStateVersion},
                                {"profile", p.behaviour.save()},
                                {"credentials", p.credential_count},
-                               {"logged_in", p.logged_in}});
+                               {"logged_in", p.logged_in},
+                               {"announced", p.announced}});
   row.updated_at = now;
   update.behaviours.push_back(std::move(row));
   update.vectors.push_back({ip, "timing", timing_vector(verdict)});
+  if (crossing) p.announced = score.score;
   p.score = score.score;
   p.behavior_class = behavior_class;
   p.written_at = now;

@@ -34,7 +34,10 @@ struct ProfilerOptions {
   std::int64_t judge_interval_us = 1'000'000;
   // A profile that moved without news (a new class, or a score past a threshold) is written at
   // most this often.
-  std::int64_t refresh_interval_us = 15'000'000;
+  std::int64_t refresh_interval_us = 60'000'000;
+  // A new attacker's first verdict is written once it has been seen this long, or at once when
+  // its score crosses a threshold before.
+  std::int64_t first_verdict_after_us = 5'000'000;
 };
 
 // The score of an attacker crossed a threshold.

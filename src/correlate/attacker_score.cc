@@ -135,13 +135,14 @@ AttackerScore attacker_score(const ScoreInput& in) {
   return out;
 }
 
-std::optional<ThresholdCrossing> crossed_threshold(int old_score, int new_score,
-                                                   std::span<const int> thresholds) {
+std::optional<ThresholdCrossing> crossed_threshold(int announced, int score,
+                                                   std::span<const int> thresholds,
+                                                   int hysteresis) {
   std::optional<ThresholdCrossing> highest;
   for (const int t : thresholds) {
     std::optional<ThresholdDirection> direction;
-    if (old_score < t && t <= new_score) direction = ThresholdDirection::upward;
-    if (new_score < t && t <= old_score) direction = ThresholdDirection::downward;
+    if (announced < t && t <= score) direction = ThresholdDirection::upward;
+    if (score < t - hysteresis && t <= announced) direction = ThresholdDirection::downward;
     if (direction && (!highest || t > highest->threshold)) highest = {{t, *direction}};
   }
   return highest;

@@ -59,10 +59,15 @@ struct ThresholdCrossing {
   bool operator==(const ThresholdCrossing&) const = default;
 };
 
-// The highest threshold the score crossed on its way from old_score to new_score, or nullopt.
-// Upward means old_score < threshold <= new_score; downward, new_score < threshold <= old_score.
-// The thresholds may come in any order.
-std::optional<ThresholdCrossing> crossed_threshold(int old_score, int new_score,
-                                                   std::span<const int> thresholds);
+// A score falls back below a threshold only once it is this far under it: a score wavering
+// around a threshold as an attacker's timing figures move is announced once, not at every wobble.
+inline constexpr int kScoreHysteresis = 5;
+
+// The highest threshold crossed since the score last announced (`announced`), or nullopt.
+// Upward means announced < threshold <= score; downward, score < threshold - hysteresis and
+// threshold <= announced. The thresholds may come in any order.
+std::optional<ThresholdCrossing> crossed_threshold(int announced, int score,
+                                                   std::span<const int> thresholds,
+                                                   int hysteresis = kScoreHysteresis);
 
 }  // namespace decnet::correlate

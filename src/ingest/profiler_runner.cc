@@ -107,7 +107,11 @@ void ProfilerRunner::attach_recordings(correlate::ProfileUpdate& update) {
     }
     if (!session.session_id) continue;
     const auto& sid = *session.session_id;
-    const auto file = recordings_.path(session.decky, sid);
+    // Only a shell someone logged into is recorded: the sessions of scanners and brute-forcers
+    // (most of them) cost no look at the disk.
+    const auto file = session.outcome == store::SessionOutcome::kLoggedIn
+                          ? recordings_.path(session.decky, sid)
+                          : std::nullopt;
     recordings_.finish(session.decky, sid);
     if (!file) continue;
     session.recording = recordings_.relative_path(session.decky, sid);

@@ -94,5 +94,39 @@ TEST(AttackerProfiler, StateFromBeforeTheCommandsMovedStillResumesThem) {
   EXPECT_EQ(listed[1]["command"], "ls");
 }
 
+ProfileEvent connection(const std::string& ip, std::int64_t ts) {
+  ProfileEvent e;
+  e.ts = e.received_at = ts;
+  e.attacker_ip = ip;
+  e.decky = "decky-02";
+  e.service = "ftp";
+  e.event_type = "connection";
+  return e;
+}
+
+TEST(AttackerProfiler, AFirstVerdictWaitsUnlessAThresholdIsCrossed) {
+  ProfilerOptions options;
+  options.score_thresholds = {20};
+  AttackerProfiler profiler(options);
+  ProfileUpdate update;
+  // A scanner's first connection: judged, but not written yet.
+  profiler.observe({connection("192.0.2.1", kT0)}, kT0, update);
+  EXPECT_TRUE(update.behaviours.empty());
+  // Someone who logs in and runs a command crosses the threshold: written and scored at once.
+  profiler.observe({command_event("192.0.2.2", "s9", "id", kT0)}, kT0, update);
+  ASSERT_EQ(update.behaviours.size(), 1u);
+  EXPECT_EQ(update.behaviours[0].attacker_ip, "192.0.2.2");
+  ASSERT_EQ(update.scored.size(), 1u);
+  // Once the scanner has been seen for the first-verdict delay, its verdict is written, with no
+  // event needed to wake it.
+  ProfileUpdate later;
+  profiler.tick(kT0 + options.first_verdict_after_us - 1, later);
+  EXPECT_TRUE(later.behaviours.empty());
+  profiler.tick(kT0 + options.first_verdict_after_us, later);
+  ASSERT_EQ(later.behaviours.size(), 1u);
+  EXPECT_EQ(later.behaviours[0].attacker_ip, "192.0.2.1");
+  EXPECT_TRUE(later.scored.empty());
+}
+
 }  // namespace
 }  // namespace decnet::correlate

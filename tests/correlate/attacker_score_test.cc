@@ -210,7 +210,22 @@ TEST(AttackerScore, ThresholdCrossedDownward) {
   const int thresholds[] = {30, 60, 85};
   EXPECT_EQ(crossed_threshold(90, 20, thresholds),
             (ThresholdCrossing{85, ThresholdDirection::downward}));
-  EXPECT_EQ(crossed_threshold(60, 59, thresholds),
+  EXPECT_EQ(crossed_threshold(60, 54, thresholds),
+            (ThresholdCrossing{60, ThresholdDirection::downward}));
+}
+
+TEST(AttackerScore, AScoreWaveringAroundAThresholdIsAnnouncedOnce) {
+  const int thresholds[] = {30, 60, 85};
+  // Announced at 61; wobbling down to 55 and back is no crossing either way.
+  EXPECT_FALSE(crossed_threshold(61, 59, thresholds));
+  EXPECT_FALSE(crossed_threshold(61, 55, thresholds));
+  EXPECT_FALSE(crossed_threshold(61, 62, thresholds));
+  // Five points under it, the fall is announced; from there, reaching it again is news.
+  EXPECT_EQ(crossed_threshold(61, 54, thresholds),
+            (ThresholdCrossing{60, ThresholdDirection::downward}));
+  EXPECT_EQ(crossed_threshold(54, 60, thresholds),
+            (ThresholdCrossing{60, ThresholdDirection::upward}));
+  EXPECT_EQ(crossed_threshold(61, 59, thresholds, 0),
             (ThresholdCrossing{60, ThresholdDirection::downward}));
 }
 
