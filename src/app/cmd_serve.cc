@@ -29,6 +29,8 @@
 #include "ingest/file_tail.h"
 #include "ingest/receivers.h"
 #include "store/state_repository.h"
+#include "ttp/rule_loader.h"
+#include "ttp/tagging_worker.h"
 #include "webhook/webhook_services.h"
 
 namespace decnet::app {
@@ -176,6 +178,21 @@ int serve() {
                std::filesystem::absolute(config.data_dir()).string(),
                runtime.bus().health().transport);
 
+  // The ATT&CK rules load whole before anything is served; a bad rule stops start-up, naming it.
+  std::unique_ptr<ttp::TaggingWorker> tagging;
+  if (config.ttp_enabled()) {
+    const auto dir = config.ttp_rules_dir().empty() ? ttp::shipped_rule_directory()
+                                                    : std::filesystem::path(config.ttp_rules_dir());
+    try {
+      auto rules = ttp::load_rule_directory(dir);
+      spdlog::info("ttp: {} rules from {}", rules.size(), dir.string());
+      tagging = std::make_unique<ttp::TaggingWorker>(runtime.repository(), runtime.bus(),
+                                                     std::move(rules));
+    } catch (const ttp::RuleError& e) {
+      throw core::ConfigError("DECNET_TTP_RULES_DIR: " + std::string(e.what()));
+    }
+  }
+
   // Declared before the supervisor: the webhook worker it runs borrows these services.
   std::unique_ptr<webhook::WebhookServices> webhooks;
   if (config.webhook_enabled()) {
@@ -193,6 +210,7 @@ int serve() {
         enrich::intel_worker_options(config)));
   }
   if (runtime.malware_feed().enabled()) supervisor.add(runtime.malware_feed());
+  if (tagging) supervisor.add(std::move(tagging));
   supervisor.add(runtime.pipeline());
   const auto receiver_options = ingest::ReceiverOptions::from_config(config);
   auto receivers = ingest::make_receivers(receiver_options, runtime.pipeline(),

@@ -102,11 +102,12 @@ class TtpRepository {
  public:
   virtual ~TtpRepository() = default;
 
-  // Inserts the tags that are new (by uuid) and at or above the confidence floor; returns how
-  // many were inserted. Existing tags keep their first-written values. Throws kConstraint for a
+  // Inserts the tags that are new (by uuid) and at or above the confidence floor; returns the
+  // uuids of those it inserted. Existing tags keep their first-written values. Throws kConstraint for a
   // tag without an anchor or with confidence above 1, kInvalid for evidence that is not a JSON
   // object. All or nothing.
-  virtual std::int64_t insert_tags(WriteScope& scope, const std::vector<TtpTag>& tags) = 0;
+  virtual std::vector<std::string> insert_tags(WriteScope& scope,
+                                               const std::vector<TtpTag>& tags) = 0;
 
   // Tags of one technique in a scope, newest first; an identity scope also covers the tags of
   // attackers linked to the identity. limit is clamped to 1..kMaxLimit.

@@ -43,7 +43,8 @@ class TtpStoreTest : public DomainStoreTest {
   }
 
   std::int64_t insert(const std::vector<TtpTag>& tags) {
-    return engine_.write_now([&](WriteScope& w) { return ttp_->insert_tags(w, tags); });
+    return static_cast<std::int64_t>(
+        engine_.write_now([&](WriteScope& w) { return ttp_->insert_tags(w, tags); }).size());
   }
 
   template <typename Fn>

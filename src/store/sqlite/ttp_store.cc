@@ -100,10 +100,11 @@ class SqliteTtpRepository final : public TtpRepository {
  public:
   explicit SqliteTtpRepository(Engine& engine) : engine_(engine) {}
 
-  std::int64_t insert_tags(WriteScope& scope, const std::vector<TtpTag>& tags) override {
+  std::vector<std::string> insert_tags(WriteScope& scope,
+                                       const std::vector<TtpTag>& tags) override {
     auto& conn = connection_of(scope);
     const auto now = core::now_micros();
-    std::int64_t inserted = 0;
+    std::vector<std::string> inserted;
     for (const auto& t : tags) {
       if (t.confidence < kTagConfidenceFloor) continue;
       if (!nlohmann::json::parse(t.evidence, nullptr, false).is_object()) {
@@ -111,13 +112,14 @@ class SqliteTtpRepository final : public TtpRepository {
       }
       const auto uuid = compute_tag_uuid(t.source_kind, t.source_id, t.rule_id, t.rule_version,
                                          t.technique_id, t.sub_technique_id);
-      inserted +=
+      const auto changed =
           conn.prepare(kInsertTag)
               .bind_all(uuid, t.source_kind, t.source_id, t.attacker_uuid, t.identity_uuid,
                         t.session_id, t.decky_id, t.tactic, t.technique_id, t.sub_technique_id,
                         t.confidence, t.rule_id, t.rule_version, t.evidence, t.attack_release,
                         t.mitre_url, t.created_at != 0 ? t.created_at : now)
               .run();
+      if (changed > 0) inserted.push_back(uuid);
     }
     return inserted;
   }

@@ -1,0 +1,121 @@
+#include "ttp/tagging_worker.h"
+
+#include <map>
+#include <set>
+
+#include "bus/topics.h"
+#include "core/log_limiter.h"
+#include "core/time.h"
+#include "ttp/command_tagger.h"
+
+namespace decnet::ttp {
+namespace {
+
+namespace topics = bus::topics;
+
+std::optional<std::string> text_at(const nlohmann::json& object, const char* key) {
+  const auto it = object.find(key);
+  if (it == object.end() || !it->is_string() || it->get_ref<const std::string&>().empty()) {
+    return std::nullopt;
+  }
+  return it->get<std::string>();
+}
+
+}  // namespace
+
+TaggingWorker::TaggingWorker(store::Repository& repo, bus::Bus& bus, std::vector<Rule> rules)
+    : repo_(repo),
+      bus_(bus),
+      rules_(std::move(rules)),
+      matcher_(std::make_unique<PatternMatcher>(rules_)) {}
+
+TaggingWorker::~TaggingWorker() {
+  stop();
+}
+
+void TaggingWorker::start() {
+  sessions_ = bus_.subscribe(topics::kAttackerSessionEndedTopic,
+                             [this](const bus::Event& e) { tag_session(e.payload); },
+                             {.name = "ttp-sessions", .queue_capacity = 16384});
+}
+
+void TaggingWorker::stop() {
+  sessions_.unsubscribe();
+}
+
+nlohmann::json TaggingWorker::health() const {
+  return {{"rules", rules_.size()},
+          {"commands_tagged", commands_.load()},
+          {"tags_written", tags_.load()},
+          {"write_failures", failures_.load()}};
+}
+
+std::size_t TaggingWorker::tag_session(const nlohmann::json& payload) {
+  const auto attacker = text_at(payload, "attacker_uuid");
+  const auto session = text_at(payload, "session_uuid");
+  const auto commands = payload.find("commands");
+  if (!attacker || !session || commands == payload.end() || !commands->is_array()) return 0;
+  std::vector<store::TtpTag> tags;
+  std::size_t n = 0;
+  for (const auto& c : *commands) {
+    const auto index = n++;
+    if (!c.is_object()) continue;
+    const auto text = text_at(c, "command_text");
+    if (!text) continue;
+    CommandEvent e;
+    e.source_id = *session + "#" + std::to_string(index);
+    e.attacker_uuid = *attacker;
+    e.session_id = session;
+    e.decky_id = text_at(payload, "decky_id");
+    e.service = text_at(payload, "service");
+    e.command_text = *text;
+    if (const auto ts = text_at(c, "ts")) {
+      if (const auto parsed = core::parse_rfc3339(*ts)) e.at = parsed->micros_utc;
+    }
+    auto more = tag_command(*matcher_, e);
+    tags.insert(tags.end(), std::make_move_iterator(more.begin()),
+                std::make_move_iterator(more.end()));
+  }
+  commands_.fetch_add(n, std::memory_order_relaxed);
+  if (tags.empty()) return 0;
+  std::vector<std::string> fresh;
+  try {
+    fresh = repo_.write_now(
+        [&](store::WriteScope& scope) { return repo_.ttp().insert_tags(scope, tags); });
+  } catch (const std::exception& e) {
+    failures_.fetch_add(1, std::memory_order_relaxed);
+    static core::LogLimiter limiter;
+    limiter.error("ttp: tags of session {} not written: {}", *session, e.what());
+    return 0;
+  }
+  if (fresh.empty()) return 0;  // a replay: nothing new, nothing published
+  tags_.fetch_add(fresh.size(), std::memory_order_relaxed);
+  const std::set<std::string> is_new(fresh.begin(), fresh.end());
+  std::map<std::string, std::vector<std::string>> by_technique;
+  for (const auto& t : tags) {
+    const auto uuid = store::compute_tag_uuid(t.source_kind, t.source_id, t.rule_id, t.rule_version,
+                                              t.technique_id, t.sub_technique_id);
+    if (is_new.contains(uuid)) by_technique[t.technique_id].push_back(uuid);
+  }
+  auto techniques = nlohmann::json::array();
+  for (const auto& [technique, _] : by_technique) techniques.push_back(technique);
+  bus_.publish(topics::kTtpTaggedTopic,
+               {{"attacker_uuid", *attacker},
+                {"identity_uuid", nullptr},
+                {"session_id", *session},
+                {"tag_uuids", fresh},
+                {"techniques_added", techniques}},
+               topics::kTtpTagged);
+  for (const auto& [technique, uuids] : by_technique) {
+    bus_.publish(topics::ttp_rule_fired(technique),
+                 {{"technique_id", technique},
+                  {"tag_uuids", uuids},
+                  {"attacker_uuid", *attacker},
+                  {"identity_uuid", nullptr},
+                  {"session_id", *session}},
+                 topics::kTtpRuleFired);
+  }
+  return fresh.size();
+}
+
+}  // namespace decnet::ttp

