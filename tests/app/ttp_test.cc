@@ -6,6 +6,7 @@
 
 #include <cstdio>
 #include <fstream>
+#include <set>
 
 #include "serve_support.h"
 
@@ -59,6 +60,36 @@ TEST(ServeTtp, ASessionsCommandsBecomeTagsOfTheirTechniques) {
             *session + "#2");
   EXPECT_EQ(sqlite_value(serve.db(), "SELECT mitre_url FROM ttp_tag WHERE technique_id = 'T1136'"),
             "https://attack.mitre.org/techniques/T1136/001/");
+
+  // The same over the API: per attacker and session, one technique's tags, the Navigator layer.
+  const auto by_attacker = serve.api("GET", "/api/v1/ttp/by-attacker/" + *attacker);
+  ASSERT_EQ(by_attacker.status, 200) << by_attacker.raw;
+  ASSERT_EQ(by_attacker.body.size(), 4u) << by_attacker.raw;
+  std::set<std::string> seen;
+  for (const auto& row : by_attacker.body) {
+    seen.insert(row["sub_technique_id"].is_null() ? row["technique_id"].get<std::string>()
+                                                  : row["sub_technique_id"].get<std::string>());
+    EXPECT_EQ(row["count"], 1);
+  }
+  EXPECT_EQ(seen, (std::set<std::string>{"T1082", "T1105", "T1059.004", "T1136.001"}));
+  EXPECT_EQ(serve.api("GET", "/api/v1/ttp/by-session/" + *session).body.size(), 4u);
+  const auto tags = serve.api("GET", "/api/v1/ttp/tags/by-attacker/" + *attacker + "/T1136");
+  ASSERT_EQ(tags.status, 200) << tags.raw;
+  ASSERT_EQ(tags.body.size(), 1u);
+  EXPECT_EQ(tags.body[0]["evidence"]["command_text"], "useradd -m -s /bin/bash backdoor");
+  EXPECT_EQ(tags.body[0]["rule_id"], "R0024");
+  const auto bad_limit =
+      serve.api("GET", "/api/v1/ttp/tags/by-attacker/" + *attacker + "/T1136?limit=0");
+  EXPECT_EQ(bad_limit.status, 422) << bad_limit.raw;
+  EXPECT_NE(bad_limit.raw.find("limit"), std::string::npos) << bad_limit.raw;
+  const auto layer = serve.api("GET", "/api/v1/ttp/export/navigator");
+  ASSERT_EQ(layer.status, 200);
+  EXPECT_EQ(layer.body["versions"]["layer"], "4.5");
+  bool sub_kept = false;
+  for (const auto& t : layer.body["techniques"]) {
+    sub_kept = sub_kept || (t["techniqueID"] == "T1136.001" && t["score"] == 1);
+  }
+  EXPECT_TRUE(sub_kept) << layer.raw;
 }
 
 TEST(ServeTtp, ABrokenRuleStopsStartUpNamingItsFileAndLine) {

@@ -148,6 +148,17 @@ async function main() {
       await row.getByRole("button", { name: /^Show the \d+ commands/ }).click();
       await page.getByRole("list", { name: "Commands of the ssh session on decky-03" }).getByText("uname -a").waitFor();
       await page.getByRole("region", { name: "Similar attackers" }).waitFor();
+      // Its commands were tagged with ATT&CK techniques: uname (T1082), id (T1033), /etc/passwd
+      // (T1083), the download (T1105).
+      const techniques = page.getByRole("list", { name: "ATT&CK techniques" });
+      await waitFor("the session's ATT&CK techniques", async () => {
+        await page.reload();
+        await page.getByRole("heading", { name: ip }).waitFor();
+        return (await techniques.locator("li").count()) >= 4;
+      }, TIMEOUT, 500);
+      for (const id of ["T1082", "T1033", "T1083", "T1105"]) {
+        check((await techniques.getByRole("link", { name: id }).count()) === 1, `technique ${id} is not listed`);
+      }
       await shot("05b-attacker-behaviour");
     });
 

@@ -2,7 +2,7 @@
 // anything but the login itself ends the session everywhere in the app (the token was revoked,
 // expired, or the user's role changed). Errors keep the API's field list so forms can point at
 // the field the server named.
-import type { AttackerSession, Page, Recording, Similarity, SimilarityKind } from "./types";
+import type { AttackerSession, Page, Recording, Similarity, SimilarityKind, TechniqueRow } from "./types";
 
 export interface FieldError {
   field: string;
@@ -190,6 +190,10 @@ export function fetchAttackerSessions(uuid: string, page: { limit: number; offse
 
 export function fetchRecording(sessionUuid: string, signal?: AbortSignal, client: ApiClient = api) {
   return client.get<Recording>(`/sessions/${encodeURIComponent(sessionUuid)}/recording`, undefined, signal);
+}
+
+export function fetchAttackerTechniques(uuid: string, signal?: AbortSignal, client: ApiClient = api) {
+  return client.get<TechniqueRow[]>(`/ttp/by-attacker/${encodeURIComponent(uuid)}`, undefined, signal);
 }
 
 export function fetchSimilar(uuid: string, kind: SimilarityKind, k = 10, signal?: AbortSignal, client: ApiClient = api) {

@@ -359,3 +359,18 @@ export interface BusEvent {
   ts: number;
   payload: Record<string, unknown>;
 }
+
+// GET /api/v1/ttp/by-attacker/{uuid} (and by-session, by-identity): one row per ATT&CK
+// technique (or sub-technique) seen in that scope.
+export interface TechniqueRow {
+  technique_id: string;
+  technique_name: string | null;
+  sub_technique_id: string | null;
+  sub_technique_name: string | null;
+  tactic: string;
+  count: number;
+  first_seen: string;
+  last_seen: string;
+  confidence_max: number;
+  mitre_url: string | null;
+}

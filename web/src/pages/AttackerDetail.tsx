@@ -10,6 +10,7 @@ import { Chip, VerdictChip } from "../components/Chip";
 import { DataTable, type Column } from "../components/DataTable";
 import { SessionsCard } from "../components/Sessions";
 import { SimilarAttackers } from "../components/SimilarAttackers";
+import { TechniquesCard } from "../components/Techniques";
 import { Time } from "../components/Time";
 import { flag, formatCount, shortHash } from "../lib/format";
 import { Link } from "../lib/router";
@@ -54,6 +55,7 @@ export function AttackerDetailPage({ uuid }: { uuid: string }) {
         <IntelPanel uuid={uuid} />
       </div>
       {a && <BehaviourCard behaviour={a.behaviour ?? null} />}
+      <TechniquesCard uuid={uuid} />
       <SessionsCard uuid={uuid} />
       <SimilarAttackers uuid={uuid} />
       {a && (

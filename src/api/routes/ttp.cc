@@ -1,0 +1,190 @@
+// ATT&CK techniques seen, from the tags the tagging worker writes: per technique for the fleet,
+// an identity, an attacker, a session or a campaign; the tags of one technique in one of those
+// scopes with their evidence; and the fleet's or an identity's coverage as an ATT&CK Navigator
+// layer (format 4.5). Technique names come with the ATT&CK catalogue; until then they are null.
+#include "api/http/api_error.h"
+#include "api/routes/json_views.h"
+#include "api/routes/route_params.h"
+#include "api/routes/routes.h"
+#include "core/time.h"
+#include "store/ttp_repository.h"
+
+namespace decnet::api {
+namespace {
+
+using store::TagScope;
+
+nlohmann::json optional_text_json(const std::optional<std::string>& v) {
+  return v ? nlohmann::json(*v) : nlohmann::json(nullptr);
+}
+
+std::string mitre_url(const store::TechniqueRollup& r) {
+  std::string id = r.sub_technique_id.value_or(r.technique_id);
+  for (auto& c : id) {
+    if (c == '.') c = '/';
+  }
+  return "https://attack.mitre.org/techniques/" + id + "/";
+}
+
+// One rollup row; `scoped` adds first_seen and confidence_max, `campaign` identity_count.
+nlohmann::json rollup_json(const store::TechniqueRollup& r, bool scoped, bool campaign) {
+  nlohmann::json row = {{"technique_id", r.technique_id},
+                        {"technique_name", nullptr},
+                        {"sub_technique_id", optional_text_json(r.sub_technique_id)},
+                        {"sub_technique_name", nullptr},
+                        {"tactic", r.tactic},
+                        {"count", r.count},
+                        {"last_seen", core::format_rfc3339(r.last_seen)},
+                        {"mitre_url", mitre_url(r)}};
+  if (scoped) {
+    row["first_seen"] = core::format_rfc3339(r.first_seen);
+    row["confidence_max"] = r.confidence_max;
+  }
+  if (campaign) row["identity_count"] = r.identity_count;
+  return row;
+}
+
+nlohmann::json rollups_json(const std::vector<store::TechniqueRollup>& rows, bool scoped,
+                            bool campaign = false) {
+  auto out = nlohmann::json::array();
+  for (const auto& r : rows) out.push_back(rollup_json(r, scoped, campaign));
+  return out;
+}
+
+nlohmann::json tag_json(const store::TtpTag& t) {
+  auto evidence = nlohmann::json::parse(t.evidence, nullptr, false);
+  if (!evidence.is_object()) evidence = nlohmann::json::object();
+  return {{"uuid", t.uuid},
+          {"source_kind", t.source_kind},
+          {"source_id", t.source_id},
+          {"attacker_uuid", optional_text_json(t.attacker_uuid)},
+          {"identity_uuid", optional_text_json(t.identity_uuid)},
+          {"session_id", optional_text_json(t.session_id)},
+          {"decky_id", optional_text_json(t.decky_id)},
+          {"tactic", t.tactic},
+          {"technique_id", t.technique_id},
+          {"technique_name", nullptr},
+          {"sub_technique_id", optional_text_json(t.sub_technique_id)},
+          {"sub_technique_name", nullptr},
+          {"confidence", t.confidence},
+          {"rule_id", t.rule_id},
+          {"rule_version", t.rule_version},
+          {"evidence", std::move(evidence)},
+          {"attack_release", t.attack_release},
+          {"mitre_url", optional_text_json(t.mitre_url)},
+          {"created_at", core::format_rfc3339(t.created_at)}};
+}
+
+// ATT&CK Navigator layer 4.5: one entry per technique or sub-technique seen (sub-techniques
+// keep their own id, so the layer shows them), scored by how often it was seen.
+nlohmann::json navigator_layer(const std::string& name,
+                               const std::vector<store::TechniqueRollup>& rows) {
+  auto techniques = nlohmann::json::array();
+  for (const auto& r : rows) {
+    techniques.push_back({{"techniqueID", r.sub_technique_id.value_or(r.technique_id)},
+                          {"score", r.count},
+                          {"color", ""},
+                          {"comment", ""},
+                          {"enabled", true}});
+  }
+  return {{"name", name},
+          {"versions", {{"attack", "15"}, {"navigator", "5.1.0"}, {"layer", "4.5"}}},
+          {"domain", "enterprise-attack"},
+          {"description", ""},
+          {"techniques", std::move(techniques)}};
+}
+
+const char* scope_name(TagScope scope) {
+  switch (scope) {
+    case TagScope::kIdentity:
+      return "identity";
+    case TagScope::kAttacker:
+      return "attacker";
+    case TagScope::kSession:
+      return "session";
+  }
+  return "";
+}
+
+}  // namespace
+
+void add_ttp_routes(Router& router, ApiContext& ctx) {
+  router.add({.method = "GET",
+              .path = "/api/v1/ttp/techniques",
+              .access = Access::kViewer,
+              .summary = "ATT&CK techniques seen across the fleet, with counts",
+              .tag = "ttp",
+              .handler = [&ctx](const Request&, const Principal*) {
+                return json(200, rollups_json(ctx.repo.ttp().list_technique_rollup(), false));
+              }});
+  for (const auto scope : {TagScope::kIdentity, TagScope::kAttacker, TagScope::kSession}) {
+    const std::string name = scope_name(scope);
+    // Sessions are addressed by their uuid like everything else here.
+    const std::string param = name + "_uuid";
+    router.add({.method = "GET",
+                .path = "/api/v1/ttp/by-" + name + "/{" + param + "}",
+                .access = Access::kViewer,
+                .summary = "ATT&CK techniques seen for one " + name,
+                .tag = "ttp",
+                .handler = [&ctx, scope, param](const Request& req, const Principal*) {
+                  return json(200, rollups_json(ctx.repo.ttp().list_technique_rollup_by_scope(
+                                                    scope, req.param(param)),
+                                                true));
+                }});
+    router.add(
+        {.method = "GET",
+         .path = "/api/v1/ttp/tags/by-" + name + "/{" + param + "}/{technique_id}",
+         .access = Access::kViewer,
+         .summary = "The tags of one technique for one " + name + ", newest first, with evidence",
+         .tag = "ttp",
+         .query = {text_param("sub_technique_id", "Only this sub-technique (e.g. T1059.004)", 16),
+                   {.name = "limit",
+                    .type = ParamType::kInt,
+                    .min = 1,
+                    .max = 1000,
+                    .description = "How many tags",
+                    .default_value = 200}},
+         .handler = [&ctx, scope, param](const Request& req, const Principal*) {
+           const auto limit = optional_text(req, {"limit"});
+           const auto tags = ctx.repo.ttp().list_tags_by_scope_and_technique(
+               scope, req.param(param), req.param("technique_id"),
+               optional_text(req, {"sub_technique_id"}),
+               limit ? std::stoll(*limit) : store::kDefaultTagLimit);
+           auto out = nlohmann::json::array();
+           for (const auto& t : tags) out.push_back(tag_json(t));
+           return json(200, out);
+         }});
+  }
+  router.add({.method = "GET",
+              .path = "/api/v1/ttp/by-campaign/{campaign_uuid}",
+              .access = Access::kViewer,
+              .summary = "ATT&CK techniques seen for one campaign's identities",
+              .tag = "ttp",
+              .handler = [&ctx](const Request& req, const Principal*) {
+                return json(200, rollups_json(ctx.repo.ttp().list_technique_rollup_by_campaign(
+                                                  req.param("campaign_uuid")),
+                                              false, true));
+              }});
+  router.add({.method = "GET",
+              .path = "/api/v1/ttp/export/navigator",
+              .access = Access::kViewer,
+              .summary = "The fleet's ATT&CK coverage as a Navigator layer (4.5)",
+              .tag = "ttp",
+              .handler = [&ctx](const Request&, const Principal*) {
+                return json(200, navigator_layer("DECNET TTP coverage \xe2\x80\x94 fleet",
+                                                 ctx.repo.ttp().list_technique_rollup()));
+              }});
+  router.add({.method = "GET",
+              .path = "/api/v1/ttp/export/navigator/identity/{identity_uuid}",
+              .access = Access::kViewer,
+              .summary = "One identity's ATT&CK coverage as a Navigator layer (4.5)",
+              .tag = "ttp",
+              .handler = [&ctx](const Request& req, const Principal*) {
+                const auto& id = req.param("identity_uuid");
+                return json(200, navigator_layer("DECNET TTP coverage \xe2\x80\x94 identity " + id,
+                                                 ctx.repo.ttp().list_technique_rollup_by_scope(
+                                                     TagScope::kIdentity, id)));
+              }});
+}
+
+}  // namespace decnet::api
