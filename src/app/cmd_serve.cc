@@ -29,6 +29,7 @@
 #include "ingest/file_tail.h"
 #include "ingest/receivers.h"
 #include "store/state_repository.h"
+#include "ttp/attack_catalog.h"
 #include "ttp/rule_loader.h"
 #include "ttp/tagging_worker.h"
 #include "webhook/webhook_services.h"
@@ -185,7 +186,18 @@ int serve() {
                                                     : std::filesystem::path(config.ttp_rules_dir());
     try {
       auto rules = ttp::load_rule_directory(dir);
-      spdlog::info("ttp: {} rules from {}", rules.size(), dir.string());
+      const auto& catalog = ttp::AttackCatalog::shipped();
+      spdlog::info("ttp: {} rules from {}; ATT&CK {} catalogue, {} techniques", rules.size(),
+                   dir.string(), catalog.version(), catalog.size());
+      for (const auto& rule : rules) {
+        for (const auto& e : rule.emits) {
+          const auto& id = e.sub_technique_id.value_or(e.technique_id);
+          if (!catalog.technique(id)) {
+            spdlog::warn("ttp: rule {} emits {}, which the ATT&CK catalogue does not name",
+                         rule.rule_id, id);
+          }
+        }
+      }
       tagging = std::make_unique<ttp::TaggingWorker>(runtime.repository(), runtime.bus(),
                                                      std::move(rules));
     } catch (const ttp::RuleError& e) {

@@ -72,6 +72,14 @@ TEST(ServeTtp, ASessionsCommandsBecomeTagsOfTheirTechniques) {
     EXPECT_EQ(row["count"], 1);
   }
   EXPECT_EQ(seen, (std::set<std::string>{"T1082", "T1105", "T1059.004", "T1136.001"}));
+  for (const auto& row : by_attacker.body) {
+    if (row["sub_technique_id"] == "T1136.001") {
+      EXPECT_EQ(row["technique_name"], "Create Account");
+      EXPECT_EQ(row["sub_technique_name"], "Local Account");
+    }
+  }
+  EXPECT_EQ(serve.api("GET", "/api/v1/ttp/techniques/T9999/groups").status, 404);
+  EXPECT_EQ(serve.api("GET", "/api/v1/ttp/techniques/T1136/groups").status, 200);
   EXPECT_EQ(serve.api("GET", "/api/v1/ttp/by-session/" + *session).body.size(), 4u);
   const auto tags = serve.api("GET", "/api/v1/ttp/tags/by-attacker/" + *attacker + "/T1136");
   ASSERT_EQ(tags.status, 200) << tags.raw;

@@ -1,18 +1,28 @@
 // ATT&CK techniques seen, from the tags the tagging worker writes: per technique for the fleet,
 // an identity, an attacker, a session or a campaign; the tags of one technique in one of those
 // scopes with their evidence; and the fleet's or an identity's coverage as an ATT&CK Navigator
-// layer (format 4.5). Technique names come with the ATT&CK catalogue; until then they are null.
+// layer (format 4.5). Names and groups come from the ATT&CK catalogue shipped with the build;
+// an id it does not know has a null name.
+#include <fmt/format.h>
+
 #include "api/http/api_error.h"
 #include "api/routes/json_views.h"
 #include "api/routes/route_params.h"
 #include "api/routes/routes.h"
 #include "core/time.h"
 #include "store/ttp_repository.h"
+#include "ttp/attack_catalog.h"
 
 namespace decnet::api {
 namespace {
 
 using store::TagScope;
+
+nlohmann::json name_of(const std::optional<std::string>& id) {
+  if (!id) return nullptr;
+  const auto name = ttp::AttackCatalog::shipped().technique_name(*id);
+  return name ? nlohmann::json(*name) : nlohmann::json(nullptr);
+}
 
 nlohmann::json optional_text_json(const std::optional<std::string>& v) {
   return v ? nlohmann::json(*v) : nlohmann::json(nullptr);
@@ -29,9 +39,9 @@ std::string mitre_url(const store::TechniqueRollup& r) {
 // One rollup row; `scoped` adds first_seen and confidence_max, `campaign` identity_count.
 nlohmann::json rollup_json(const store::TechniqueRollup& r, bool scoped, bool campaign) {
   nlohmann::json row = {{"technique_id", r.technique_id},
-                        {"technique_name", nullptr},
+                        {"technique_name", name_of(r.technique_id)},
                         {"sub_technique_id", optional_text_json(r.sub_technique_id)},
-                        {"sub_technique_name", nullptr},
+                        {"sub_technique_name", name_of(r.sub_technique_id)},
                         {"tactic", r.tactic},
                         {"count", r.count},
                         {"last_seen", core::format_rfc3339(r.last_seen)},
@@ -63,9 +73,9 @@ nlohmann::json tag_json(const store::TtpTag& t) {
           {"decky_id", optional_text_json(t.decky_id)},
           {"tactic", t.tactic},
           {"technique_id", t.technique_id},
-          {"technique_name", nullptr},
+          {"technique_name", name_of(t.technique_id)},
           {"sub_technique_id", optional_text_json(t.sub_technique_id)},
-          {"sub_technique_name", nullptr},
+          {"sub_technique_name", name_of(t.sub_technique_id)},
           {"confidence", t.confidence},
           {"rule_id", t.rule_id},
           {"rule_version", t.rule_version},
@@ -121,8 +131,11 @@ void add_ttp_routes(Router& router, ApiContext& ctx) {
     const std::string name = scope_name(scope);
     // Sessions are addressed by their uuid like everything else here.
     const std::string param = name + "_uuid";
+    const auto scoped_path = fmt::format("/api/v1/ttp/by-{}/{{{}}}", name, param);
+    const auto tags_path =
+        fmt::format("/api/v1/ttp/tags/by-{}/{{{}}}/{{technique_id}}", name, param);
     router.add({.method = "GET",
-                .path = "/api/v1/ttp/by-" + name + "/{" + param + "}",
+                .path = scoped_path,
                 .access = Access::kViewer,
                 .summary = "ATT&CK techniques seen for one " + name,
                 .tag = "ttp",
@@ -133,7 +146,7 @@ void add_ttp_routes(Router& router, ApiContext& ctx) {
                 }});
     router.add(
         {.method = "GET",
-         .path = "/api/v1/ttp/tags/by-" + name + "/{" + param + "}/{technique_id}",
+         .path = tags_path,
          .access = Access::kViewer,
          .summary = "The tags of one technique for one " + name + ", newest first, with evidence",
          .tag = "ttp",
@@ -164,6 +177,24 @@ void add_ttp_routes(Router& router, ApiContext& ctx) {
                 return json(200, rollups_json(ctx.repo.ttp().list_technique_rollup_by_campaign(
                                                   req.param("campaign_uuid")),
                                               false, true));
+              }});
+  router.add({.method = "GET",
+              .path = "/api/v1/ttp/techniques/{technique_id}/groups",
+              .access = Access::kViewer,
+              .summary = "The threat groups known to use a technique (ATT&CK)",
+              .tag = "ttp",
+              .handler = [](const Request& req, const Principal*) {
+                const auto& id = req.param("technique_id");
+                const auto* t = ttp::AttackCatalog::shipped().technique(id);
+                if (!t) throw not_found("unknown technique_id: '" + id + "'");
+                auto out = nlohmann::json::array();
+                for (const auto& g : t->groups) {
+                  out.push_back({{"group_id", g.group_id},
+                                 {"name", g.name},
+                                 {"aliases", g.aliases},
+                                 {"mitre_url", g.url}});
+                }
+                return json(200, out);
               }});
   router.add({.method = "GET",
               .path = "/api/v1/ttp/export/navigator",
