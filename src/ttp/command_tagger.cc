@@ -14,9 +14,13 @@ std::string mitre_url(std::string_view id) {
   return "https://attack.mitre.org/techniques/" + path + "/";
 }
 
-std::vector<store::TtpTag> tag_command(const PatternMatcher& matcher, const CommandEvent& e) {
+std::vector<store::TtpTag> tag_command(const PatternMatcher& matcher, const CommandEvent& e,
+                                       const RuleStates& states, std::int64_t now) {
   std::vector<store::TtpTag> tags;
   for (const auto* rule : matcher.match_text("command", e.command_text)) {
+    const auto found = states.find(rule->rule_id);
+    const auto* state = found == states.end() ? nullptr : &found->second;
+    if (state_at(state, now) == kRuleDisabled) continue;
     // The rule's evidence fields that the command carries, plus where it ran.
     auto evidence = nlohmann::json::object();
     for (const auto& field : rule->evidence_fields) {
@@ -33,7 +37,7 @@ std::vector<store::TtpTag> tag_command(const PatternMatcher& matcher, const Comm
       t.tactic = emit.tactic;
       t.technique_id = emit.technique_id;
       t.sub_technique_id = emit.sub_technique_id;
-      t.confidence = emit.confidence;
+      t.confidence = effective_confidence(emit.confidence, state, now).value_or(0.0);
       t.rule_id = rule->rule_id;
       t.rule_version = rule->rule_version;
       t.evidence = core::json_text(evidence);

@@ -9,6 +9,7 @@
 
 #include "store/ttp_repository.h"
 #include "ttp/pattern_matcher.h"
+#include "ttp/rule_state.h"
 
 namespace decnet::ttp {
 
@@ -28,6 +29,8 @@ struct CommandEvent {
 // https://attack.mitre.org/techniques/T1059/004/ for T1059.004.
 std::string mitre_url(std::string_view technique_or_sub);
 
-std::vector<store::TtpTag> tag_command(const PatternMatcher& matcher, const CommandEvent& event);
+// `states` are the operators' decisions (rule_state.h), applied as of `now` (microseconds).
+std::vector<store::TtpTag> tag_command(const PatternMatcher& matcher, const CommandEvent& event,
+                                       const RuleStates& states, std::int64_t now);
 
 }  // namespace decnet::ttp

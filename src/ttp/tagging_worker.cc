@@ -33,7 +33,24 @@ TaggingWorker::~TaggingWorker() {
   stop();
 }
 
+void TaggingWorker::reload_states() {
+  RuleStates states;
+  try {
+    for (auto& s : repo_.ttp().list_rule_states()) states.emplace(s.rule_id, std::move(s));
+  } catch (const std::exception& e) {
+    static core::LogLimiter limiter;
+    limiter.error("ttp: rule states not read, keeping the previous ones: {}", e.what());
+    return;
+  }
+  core::MutexLock lock(states_mu_);
+  states_ = std::move(states);
+}
+
 void TaggingWorker::start() {
+  reload_states();
+  state_changes_ =
+      bus_.subscribe(std::string(topics::kTtp) + ".rule.state.>",
+                     [this](const bus::Event&) { reload_states(); }, {.name = "ttp-rule-state"});
   sessions_ = bus_.subscribe(topics::kAttackerSessionEndedTopic,
                              [this](const bus::Event& e) { tag_session(e.payload); },
                              {.name = "ttp-sessions", .queue_capacity = 16384});
@@ -41,6 +58,7 @@ void TaggingWorker::start() {
 
 void TaggingWorker::stop() {
   sessions_.unsubscribe();
+  state_changes_.unsubscribe();
 }
 
 nlohmann::json TaggingWorker::health() const {
@@ -55,6 +73,12 @@ std::size_t TaggingWorker::tag_session(const nlohmann::json& payload) {
   const auto session = text_at(payload, "session_uuid");
   const auto commands = payload.find("commands");
   if (!attacker || !session || commands == payload.end() || !commands->is_array()) return 0;
+  RuleStates states;
+  {
+    core::MutexLock lock(states_mu_);
+    states = states_;
+  }
+  const auto now = core::now_micros();
   std::vector<store::TtpTag> tags;
   std::size_t n = 0;
   for (const auto& c : *commands) {
@@ -72,7 +96,7 @@ std::size_t TaggingWorker::tag_session(const nlohmann::json& payload) {
     if (const auto ts = text_at(c, "ts")) {
       if (const auto parsed = core::parse_rfc3339(*ts)) e.at = parsed->micros_utc;
     }
-    auto more = tag_command(*matcher_, e);
+    auto more = tag_command(*matcher_, e, states, now);
     tags.insert(tags.end(), std::make_move_iterator(more.begin()),
                 std::make_move_iterator(more.end()));
   }

@@ -4,6 +4,9 @@
 // is derived from the source, the rule and the technique, so a replay inserts nothing — and
 // publishes ttp.tagged and ttp.rule.fired.<technique> for the tags that are new.
 //
+// Operators' rule states (enabled / disabled / clipped, with an expiry) are read at start and
+// again whenever an admin route announces a change on ttp.rule.state.<rule_id>.
+//
 // The events come through the worker's own bus queue and are written from its thread, so a
 // slow database never stalls the publisher; a queue that overflows drops the oldest sessions
 // and counts them (decnet ttp backfill, to come, tags what is stored).
@@ -15,9 +18,11 @@
 
 #include "bus/bus.h"
 #include "core/component.h"
+#include "core/thread_annotations.h"
 #include "store/repository.h"
 #include "ttp/pattern_matcher.h"
 #include "ttp/rule.h"
+#include "ttp/rule_state.h"
 
 namespace decnet::ttp {
 
@@ -39,7 +44,11 @@ class TaggingWorker final : public core::Component {
   bus::Bus& bus_;
   std::vector<Rule> rules_;
   std::unique_ptr<PatternMatcher> matcher_;
+  void reload_states();
+  mutable core::Mutex states_mu_;
+  RuleStates states_ GUARDED_BY(states_mu_);
   bus::Subscription sessions_;
+  bus::Subscription state_changes_;
   std::atomic<std::uint64_t> commands_{0};
   std::atomic<std::uint64_t> tags_{0};
   std::atomic<std::uint64_t> failures_{0};

