@@ -198,7 +198,7 @@ int serve() {
           }
         }
       }
-      tagging = std::make_unique<ttp::TaggingWorker>(runtime.repository(), runtime.bus(),
+      tagging = std::make_unique<ttp::TaggingWorker>(runtime.repository(), runtime.bus(), dir,
                                                      std::move(rules));
     } catch (const ttp::RuleError& e) {
       throw core::ConfigError("DECNET_TTP_RULES_DIR: " + std::string(e.what()));

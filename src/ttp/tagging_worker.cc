@@ -1,5 +1,7 @@
 #include "ttp/tagging_worker.h"
 
+#include <spdlog/spdlog.h>
+
 #include <map>
 #include <set>
 
@@ -7,6 +9,7 @@
 #include "core/log_limiter.h"
 #include "core/time.h"
 #include "ttp/command_tagger.h"
+#include "ttp/rule_loader.h"
 
 namespace decnet::ttp {
 namespace {
@@ -23,11 +26,32 @@ std::optional<std::string> text_at(const nlohmann::json& object, const char* key
 
 }  // namespace
 
-TaggingWorker::TaggingWorker(store::Repository& repo, bus::Bus& bus, std::vector<Rule> rules)
+TaggingWorker::TaggingWorker(store::Repository& repo, bus::Bus& bus, std::filesystem::path dir,
+                             std::vector<Rule> rules)
     : repo_(repo),
       bus_(bus),
-      rules_(std::move(rules)),
-      matcher_(std::make_unique<PatternMatcher>(rules_)) {}
+      dir_(std::move(dir)),
+      pack_(std::make_shared<const Pack>(std::move(rules))) {}
+
+std::shared_ptr<const TaggingWorker::Pack> TaggingWorker::pack() const {
+  core::MutexLock lock(pack_mu_);
+  return pack_;
+}
+
+void TaggingWorker::reload_rules() {
+  try {
+    auto next = std::make_shared<const Pack>(load_rule_directory(dir_));
+    spdlog::info("ttp: rules reloaded from {}: {} rules", dir_.string(), next->rules.size());
+    {
+      core::MutexLock lock(pack_mu_);
+      pack_ = std::move(next);
+    }
+    reloads_.fetch_add(1, std::memory_order_relaxed);
+  } catch (const RuleError& e) {
+    refused_reloads_.fetch_add(1, std::memory_order_relaxed);
+    spdlog::error("ttp: rules not reloaded, the previous pack keeps tagging: {}", e.what());
+  }
+}
 
 TaggingWorker::~TaggingWorker() {
   stop();
@@ -48,6 +72,11 @@ void TaggingWorker::reload_states() {
 
 void TaggingWorker::start() {
   reload_states();
+  try {
+    watcher_ = std::make_unique<RuleWatcher>(dir_, [this] { reload_rules(); });
+  } catch (const std::exception& e) {
+    spdlog::warn("ttp: rule changes need a restart: {}", e.what());
+  }
   state_changes_ =
       bus_.subscribe(std::string(topics::kTtp) + ".rule.state.>",
                      [this](const bus::Event&) { reload_states(); }, {.name = "ttp-rule-state"});
@@ -57,12 +86,15 @@ void TaggingWorker::start() {
 }
 
 void TaggingWorker::stop() {
+  watcher_.reset();
   sessions_.unsubscribe();
   state_changes_.unsubscribe();
 }
 
 nlohmann::json TaggingWorker::health() const {
-  return {{"rules", rules_.size()},
+  return {{"rules", pack()->rules.size()},
+          {"rule_reloads", reloads_.load()},
+          {"rule_reloads_refused", refused_reloads_.load()},
           {"commands_tagged", commands_.load()},
           {"tags_written", tags_.load()},
           {"write_failures", failures_.load()}};
@@ -79,6 +111,7 @@ std::size_t TaggingWorker::tag_session(const nlohmann::json& payload) {
     states = states_;
   }
   const auto now = core::now_micros();
+  const auto rules = pack();
   std::vector<store::TtpTag> tags;
   std::size_t n = 0;
   for (const auto& c : *commands) {
@@ -96,7 +129,7 @@ std::size_t TaggingWorker::tag_session(const nlohmann::json& payload) {
     if (const auto ts = text_at(c, "ts")) {
       if (const auto parsed = core::parse_rfc3339(*ts)) e.at = parsed->micros_utc;
     }
-    auto more = tag_command(*matcher_, e, states, now);
+    auto more = tag_command(rules->matcher, e, states, now);
     tags.insert(tags.end(), std::make_move_iterator(more.begin()),
                 std::make_move_iterator(more.end()));
   }

@@ -4,6 +4,9 @@
 // is derived from the source, the rule and the technique, so a replay inserts nothing — and
 // publishes ttp.tagged and ttp.rule.fired.<technique> for the tags that are new.
 //
+// The rule directory is watched (RuleWatcher): a change reloads the whole pack, and a pack that
+// no longer loads is refused with its file and line while the previous one keeps tagging.
+//
 // Operators' rule states (enabled / disabled / clipped, with an expiry) are read at start and
 // again whenever an admin route announces a change on ttp.rule.state.<rule_id>.
 //
@@ -13,6 +16,7 @@
 #pragma once
 
 #include <atomic>
+#include <filesystem>
 #include <memory>
 #include <vector>
 
@@ -23,12 +27,15 @@
 #include "ttp/pattern_matcher.h"
 #include "ttp/rule.h"
 #include "ttp/rule_state.h"
+#include "ttp/rule_watcher.h"
 
 namespace decnet::ttp {
 
 class TaggingWorker final : public core::Component {
  public:
-  TaggingWorker(store::Repository& repo, bus::Bus& bus, std::vector<Rule> rules);
+  // `rules` were loaded from `dir`, which is watched from start() on.
+  TaggingWorker(store::Repository& repo, bus::Bus& bus, std::filesystem::path dir,
+                std::vector<Rule> rules);
   ~TaggingWorker() override;
 
   std::string name() const override { return "ttp"; }
@@ -42,9 +49,21 @@ class TaggingWorker final : public core::Component {
  private:
   store::Repository& repo_;
   bus::Bus& bus_;
-  std::vector<Rule> rules_;
-  std::unique_ptr<PatternMatcher> matcher_;
+  // A loaded pack: its rules and the matcher built over them, replaced whole on a reload.
+  struct Pack {
+    explicit Pack(std::vector<Rule> r) : rules(std::move(r)), matcher(rules) {}
+    std::vector<Rule> rules;
+    PatternMatcher matcher;
+  };
+  std::shared_ptr<const Pack> pack() const;
+  void reload_rules();
   void reload_states();
+  std::filesystem::path dir_;
+  mutable core::Mutex pack_mu_;
+  std::shared_ptr<const Pack> pack_ GUARDED_BY(pack_mu_);
+  std::unique_ptr<RuleWatcher> watcher_;
+  std::atomic<std::uint64_t> reloads_{0};
+  std::atomic<std::uint64_t> refused_reloads_{0};
   mutable core::Mutex states_mu_;
   RuleStates states_ GUARDED_BY(states_mu_);
   bus::Subscription sessions_;

@@ -164,6 +164,58 @@ TEST(ServeTtp, RuleStatesChangeWhatFires) {
   EXPECT_TRUE(wait_until([&] { return count("technique_id = 'T1136'") == 1; })) << serve.output();
 }
 
+// The rule directory is watched: a rule added while serving tags the next session, a broken
+// file is refused (the pack in use keeps tagging), and a deleted rule stops firing.
+TEST(ServeTtp, RuleFilesAreReloadedWithoutARestart) {
+  TempDir rules;
+  for (const auto& entry : std::filesystem::directory_iterator(
+           std::filesystem::path(DECNET_SOURCE_DIR) / "rules" / "ttp")) {
+    std::filesystem::copy_file(entry.path(), rules / entry.path().filename().string());
+  }
+  ServeProcess serve({{"DECNET_TTP_RULES_DIR", rules.path().string()}});
+  ASSERT_TRUE(serve.wait_ready()) << serve.output();
+  const auto count = [&](const std::string& where) {
+    return sqlite_int(serve.db(), "SELECT COUNT(*) FROM ttp_tag WHERE " + where).value_or(-1);
+  };
+  const auto rule_count = [&] { return serve.api("GET", "/api/v1/ttp/rules").body.size(); };
+  const auto write_file = [&](const std::string& name, const std::string& text) {
+    // Written beside and moved in, as editors and deployment tools do.
+    std::ofstream(rules / ("." + name + ".tmp")) << text;
+    std::filesystem::rename(rules / ("." + name + ".tmp"), rules / name);
+  };
+  write_file("R0200.yaml",
+             "rule_id: R0200\nrule_version: 1\nname: miner_download\napplies_to: [command]\n"
+             "match:\n  pattern: '(?i)\\bxmrig\\b'\n  literals: [xmrig]\n"
+             "emits: [{tactic: TA0040, technique_id: T1496, confidence: 0.8}]\n"
+             "evidence_fields: [command_text]\n");
+  const auto reloaded = [&](int n) {
+    return serve.output().find("rules reloaded from " + rules.path().string() + ": " +
+                               std::to_string(n) + " rules") != std::string::npos;
+  };
+  ASSERT_TRUE(wait_until([&] { return reloaded(24); })) << serve.output();
+  EXPECT_EQ(rule_count(), 24u);
+  TcpClient client(serve.tcp_port());
+  ASSERT_TRUE(client.send(session("s-miner", "198.51.100.70", {"./xmrig -o pool.example:3333"})));
+  ASSERT_TRUE(wait_until([&] { return count("rule_id = 'R0200'") == 1; })) << serve.output();
+
+  // A broken file: refused with its name and line; the rules in use go on tagging.
+  write_file("R0201.yaml", "rule_id: R0201\nrule_version: [\n");
+  ASSERT_TRUE(wait_until([&] { return serve.output().find("R0201.yaml:") != std::string::npos; }))
+      << serve.output();
+  ASSERT_TRUE(client.send(session("s-miner-2", "198.51.100.71", {"xmrig --donate-level 1"})));
+  ASSERT_TRUE(wait_until([&] { return count("rule_id = 'R0200'") == 2; })) << serve.output();
+
+  std::filesystem::remove(rules / "R0201.yaml");
+  std::filesystem::remove(rules / "R0200.yaml");
+  ASSERT_TRUE(wait_until([&] { return reloaded(23); })) << serve.output();
+  EXPECT_EQ(rule_count(), 23u);
+  ASSERT_TRUE(client.send(session("s-miner-3", "198.51.100.72", {"xmrig -o x", "uname -a"})));
+  ASSERT_TRUE(wait_until([&] {
+    return count("source_id LIKE '%#1' AND technique_id = 'T1082'") == 1;
+  })) << serve.output();
+  EXPECT_EQ(count("rule_id = 'R0200'"), 2);
+}
+
 TEST(ServeTtp, ABrokenRuleStopsStartUpNamingItsFileAndLine) {
   TempDir dir;
   std::filesystem::create_directories(dir / "rules");
