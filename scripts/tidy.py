@@ -57,8 +57,9 @@ def compile_flags(entry):
 
 def units(build):
     tracked = set(
-        subprocess.run(["git", "ls-files", "src/*.cc"], cwd=ROOT, check=True, capture_output=True,
-                       text=True).stdout.split())
+        # New files count before they are committed, so a change is checked whole.
+        subprocess.run(["git", "ls-files", "--cached", "--others", "--exclude-standard", "src/*.cc"],
+                       cwd=ROOT, check=True, capture_output=True, text=True).stdout.split())
     groups = {}
     for entry in json.loads((build / "compile_commands.json").read_text()):
         path = Path(entry["file"]).resolve()

@@ -61,6 +61,11 @@ class SessionRepository {
   // Newest first.
   virtual Page<Session> list_sessions_for_attacker(const std::string& attacker_uuid,
                                                    const PageRequest& page) = 0;
+  // Sessions with at least one command, in the order they were stored, after the one at
+  // position `after` (0: from the start), at most `limit`; `after` becomes the position of the
+  // last one returned. For tagging what is already stored.
+  virtual std::vector<Session> list_sessions_with_commands(std::int64_t& after,
+                                                           std::int64_t limit) = 0;
   // Sessions still open (no end), oldest first, at most `limit`: what a restart resumes.
   virtual std::vector<Session> list_open_sessions(std::int64_t limit) = 0;
 };

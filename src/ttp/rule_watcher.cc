@@ -7,7 +7,7 @@
 
 #include <array>
 #include <cerrno>
-#include <cstring>
+#include <system_error>
 #include <stdexcept>
 
 namespace decnet::ttp {
@@ -24,7 +24,7 @@ RuleWatcher::RuleWatcher(std::filesystem::path dir, std::function<void()> on_cha
   if (fd_ < 0 || stop_fd_ < 0 ||
       inotify_add_watch(fd_, dir_.c_str(),
                         IN_CLOSE_WRITE | IN_MOVED_TO | IN_MOVED_FROM | IN_DELETE | IN_CREATE) < 0) {
-    const std::string why = std::strerror(errno);
+    const std::string why = std::error_code(errno, std::generic_category()).message();
     if (fd_ >= 0) close(fd_);
     if (stop_fd_ >= 0) close(stop_fd_);
     throw std::runtime_error("cannot watch " + dir_.string() + ": " + why);

@@ -100,11 +100,7 @@ nlohmann::json TaggingWorker::health() const {
           {"write_failures", failures_.load()}};
 }
 
-std::size_t TaggingWorker::tag_session(const nlohmann::json& payload) {
-  const auto attacker = text_at(payload, "attacker_uuid");
-  const auto session = text_at(payload, "session_uuid");
-  const auto commands = payload.find("commands");
-  if (!attacker || !session || commands == payload.end() || !commands->is_array()) return 0;
+std::vector<store::TtpTag> TaggingWorker::tags_of(const SessionCommands& session) const {
   RuleStates states;
   {
     core::MutexLock lock(states_mu_);
@@ -113,26 +109,43 @@ std::size_t TaggingWorker::tag_session(const nlohmann::json& payload) {
   const auto now = core::now_micros();
   const auto rules = pack();
   std::vector<store::TtpTag> tags;
-  std::size_t n = 0;
-  for (const auto& c : *commands) {
-    const auto index = n++;
-    if (!c.is_object()) continue;
-    const auto text = text_at(c, "command_text");
-    if (!text) continue;
+  for (std::size_t i = 0; i < session.commands.size(); ++i) {
     CommandEvent e;
-    e.source_id = *session + "#" + std::to_string(index);
-    e.attacker_uuid = *attacker;
-    e.session_id = session;
-    e.decky_id = text_at(payload, "decky_id");
-    e.service = text_at(payload, "service");
-    e.command_text = *text;
-    if (const auto ts = text_at(c, "ts")) {
-      if (const auto parsed = core::parse_rfc3339(*ts)) e.at = parsed->micros_utc;
-    }
+    e.source_id = session.session_uuid + "#" + std::to_string(i);
+    e.attacker_uuid = session.attacker_uuid;
+    e.session_id = session.session_uuid;
+    e.decky_id = session.decky;
+    e.service = session.service;
+    e.command_text = session.commands[i].first;
+    e.at = session.commands[i].second;
+    if (e.command_text.empty()) continue;
     auto more = tag_command(rules->matcher, e, states, now);
     tags.insert(tags.end(), std::make_move_iterator(more.begin()),
                 std::make_move_iterator(more.end()));
   }
+  return tags;
+}
+
+std::size_t TaggingWorker::tag_session(const nlohmann::json& payload) {
+  const auto attacker = text_at(payload, "attacker_uuid");
+  const auto session = text_at(payload, "session_uuid");
+  const auto commands = payload.find("commands");
+  if (!attacker || !session || commands == payload.end() || !commands->is_array()) return 0;
+  SessionCommands sc{
+      *attacker, *session, text_at(payload, "decky_id"), text_at(payload, "service"), {}};
+  for (const auto& c : *commands) {
+    // Positions count every element, so a source id names the same command however it is read.
+    std::pair<std::string, std::int64_t> entry;
+    if (c.is_object()) {
+      entry.first = text_at(c, "command_text").value_or("");
+      if (const auto ts = text_at(c, "ts")) {
+        if (const auto parsed = core::parse_rfc3339(*ts)) entry.second = parsed->micros_utc;
+      }
+    }
+    sc.commands.push_back(std::move(entry));
+  }
+  const auto n = sc.commands.size();
+  auto tags = tags_of(sc);
   commands_.fetch_add(n, std::memory_order_relaxed);
   if (tags.empty()) return 0;
   std::vector<std::string> fresh;

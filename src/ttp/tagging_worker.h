@@ -18,6 +18,9 @@
 #include <atomic>
 #include <filesystem>
 #include <memory>
+#include <optional>
+#include <string>
+#include <utility>
 #include <vector>
 
 #include "bus/bus.h"
@@ -46,6 +49,19 @@ class TaggingWorker final : public core::Component {
   // Tags the commands of one attacker.session.ended payload; returns how many tags were new.
   std::size_t tag_session(const nlohmann::json& payload);
 
+  // The commands of one session, as a stored row or an event gives them.
+  struct SessionCommands {
+    std::string attacker_uuid;
+    std::string session_uuid;
+    std::optional<std::string> decky;
+    std::optional<std::string> service;
+    std::vector<std::pair<std::string, std::int64_t>> commands;  // text, when (0: unknown)
+  };
+  // Reads the operators' rule states (start() does, and again on each announced change).
+  void reload_states();
+  // The tags of a session's commands under the current rules and states (nothing written).
+  std::vector<store::TtpTag> tags_of(const SessionCommands& session) const;
+
  private:
   store::Repository& repo_;
   bus::Bus& bus_;
@@ -57,7 +73,6 @@ class TaggingWorker final : public core::Component {
   };
   std::shared_ptr<const Pack> pack() const;
   void reload_rules();
-  void reload_states();
   std::filesystem::path dir_;
   mutable core::Mutex pack_mu_;
   std::shared_ptr<const Pack> pack_ GUARDED_BY(pack_mu_);

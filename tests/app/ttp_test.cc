@@ -216,6 +216,46 @@ TEST(ServeTtp, RuleFilesAreReloadedWithoutARestart) {
   EXPECT_EQ(count("rule_id = 'R0200'"), 2);
 }
 
+// What was stored before tagging ran (or while it was off) is tagged by `decnet ttp backfill`:
+// --dry-run counts and writes nothing, a run writes each tag once, a second run finds nothing
+// new.
+TEST(ServeTtp, BackfillTagsWhatIsAlreadyStoredOnce) {
+  ServeProcess serve(std::map<std::string, std::string>{{"DECNET_TTP_ENABLED", "false"}});
+  ASSERT_TRUE(serve.wait_ready()) << serve.output();
+  TcpClient client(serve.tcp_port());
+  ASSERT_TRUE(client.send(
+      session("s-old", "198.51.100.80", {"uname -a", "cat /etc/shadow", "history -c"})));
+  const auto stored = [&] {
+    return sqlite_int(serve.db(), "SELECT COUNT(*) FROM sessions WHERE command_count = 3")
+               .value_or(0) == 1;
+  };
+  ASSERT_TRUE(wait_until(stored)) << serve.output();
+  const auto tags = [&] {
+    return sqlite_int(serve.db(), "SELECT COUNT(*) FROM ttp_tag").value_or(-1);
+  };
+  EXPECT_EQ(tags(), 0);
+  const std::map<std::string, std::string> env = {
+      {"DECNET_DATA_DIR", serve.data_dir().string()},
+      {"DECNET_CONFIG", (serve.data_dir() / "none.ini").string()}};
+  const auto dry = run_command({decnet_binary(), "ttp", "backfill", "--dry-run"}, env);
+  ASSERT_EQ(dry.status, 0) << dry.output;
+  EXPECT_NE(dry.output.find("sessions=1 commands=3 tags=3 would_insert=3 dry_run=true"),
+            std::string::npos)
+      << dry.output;
+  EXPECT_EQ(tags(), 0);
+  const auto run = run_command({decnet_binary(), "ttp", "backfill"}, env);
+  ASSERT_EQ(run.status, 0) << run.output;
+  EXPECT_NE(run.output.find("inserted=3 dry_run=false"), std::string::npos) << run.output;
+  EXPECT_EQ(tags(), 3);
+  EXPECT_EQ(sqlite_int(serve.db(),
+                       "SELECT COUNT(*) FROM ttp_tag WHERE technique_id = 'T1003' "
+                       "AND source_id LIKE '%#1'"),
+            1);
+  const auto again = run_command({decnet_binary(), "ttp", "backfill"}, env);
+  EXPECT_NE(again.output.find("inserted=0"), std::string::npos) << again.output;
+  EXPECT_EQ(tags(), 3);
+}
+
 TEST(ServeTtp, ABrokenRuleStopsStartUpNamingItsFileAndLine) {
   TempDir dir;
   std::filesystem::create_directories(dir / "rules");

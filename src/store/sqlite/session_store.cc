@@ -1,7 +1,8 @@
 // sessions on SQLite. A session row is written twice in its life (when it opens and when it
-// ends), each time by one upsert that finds the attacker by address; reads join back to the
-// attacker's uuid. The per-attacker index leads with the id block (migration 14), so a lookup by
-// attacker probes it once per block, newest block first.
+// ends), each time by one upsert under the attacker id the writer already knows; reads join back to
+// the attacker's uuid. The per-attacker index leads with the id block (migration 14), so a lookup
+// by attacker probes it once per block, newest block first.
+#include <algorithm>
 #include <nlohmann/json.hpp>
 
 #include "core/json_text.h"
@@ -141,6 +142,21 @@ class SqliteSessionRepository final : public SessionRepository {
                                kSessionsOfAttacker + " ORDER BY s.id DESC LIMIT ? OFFSET ?");
     stmt.bind_all(attacker_uuid, page.limit, page.offset);
     while (stmt.step()) out.data.push_back(read_session(stmt));
+    return out;
+  }
+
+  std::vector<Session> list_sessions_with_commands(std::int64_t& after,
+                                                   std::int64_t limit) override {
+    auto lease = engine_.read();
+    auto stmt = lease->prepare("SELECT " + std::string(kSessionColumns) +
+                               ", s.id FROM sessions s JOIN attackers a ON a.id = s.attacker_id "
+                               "WHERE s.id > ? AND s.command_count > 0 ORDER BY s.id LIMIT ?");
+    stmt.bind_all(after, std::clamp<std::int64_t>(limit, 1, 10'000));
+    std::vector<Session> out;
+    while (stmt.step()) {
+      out.push_back(read_session(stmt));
+      after = stmt.int64(17);
+    }
     return out;
   }
 
