@@ -6,7 +6,7 @@
 #include <sstream>
 
 #include "core/config.h"
-#include "tests_support.h"
+#include "serve_support.h"
 
 namespace decnet::app {
 namespace {
@@ -15,14 +15,6 @@ using namespace decnet::testing;
 
 // Every child gets its own data directory, no INI file and receivers on free ports, so tests
 // can run in parallel with each other and with a real instance on the default ports.
-std::map<std::string, std::string> isolated_env(const TempDir& dir) {
-  return {{"DECNET_DATA_DIR", (dir / "var").string()},
-          {"DECNET_CONFIG", (dir / "none.ini").string()},
-          {"DECNET_SYSLOG_TCP_PORT", std::to_string(free_port())},
-          {"DECNET_SYSLOG_UDP_PORT", std::to_string(free_port(true))},
-          {"DECNET_API_PORT", std::to_string(free_port())}};
-}
-
 TEST(Cli, VersionAndHelp) {
   auto r = run_command({decnet_binary(), "version"});
   EXPECT_EQ(r.status, 0);

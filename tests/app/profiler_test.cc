@@ -449,13 +449,9 @@ TEST(ServeProfiler, ABadScoreThresholdStopsStartUpNamingTheVariable) {
   TempDir dir;
   for (const std::string bad : {"30,abc", "0", "101", ", ,"}) {
     SCOPED_TRACE(bad);
-    const auto r = run_command({decnet_binary(), "serve"},
-                               {{"DECNET_DATA_DIR", (dir / "var").string()},
-                                {"DECNET_CONFIG", (dir / "none.ini").string()},
-                                {"DECNET_API_PORT", std::to_string(free_port())},
-                                {"DECNET_SYSLOG_TCP_PORT", std::to_string(free_port())},
-                                {"DECNET_SYSLOG_UDP_PORT", std::to_string(free_port(true))},
-                                {"DECNET_PROFILER_SCORE_THRESHOLDS", bad}});
+    auto env = isolated_env(dir);
+    env["DECNET_PROFILER_SCORE_THRESHOLDS"] = bad;
+    const auto r = run_command({decnet_binary(), "serve"}, env);
     EXPECT_EQ(r.status, 2) << r.output;
     EXPECT_NE(r.output.find("DECNET_PROFILER_SCORE_THRESHOLDS"), std::string::npos) << r.output;
   }

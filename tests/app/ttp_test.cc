@@ -264,13 +264,9 @@ TEST(ServeTtp, ABrokenRuleStopsStartUpNamingItsFileAndLine) {
                                                  "  pattern: '(unclosed'\n"
                                                  "emits: [{tactic: TA0002, technique_id: T1059, "
                                                  "confidence: 0.5}]\n";
-  const auto r = run_command({decnet_binary(), "serve"},
-                             {{"DECNET_DATA_DIR", (dir / "var").string()},
-                              {"DECNET_CONFIG", (dir / "none.ini").string()},
-                              {"DECNET_API_PORT", std::to_string(free_port())},
-                              {"DECNET_SYSLOG_TCP_PORT", std::to_string(free_port())},
-                              {"DECNET_SYSLOG_UDP_PORT", std::to_string(free_port(true))},
-                              {"DECNET_TTP_RULES_DIR", (dir / "rules").string()}});
+  auto env = isolated_env(dir);
+  env["DECNET_TTP_RULES_DIR"] = (dir / "rules").string();
+  const auto r = run_command({decnet_binary(), "serve"}, env);
   EXPECT_EQ(r.status, 2) << r.output;
   EXPECT_NE(r.output.find("DECNET_TTP_RULES_DIR"), std::string::npos) << r.output;
   EXPECT_NE(r.output.find("R0100.yaml:6"), std::string::npos) << r.output;

@@ -11,28 +11,27 @@ namespace {
 
 constexpr std::int64_t kT0 = 1'777'000'000'000'000;
 
-ProfileEvent command_event(const std::string& ip, const std::string& sid,
-                           const std::string& command, std::int64_t ts) {
+ProfileEvent event(const std::string& ip, const std::string& type, std::int64_t ts,
+                   const std::string& sid = "", const std::string& service = "ssh") {
   ProfileEvent e;
   e.ts = e.received_at = ts;
   e.attacker_ip = ip;
   e.decky = "decky-01";
-  e.service = "ssh";
-  e.event_type = "command";
+  e.service = service;
+  e.event_type = type;
   e.session_id = sid;
+  return e;
+}
+
+ProfileEvent command_event(const std::string& ip, const std::string& sid,
+                           const std::string& command, std::int64_t ts) {
+  auto e = event(ip, "command", ts, sid);
   e.command = command;
   return e;
 }
 
 ProfileEvent disconnect(const std::string& ip, const std::string& sid, std::int64_t ts) {
-  ProfileEvent e;
-  e.ts = e.received_at = ts;
-  e.attacker_ip = ip;
-  e.decky = "decky-01";
-  e.service = "ssh";
-  e.event_type = "disconnect";
-  e.session_id = sid;
-  return e;
+  return event(ip, "disconnect", ts, sid);
 }
 
 nlohmann::json commands_of(const ProfileUpdate& u, const std::string& ip) {
@@ -94,23 +93,13 @@ TEST(AttackerProfiler, StateFromBeforeTheCommandsMovedStillResumesThem) {
   EXPECT_EQ(listed[1]["command"], "ls");
 }
 
-ProfileEvent connection(const std::string& ip, std::int64_t ts) {
-  ProfileEvent e;
-  e.ts = e.received_at = ts;
-  e.attacker_ip = ip;
-  e.decky = "decky-02";
-  e.service = "ftp";
-  e.event_type = "connection";
-  return e;
-}
-
 TEST(AttackerProfiler, AFirstVerdictWaitsUnlessAThresholdIsCrossed) {
   ProfilerOptions options;
   options.score_thresholds = {20};
   AttackerProfiler profiler(options);
   ProfileUpdate update;
   // A scanner's first connection: judged, but not written yet.
-  profiler.observe({connection("192.0.2.1", kT0)}, kT0, update);
+  profiler.observe({event("192.0.2.1", "connection", kT0, "", "ftp")}, kT0, update);
   EXPECT_TRUE(update.behaviours.empty());
   // Someone who logs in and runs a command crosses the threshold: written and scored at once.
   profiler.observe({command_event("192.0.2.2", "s9", "id", kT0)}, kT0, update);

@@ -137,6 +137,14 @@ std::optional<std::string> sqlite_value(const std::filesystem::path& db, const s
   return out;
 }
 
+std::map<std::string, std::string> isolated_env(const TempDir& dir) {
+  return {{"DECNET_DATA_DIR", (dir / "var").string()},
+          {"DECNET_CONFIG", (dir / "none.ini").string()},
+          {"DECNET_SYSLOG_TCP_PORT", std::to_string(free_port())},
+          {"DECNET_SYSLOG_UDP_PORT", std::to_string(free_port(true))},
+          {"DECNET_API_PORT", std::to_string(free_port())}};
+}
+
 std::optional<std::int64_t> sqlite_int(const std::filesystem::path& db, const std::string& sql) {
   const auto v = sqlite_value(db, sql);
   if (!v || v->empty()) return std::nullopt;

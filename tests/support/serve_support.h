@@ -83,6 +83,10 @@ class ServeProcess {
 // The first column of the first row of `sql` over the database, read with the sqlite3 shell
 // as an operator would; nullopt when the query fails or returns nothing.
 std::optional<std::string> sqlite_value(const std::filesystem::path& db, const std::string& sql);
+// Settings that give a `decnet` run of its own its own data directory under `dir`, no config
+// file and free loopback ports.
+std::map<std::string, std::string> isolated_env(const TempDir& dir);
+
 std::optional<std::int64_t> sqlite_int(const std::filesystem::path& db, const std::string& sql);
 
 }  // namespace decnet::testing

@@ -14,6 +14,7 @@
 #include "core/time.h"
 #include "store/ttp_repository.h"
 #include "ttp/attack_catalog.h"
+#include "ttp/command_tagger.h"
 #include "ttp/rule_loader.h"
 #include "ttp/rule_state.h"
 
@@ -32,14 +33,6 @@ nlohmann::json optional_text_json(const std::optional<std::string>& v) {
   return v ? nlohmann::json(*v) : nlohmann::json(nullptr);
 }
 
-std::string mitre_url(const store::TechniqueRollup& r) {
-  std::string id = r.sub_technique_id.value_or(r.technique_id);
-  for (auto& c : id) {
-    if (c == '.') c = '/';
-  }
-  return "https://attack.mitre.org/techniques/" + id + "/";
-}
-
 // One rollup row; `scoped` adds first_seen and confidence_max, `campaign` identity_count.
 nlohmann::json rollup_json(const store::TechniqueRollup& r, bool scoped, bool campaign) {
   nlohmann::json row = {{"technique_id", r.technique_id},
@@ -48,10 +41,10 @@ nlohmann::json rollup_json(const store::TechniqueRollup& r, bool scoped, bool ca
                         {"sub_technique_name", name_of(r.sub_technique_id)},
                         {"tactic", r.tactic},
                         {"count", r.count},
-                        {"last_seen", core::format_rfc3339(r.last_seen)},
-                        {"mitre_url", mitre_url(r)}};
+                        {"last_seen", time_json(r.last_seen)},
+                        {"mitre_url", ttp::mitre_url(r.sub_technique_id.value_or(r.technique_id))}};
   if (scoped) {
-    row["first_seen"] = core::format_rfc3339(r.first_seen);
+    row["first_seen"] = time_json(r.first_seen);
     row["confidence_max"] = r.confidence_max;
   }
   if (campaign) row["identity_count"] = r.identity_count;
@@ -86,7 +79,7 @@ nlohmann::json tag_json(const store::TtpTag& t) {
           {"evidence", std::move(evidence)},
           {"attack_release", t.attack_release},
           {"mitre_url", optional_text_json(t.mitre_url)},
-          {"created_at", core::format_rfc3339(t.created_at)}};
+          {"created_at", time_json(t.created_at)}};
 }
 
 // ATT&CK Navigator layer 4.5: one entry per technique or sub-technique seen (sub-techniques
@@ -120,10 +113,6 @@ std::vector<ttp::Rule> loaded_rules(const ApiContext& ctx) {
   }
 }
 
-nlohmann::json optional_time_json(const std::optional<std::int64_t>& micros) {
-  return micros ? nlohmann::json(core::format_rfc3339(*micros)) : nlohmann::json(nullptr);
-}
-
 nlohmann::json state_json(const std::string& rule_id, const store::TtpRuleState* s) {
   if (!s) {
     return {{"rule_id", rule_id},    {"state", "enabled"}, {"confidence_max", nullptr},
@@ -133,10 +122,10 @@ nlohmann::json state_json(const std::string& rule_id, const store::TtpRuleState*
   return {{"rule_id", rule_id},
           {"state", s->state},
           {"confidence_max", s->confidence_max ? nlohmann::json(*s->confidence_max) : nullptr},
-          {"expires_at", optional_time_json(s->expires_at)},
+          {"expires_at", time_json(s->expires_at)},
           {"reason", optional_text_json(s->reason)},
           {"set_by", optional_text_json(s->set_by)},
-          {"set_at", core::format_rfc3339(s->set_at)}};
+          {"set_at", time_json(s->set_at)}};
 }
 
 nlohmann::json rule_json(const ttp::Rule& rule, const store::TtpRuleState* s, std::int64_t now) {
