@@ -22,6 +22,8 @@
 #include "ingest/stream_receiver.h"
 #include "store/sqlite/engine.h"
 #include "store/sqlite/sqlite_repository.h"
+#include "ttp/rule_loader.h"
+#include "ttp/tagging_worker.h"
 
 namespace decnet::bench {
 
@@ -64,7 +66,8 @@ inline ingest::PipelineOptions pipeline_options(bool profile) {
 }
 
 struct IngestStack {
-  explicit IngestStack(const std::filesystem::path& db, bool profile = true)
+  // With `tag`, the ATT&CK tagger with the shipped pack is attached as `decnet serve` does.
+  explicit IngestStack(const std::filesystem::path& db, bool profile = true, bool tag = false)
       : repo(store::sqlite::open_sqlite_repository({.path = db})),
         pipeline(*repo, bus, reuse, pipeline_options(profile)),
         receiver(
@@ -74,12 +77,19 @@ struct IngestStack {
               return o;
             }(),
             pipeline) {
+    if (tag) {
+      const auto dir = ttp::shipped_rule_directory();
+      tagger = std::make_unique<ttp::TaggingWorker>(*repo, bus, dir, ttp::load_rule_directory(dir));
+      pipeline.set_tag_sink(tagger.get());
+      tagger->start();
+    }
     pipeline.start();
     receiver.start();
   }
   ~IngestStack() {
     receiver.stop();
     pipeline.stop();
+    if (tagger) tagger->stop();
     repo->close();
   }
   std::uint64_t done() const {
@@ -91,6 +101,7 @@ struct IngestStack {
   correlate::CredentialReuseIndex reuse;
   ingest::IngestPipeline pipeline;
   ingest::StreamReceiver receiver;
+  std::unique_ptr<ttp::TaggingWorker> tagger;
 };
 
 // Sends `stream` over one connection and returns lines committed per second, from the first

@@ -222,7 +222,10 @@ int serve() {
         enrich::intel_worker_options(config)));
   }
   if (runtime.malware_feed().enabled()) supervisor.add(runtime.malware_feed());
-  if (tagging) supervisor.add(std::move(tagging));
+  if (tagging) {
+    runtime.pipeline().set_tag_sink(tagging.get());
+    supervisor.add(std::move(tagging));
+  }
   supervisor.add(runtime.pipeline());
   const auto receiver_options = ingest::ReceiverOptions::from_config(config);
   auto receivers = ingest::make_receivers(receiver_options, runtime.pipeline(),

@@ -1,7 +1,8 @@
-// `decnet ttp backfill [--dry-run]`: tags what is already stored — the commands of every stored
-// session, with the rules and rule states `decnet serve` would use. Tags are identified by their
-// source, rule and technique, so running it twice, or beside a serving master, inserts each tag
-// once; it publishes nothing. --dry-run counts the tags that would be new and writes none.
+// `decnet ttp backfill [--dry-run]`: tags what is already stored — every stored session, its
+// commands one by one and as a whole, with the rules and rule states `decnet serve` would use. Tags
+// are identified by their source, rule and technique, so running it twice, or beside a serving
+// master, inserts each tag once; it publishes nothing. --dry-run counts the tags that would be new
+// and writes none.
 #include <CLI/CLI.hpp>
 #include <chrono>
 #include <iostream>
@@ -10,10 +11,12 @@
 #include "bus/inprocess_bus.h"
 #include "core/config.h"
 #include "core/log.h"
+#include "core/time.h"
 #include "store/repository.h"
 #include "store/session_repository.h"
 #include "store/ttp_repository.h"
 #include "ttp/rule_loader.h"
+#include "ttp/tag_sources.h"
 #include "ttp/tagging_worker.h"
 
 namespace decnet::app {
@@ -45,11 +48,19 @@ int backfill(bool dry_run) {
     const auto batch = repo.sessions().list_sessions_with_commands(after, kSessionsPerRead);
     if (batch.empty()) break;
     for (const auto& s : batch) {
-      ttp::TaggingWorker::SessionCommands sc{s.attacker_uuid, s.uuid, s.decky, s.service, {}};
-      for (const auto& c : s.commands) sc.commands.emplace_back(c.command, c.ts);
-      const auto found = tagger.tags_of(sc);
+      // The session as attacker.session.ended announced it.
+      nlohmann::json ended = {{"attacker_uuid", s.attacker_uuid},
+                              {"session_uuid", s.uuid},
+                              {"decky_id", s.decky},
+                              {"service", s.service},
+                              {"commands", nlohmann::json::array()}};
+      for (const auto& c : s.commands) {
+        ended["commands"].push_back(
+            {{"command_text", c.command}, {"ts", core::format_rfc3339(c.ts)}});
+      }
+      const auto found = tagger.tags_of(ttp::session_events(ended));
       sessions += 1;
-      commands += static_cast<std::int64_t>(sc.commands.size());
+      commands += static_cast<std::int64_t>(s.commands.size());
       tags += static_cast<std::int64_t>(found.size());
       if (found.empty()) continue;
       if (dry_run) {

@@ -115,8 +115,8 @@ class LineParser {
   std::string error;
 };
 
-BatchBuilder::BatchBuilder(bool profile)
-    : parser_(std::make_unique<LineParser>()), profile_(profile) {}
+BatchBuilder::BatchBuilder(bool profile, bool tag)
+    : parser_(std::make_unique<LineParser>()), profile_(profile), tag_(tag) {}
 BatchBuilder::~BatchBuilder() = default;
 
 void BatchBuilder::add(IngestBatch& batch, RawLine line) {
@@ -162,6 +162,13 @@ void BatchBuilder::add(IngestBatch& batch, RawLine line) {
   batch.logs.push_back(std::move(record));
 
   auto credential = extract_credential(e);
+  if (tag_) {
+    collect_tag_events(
+        e, credential.outcome == CredentialOutcome::kCredential ? &credential.attempt : nullptr,
+        batch);
+  }
+  if (auto mail = email_received_payload(e))
+    batch.emails.push_back({*e.attacker_ip, std::move(*mail)});
   switch (credential.outcome) {
     case CredentialOutcome::kCredential:
       batch.credentials.push_back({batch.logs.size() - 1, std::move(credential.attempt)});

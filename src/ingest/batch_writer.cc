@@ -57,6 +57,22 @@ CommittedBatch write_batch(store::Repository& repo, store::WriteScope& scope, In
     out.log_count = batch.logs.size();
     attackers.stamp_logs(out.first_log_id, out.log_count);
   }
+  for (auto& t : batch.tag_events) {
+    const auto* a = attacker_of(t.attacker_ip);
+    if (!a) continue;
+    t.event.attacker_uuid = a->uuid;
+    if (t.log_index) {
+      t.event.source_id =
+          "log:" + std::to_string(out.first_log_id + static_cast<std::int64_t>(*t.log_index));
+    } else if (t.event.source_kind == "fingerprint") {
+      // One per attacker and fingerprint: the same C2 server seen again is one finding.
+      t.event.source_id = a->uuid + "#" + t.event.payload.value("fingerprint_kind", "") + "/" +
+                          t.event.payload.value("fingerprint", "");
+    }
+  }
+  for (auto& m : batch.emails) {
+    if (const auto* a = attacker_of(m.attacker_ip)) m.payload["attacker_uuid"] = a->uuid;
+  }
   for (const auto& dead : batch.dead_letters) repo.dead_letters().insert(scope, dead);
   out.dead_letters = batch.dead_letters.size();
   const auto last_tailed =

@@ -15,6 +15,7 @@
 #include "correlate/profile_event.h"
 #include "ingest/normalized_event.h"
 #include "ingest/raw_line.h"
+#include "ingest/tag_inputs.h"
 #include "store/attacker_repository.h"
 #include "store/credential_repository.h"
 #include "store/log_repository.h"
@@ -77,6 +78,10 @@ struct IngestBatch {
   std::vector<correlate::ProfileEvent> profile_events;
   // What the profiler made of earlier batches, written in this batch's transaction.
   std::shared_ptr<correlate::ProfileUpdate> profile;
+  // For the ATT&CK tagger (when one is attached), and the mails announced as email.received;
+  // the writer fills in their attackers.
+  std::vector<PendingTagEvent> tag_events;
+  std::vector<PendingEmail> emails;
 };
 
 // What the writer learned while storing a batch; published once the batch is committed.
@@ -122,14 +127,16 @@ class LineParser;
 // Adds one line to the batch: a log record (and its derived records) or a dead letter.
 class BatchBuilder {
  public:
-  // With `profile`, each line with an attacker address also yields a profile event.
-  explicit BatchBuilder(bool profile = false);
+  // With `profile`, each line with an attacker address also yields a profile event; with `tag`,
+  // login attempts, HTTP requests and fingerprints also yield events for the tagger.
+  explicit BatchBuilder(bool profile = false, bool tag = false);
   ~BatchBuilder();
   void add(IngestBatch& batch, RawLine line);
 
  private:
   std::unique_ptr<LineParser> parser_;
   bool profile_ = false;
+  bool tag_ = false;
 };
 
 }  // namespace decnet::ingest

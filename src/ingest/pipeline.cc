@@ -25,7 +25,11 @@ std::size_t cost(const RawLine& line) {
 
 IngestPipeline::IngestPipeline(store::Repository& repo, bus::Bus& bus,
                                correlate::CredentialReuseIndex& reuse, PipelineOptions options)
-    : repo_(repo), bus_(bus), reuse_(reuse), options_(std::move(options)) {}
+    : repo_(repo),
+      bus_(bus),
+      reuse_(reuse),
+      options_(std::move(options)),
+      tag_sink_(options_.tag_sink) {}
 
 IngestPipeline::~IngestPipeline() {
   stop();
@@ -232,7 +236,7 @@ void IngestPipeline::account(std::size_t lines) {
 }
 
 void IngestPipeline::run() {
-  BatchBuilder builder(profiler_ != nullptr);
+  BatchBuilder builder(profiler_ != nullptr, tag_sink_ != nullptr);
   std::deque<Inflight> inflight;
   std::vector<RawLine> taken;
   auto idle_for = std::chrono::milliseconds(0);
@@ -459,7 +463,7 @@ void IngestPipeline::judge_attachments(IngestBatch& batch) const {
 void IngestPipeline::retry_line_by_line(const IngestBatch& batch, const std::exception& error) {
   spdlog::error("ingest: batch of {} lines failed ({}); retrying line by line", batch.lines.size(),
                 error.what());
-  BatchBuilder builder(profiler_ != nullptr);
+  BatchBuilder builder(profiler_ != nullptr, tag_sink_ != nullptr);
   for (const auto& line : batch.lines) {
     auto single = std::make_shared<IngestBatch>();
     builder.add(*single, line);

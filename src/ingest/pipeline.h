@@ -35,6 +35,7 @@
 #include "ingest/raw_line.h"
 #include "ingest/resend_filter.h"
 #include "store/repository.h"
+#include "ttp/tag_event.h"
 #include "vector/vector_store.h"
 
 namespace decnet::ingest {
@@ -58,6 +59,9 @@ struct PipelineOptions {
   SessionRecordingsOptions recordings;
   // Where the profiler's behavioural vectors go (keystroke, timing, cmd_ngram); none when null.
   vector::VectorStore* vectors = nullptr;
+  // The ATT&CK tagger, given login attempts, HTTP requests and fingerprints once committed;
+  // none when null.
+  ttp::TagSink* tag_sink = nullptr;
 };
 
 struct PipelineCounters {
@@ -112,6 +116,8 @@ class IngestPipeline final : public LineSink, public core::Component {
   bool flush(std::chrono::milliseconds timeout = std::chrono::seconds(60));
 
   const PipelineCounters& counters() const { return counters_; }
+  // Attaches the ATT&CK tagger (PipelineOptions::tag_sink) once it exists; before start() only.
+  void set_tag_sink(ttp::TagSink* sink) { tag_sink_ = sink; }
 
  private:
   struct Inflight {
@@ -156,6 +162,7 @@ class IngestPipeline final : public LineSink, public core::Component {
   bus::Bus& bus_;
   correlate::CredentialReuseIndex& reuse_;
   const PipelineOptions options_;
+  ttp::TagSink* tag_sink_ = nullptr;          // options_.tag_sink, or the one attached later
   AttackerLedger ledger_;                     // touched only on the store's writer thread
   ResendFilter resend_;                       // touched only on the pipeline thread
   std::unique_ptr<ProfilerRunner> profiler_;  // null when not profiling

@@ -68,6 +68,11 @@ void IngestPipeline::publish(const CommittedBatch& c, const IngestBatch& batch) 
                   {"ts", core::format_rfc3339(r.seen_at)}},
                  topics::kAttackerFingerprintRotated);
   }
+  for (const auto& m : batch.emails) {
+    if (m.payload.contains("attacker_uuid")) {
+      bus_.publish(topics::email(topics::kEmailReceived), m.payload, topics::kEmailReceived);
+    }
+  }
   if (c.log_count == 0 && c.dead_letters == 0) return;
   auto events = nlohmann::json::array();
   for (std::size_t i = 0; i < c.log_count && i < options_.live_events_per_batch; ++i) {

@@ -64,6 +64,14 @@ void IngestPipeline::after_commit(const CommittedBatch& committed, IngestBatch& 
   publish(committed, batch);
   if (batch.profile) publish_profile(*batch.profile, committed.profiled_attackers);
   if (profiler_) profiler_->feed(std::move(batch.profile_events));
+  if (tag_sink_ && !batch.tag_events.empty()) {
+    std::vector<ttp::TagEvent> events;
+    events.reserve(batch.tag_events.size());
+    for (auto& t : batch.tag_events) {
+      if (t.event.attacker_uuid) events.push_back(std::move(t.event));
+    }
+    tag_sink_->submit(std::move(events));
+  }
 }
 
 // Every row here belongs to an attacker the database already holds (the profiler sees only

@@ -33,31 +33,6 @@ bool iequals_prefix(std::string_view text, std::size_t at, std::string_view word
   return true;
 }
 
-// The User-Agent value of an emitter's headers parameter (a JSON object, or a Python dict's
-// repr): found by its quoted name rather than by parsing the whole object, which every HTTP line
-// would pay for.
-std::string user_agent_in(std::string_view headers) {
-  constexpr std::string_view kName = "user-agent";
-  for (std::size_t i = 0; i + kName.size() + 2 < headers.size(); ++i) {
-    const char quote = headers[i];
-    if ((quote != '"' && quote != '\'') || !iequals_prefix(headers, i + 1, kName) ||
-        headers[i + 1 + kName.size()] != quote) {
-      continue;
-    }
-    auto at = i + 2 + kName.size();
-    while (at < headers.size() && (headers[at] == ' ' || headers[at] == ':')) ++at;
-    if (at >= headers.size() || (headers[at] != '"' && headers[at] != '\'')) return {};
-    const char open = headers[at++];
-    std::string value;
-    while (at < headers.size() && headers[at] != open && value.size() < kMaxAgentBytes) {
-      if (headers[at] == '\\' && at + 1 < headers.size()) ++at;
-      value.push_back(headers[at++]);
-    }
-    return value;
-  }
-  return {};
-}
-
 std::int64_t non_negative_integer(const std::string* text) {
   if (!text) return -1;
   std::int64_t value = -1;
@@ -99,6 +74,28 @@ void take_fingerprint(const NormalizedEvent& e, correlate::ProfileEvent& p) {
 }
 
 }  // namespace
+
+std::string user_agent_in(std::string_view headers) {
+  constexpr std::string_view kName = "user-agent";
+  for (std::size_t i = 0; i + kName.size() + 2 < headers.size(); ++i) {
+    const char quote = headers[i];
+    if ((quote != '"' && quote != '\'') || !iequals_prefix(headers, i + 1, kName) ||
+        headers[i + 1 + kName.size()] != quote) {
+      continue;
+    }
+    auto at = i + 2 + kName.size();
+    while (at < headers.size() && (headers[at] == ' ' || headers[at] == ':')) ++at;
+    if (at >= headers.size() || (headers[at] != '"' && headers[at] != '\'')) return {};
+    const char open = headers[at++];
+    std::string value;
+    while (at < headers.size() && headers[at] != open && value.size() < kMaxAgentBytes) {
+      if (headers[at] == '\\' && at + 1 < headers.size()) ++at;
+      value.push_back(headers[at++]);
+    }
+    return value;
+  }
+  return {};
+}
 
 std::optional<correlate::ProfileEvent> profile_event_of(const NormalizedEvent& e,
                                                         std::int64_t received_at,

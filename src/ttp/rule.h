@@ -38,9 +38,12 @@ struct Rule {
   nlohmann::json match = nlohmann::json::object();
   std::vector<RuleEmit> emits;
   std::vector<std::string> evidence_fields;
-  // Fixtures: texts of `field` that must fire this rule, and texts that must not.
+  // Fixtures: texts of `field` (pattern rules) or whole payloads (lifter rules) that must fire
+  // this rule, and ones that must not.
   std::vector<std::string> fires_on;
   std::vector<std::string> silent_on;
+  std::vector<nlohmann::json> fires_on_payloads;
+  std::vector<nlohmann::json> silent_on_payloads;
 
   bool is_lifter() const { return !lifter.empty(); }
 };

@@ -3,9 +3,11 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <charconv>
 #include <fstream>
 #include <set>
 
+#include "ttp/lifter.h"
 #include "ttp/pattern_matcher.h"
 
 namespace decnet::ttp {
@@ -94,6 +96,9 @@ nlohmann::json to_json(const YAML::Node& node) {
       const auto text = node.as<std::string>();
       if (node.Tag() != "!") {  // unquoted: a number or boolean when it reads as one
         if (text == "true" || text == "false") return text == "true";
+        std::int64_t whole = 0;
+        const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), whole);
+        if (ec == std::errc() && end == text.data() + text.size() && !text.empty()) return whole;
         try {
           std::size_t used = 0;
           const double value = std::stod(text, &used);
@@ -156,6 +161,13 @@ Rule parse_rule(std::string_view yaml_text, const std::string& file) {
   const auto kind = r.text(match, "kind", false);
   if (kind.rfind("lifter:", 0) == 0) {
     rule.lifter = kind;
+    try {
+      make_lifter(kind, rule.match);
+    } catch (const LifterParamError& e) {
+      r.fail(match[e.param()].IsDefined() ? match[e.param()] : match, e.what());
+    } catch (const std::out_of_range&) {
+      r.fail(match["kind"], "no lifter named " + kind);
+    }
   } else {
     if (!kind.empty()) r.fail(match["kind"], "match.kind must be lifter:<name> or absent");
     rule.pattern = r.text(match, "pattern", true);
@@ -197,8 +209,24 @@ Rule parse_rule(std::string_view yaml_text, const std::string& file) {
 
   if (const auto fixtures = root["fixtures"]; fixtures.IsDefined() && !fixtures.IsNull()) {
     if (!fixtures.IsMap()) r.fail(fixtures, "fixtures must be a mapping");
-    rule.fires_on = r.texts(fixtures, "fires_on", false);
-    rule.silent_on = r.texts(fixtures, "silent_on", false);
+    // A text is the pattern's field; a mapping is a whole payload (lifter rules).
+    const auto read = [&](const char* key, std::vector<std::string>& texts,
+                          std::vector<nlohmann::json>& payloads) {
+      const auto list = fixtures[key];
+      if (!list.IsDefined() || list.IsNull()) return;
+      if (!list.IsSequence()) r.fail(list, std::string(key) + " must be a list");
+      for (const auto& item : list) {
+        if (item.IsScalar()) {
+          texts.push_back(item.as<std::string>());
+        } else if (item.IsMap()) {
+          payloads.push_back(to_json(item));
+        } else {
+          r.fail(item, std::string(key) + " lists texts or payload mappings");
+        }
+      }
+    };
+    read("fires_on", rule.fires_on, rule.fires_on_payloads);
+    read("silent_on", rule.silent_on, rule.silent_on_payloads);
   }
   return rule;
 }

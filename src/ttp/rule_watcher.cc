@@ -7,8 +7,8 @@
 
 #include <array>
 #include <cerrno>
-#include <system_error>
 #include <stdexcept>
+#include <system_error>
 
 namespace decnet::ttp {
 namespace {

@@ -4,17 +4,24 @@
 
 #include <map>
 #include <set>
+#include <tuple>
 
 #include "bus/topics.h"
 #include "core/log_limiter.h"
+#include "core/thread_name.h"
 #include "core/time.h"
-#include "ttp/command_tagger.h"
+#include "store/behaviour_repository.h"
+#include "store/intel_repository.h"
 #include "ttp/rule_loader.h"
+#include "ttp/tag_sources.h"
 
 namespace decnet::ttp {
 namespace {
 
 namespace topics = bus::topics;
+
+constexpr std::size_t kWrittenRemembered = 200'000;
+constexpr auto kWriteInterval = std::chrono::milliseconds(50);
 
 std::optional<std::string> text_at(const nlohmann::json& object, const char* key) {
   const auto it = object.find(key);
@@ -24,6 +31,10 @@ std::optional<std::string> text_at(const nlohmann::json& object, const char* key
   return it->get<std::string>();
 }
 
+nlohmann::json optional_json(const std::optional<std::string>& v) {
+  return v ? nlohmann::json(*v) : nlohmann::json(nullptr);
+}
+
 }  // namespace
 
 TaggingWorker::TaggingWorker(store::Repository& repo, bus::Bus& bus, std::filesystem::path dir,
@@ -31,20 +42,20 @@ TaggingWorker::TaggingWorker(store::Repository& repo, bus::Bus& bus, std::filesy
     : repo_(repo),
       bus_(bus),
       dir_(std::move(dir)),
-      pack_(std::make_shared<const Pack>(std::move(rules))) {}
+      tagger_(std::make_shared<const EventTagger>(std::move(rules))) {}
 
-std::shared_ptr<const TaggingWorker::Pack> TaggingWorker::pack() const {
-  core::MutexLock lock(pack_mu_);
-  return pack_;
+std::shared_ptr<const EventTagger> TaggingWorker::tagger() const {
+  core::MutexLock lock(tagger_mu_);
+  return tagger_;
 }
 
 void TaggingWorker::reload_rules() {
   try {
-    auto next = std::make_shared<const Pack>(load_rule_directory(dir_));
-    spdlog::info("ttp: rules reloaded from {}: {} rules", dir_.string(), next->rules.size());
+    auto next = std::make_shared<const EventTagger>(load_rule_directory(dir_));
+    spdlog::info("ttp: rules reloaded from {}: {} rules", dir_.string(), next->rules().size());
     {
-      core::MutexLock lock(pack_mu_);
-      pack_ = std::move(next);
+      core::MutexLock lock(tagger_mu_);
+      tagger_ = std::move(next);
     }
     reloads_.fetch_add(1, std::memory_order_relaxed);
   } catch (const RuleError& e) {
@@ -77,76 +88,166 @@ void TaggingWorker::start() {
   } catch (const std::exception& e) {
     spdlog::warn("ttp: rule changes need a restart: {}", e.what());
   }
-  state_changes_ =
-      bus_.subscribe(std::string(topics::kTtp) + ".rule.state.>",
-                     [this](const bus::Event&) { reload_states(); }, {.name = "ttp-rule-state"});
-  sessions_ = bus_.subscribe(topics::kAttackerSessionEndedTopic,
-                             [this](const bus::Event& e) { tag_session(e.payload); },
-                             {.name = "ttp-sessions", .queue_capacity = 16384});
+  {
+    core::MutexLock lock(submitted_mu_);
+    stopping_ = false;
+  }
+  submitted_thread_ = std::thread([this] { run_submitted(); });
+  const auto on = [this](const std::string& topic, const char* name, std::size_t capacity,
+                         std::function<void(const nlohmann::json&)> handle) {
+    subscriptions_.push_back(bus_.subscribe(
+        topic, [handle = std::move(handle)](const bus::Event& e) { handle(e.payload); },
+        {.name = name, .queue_capacity = capacity}));
+  };
+  on(std::string(topics::kTtp) + ".rule.state.>", "ttp-rule-state", 1024,
+     [this](const nlohmann::json&) { reload_states(); });
+  on(std::string(topics::kAttackerSessionEndedTopic), "ttp-sessions", 16384,
+     [this](const nlohmann::json& p) { submit(session_events(p)); });
+  on(std::string(topics::kAttackerScoredTopic), "ttp-scored", 4096,
+     [this](const nlohmann::json& p) { on_scored(p); });
+  on(std::string(topics::kAttackerIntelEnrichedTopic), "ttp-intel", 4096,
+     [this](const nlohmann::json& p) { on_intel(p); });
+  on(std::string(topics::kCredentialReuseDetectedTopic), "ttp-reuse", 4096,
+     [this](const nlohmann::json& p) { submit(credential_events(p)); });
+  on(topics::email(topics::kEmailReceived), "ttp-email", 4096, [this](const nlohmann::json& p) {
+    if (auto e = email_event(p)) tag_and_write({std::move(*e)});
+  });
 }
 
 void TaggingWorker::stop() {
   watcher_.reset();
-  sessions_.unsubscribe();
-  state_changes_.unsubscribe();
+  for (auto& s : subscriptions_) s.unsubscribe();
+  subscriptions_.clear();
+  {
+    core::MutexLock lock(submitted_mu_);
+    stopping_ = true;
+  }
+  submitted_ready_.notify_all();
+  if (submitted_thread_.joinable()) submitted_thread_.join();
 }
 
 nlohmann::json TaggingWorker::health() const {
-  return {{"rules", pack()->rules.size()},
+  std::size_t waiting = 0;
+  {
+    core::MutexLock lock(submitted_mu_);
+    waiting = submitted_.size();
+  }
+  return {{"rules", tagger()->rules().size()},
           {"rule_reloads", reloads_.load()},
           {"rule_reloads_refused", refused_reloads_.load()},
-          {"commands_tagged", commands_.load()},
+          {"events_tagged", events_.load()},
+          {"events_waiting", waiting},
+          {"events_dropped", dropped_.load()},
           {"tags_written", tags_.load()},
           {"write_failures", failures_.load()}};
 }
 
-std::vector<store::TtpTag> TaggingWorker::tags_of(const SessionCommands& session) const {
+void TaggingWorker::submit(std::vector<TagEvent> events) {
+  if (events.empty()) return;
+  {
+    core::MutexLock lock(submitted_mu_);
+    for (auto& e : events) submitted_.push_back(std::move(e));
+    std::uint64_t dropped = 0;
+    while (submitted_.size() > kSubmitCapacity) {
+      submitted_.pop_front();
+      ++dropped;
+    }
+    if (dropped) dropped_.fetch_add(dropped, std::memory_order_relaxed);
+  }
+  submitted_ready_.notify_one();
+}
+
+void TaggingWorker::run_submitted() {
+  core::name_this_thread("ttp-submitted");
+  while (true) {
+    std::deque<TagEvent> batch;
+    {
+      core::MutexLock lock(submitted_mu_);
+      submitted_ready_.wait(lock.native(), [&] {
+        submitted_mu_.assert_held();
+        return stopping_ || !submitted_.empty();
+      });
+      if (submitted_.empty()) return;  // stopping, and nothing left
+      batch.swap(submitted_);
+    }
+    std::vector<TagEvent> events;
+    events.reserve(batch.size());
+    for (auto& e : batch) {
+      if (e.source_kind == "auth_attempt") episodes_.stamp(e);
+      events.push_back(std::move(e));
+    }
+    tag_and_write(events);
+    // Tags are written at most every kWriteInterval: under load, one transaction carries the
+    // findings of many batches instead of one each, and the writer stays ingest's.
+    core::MutexLock lock(submitted_mu_);
+    submitted_ready_.wait_for(lock.native(), kWriteInterval, [&] {
+      submitted_mu_.assert_held();
+      return stopping_;
+    });
+  }
+}
+
+void TaggingWorker::on_scored(const nlohmann::json& p) {
+  const auto attacker = text_at(p, "attacker_uuid");
+  if (!attacker || text_at(p, "behavior_class").value_or("") != "beaconing") return;
+  try {
+    const auto behaviour = repo_.behaviour().get_behaviour(*attacker);
+    if (!behaviour) return;
+    if (auto e = beaconing_event(*attacker, *behaviour)) tag_and_write({std::move(*e)});
+  } catch (const std::exception& e) {
+    static core::LogLimiter limiter;
+    limiter.warn("ttp: behaviour of {} not read: {}", *attacker, e.what());
+  }
+}
+
+void TaggingWorker::on_intel(const nlohmann::json& p) {
+  const auto attacker = text_at(p, "attacker_uuid");
+  if (!attacker) return;
+  try {
+    const auto intel = repo_.intel().get_attacker_intel_by_uuid(*attacker);
+    if (intel) tag_and_write({intel_event(*intel)});
+  } catch (const std::exception& e) {
+    static core::LogLimiter limiter;
+    limiter.warn("ttp: intel of {} not read: {}", *attacker, e.what());
+  }
+}
+
+std::vector<store::TtpTag> TaggingWorker::tags_of(const std::vector<TagEvent>& events) const {
   RuleStates states;
   {
     core::MutexLock lock(states_mu_);
     states = states_;
   }
   const auto now = core::now_micros();
-  const auto rules = pack();
+  const auto t = tagger();
   std::vector<store::TtpTag> tags;
-  for (std::size_t i = 0; i < session.commands.size(); ++i) {
-    CommandEvent e;
-    e.source_id = session.session_uuid + "#" + std::to_string(i);
-    e.attacker_uuid = session.attacker_uuid;
-    e.session_id = session.session_uuid;
-    e.decky_id = session.decky;
-    e.service = session.service;
-    e.command_text = session.commands[i].first;
-    e.at = session.commands[i].second;
-    if (e.command_text.empty()) continue;
-    auto more = tag_command(rules->matcher, e, states, now);
+  core::MutexLock lock(tagging_mu_);
+  for (const auto& e : events) {
+    auto more = t->tag(e, states, now);
     tags.insert(tags.end(), std::make_move_iterator(more.begin()),
                 std::make_move_iterator(more.end()));
   }
   return tags;
 }
 
-std::size_t TaggingWorker::tag_session(const nlohmann::json& payload) {
-  const auto attacker = text_at(payload, "attacker_uuid");
-  const auto session = text_at(payload, "session_uuid");
-  const auto commands = payload.find("commands");
-  if (!attacker || !session || commands == payload.end() || !commands->is_array()) return 0;
-  SessionCommands sc{
-      *attacker, *session, text_at(payload, "decky_id"), text_at(payload, "service"), {}};
-  for (const auto& c : *commands) {
-    // Positions count every element, so a source id names the same command however it is read.
-    std::pair<std::string, std::int64_t> entry;
-    if (c.is_object()) {
-      entry.first = text_at(c, "command_text").value_or("");
-      if (const auto ts = text_at(c, "ts")) {
-        if (const auto parsed = core::parse_rfc3339(*ts)) entry.second = parsed->micros_utc;
-      }
+std::size_t TaggingWorker::tag_and_write(const std::vector<TagEvent>& events) {
+  if (events.empty()) return 0;
+  events_.fetch_add(events.size(), std::memory_order_relaxed);
+  auto all = tags_of(events);
+  // Drop what was written lately (and what the floor would drop anyway) before the database.
+  std::vector<store::TtpTag> tags;
+  std::vector<std::string> uuids;
+  {
+    core::MutexLock lock(written_mu_);
+    for (auto& t : all) {
+      if (t.confidence < store::kTagConfidenceFloor) continue;
+      auto uuid = store::compute_tag_uuid(t.source_kind, t.source_id, t.rule_id, t.rule_version,
+                                          t.technique_id, t.sub_technique_id);
+      if (written_.contains(uuid)) continue;
+      uuids.push_back(std::move(uuid));
+      tags.push_back(std::move(t));
     }
-    sc.commands.push_back(std::move(entry));
   }
-  const auto n = sc.commands.size();
-  auto tags = tags_of(sc);
-  commands_.fetch_add(n, std::memory_order_relaxed);
   if (tags.empty()) return 0;
   std::vector<std::string> fresh;
   try {
@@ -155,35 +256,57 @@ std::size_t TaggingWorker::tag_session(const nlohmann::json& payload) {
   } catch (const std::exception& e) {
     failures_.fetch_add(1, std::memory_order_relaxed);
     static core::LogLimiter limiter;
-    limiter.error("ttp: tags of session {} not written: {}", *session, e.what());
+    limiter.error("ttp: {} tags of {} not written: {}", tags.size(), tags.front().source_id,
+                  e.what());
     return 0;
+  }
+  {
+    core::MutexLock lock(written_mu_);
+    for (const auto& uuid : uuids) {
+      if (!written_.insert(uuid).second) continue;
+      written_order_.push_back(uuid);
+      if (written_order_.size() > kWrittenRemembered) {
+        written_.erase(written_order_.front());
+        written_order_.pop_front();
+      }
+    }
   }
   if (fresh.empty()) return 0;  // a replay: nothing new, nothing published
   tags_.fetch_add(fresh.size(), std::memory_order_relaxed);
   const std::set<std::string> is_new(fresh.begin(), fresh.end());
-  std::map<std::string, std::vector<std::string>> by_technique;
-  for (const auto& t : tags) {
-    const auto uuid = store::compute_tag_uuid(t.source_kind, t.source_id, t.rule_id, t.rule_version,
-                                              t.technique_id, t.sub_technique_id);
-    if (is_new.contains(uuid)) by_technique[t.technique_id].push_back(uuid);
+  // Announced per anchor: who (attacker, identity) and where (session).
+  using Anchor = std::tuple<std::optional<std::string>, std::optional<std::string>,
+                            std::optional<std::string>>;
+  std::map<Anchor, std::map<std::string, std::vector<std::string>>> by_anchor;
+  for (std::size_t i = 0; i < tags.size(); ++i) {
+    if (!is_new.contains(uuids[i])) continue;
+    const auto& t = tags[i];
+    by_anchor[{t.attacker_uuid, t.identity_uuid, t.session_id}][t.technique_id].push_back(uuids[i]);
   }
-  auto techniques = nlohmann::json::array();
-  for (const auto& [technique, _] : by_technique) techniques.push_back(technique);
-  bus_.publish(topics::kTtpTaggedTopic,
-               {{"attacker_uuid", *attacker},
-                {"identity_uuid", nullptr},
-                {"session_id", *session},
-                {"tag_uuids", fresh},
-                {"techniques_added", techniques}},
-               topics::kTtpTagged);
-  for (const auto& [technique, uuids] : by_technique) {
-    bus_.publish(topics::ttp_rule_fired(technique),
-                 {{"technique_id", technique},
-                  {"tag_uuids", uuids},
-                  {"attacker_uuid", *attacker},
-                  {"identity_uuid", nullptr},
-                  {"session_id", *session}},
-                 topics::kTtpRuleFired);
+  for (const auto& [anchor, by_technique] : by_anchor) {
+    const auto& [attacker, identity, session] = anchor;
+    auto techniques = nlohmann::json::array();
+    auto tag_uuids = nlohmann::json::array();
+    for (const auto& [technique, list] : by_technique) {
+      techniques.push_back(technique);
+      for (const auto& u : list) tag_uuids.push_back(u);
+    }
+    bus_.publish(topics::kTtpTaggedTopic,
+                 {{"attacker_uuid", optional_json(attacker)},
+                  {"identity_uuid", optional_json(identity)},
+                  {"session_id", optional_json(session)},
+                  {"tag_uuids", tag_uuids},
+                  {"techniques_added", techniques}},
+                 topics::kTtpTagged);
+    for (const auto& [technique, list] : by_technique) {
+      bus_.publish(topics::ttp_rule_fired(technique),
+                   {{"technique_id", technique},
+                    {"tag_uuids", list},
+                    {"attacker_uuid", optional_json(attacker)},
+                    {"identity_uuid", optional_json(identity)},
+                    {"session_id", optional_json(session)}},
+                   topics::kTtpRuleFired);
+    }
   }
   return fresh.size();
 }

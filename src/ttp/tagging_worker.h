@@ -1,41 +1,53 @@
-// The tagging worker: ATT&CK techniques for what attackers did, as it is committed. It listens
-// on attacker.session.ended and tags each command of the ended session with the pack's pattern
-// rules (source kind "command", source id "<session uuid>#<n>"), writes the tags — whose uuid
-// is derived from the source, the rule and the technique, so a replay inserts nothing — and
-// publishes ttp.tagged and ttp.rule.fired.<technique> for the tags that are new.
+// The tagging worker: ATT&CK techniques for what attackers did, as it is committed. Its inputs:
+//   - attacker.session.ended: each command of the session, and the session as a whole;
+//   - attacker.scored turning to beaconing: the attacker's beacon timing;
+//   - attacker.intel.enriched: what the providers said of the address;
+//   - credential.reuse.detected: a secret reused across targets, per attacker;
+//   - email.received: a mail sent through an SMTP decky;
+//   - submit() (TagSink), from ingest: login attempts (grouped into episodes, AuthEpisodes), HTTP
+//     requests, fingerprints of attacker hosts and clients.
+// Tags, whose uuid is derived from the source, the rule and the technique, are written
+// insert-or-ignore, so a replay inserts nothing; ttp.tagged and ttp.rule.fired.<technique> are
+// published for the new ones only.
 //
 // The rule directory is watched (RuleWatcher): a change reloads the whole pack, and a pack that
 // no longer loads is refused with its file and line while the previous one keeps tagging.
+// Operators' rule states are read at start and again whenever an admin route announces a change
+// on ttp.rule.state.<rule_id>.
 //
-// Operators' rule states (enabled / disabled / clipped, with an expiry) are read at start and
-// again whenever an admin route announces a change on ttp.rule.state.<rule_id>.
-//
-// The events come through the worker's own bus queue and are written from its thread, so a
-// slow database never stalls the publisher; a queue that overflows drops the oldest sessions
-// and counts them (decnet ttp backfill, to come, tags what is stored).
+// Events wait in one bounded queue (the bus inputs that need no lookup and submit() alike), so a
+// slow database never stalls a publisher; it is drained at most every 50 ms, one transaction per
+// drain. When it overflows the oldest events are dropped and counted (decnet ttp backfill tags
+// what is stored).
 #pragma once
 
 #include <atomic>
+#include <condition_variable>
+#include <deque>
 #include <filesystem>
 #include <memory>
-#include <optional>
 #include <string>
-#include <utility>
+#include <thread>
+#include <unordered_set>
 #include <vector>
 
 #include "bus/bus.h"
 #include "core/component.h"
 #include "core/thread_annotations.h"
 #include "store/repository.h"
-#include "ttp/pattern_matcher.h"
+#include "ttp/auth_episodes.h"
+#include "ttp/event_tagger.h"
 #include "ttp/rule.h"
 #include "ttp/rule_state.h"
 #include "ttp/rule_watcher.h"
+#include "ttp/tag_event.h"
 
 namespace decnet::ttp {
 
-class TaggingWorker final : public core::Component {
+class TaggingWorker final : public core::Component, public TagSink {
  public:
+  static constexpr std::size_t kSubmitCapacity = 65'536;  // events waiting from submit()
+
   // `rules` were loaded from `dir`, which is watched from start() on.
   TaggingWorker(store::Repository& repo, bus::Bus& bus, std::filesystem::path dir,
                 std::vector<Rule> rules);
@@ -46,45 +58,53 @@ class TaggingWorker final : public core::Component {
   void stop() override;
   nlohmann::json health() const override;
 
-  // Tags the commands of one attacker.session.ended payload; returns how many tags were new.
-  std::size_t tag_session(const nlohmann::json& payload);
+  void submit(std::vector<TagEvent> events) override;
 
-  // The commands of one session, as a stored row or an event gives them.
-  struct SessionCommands {
-    std::string attacker_uuid;
-    std::string session_uuid;
-    std::optional<std::string> decky;
-    std::optional<std::string> service;
-    std::vector<std::pair<std::string, std::int64_t>> commands;  // text, when (0: unknown)
-  };
+  // Tags the events, writes the new tags and announces them; returns how many were new.
+  std::size_t tag_and_write(const std::vector<TagEvent>& events);
   // Reads the operators' rule states (start() does, and again on each announced change).
   void reload_states();
-  // The tags of a session's commands under the current rules and states (nothing written).
-  std::vector<store::TtpTag> tags_of(const SessionCommands& session) const;
+  // The tags of `events` under the current rules and states (nothing written).
+  std::vector<store::TtpTag> tags_of(const std::vector<TagEvent>& events) const;
 
  private:
   store::Repository& repo_;
   bus::Bus& bus_;
-  // A loaded pack: its rules and the matcher built over them, replaced whole on a reload.
-  struct Pack {
-    explicit Pack(std::vector<Rule> r) : rules(std::move(r)), matcher(rules) {}
-    std::vector<Rule> rules;
-    PatternMatcher matcher;
-  };
-  std::shared_ptr<const Pack> pack() const;
+  std::shared_ptr<const EventTagger> tagger() const;
   void reload_rules();
+  void run_submitted();
+  void on_scored(const nlohmann::json& payload);
+  void on_intel(const nlohmann::json& payload);
+
   std::filesystem::path dir_;
-  mutable core::Mutex pack_mu_;
-  std::shared_ptr<const Pack> pack_ GUARDED_BY(pack_mu_);
+  mutable core::Mutex tagger_mu_;
+  std::shared_ptr<const EventTagger> tagger_ GUARDED_BY(tagger_mu_);
+  // The pattern engine's match block is one per tagger: taggings are one at a time.
+  mutable core::Mutex tagging_mu_;
   std::unique_ptr<RuleWatcher> watcher_;
   std::atomic<std::uint64_t> reloads_{0};
   std::atomic<std::uint64_t> refused_reloads_{0};
   mutable core::Mutex states_mu_;
   RuleStates states_ GUARDED_BY(states_mu_);
-  bus::Subscription sessions_;
-  bus::Subscription state_changes_;
-  std::atomic<std::uint64_t> commands_{0};
+
+  // submit(): its queue, the thread that drains it, and the login episodes it keeps.
+  mutable core::Mutex submitted_mu_;
+  std::condition_variable submitted_ready_;
+  std::deque<TagEvent> submitted_ GUARDED_BY(submitted_mu_);
+  bool stopping_ GUARDED_BY(submitted_mu_) = false;
+  std::thread submitted_thread_;
+  AuthEpisodes episodes_;  // the submit thread's only
+
+  // Tags written lately: an episode or a session seen again re-derives them, and they need not
+  // reach the database to be ignored there.
+  core::Mutex written_mu_;
+  std::unordered_set<std::string> written_ GUARDED_BY(written_mu_);
+  std::deque<std::string> written_order_ GUARDED_BY(written_mu_);
+
+  std::vector<bus::Subscription> subscriptions_;
+  std::atomic<std::uint64_t> events_{0};
   std::atomic<std::uint64_t> tags_{0};
+  std::atomic<std::uint64_t> dropped_{0};
   std::atomic<std::uint64_t> failures_{0};
 };
 

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "serve_support.h"
+#include "ttp/rule_loader.h"
 
 namespace decnet::app {
 namespace {
@@ -188,12 +189,13 @@ TEST(ServeTtp, RuleFilesAreReloadedWithoutARestart) {
              "match:\n  pattern: '(?i)\\bxmrig\\b'\n  literals: [xmrig]\n"
              "emits: [{tactic: TA0040, technique_id: T1496, confidence: 0.8}]\n"
              "evidence_fields: [command_text]\n");
+  const auto shipped = static_cast<int>(decnet::ttp::load_rule_directory(rules.path()).size()) - 1;
   const auto reloaded = [&](int n) {
     return serve.output().find("rules reloaded from " + rules.path().string() + ": " +
                                std::to_string(n) + " rules") != std::string::npos;
   };
-  ASSERT_TRUE(wait_until([&] { return reloaded(24); })) << serve.output();
-  EXPECT_EQ(rule_count(), 24u);
+  ASSERT_TRUE(wait_until([&] { return reloaded(shipped + 1); })) << serve.output();
+  EXPECT_EQ(rule_count(), static_cast<std::size_t>(shipped + 1));
   TcpClient client(serve.tcp_port());
   ASSERT_TRUE(client.send(session("s-miner", "198.51.100.70", {"./xmrig -o pool.example:3333"})));
   ASSERT_TRUE(wait_until([&] { return count("rule_id = 'R0200'") == 1; })) << serve.output();
@@ -207,8 +209,8 @@ TEST(ServeTtp, RuleFilesAreReloadedWithoutARestart) {
 
   std::filesystem::remove(rules / "R0201.yaml");
   std::filesystem::remove(rules / "R0200.yaml");
-  ASSERT_TRUE(wait_until([&] { return reloaded(23); })) << serve.output();
-  EXPECT_EQ(rule_count(), 23u);
+  ASSERT_TRUE(wait_until([&] { return reloaded(shipped); })) << serve.output();
+  EXPECT_EQ(rule_count(), static_cast<std::size_t>(shipped));
   ASSERT_TRUE(client.send(session("s-miner-3", "198.51.100.72", {"xmrig -o x", "uname -a"})));
   ASSERT_TRUE(wait_until([&] {
     return count("source_id LIKE '%#1' AND technique_id = 'T1082'") == 1;

@@ -62,13 +62,44 @@ TEST(RuleLoader, LifterRulesKeepTheirParameters) {
 rule_version: 1
 name: brute
 applies_to: [auth_attempt]
-match: {kind: 'lifter:credential_brute', fail_threshold: 5, window_minutes: 5}
+match: {kind: 'lifter:credential_brute_force', fail_threshold: 5, window_minutes: 5}
 emits: [{tactic: TA0006, technique_id: T1110, confidence: 0.85}]
+fixtures:
+  fires_on:
+    - {fail_count: 7}
 )",
                                "R9002.yaml");
   EXPECT_TRUE(rule.is_lifter());
-  EXPECT_EQ(rule.lifter, "lifter:credential_brute");
+  EXPECT_EQ(rule.lifter, "lifter:credential_brute_force");
   EXPECT_EQ(rule.match["fail_threshold"], 5);
+  ASSERT_EQ(rule.fires_on_payloads.size(), 1u);
+  EXPECT_EQ(rule.fires_on_payloads[0]["fail_count"], 7);
+}
+
+// A lifter that does not exist, or a parameter it cannot use, is refused at load with the line:
+// no rule is ever loaded that nothing could fire.
+TEST(RuleLoader, UnknownLiftersAndBadParametersAreRefused) {
+  const auto load = [](const std::string& match) -> std::string {
+    try {
+      parse_rule("rule_id: R9003\nrule_version: 1\nname: x\napplies_to: [auth_attempt]\nmatch:\n" +
+                     match + "emits: [{tactic: TA0006, technique_id: T1110, confidence: 0.5}]\n",
+                 "R9003.yaml");
+    } catch (const RuleError& e) {
+      return e.what();
+    }
+    return "";
+  };
+  EXPECT_NE(load("  kind: 'lifter:c2_fingerprint_typo'\n").find("R9003.yaml:6: no lifter named"),
+            std::string::npos);
+  EXPECT_NE(load("  kind: 'lifter:credential_brute_force'\n  fail_threshold: many\n")
+                .find("R9003.yaml:7: fail_threshold: must be a number"),
+            std::string::npos);
+  EXPECT_NE(load("  kind: 'lifter:behavioral_path_fetch'\n  paths: ['(unclosed']\n")
+                .find("does not compile"),
+            std::string::npos);
+  EXPECT_NE(load("  kind: 'lifter:credential_default_pair'\n  pairs: [[root]]\n")
+                .find("each pair is [user, password]"),
+            std::string::npos);
 }
 
 TEST(RuleLoader, BadRulesNameTheirLine) {

@@ -6,7 +6,7 @@
 // page under --out. Every wait has a deadline; nothing sleeps for a fixed time.
 //
 //   node e2e/run.mjs --decnet <path to decnet> --web <built dashboard> --out <screenshot dir>
-import { mkdirSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { chromium } from "playwright-core";
@@ -157,9 +157,55 @@ async function main() {
         return (await techniques.locator("li").count()) >= 4;
       }, TIMEOUT, 500);
       for (const id of ["T1082", "T1033", "T1083", "T1105"]) {
-        check((await techniques.getByRole("link", { name: id }).count()) === 1, `technique ${id} is not listed`);
+        check((await techniques.getByRole("button", { name: new RegExp(`^${id}\\b`) }).count()) === 1, `technique ${id} is not listed`);
       }
       await shot("05b-attacker-behaviour");
+    });
+
+    await step("ATT&CK: inspect a technique's evidence, export the attacker, the matrix and the rules", async () => {
+      // The inspector: the tag of the download, with the rule that fired and the command it saw.
+      await page.getByRole("list", { name: "ATT&CK techniques" }).getByRole("button", { name: /^T1105\b/ }).click();
+      const inspector = page.getByRole("dialog", { name: /^T1105/ });
+      await inspector.getByText("R0012").first().waitFor();
+      await inspector.getByText("command_text").first().waitFor();
+      check(((await inspector.textContent()) ?? "").includes("wget"), "the inspector shows the command as evidence");
+      await shot("05d-technique-inspector");
+      await page.keyboard.press("Escape");
+      await inspector.waitFor({ state: "detached" });
+
+      // The attacker as a STIX 2.1 bundle: a download with the technique as an attack pattern.
+      const [download] = await Promise.all([
+        page.waitForEvent("download", { timeout: TIMEOUT }),
+        page.getByRole("button", { name: "Export STIX 2.1" }).click(),
+      ]);
+      check(/^decnet-attacker-[0-9a-f]{8}\.stix\.json$/.test(download.suggestedFilename()), `export named ${download.suggestedFilename()}`);
+      const bundle = JSON.parse(readFileSync(await download.path(), "utf8"));
+      check(bundle.type === "bundle", "the export is a STIX bundle");
+      check(
+        bundle.objects.some((o) => o.type === "attack-pattern" && o.external_references.some((r) => r.external_id === "T1105")),
+        "the bundle names T1105 as an attack pattern",
+      );
+
+      // The fleet's matrix: the tactic columns, a cell opening the fleet's tags.
+      await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "ATT&CK" }).click();
+      const matrix = page.getByRole("region", { name: "ATT&CK matrix" });
+      await matrix.getByRole("group", { name: "Command and Control" }).waitFor();
+      await matrix.getByRole("button", { name: /^T1105\b/ }).click();
+      const fleetTags = page.getByRole("dialog", { name: /^T1105/ });
+      await fleetTags.getByRole("list", { name: "Tags" }).locator("li").first().waitFor();
+      await page.keyboard.press("Escape");
+      await fleetTags.waitFor({ state: "detached" });
+      await shot("05e-attack-matrix");
+
+      // The rules: an admin disables one and enables it again.
+      await page.getByRole("link", { name: "Rules" }).click();
+      const rule = page.locator('tr[data-rule="R0012"]');
+      await rule.getByText("enabled").waitFor();
+      await rule.getByRole("button", { name: "Disable R0012" }).click();
+      await rule.getByText("disabled", { exact: true }).waitFor();
+      await shot("05f-attack-rules");
+      await rule.getByRole("button", { name: "Enable R0012" }).click();
+      await rule.getByText("enabled", { exact: true }).waitFor();
     });
 
     await step("a recorded session replays in the terminal", async () => {

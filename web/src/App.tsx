@@ -36,12 +36,16 @@ const CredentialsPage = lazyPage(() => import("./pages/Credentials").then((m) =>
 const WorkersPage = lazyPage(() => import("./pages/Workers").then((m) => m.WorkersPage));
 const UsersPage = lazyPage(() => import("./pages/Users").then((m) => m.UsersPage));
 const WebhooksPage = lazyPage(() => import("./pages/Webhooks").then((m) => m.WebhooksPage));
+const TechniquesPage = lazyPage(() => import("./pages/Techniques").then((m) => m.TechniquesPage));
+const RulesPage = lazyPage(() => import("./pages/Rules").then((m) => m.RulesPage));
 
 const ROUTE_PAGES: [string, { preload: () => Promise<void> }][] = [
   ["/live", LiveFeedPage],
   ["/attackers/", AttackerDetailPage],
   ["/attackers", AttackersPage],
   ["/credentials", CredentialsPage],
+  ["/techniques/rules", RulesPage],
+  ["/techniques", TechniquesPage],
   ["/workers", WorkersPage],
   ["/users", UsersPage],
   ["/webhooks", WebhooksPage],
@@ -69,6 +73,7 @@ const NAV: NavItem[] = [
   { href: "/live", label: "Live feed" },
   { href: "/attackers", label: "Attackers" },
   { href: "/credentials", label: "Credentials" },
+  { href: "/techniques", label: "ATT&CK" },
   { href: "/webhooks", label: "Webhooks", adminOnly: true },
   { href: "/workers", label: "Workers & health" },
   { href: "/users", label: "Users", adminOnly: true },
@@ -187,6 +192,8 @@ function Route({ path, isAdmin }: { path: string; isAdmin: boolean }): ReactNode
   const detail = matchPath("/attackers/:uuid", path);
   if (detail) return <AttackerDetailPage uuid={detail.uuid} />;
   if (path === "/credentials") return <CredentialsPage />;
+  if (path === "/techniques") return <TechniquesPage />;
+  if (path === "/techniques/rules") return <RulesPage isAdmin={isAdmin} />;
   if (path === "/workers") return <WorkersPage isAdmin={isAdmin} />;
   if (path === "/users" && isAdmin) return <UsersPage />;
   if (path === "/webhooks" && isAdmin) return <WebhooksPage />;

@@ -6,6 +6,7 @@ import { passwordAcceptable, passwordChecks } from "../src/lib/password";
 import { matchPath } from "../src/lib/router";
 import { isInsecureUrl, parsePatterns, simpleEventsFor } from "../src/lib/webhookForm";
 import { minuteSeries } from "../src/pages/Overview";
+import { heat } from "../src/pages/Techniques";
 
 describe("feedRows", () => {
   it("expands a committed ingest batch into one row per event", () => {
@@ -120,5 +121,22 @@ describe("minuteSeries", () => {
     expect(series.values[59]).toBe(7);
     expect(series.values[0]).toBe(2);
     expect(series.values.reduce((a, b) => a + b, 0)).toBe(9);
+  });
+});
+
+describe("ATT&CK matrix heat", () => {
+  it("grows with the count on a log scale and tops out at the busiest technique", () => {
+    expect(heat(0, 10)).toBe(0);
+    expect(heat(10, 10)).toBe(1);
+    const one = heat(1, 1000);
+    const ten = heat(10, 1000);
+    expect(one).toBeGreaterThan(0);
+    expect(ten).toBeGreaterThan(one);
+    // A log scale: one tag among a thousand still shows, ten times more is far from ten times darker.
+    expect(one).toBeCloseTo(Math.log(2) / Math.log(1001), 6);
+    expect(ten / one).toBeLessThan(4);
+  });
+  it("is zero when nothing was seen", () => {
+    expect(heat(3, 0)).toBe(0);
   });
 });

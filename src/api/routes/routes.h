@@ -55,5 +55,6 @@ void add_webhook_routes(Router& router, ApiContext& ctx);
 void add_session_routes(Router& router, ApiContext& ctx);
 void add_similarity_routes(Router& router, ApiContext& ctx);
 void add_ttp_routes(Router& router, ApiContext& ctx);
+void add_export_routes(Router& router, ApiContext& ctx);
 
 }  // namespace decnet::api

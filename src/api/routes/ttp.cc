@@ -14,7 +14,7 @@
 #include "core/time.h"
 #include "store/ttp_repository.h"
 #include "ttp/attack_catalog.h"
-#include "ttp/command_tagger.h"
+#include "ttp/event_tagger.h"
 #include "ttp/rule_loader.h"
 #include "ttp/rule_state.h"
 
@@ -33,7 +33,7 @@ nlohmann::json optional_text_json(const std::optional<std::string>& v) {
   return v ? nlohmann::json(*v) : nlohmann::json(nullptr);
 }
 
-// One rollup row; `scoped` adds first_seen and confidence_max, `campaign` identity_count.
+// One rollup row; `scoped` adds first_seen, `campaign` identity_count.
 nlohmann::json rollup_json(const store::TechniqueRollup& r, bool scoped, bool campaign) {
   nlohmann::json row = {{"technique_id", r.technique_id},
                         {"technique_name", name_of(r.technique_id)},
@@ -43,10 +43,8 @@ nlohmann::json rollup_json(const store::TechniqueRollup& r, bool scoped, bool ca
                         {"count", r.count},
                         {"last_seen", time_json(r.last_seen)},
                         {"mitre_url", ttp::mitre_url(r.sub_technique_id.value_or(r.technique_id))}};
-  if (scoped) {
-    row["first_seen"] = time_json(r.first_seen);
-    row["confidence_max"] = r.confidence_max;
-  }
+  row["confidence_max"] = r.confidence_max;
+  if (scoped) row["first_seen"] = time_json(r.first_seen);
   if (campaign) row["identity_count"] = r.identity_count;
   return row;
 }
@@ -217,6 +215,35 @@ void add_ttp_routes(Router& router, ApiContext& ctx) {
               .handler = [&ctx](const Request&, const Principal*) {
                 return json(200, rollups_json(ctx.repo.ttp().list_technique_rollup(), false));
               }});
+  router.add(
+      {.method = "GET",
+       .path = "/api/v1/ttp/tags/{technique_id}",
+       .access = Access::kViewer,
+       .summary = "The fleet's tags of one technique, newest first, with evidence",
+       .tag = "ttp",
+       .query = {text_param("sub_technique_id", "Only this sub-technique (e.g. T1059.004)", 16),
+                 {.name = "limit",
+                  .type = ParamType::kInt,
+                  .min = 1,
+                  .max = 1000,
+                  .description = "How many tags",
+                  .default_value = 200}},
+       .handler = [&ctx](const Request& req, const Principal*) {
+         const auto limit = optional_text(req, {"limit"});
+         const auto sub = optional_text(req, {"sub_technique_id"});
+         const auto wanted = limit ? std::stoll(*limit) : store::kDefaultTagLimit;
+         // The store filters by parent technique; a sub-technique is picked out here, from a
+         // bounded read.
+         const auto tags = ctx.repo.ttp().list_tags_by_technique(
+             req.param("technique_id"), 0, sub ? std::min<std::int64_t>(wanted * 4, 4000) : wanted);
+         auto out = nlohmann::json::array();
+         for (const auto& t : tags) {
+           if (sub && t.sub_technique_id != sub) continue;
+           if (static_cast<std::int64_t>(out.size()) >= wanted) break;
+           out.push_back(tag_json(t));
+         }
+         return json(200, out);
+       }});
   for (const auto scope : {TagScope::kIdentity, TagScope::kAttacker, TagScope::kSession}) {
     const std::string name = scope_name(scope);
     // Sessions are addressed by their uuid like everything else here.

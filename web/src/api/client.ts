@@ -2,7 +2,18 @@
 // anything but the login itself ends the session everywhere in the app (the token was revoked,
 // expired, or the user's role changed). Errors keep the API's field list so forms can point at
 // the field the server named.
-import type { AttackerSession, Page, Recording, Similarity, SimilarityKind, TechniqueRow } from "./types";
+import type {
+  AttackerSession,
+  Page,
+  Recording,
+  RuleRow,
+  RuleStateName,
+  Similarity,
+  SimilarityKind,
+  TagDetail,
+  TechniqueRow,
+  TechniqueScope,
+} from "./types";
 
 export interface FieldError {
   field: string;
@@ -164,6 +175,30 @@ export class ApiClient {
     return this.request<T>("DELETE", path);
   }
 
+  // A file the API serves as an attachment (exports): fetched with the session's token, then
+  // handed to the browser as a download under the name the server gave it.
+  async download(path: string, query?: Query): Promise<string> {
+    const headers: Record<string, string> = {};
+    if (this.token) headers.Authorization = `Bearer ${this.token}`;
+    const response = await this.fetchImpl(this.base + withQuery(path, query), {
+      headers,
+      credentials: "omit",
+      cache: "no-store",
+    });
+    if (!response.ok) throw await errorFrom(response);
+    const disposition = response.headers.get("Content-Disposition") ?? "";
+    const name = /filename="([^"]+)"/.exec(disposition)?.[1] ?? "decnet-export.json";
+    const url = URL.createObjectURL(await response.blob());
+    const link = document.createElement("a");
+    link.href = url;
+    link.download = name;
+    document.body.appendChild(link);
+    link.click();
+    link.remove();
+    window.setTimeout(() => URL.revokeObjectURL(url), 10_000);
+    return name;
+  }
+
   // Streams need the raw response; the caller reads and parses the body.
   async openStream(path: string, query: Query, headers: Record<string, string>, signal: AbortSignal): Promise<Response> {
     const response = await this.fetchImpl(this.base + withQuery(path, query), {
@@ -193,7 +228,45 @@ export function fetchRecording(sessionUuid: string, signal?: AbortSignal, client
 }
 
 export function fetchAttackerTechniques(uuid: string, signal?: AbortSignal, client: ApiClient = api) {
-  return client.get<TechniqueRow[]>(`/ttp/by-attacker/${encodeURIComponent(uuid)}`, undefined, signal);
+  return fetchTechniques("attacker", uuid, signal, client);
+}
+
+// The techniques seen in a scope (the fleet takes no id).
+export function fetchTechniques(scope: TechniqueScope, id: string | null, signal?: AbortSignal, client: ApiClient = api) {
+  const path = scope === "fleet" ? "/ttp/techniques" : `/ttp/by-${scope}/${encodeURIComponent(id ?? "")}`;
+  return client.get<TechniqueRow[]>(path, undefined, signal);
+}
+
+// The tags of one technique (or sub-technique) in a scope, newest first.
+export function fetchTechniqueTags(
+  scope: TechniqueScope,
+  id: string | null,
+  technique: string,
+  sub: string | null,
+  signal?: AbortSignal,
+  client: ApiClient = api,
+) {
+  const path =
+    scope === "fleet"
+      ? `/ttp/tags/${encodeURIComponent(technique)}`
+      : `/ttp/tags/by-${scope}/${encodeURIComponent(id ?? "")}/${encodeURIComponent(technique)}`;
+  return client.get<TagDetail[]>(path, { sub_technique_id: sub, limit: 200 }, signal);
+}
+
+export function fetchRules(signal?: AbortSignal, client: ApiClient = api) {
+  return client.get<RuleRow[]>("/ttp/rules", undefined, signal);
+}
+
+export function setRuleState(
+  ruleId: string,
+  state: { state: RuleStateName; confidence_max?: number; reason?: string },
+  client: ApiClient = api,
+) {
+  return client.post<RuleRow>(`/ttp/rules/${encodeURIComponent(ruleId)}/state`, state);
+}
+
+export function clearRuleState(ruleId: string, client: ApiClient = api) {
+  return client.delete<RuleRow>(`/ttp/rules/${encodeURIComponent(ruleId)}/state`);
 }
 
 export function fetchSimilar(uuid: string, kind: SimilarityKind, k = 10, signal?: AbortSignal, client: ApiClient = api) {

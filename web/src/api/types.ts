@@ -369,8 +369,52 @@ export interface TechniqueRow {
   sub_technique_name: string | null;
   tactic: string;
   count: number;
-  first_seen: string;
+  first_seen?: string; // scoped rollups only
   last_seen: string;
   confidence_max: number;
   mitre_url: string | null;
+}
+
+// Where techniques are looked at: the whole fleet, or one identity, attacker or session.
+export type TechniqueScope = "fleet" | "identity" | "attacker" | "session";
+
+// GET /api/v1/ttp/tags/...: one tag with the evidence that made its rule fire.
+export interface TagDetail {
+  uuid: string;
+  source_kind: string;
+  source_id: string;
+  attacker_uuid: string | null;
+  identity_uuid: string | null;
+  session_id: string | null;
+  decky_id: string | null;
+  tactic: string;
+  technique_id: string;
+  technique_name: string | null;
+  sub_technique_id: string | null;
+  sub_technique_name: string | null;
+  confidence: number;
+  rule_id: string;
+  rule_version: number;
+  evidence: Record<string, unknown>;
+  attack_release: string;
+  mitre_url: string | null;
+  created_at: string;
+}
+
+export type RuleStateName = "enabled" | "disabled" | "clipped";
+
+// GET /api/v1/ttp/rules: the pack's rules with the operators' decision on each.
+export interface RuleRow {
+  rule_id: string;
+  rule_version: number;
+  name: string;
+  description: string;
+  applies_to: string[];
+  kind: string;
+  state: RuleStateName;
+  confidence_max: number | null;
+  expires_at: string | null;
+  reason: string | null;
+  set_by: string | null;
+  set_at: string | null;
 }

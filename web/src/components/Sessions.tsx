@@ -8,6 +8,7 @@ import { formatCount } from "../lib/format";
 import { useApi } from "../lib/useApi";
 import { Chip, type Tone } from "./Chip";
 import { Pager } from "./Pager";
+import { TechniqueList } from "./Techniques";
 import { Time } from "./Time";
 
 // The terminal emulator is most of the page's weight; it loads only when a replay is opened.
@@ -72,6 +73,8 @@ export function SessionsCard({ uuid }: { uuid: string }) {
                   <tr className="expansion">
                     <td colSpan={COLUMN_COUNT} id={`commands-${s.uuid}`}>
                       <Commands s={s} />
+                      <h3 className="sub-head">ATT&amp;CK techniques of this session</h3>
+                      <TechniqueList scope="session" id={s.uuid} label={`ATT&CK techniques of the ${s.service} session on ${s.decky}`} />
                     </td>
                   </tr>
                 )}

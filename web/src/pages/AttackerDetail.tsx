@@ -10,6 +10,7 @@ import { Chip, VerdictChip } from "../components/Chip";
 import { DataTable, type Column } from "../components/DataTable";
 import { SessionsCard } from "../components/Sessions";
 import { SimilarAttackers } from "../components/SimilarAttackers";
+import { ExportButtons } from "../components/ExportButtons";
 import { TechniquesCard } from "../components/Techniques";
 import { Time } from "../components/Time";
 import { flag, formatCount, shortHash } from "../lib/format";
@@ -49,6 +50,13 @@ export function AttackerDetailPage({ uuid }: { uuid: string }) {
           All attackers
         </Link>
       </header>
+      <ExportButtons
+        label="Export this attacker"
+        targets={[
+          { label: "Export STIX 2.1", path: `/attackers/${encodeURIComponent(uuid)}/export/stix` },
+          { label: "Export MISP", path: `/attackers/${encodeURIComponent(uuid)}/export/misp` },
+        ]}
+      />
       {!a && <p role="status">Loading…</p>}
       <div className="detail-grid">
         {a && <Origin a={a} />}
