@@ -94,6 +94,20 @@ void collect_auth_attempt(const NormalizedEvent& e, const store::CredentialAttem
   batch.tag_events.push_back({*e.attacker_ip, std::nullopt, std::move(t)});
 }
 
+// The fingerprint socket's JA4H of an HTTP request (http_request_fingerprint lines).
+void collect_http_fingerprint(const NormalizedEvent& e, IngestBatch& batch) {
+  if (e.event_type != "http_request_fingerprint") return;
+  const auto* ja4h = field(e, "ja4h");
+  if (!ja4h) return;
+  ttp::TagEvent t;
+  t.source_kind = "http_fingerprint";
+  t.decky_id = e.decky;
+  t.at = e.timestamp;
+  t.payload = {{"ja4h", bounded(*ja4h, 128)}};
+  if (const auto* protocol = field(e, "protocol")) t.payload["protocol"] = bounded(*protocol, 8);
+  batch.tag_events.push_back({*e.attacker_ip, batch.logs.size() - 1, std::move(t)});
+}
+
 void collect_fingerprint(const NormalizedEvent& e, IngestBatch& batch) {
   const std::string* hash = nullptr;
   std::string kind;
@@ -170,6 +184,7 @@ void collect_tag_events(const NormalizedEvent& e, const store::CredentialAttempt
   if (!e.attacker_ip) return;
   if (credential) collect_auth_attempt(e, *credential, batch);
   collect_http_request(e, batch);
+  collect_http_fingerprint(e, batch);
   collect_fingerprint(e, batch);
 }
 

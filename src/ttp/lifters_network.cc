@@ -1,7 +1,8 @@
 // Network lifters: an attacker host whose TLS or SSH fingerprint is a known command-and-control
 // framework's (fingerprint events: the prober's JARM and HASSH of the attacker's own services,
-// the JA3 and HASSH of its clients), and an IPv6 link-local address that leaked past whatever
-// the attacker tunnels through (ipv6_leak events).
+// the JA3 and HASSH of its clients), an HTTP client whose JA4H says it is a bare scripted client
+// (http_fingerprint events), and an IPv6 link-local address that leaked past whatever the
+// attacker tunnels through (ipv6_leak events).
 #include <array>
 
 #include "ttp/lifter_support.h"
@@ -57,6 +58,31 @@ class C2Fingerprint final : public Lifter {
   std::vector<KnownFingerprint> known_;
 };
 
+// JA4H's first section (method, version, cookie and referer flags, header count, language):
+// "ge11nn0000"-like prefixes are clients that send no headers at all, which browsers never are.
+class ScriptedHttpClient final : public Lifter {
+ public:
+  explicit ScriptedHttpClient(const nlohmann::json& params) {
+    for (const auto& p : param_texts(params, "prefixes", {})) prefixes_.push_back(lowercase(p));
+    if (prefixes_.empty()) throw LifterParamError("prefixes", "must list JA4H prefixes");
+  }
+  std::vector<Firing> fire(const nlohmann::json& payload) const override {
+    const auto ja4h = text_at(payload, "ja4h");
+    if (!ja4h) return {};
+    const auto cut = ja4h->find('_');
+    const auto prefix = lowercase(ja4h->substr(0, cut == std::string::npos ? 10 : cut));
+    if (std::find(prefixes_.begin(), prefixes_.end(), prefix) == prefixes_.end()) return {};
+    return {Firing{std::nullopt,
+                   1.0,
+                   {{"kind", "ja4h"},
+                    {"hash", *ja4h},
+                    {"protocol", text_at(payload, "protocol").value_or("h1")}}}};
+  }
+
+ private:
+  std::vector<std::string> prefixes_;
+};
+
 class LinkLocalLeak final : public Lifter {
  public:
   std::vector<Firing> fire(const json& payload) const override {
@@ -81,6 +107,10 @@ const std::array kLifters = {
     LifterEntry{"lifter:c2_fingerprint",
                 [](const json& m) -> std::unique_ptr<Lifter> {
                   return std::make_unique<C2Fingerprint>(m);
+                }},
+    LifterEntry{"lifter:http_scripted_client",
+                [](const json& m) -> std::unique_ptr<Lifter> {
+                  return std::make_unique<ScriptedHttpClient>(m);
                 }},
     LifterEntry{
         "lifter:ipv6_link_local_leak",

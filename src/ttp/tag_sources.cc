@@ -157,6 +157,47 @@ std::optional<TagEvent> email_event(const nlohmann::json& p) {
   return e;
 }
 
+std::optional<TagEvent> identity_event(const nlohmann::json& p) {
+  const auto identity = text_at(p, "identity_uuid");
+  if (!identity) return std::nullopt;
+  TagEvent e;
+  e.source_kind = "identity";
+  // One per identity and shared secret: a merge that grows the sprayed accounts tags nothing new.
+  e.source_id = *identity + "#" + text_at(p, "shared_password_hash").value_or("identity");
+  e.identity_uuid = identity;
+  e.payload = p;
+  return e;
+}
+
+std::optional<TagEvent> canary_event(const nlohmann::json& p) {
+  auto source = text_at(p, "source_id");
+  if (!source) source = text_at(p, "trigger_uuid");
+  if (!source) source = text_at(p, "token_id");
+  if (!source) return std::nullopt;
+  TagEvent e;
+  e.source_kind = "canary_fingerprint";
+  e.source_id = "canary:" + *source;
+  e.attacker_uuid = text_at(p, "attacker_uuid");
+  e.identity_uuid = text_at(p, "identity_uuid");
+  e.decky_id = text_at(p, "decky_id");
+  e.payload = p;
+  return e;
+}
+
+std::optional<TagEvent> ipv6_leak_event(const nlohmann::json& p) {
+  auto addr = text_at(p, "addr");
+  if (!addr) addr = text_at(p, "src_ip");
+  if (!addr) return std::nullopt;
+  TagEvent e;
+  e.source_kind = "ipv6_leak";
+  e.attacker_uuid = text_at(p, "attacker_uuid");
+  // One per attacker and leaked address, however often it is seen again.
+  e.source_id = "ipv6:" + e.attacker_uuid.value_or(text_at(p, "attacker_ip").value_or("")) + ":" + *addr;
+  e.decky_id = text_at(p, "decky_id");
+  e.payload = p;
+  return e;
+}
+
 std::optional<TagEvent> beaconing_event(const std::string& attacker_uuid,
                                         const store::AttackerBehaviour& b) {
   if (!b.beacon_interval_s || !b.beacon_jitter_pct) return std::nullopt;

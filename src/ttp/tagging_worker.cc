@@ -10,6 +10,7 @@
 #include "core/log_limiter.h"
 #include "core/thread_name.h"
 #include "core/time.h"
+#include "store/attacker_repository.h"
 #include "store/behaviour_repository.h"
 #include "store/intel_repository.h"
 #include "ttp/rule_loader.h"
@@ -112,6 +113,22 @@ void TaggingWorker::start() {
   on(topics::email(topics::kEmailReceived), "ttp-email", 4096, [this](const nlohmann::json& p) {
     if (auto e = email_event(p)) tag_and_write({std::move(*e)});
   });
+  for (const auto type : {topics::kIdentityFormed, topics::kIdentityMerged}) {
+    on(topics::identity(type), "ttp-identity", 4096, [this](const nlohmann::json& p) {
+      if (auto e = identity_event(p)) submit({std::move(*e)});
+    });
+  }
+  on(std::string(topics::kCanary) + ".*." + std::string(topics::kCanaryTriggered), "ttp-canary",
+     4096, [this](const nlohmann::json& p) {
+       if (auto e = canary_event(p)) tag_anchored(std::move(*e), p);
+     });
+  subscriptions_.push_back(bus_.subscribe(
+      topics::attacker(topics::kAttackerFingerprinted),
+      [this](const bus::Event& event) {
+        if (event.type != "ipv6_leak") return;
+        if (auto e = ipv6_leak_event(event.payload)) tag_anchored(std::move(*e), event.payload);
+      },
+      {.name = "ttp-ipv6", .queue_capacity = 4096}));
 }
 
 void TaggingWorker::stop() {
@@ -198,6 +215,25 @@ void TaggingWorker::on_scored(const nlohmann::json& p) {
     static core::LogLimiter limiter;
     limiter.warn("ttp: behaviour of {} not read: {}", *attacker, e.what());
   }
+}
+
+void TaggingWorker::tag_anchored(TagEvent e, const nlohmann::json& p) {
+  // A producer that knows only the address: the attacker is looked up by it, and an event that
+  // names no known attacker or identity is dropped (a tag needs an anchor).
+  if (!e.attacker_uuid && !e.identity_uuid) {
+    const auto ip = text_at(p, "attacker_ip");
+    if (!ip) return;
+    try {
+      const auto a = repo_.attackers().get_by_ip(*ip);
+      if (!a) return;
+      e.attacker_uuid = a->uuid;
+    } catch (const std::exception& error) {
+      static core::LogLimiter limiter;
+      limiter.warn("ttp: attacker of {} not read: {}", *ip, error.what());
+      return;
+    }
+  }
+  submit({std::move(e)});
 }
 
 void TaggingWorker::on_intel(const nlohmann::json& p) {

@@ -4,6 +4,8 @@
 //   - attacker.intel.enriched: what the providers said of the address;
 //   - credential.reuse.detected: a secret reused across targets, per attacker;
 //   - email.received: a mail sent through an SMTP decky;
+//   - identity.formed / identity.merged, canary.<token>.triggered and attacker.fingerprinted of
+//     type ipv6_leak: identities, tripped canaries and leaked link-local addresses;
 //   - submit() (TagSink), from ingest: login attempts (grouped into episodes, AuthEpisodes), HTTP
 //     requests, fingerprints of attacker hosts and clients.
 // Tags, whose uuid is derived from the source, the rule and the technique, are written
@@ -75,6 +77,7 @@ class TaggingWorker final : public core::Component, public TagSink {
   void run_submitted();
   void on_scored(const nlohmann::json& payload);
   void on_intel(const nlohmann::json& payload);
+  void tag_anchored(TagEvent event, const nlohmann::json& payload);
 
   std::filesystem::path dir_;
   mutable core::Mutex tagger_mu_;

