@@ -200,24 +200,30 @@ double end_to_end_lines_per_second(const std::filesystem::path& db, const std::s
 // The same with the ATT&CK tagger attached or not; counts the events the tagger had to drop
 // (its queue overflowed) into `dropped`.
 double tagged_lines_per_second(const std::filesystem::path& db, const std::string& stream,
-                               std::size_t lines, bool tag, std::uint64_t& dropped) {
+                               std::size_t lines, bool tag, std::uint64_t& dropped,
+                               std::uint64_t& written) {
   bench::IngestStack stack(db, true, tag);
   const double rate = bench::committed_lines_per_second(stack, stream, lines);
-  if (stack.tagger) dropped += stack.tagger->health()["events_dropped"].get<std::uint64_t>();
+  if (stack.tagger) {
+    const auto health = stack.tagger->health();
+    dropped += health["events_dropped"].get<std::uint64_t>();
+    written = std::max(written, health["tags_written"].get<std::uint64_t>());
+  }
   return rate;
 }
 
 // ttp_ingest_off / _on / _ratio: the tagger's cost to ingest, measured side by side.
 void report_tagging_cost(const std::filesystem::path& dir, const std::string& stream,
                          std::size_t lines) {
-  std::uint64_t dropped = 0;
+  std::uint64_t dropped = 0, written = 0;
   bench::report_best_of_two("ttp_ingest", "off", "on", "ratio", [&](bool on, int round) {
     const auto db = dir / ("ttp-" + std::to_string(round) + (on ? "-on.db" : "-off.db"));
-    const double rate = tagged_lines_per_second(db, stream, lines, on, dropped);
+    const double rate = tagged_lines_per_second(db, stream, lines, on, dropped, written);
     std::filesystem::remove(db);
     return rate;
   });
   bench::report("ttp_ingest_events_dropped", static_cast<double>(dropped), "events");
+  bench::report("ttp_ingest_tags_written", static_cast<double>(written), "tags");
 }
 
 // Sends the background stream at `rate` lines/s and, every 20 ms, the two attempts of a new

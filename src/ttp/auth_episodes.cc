@@ -5,9 +5,11 @@
 namespace decnet::ttp {
 namespace {
 
-std::string text_of(const nlohmann::json& payload, const char* key) {
+std::string_view text_of(const nlohmann::json& payload, const char* key) {
   const auto it = payload.find(key);
-  return it != payload.end() && it->is_string() ? it->get<std::string>() : std::string();
+  return it != payload.end() && it->is_string()
+             ? std::string_view(it->get_ref<const std::string&>())
+             : std::string_view();
 }
 
 }  // namespace
@@ -16,7 +18,9 @@ void AuthEpisodes::stamp(TagEvent& attempt) {
   auto& p = attempt.payload;
   const auto service = text_of(p, "service");
   const auto at = attempt.at ? attempt.at : core::now_micros();
-  const auto key = attempt.attacker_uuid.value_or("") + '\x1f' + service;
+  std::string key = attempt.attacker_uuid.value_or("");
+  key += '\x1f';
+  key += service;
   auto it = episodes_.find(key);
   // Out-of-order lines (a late batch) stay in their episode; a silence ends it.
   if (it != episodes_.end() && at - it->second.last_at > kWindowUs) {
@@ -47,20 +51,23 @@ void AuthEpisodes::stamp(TagEvent& attempt) {
   const auto secret = text_of(p, "password_sha256");
   std::int64_t passwords = 0;
   if (!user.empty()) {
-    auto found = e.passwords.find(user);
+    auto found = e.passwords.find(std::string(user));
     if (found == e.passwords.end() && e.passwords.size() < kMaxCounted) {
-      found = e.passwords.emplace(user, std::unordered_set<std::string>{}).first;
+      found = e.passwords.emplace(std::string(user), std::unordered_set<std::string>{}).first;
     }
     if (found != e.passwords.end()) {
-      if (!secret.empty() && found->second.size() < kMaxCounted) found->second.insert(secret);
+      if (!secret.empty() && found->second.size() < kMaxCounted) {
+        found->second.emplace(secret);
+      }
       passwords = static_cast<std::int64_t>(found->second.size());
     }
   }
   p["fail_count"] = static_cast<std::int64_t>(e.recent.size());
   p["password_count"] = passwords;
   p["prior_brute"] = brute_before;
-  attempt.source_id =
-      attempt.attacker_uuid.value_or("") + "#auth/" + service + "/" + std::to_string(e.started_at);
+  attempt.source_id = attempt.attacker_uuid.value_or("");
+  attempt.source_id.append("#auth/").append(service).append("/").append(
+      std::to_string(e.started_at));
 }
 
 }  // namespace decnet::ttp

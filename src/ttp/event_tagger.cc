@@ -19,10 +19,6 @@ constexpr std::array<std::string_view, 14> kEmailEvidence = {
     "matched_signals",  "matched_subject_kw", "matched_body_kw", "encoded_byte_count",
     "matched_keywords", "btc_address"};
 
-bool applies(const Rule& rule, std::string_view kind) {
-  return std::find(rule.applies_to.begin(), rule.applies_to.end(), kind) != rule.applies_to.end();
-}
-
 nlohmann::json bounded(const nlohmann::json& value) {
   if (value.is_string() && value.get_ref<const std::string&>().size() > kMaxEvidenceText) {
     return std::string(
@@ -44,6 +40,9 @@ EventTagger::EventTagger(std::vector<Rule> rules) : rules_(std::move(rules)) {
   for (const auto& rule : rules_) {
     if (rule.is_lifter()) lifters_.push_back({&rule, make_lifter(rule.lifter, rule.match)});
   }
+  for (const auto& l : lifters_) {
+    for (const auto& kind : l.rule->applies_to) lifters_by_kind_[kind].push_back(&l);
+  }
 }
 
 EventTagger::~EventTagger() = default;
@@ -54,9 +53,9 @@ std::vector<const Rule*> EventTagger::firing_rules(const TagEvent& e) const {
     return it == e.payload.end() || !it->is_string() ? nullptr : &it->get_ref<const std::string&>();
   };
   auto out = matcher_->match(e.source_kind, field_of);
-  for (const auto& l : lifters_) {
-    if (applies(*l.rule, e.source_kind) && !l.lifter->fire(e.payload).empty()) {
-      out.push_back(l.rule);
+  if (const auto it = lifters_by_kind_.find(e.source_kind); it != lifters_by_kind_.end()) {
+    for (const auto* l : it->second) {
+      if (!l->lifter->fire(e.payload).empty()) out.push_back(l->rule);
     }
   }
   return out;
@@ -126,11 +125,12 @@ std::vector<store::TtpTag> EventTagger::tag(const TagEvent& e, const RuleStates&
     const auto* state = state_of(*rule);
     if (state_at(state, now) != kRuleDisabled) emit(*rule, state, kWhole);
   }
-  for (const auto& l : lifters_) {
-    if (!applies(*l.rule, e.source_kind)) continue;
-    const auto* state = state_of(*l.rule);
+  const auto kind = lifters_by_kind_.find(e.source_kind);
+  if (kind == lifters_by_kind_.end()) return tags;
+  for (const auto* l : kind->second) {
+    const auto* state = state_of(*l->rule);
     if (state_at(state, now) == kRuleDisabled) continue;
-    for (const auto& firing : l.lifter->fire(e.payload)) emit(*l.rule, state, firing);
+    for (const auto& firing : l->lifter->fire(e.payload)) emit(*l->rule, state, firing);
   }
   return tags;
 }

@@ -7,6 +7,7 @@
 // The pattern engine reuses one match block, so one tagger serves one thread at a time.
 #pragma once
 
+#include <map>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -51,6 +52,8 @@ class EventTagger {
   std::vector<Rule> rules_;
   std::unique_ptr<PatternMatcher> matcher_;
   std::vector<LifterRule> lifters_;
+  // The lifters that apply to each source kind, in rule order.
+  std::map<std::string, std::vector<const LifterRule*>, std::less<>> lifters_by_kind_;
 };
 
 }  // namespace decnet::ttp

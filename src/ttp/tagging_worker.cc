@@ -1,6 +1,8 @@
 #include "ttp/tagging_worker.h"
 
 #include <spdlog/spdlog.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
 #include <map>
 #include <set>
@@ -23,6 +25,7 @@ namespace topics = bus::topics;
 
 constexpr std::size_t kWrittenRemembered = 200'000;
 constexpr auto kWriteInterval = std::chrono::milliseconds(50);
+constexpr int kTaggerNice = 5;
 
 std::optional<std::string> text_at(const nlohmann::json& object, const char* key) {
   const auto it = object.find(key);
@@ -111,7 +114,7 @@ void TaggingWorker::start() {
   on(std::string(topics::kCredentialReuseDetectedTopic), "ttp-reuse", 4096,
      [this](const nlohmann::json& p) { submit(credential_events(p)); });
   on(topics::email(topics::kEmailReceived), "ttp-email", 4096, [this](const nlohmann::json& p) {
-    if (auto e = email_event(p)) tag_and_write({std::move(*e)});
+    if (auto e = email_event(p)) submit({std::move(*e)});
   });
   for (const auto type : {topics::kIdentityFormed, topics::kIdentityMerged}) {
     on(topics::identity(type), "ttp-identity", 4096, [this](const nlohmann::json& p) {
@@ -122,13 +125,13 @@ void TaggingWorker::start() {
      4096, [this](const nlohmann::json& p) {
        if (auto e = canary_event(p)) tag_anchored(std::move(*e), p);
      });
-  subscriptions_.push_back(bus_.subscribe(
-      topics::attacker(topics::kAttackerFingerprinted),
-      [this](const bus::Event& event) {
-        if (event.type != "ipv6_leak") return;
-        if (auto e = ipv6_leak_event(event.payload)) tag_anchored(std::move(*e), event.payload);
-      },
-      {.name = "ttp-ipv6", .queue_capacity = 4096}));
+  subscriptions_.push_back(bus_.subscribe(topics::attacker(topics::kAttackerFingerprinted),
+                                          [this](const bus::Event& event) {
+                                            if (event.type != "ipv6_leak") return;
+                                            if (auto e = ipv6_leak_event(event.payload))
+                                              tag_anchored(std::move(*e), event.payload);
+                                          },
+                                          {.name = "ttp-ipv6", .queue_capacity = 4096}));
 }
 
 void TaggingWorker::stop() {
@@ -156,6 +159,7 @@ nlohmann::json TaggingWorker::health() const {
           {"events_waiting", waiting},
           {"events_dropped", dropped_.load()},
           {"tags_written", tags_.load()},
+          {"tags_dropped", dropped_tags_.load()},
           {"write_failures", failures_.load()}};
 }
 
@@ -176,31 +180,39 @@ void TaggingWorker::submit(std::vector<TagEvent> events) {
 
 void TaggingWorker::run_submitted() {
   core::name_this_thread("ttp-submitted");
+  // Tagging is behind ingest, never in its way: when the cores are busy this thread yields to
+  // the pipeline's (its queue absorbs the lag) and catches up once ingest slows.
+  ::setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), kTaggerNice);
   while (true) {
     std::deque<TagEvent> batch;
+    bool stopping = false;
     {
       core::MutexLock lock(submitted_mu_);
-      submitted_ready_.wait(lock.native(), [&] {
+      submitted_ready_.wait_for(lock.native(), kWriteInterval, [&] {
         submitted_mu_.assert_held();
         return stopping_ || !submitted_.empty();
       });
-      if (submitted_.empty()) return;  // stopping, and nothing left
       batch.swap(submitted_);
+      stopping = stopping_;
     }
-    std::vector<TagEvent> events;
-    events.reserve(batch.size());
-    for (auto& e : batch) {
-      if (e.source_kind == "auth_attempt") episodes_.stamp(e);
-      events.push_back(std::move(e));
+    if (!batch.empty()) {
+      std::vector<TagEvent> events;
+      events.reserve(batch.size());
+      for (auto& e : batch) {
+        if (e.source_kind == "auth_attempt") episodes_.stamp(e);
+        events.push_back(std::move(e));
+      }
+      events_.fetch_add(events.size(), std::memory_order_relaxed);
+      stage(tags_of(events));
     }
-    tag_and_write(events);
-    // Tags are written at most every kWriteInterval: under load, one transaction carries the
-    // findings of many batches instead of one each, and the writer stays ingest's.
-    core::MutexLock lock(submitted_mu_);
-    submitted_ready_.wait_for(lock.native(), kWriteInterval, [&] {
-      submitted_mu_.assert_held();
-      return stopping_;
-    });
+    // One write in flight at a time; what is found meanwhile waits for the next, so a writer
+    // busy with ingest delays tags rather than stalling the tagging of what comes in.
+    finish_write(false);
+    start_write();
+    if (stopping && batch.empty()) {
+      finish_write(true);
+      if (staged_.empty()) return;
+    }
   }
 }
 
@@ -210,7 +222,7 @@ void TaggingWorker::on_scored(const nlohmann::json& p) {
   try {
     const auto behaviour = repo_.behaviour().get_behaviour(*attacker);
     if (!behaviour) return;
-    if (auto e = beaconing_event(*attacker, *behaviour)) tag_and_write({std::move(*e)});
+    if (auto e = beaconing_event(*attacker, *behaviour)) submit({std::move(*e)});
   } catch (const std::exception& e) {
     static core::LogLimiter limiter;
     limiter.warn("ttp: behaviour of {} not read: {}", *attacker, e.what());
@@ -241,7 +253,7 @@ void TaggingWorker::on_intel(const nlohmann::json& p) {
   if (!attacker) return;
   try {
     const auto intel = repo_.intel().get_attacker_intel_by_uuid(*attacker);
-    if (intel) tag_and_write({intel_event(*intel)});
+    if (intel) submit({intel_event(*intel)});
   } catch (const std::exception& e) {
     static core::LogLimiter limiter;
     limiter.warn("ttp: intel of {} not read: {}", *attacker, e.what());
@@ -266,35 +278,53 @@ std::vector<store::TtpTag> TaggingWorker::tags_of(const std::vector<TagEvent>& e
   return tags;
 }
 
-std::size_t TaggingWorker::tag_and_write(const std::vector<TagEvent>& events) {
-  if (events.empty()) return 0;
-  events_.fetch_add(events.size(), std::memory_order_relaxed);
-  auto all = tags_of(events);
-  // Drop what was written lately (and what the floor would drop anyway) before the database.
-  std::vector<store::TtpTag> tags;
-  std::vector<std::string> uuids;
-  {
-    core::MutexLock lock(written_mu_);
-    for (auto& t : all) {
-      if (t.confidence < store::kTagConfidenceFloor) continue;
-      auto uuid = store::compute_tag_uuid(t.source_kind, t.source_id, t.rule_id, t.rule_version,
-                                          t.technique_id, t.sub_technique_id);
-      if (written_.contains(uuid)) continue;
-      uuids.push_back(std::move(uuid));
-      tags.push_back(std::move(t));
+void TaggingWorker::stage(std::vector<store::TtpTag> tags) {
+  core::MutexLock lock(written_mu_);
+  for (auto& t : tags) {
+    if (t.confidence < store::kTagConfidenceFloor) continue;
+    auto uuid = store::compute_tag_uuid(t.source_kind, t.source_id, t.rule_id, t.rule_version,
+                                        t.technique_id, t.sub_technique_id);
+    // Written lately, or already waiting: an episode or a session seen again re-derives them.
+    if (written_.contains(uuid) || !staged_uuids_.insert(uuid).second) continue;
+    if (staged_.size() >= kMaxStagedTags) {
+      staged_uuids_.erase(uuid);
+      dropped_tags_.fetch_add(1, std::memory_order_relaxed);
+      continue;
     }
+    staged_.push_back(std::move(t));
   }
-  if (tags.empty()) return 0;
+}
+
+void TaggingWorker::start_write() {
+  if (writing_ || staged_.empty()) return;
+  auto tags = std::make_shared<std::vector<store::TtpTag>>(std::move(staged_));
+  staged_.clear();
+  staged_uuids_.clear();
+  writing_tags_ = tags;
+  writing_ = repo_.write(
+      [this, tags](store::WriteScope& scope) { return repo_.ttp().insert_tags(scope, *tags); });
+}
+
+void TaggingWorker::finish_write(bool wait) {
+  if (!writing_) return;
+  if (!wait && writing_->wait_for(std::chrono::seconds(0)) != std::future_status::ready) return;
+  const auto tags = std::move(writing_tags_);
   std::vector<std::string> fresh;
   try {
-    fresh = repo_.write_now(
-        [&](store::WriteScope& scope) { return repo_.ttp().insert_tags(scope, tags); });
+    fresh = writing_->get();
   } catch (const std::exception& e) {
+    writing_.reset();
     failures_.fetch_add(1, std::memory_order_relaxed);
     static core::LogLimiter limiter;
-    limiter.error("ttp: {} tags of {} not written: {}", tags.size(), tags.front().source_id,
-                  e.what());
-    return 0;
+    limiter.error("ttp: {} tags not written: {}", tags->size(), e.what());
+    return;
+  }
+  writing_.reset();
+  std::vector<std::string> uuids;
+  uuids.reserve(tags->size());
+  for (const auto& t : *tags) {
+    uuids.push_back(store::compute_tag_uuid(t.source_kind, t.source_id, t.rule_id, t.rule_version,
+                                            t.technique_id, t.sub_technique_id));
   }
   {
     core::MutexLock lock(written_mu_);
@@ -307,7 +337,12 @@ std::size_t TaggingWorker::tag_and_write(const std::vector<TagEvent>& events) {
       }
     }
   }
-  if (fresh.empty()) return 0;  // a replay: nothing new, nothing published
+  if (!fresh.empty()) announce(*tags, uuids, fresh);
+}
+
+void TaggingWorker::announce(const std::vector<store::TtpTag>& tags,
+                             const std::vector<std::string>& uuids,
+                             const std::vector<std::string>& fresh) {
   tags_.fetch_add(fresh.size(), std::memory_order_relaxed);
   const std::set<std::string> is_new(fresh.begin(), fresh.end());
   // Announced per anchor: who (attacker, identity) and where (session).
@@ -344,7 +379,6 @@ std::size_t TaggingWorker::tag_and_write(const std::vector<TagEvent>& events) {
                    topics::kTtpRuleFired);
     }
   }
-  return fresh.size();
 }
 
 }  // namespace decnet::ttp

@@ -17,17 +17,20 @@
 // Operators' rule states are read at start and again whenever an admin route announces a change
 // on ttp.rule.state.<rule_id>.
 //
-// Events wait in one bounded queue (the bus inputs that need no lookup and submit() alike), so a
-// slow database never stalls a publisher; it is drained at most every 50 ms, one transaction per
-// drain. When it overflows the oldest events are dropped and counted (decnet ttp backfill tags
-// what is stored).
+// Events wait in one bounded queue (the bus inputs and submit() alike), so a slow database never
+// stalls a publisher, and one thread tags them. The tags found wait for the write in flight, so
+// a writer busy with ingest delays tags rather than the tagging: one transaction carries what
+// many batches found. When the queue overflows the oldest events are dropped and counted
+// (decnet ttp backfill tags what is stored).
 #pragma once
 
 #include <atomic>
 #include <condition_variable>
 #include <deque>
 #include <filesystem>
+#include <future>
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
 #include <unordered_set>
@@ -48,7 +51,7 @@ namespace decnet::ttp {
 
 class TaggingWorker final : public core::Component, public TagSink {
  public:
-  static constexpr std::size_t kSubmitCapacity = 65'536;  // events waiting from submit()
+  static constexpr std::size_t kSubmitCapacity = 131'072;  // events waiting from submit()
 
   // `rules` were loaded from `dir`, which is watched from start() on.
   TaggingWorker(store::Repository& repo, bus::Bus& bus, std::filesystem::path dir,
@@ -62,8 +65,6 @@ class TaggingWorker final : public core::Component, public TagSink {
 
   void submit(std::vector<TagEvent> events) override;
 
-  // Tags the events, writes the new tags and announces them; returns how many were new.
-  std::size_t tag_and_write(const std::vector<TagEvent>& events);
   // Reads the operators' rule states (start() does, and again on each announced change).
   void reload_states();
   // The tags of `events` under the current rules and states (nothing written).
@@ -77,6 +78,13 @@ class TaggingWorker final : public core::Component, public TagSink {
   void run_submitted();
   void on_scored(const nlohmann::json& payload);
   void on_intel(const nlohmann::json& payload);
+  // The submit thread's write path: tags wait (deduplicated) until the write in flight, if any,
+  // is committed; then they go in one transaction and the new ones are announced.
+  void stage(std::vector<store::TtpTag> tags);
+  void start_write();
+  void finish_write(bool wait);
+  void announce(const std::vector<store::TtpTag>& tags, const std::vector<std::string>& uuids,
+                const std::vector<std::string>& fresh);
   void tag_anchored(TagEvent event, const nlohmann::json& payload);
 
   std::filesystem::path dir_;
@@ -97,6 +105,11 @@ class TaggingWorker final : public core::Component, public TagSink {
   bool stopping_ GUARDED_BY(submitted_mu_) = false;
   std::thread submitted_thread_;
   AuthEpisodes episodes_;  // the submit thread's only
+  static constexpr std::size_t kMaxStagedTags = 100'000;
+  std::vector<store::TtpTag> staged_;             // the submit thread's only
+  std::unordered_set<std::string> staged_uuids_;  // the submit thread's only
+  std::optional<std::future<std::vector<std::string>>> writing_;
+  std::shared_ptr<std::vector<store::TtpTag>> writing_tags_;
 
   // Tags written lately: an episode or a session seen again re-derives them, and they need not
   // reach the database to be ignored there.
@@ -108,6 +121,7 @@ class TaggingWorker final : public core::Component, public TagSink {
   std::atomic<std::uint64_t> events_{0};
   std::atomic<std::uint64_t> tags_{0};
   std::atomic<std::uint64_t> dropped_{0};
+  std::atomic<std::uint64_t> dropped_tags_{0};
   std::atomic<std::uint64_t> failures_{0};
 };
 
