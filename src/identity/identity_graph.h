@@ -1,0 +1,73 @@
+// Who is behind several addresses: attackers joined by evidence that only one actor's tooling
+// leaves. Two attackers are linked when they share a client JA3 or HASSH, or when they share a
+// dropped payload's hash or a command-and-control endpoint and their fingerprints do not
+// disagree (the veto: two operators with different tools who share infrastructure stay two
+// identities; campaigns join them). Weaker evidence — commands, credentials, the AS — never
+// links on its own (the reference's weights: only the high tier reaches its threshold).
+//
+// The graph is incremental: replacing one attacker's evidence touches only the attackers it
+// shares a key with and its own component. Evidence that only adds links unites components; a
+// change that may remove a link (a fingerprint that changed, a payload forgotten) recomputes the
+// attacker's old component, which splits if nothing holds it together any more. No step looks at
+// every pair of attackers.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <set>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace decnet::identity {
+
+struct AttackerEvidence {
+  std::optional<std::string> ja3;    // the client's TLS fingerprint (last seen)
+  std::optional<std::string> hassh;  // the client's SSH fingerprint (last seen)
+  std::set<std::string> payloads;    // SHA-256 of files it dropped
+  std::set<std::string> c2;          // command-and-control endpoints it used
+
+  bool empty() const { return !ja3 && !hassh && payloads.empty() && c2.empty(); }
+  friend bool operator==(const AttackerEvidence&, const AttackerEvidence&) = default;
+};
+
+// The fingerprints the two sides both have all disagree: shared payloads or C2 do not link them.
+bool fingerprints_veto(const AttackerEvidence& a, const AttackerEvidence& b);
+// The edge rule.
+bool linked(const AttackerEvidence& a, const AttackerEvidence& b);
+
+class IdentityGraph {
+ public:
+  using Component = std::uint64_t;
+
+  // What one change did: the components created or changed (with their members now), and the
+  // ones that no longer exist (absorbed or split into others).
+  struct Update {
+    std::vector<Component> changed;
+    std::vector<Component> removed;
+  };
+
+  // Replaces `attacker`'s evidence (a new attacker starts alone).
+  Update set(const std::string& attacker, AttackerEvidence evidence);
+
+  // 0 for an attacker the graph has never seen.
+  Component component_of(const std::string& attacker) const;
+  // Empty for a component that does not exist.
+  const std::set<std::string>& members(Component c) const;
+  std::size_t attacker_count() const { return evidence_.size(); }
+  std::size_t component_count() const { return members_.size(); }
+
+ private:
+  std::vector<std::string> keys_of(const AttackerEvidence& e) const;
+  std::vector<std::string> neighbours(const std::string& attacker) const;
+  void relabel(const std::set<std::string>& attackers, Update& update);
+
+  std::unordered_map<std::string, AttackerEvidence> evidence_;
+  // "ja3:<hash>", "hassh:<hash>", "payload:<sha>", "c2:<endpoint>" -> attackers with it.
+  std::unordered_map<std::string, std::set<std::string>> by_key_;
+  std::unordered_map<std::string, Component> component_;
+  std::unordered_map<Component, std::set<std::string>> members_;
+  Component next_ = 1;
+};
+
+}  // namespace decnet::identity
