@@ -132,4 +132,22 @@ std::optional<DigraphSignature> digraph_signature(std::span<const RecordedEvent*
   };
 }
 
+std::optional<std::uint64_t> simhash_centroid(const std::vector<std::string>& hex_values) {
+  std::array<std::size_t, 64> set{};
+  std::size_t n = 0;
+  for (const auto& text : hex_values) {
+    if (text.size() != 16) continue;
+    const auto value = parse_simhash_hex(text);
+    if (!value) continue;
+    ++n;
+    for (int bit = 0; bit < 64; ++bit) set[static_cast<std::size_t>(bit)] += (*value >> bit) & 1U;
+  }
+  if (n == 0) return std::nullopt;
+  std::uint64_t centroid = 0;
+  for (int bit = 0; bit < 64; ++bit) {
+    if (set[static_cast<std::size_t>(bit)] * 2 > n) centroid |= std::uint64_t{1} << bit;
+  }
+  return centroid;
+}
+
 }  // namespace decnet::identity

@@ -28,6 +28,10 @@ std::string simhash_hex(std::uint64_t hash);
 // The value of exactly 16 hex digits (either case); nullopt for anything else.
 std::optional<std::uint64_t> parse_simhash_hex(std::string_view hex);
 int hamming(std::uint64_t a, std::uint64_t b);
+// An identity's rhythm: the bitwise strict majority of its sessions' SimHashes (a bit set in
+// exactly half of them stays clear). Values that are not 16 hex digits are left out; nullopt
+// when none is left.
+std::optional<std::uint64_t> simhash_centroid(const std::vector<std::string>& hex_values);
 
 // Flight times between consecutive single-character inputs longer than this are pauses, not
 // rhythm, and are left out.

@@ -166,3 +166,24 @@ TEST(DigraphSimHash, MultibyteCharactersAreSingleKeys) {
 
 }  // namespace
 }  // namespace decnet::identity
+
+namespace decnet::identity {
+namespace {
+
+// The identity centroid: a strict bitwise majority; ties stay clear; malformed values are skipped.
+TEST(SimhashCentroid, TheReferencesVectors) {
+  const std::string ones = "ffffffffffffffff";
+  const std::string zero = "0000000000000000";
+  EXPECT_FALSE(simhash_centroid({}).has_value());
+  EXPECT_EQ(simhash_centroid({"0cc175b9c0f1b6a8"}), 0x0cc175b9c0f1b6a8ULL);
+  EXPECT_EQ(simhash_centroid({ones, ones, zero}), ~std::uint64_t{0});
+  EXPECT_EQ(simhash_centroid({ones, zero}), 0U);
+  EXPECT_EQ(simhash_centroid({ones, "xyz", "ffff", "gggggggggggggggg"}), ~std::uint64_t{0});
+  EXPECT_FALSE(simhash_centroid({"not hex", "ffff"}).has_value());
+  // Bit by bit: 0x3 and 0x5 and 0x6 each share one bit with each other; every bit is in two of
+  // three.
+  EXPECT_EQ(simhash_centroid({"0000000000000003", "0000000000000005", "0000000000000006"}), 0x7U);
+}
+
+}  // namespace
+}  // namespace decnet::identity
