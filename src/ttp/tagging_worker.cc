@@ -279,7 +279,6 @@ std::vector<store::TtpTag> TaggingWorker::tags_of(const std::vector<TagEvent>& e
 }
 
 void TaggingWorker::stage(std::vector<store::TtpTag> tags) {
-  core::MutexLock lock(written_mu_);
   for (auto& t : tags) {
     if (t.confidence < store::kTagConfidenceFloor) continue;
     auto uuid = store::compute_tag_uuid(t.source_kind, t.source_id, t.rule_id, t.rule_version,
@@ -326,15 +325,12 @@ void TaggingWorker::finish_write(bool wait) {
     uuids.push_back(store::compute_tag_uuid(t.source_kind, t.source_id, t.rule_id, t.rule_version,
                                             t.technique_id, t.sub_technique_id));
   }
-  {
-    core::MutexLock lock(written_mu_);
-    for (const auto& uuid : uuids) {
-      if (!written_.insert(uuid).second) continue;
-      written_order_.push_back(uuid);
-      if (written_order_.size() > kWrittenRemembered) {
-        written_.erase(written_order_.front());
-        written_order_.pop_front();
-      }
+  for (const auto& uuid : uuids) {
+    if (!written_.insert(uuid).second) continue;
+    written_order_.push_back(uuid);
+    if (written_order_.size() > kWrittenRemembered) {
+      written_.erase(written_order_.front());
+      written_order_.pop_front();
     }
   }
   if (!fresh.empty()) announce(*tags, uuids, fresh);

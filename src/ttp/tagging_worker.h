@@ -113,9 +113,8 @@ class TaggingWorker final : public core::Component, public TagSink {
 
   // Tags written lately: an episode or a session seen again re-derives them, and they need not
   // reach the database to be ignored there.
-  core::Mutex written_mu_;
-  std::unordered_set<std::string> written_ GUARDED_BY(written_mu_);
-  std::deque<std::string> written_order_ GUARDED_BY(written_mu_);
+  std::unordered_set<std::string> written_;  // the submit thread's only
+  std::deque<std::string> written_order_;    // the submit thread's only
 
   std::vector<bus::Subscription> subscriptions_;
   std::atomic<std::uint64_t> events_{0};

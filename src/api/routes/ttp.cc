@@ -82,6 +82,22 @@ nlohmann::json tag_json(const store::TtpTag& t) {
 
 // ATT&CK Navigator layer 4.5: one entry per technique or sub-technique seen (sub-techniques
 // keep their own id, so the layer shows them), scored by how often it was seen.
+// The query of the tag-detail routes: a sub-technique filter and limit 1..1000 (default 200).
+std::vector<QueryParam> tag_query() {
+  return {text_param("sub_technique_id", "Only this sub-technique (e.g. T1059.004)", 16),
+          {.name = "limit",
+           .type = ParamType::kInt,
+           .min = 1,
+           .max = 1000,
+           .description = "How many tags",
+           .default_value = store::kDefaultTagLimit}};
+}
+
+std::int64_t tag_limit(const Request& req) {
+  const auto limit = optional_text(req, {"limit"});
+  return limit ? std::stoll(*limit) : store::kDefaultTagLimit;
+}
+
 nlohmann::json navigator_layer(const std::string& name,
                                const std::vector<store::TechniqueRollup>& rows) {
   auto techniques = nlohmann::json::array();
@@ -215,35 +231,28 @@ void add_ttp_routes(Router& router, ApiContext& ctx) {
               .handler = [&ctx](const Request&, const Principal*) {
                 return json(200, rollups_json(ctx.repo.ttp().list_technique_rollup(), false));
               }});
-  router.add(
-      {.method = "GET",
-       .path = "/api/v1/ttp/tags/{technique_id}",
-       .access = Access::kViewer,
-       .summary = "The fleet's tags of one technique, newest first, with evidence",
-       .tag = "ttp",
-       .query = {text_param("sub_technique_id", "Only this sub-technique (e.g. T1059.004)", 16),
-                 {.name = "limit",
-                  .type = ParamType::kInt,
-                  .min = 1,
-                  .max = 1000,
-                  .description = "How many tags",
-                  .default_value = 200}},
-       .handler = [&ctx](const Request& req, const Principal*) {
-         const auto limit = optional_text(req, {"limit"});
-         const auto sub = optional_text(req, {"sub_technique_id"});
-         const auto wanted = limit ? std::stoll(*limit) : store::kDefaultTagLimit;
-         // The store filters by parent technique; a sub-technique is picked out here, from a
-         // bounded read.
-         const auto tags = ctx.repo.ttp().list_tags_by_technique(
-             req.param("technique_id"), 0, sub ? std::min<std::int64_t>(wanted * 4, 4000) : wanted);
-         auto out = nlohmann::json::array();
-         for (const auto& t : tags) {
-           if (sub && t.sub_technique_id != sub) continue;
-           if (static_cast<std::int64_t>(out.size()) >= wanted) break;
-           out.push_back(tag_json(t));
-         }
-         return json(200, out);
-       }});
+  router.add({.method = "GET",
+              .path = "/api/v1/ttp/tags/{technique_id}",
+              .access = Access::kViewer,
+              .summary = "The fleet's tags of one technique, newest first, with evidence",
+              .tag = "ttp",
+              .query = tag_query(),
+              .handler = [&ctx](const Request& req, const Principal*) {
+                const auto sub = optional_text(req, {"sub_technique_id"});
+                const auto wanted = tag_limit(req);
+                // The store filters by parent technique; a sub-technique is picked out here, from a
+                // bounded read.
+                const auto tags = ctx.repo.ttp().list_tags_by_technique(
+                    req.param("technique_id"), 0,
+                    sub ? std::min<std::int64_t>(wanted * 4, 4000) : wanted);
+                auto out = nlohmann::json::array();
+                for (const auto& t : tags) {
+                  if (sub && t.sub_technique_id != sub) continue;
+                  if (static_cast<std::int64_t>(out.size()) >= wanted) break;
+                  out.push_back(tag_json(t));
+                }
+                return json(200, out);
+              }});
   for (const auto scope : {TagScope::kIdentity, TagScope::kAttacker, TagScope::kSession}) {
     const std::string name = scope_name(scope);
     // Sessions are addressed by their uuid like everything else here.
@@ -267,19 +276,11 @@ void add_ttp_routes(Router& router, ApiContext& ctx) {
          .access = Access::kViewer,
          .summary = "The tags of one technique for one " + name + ", newest first, with evidence",
          .tag = "ttp",
-         .query = {text_param("sub_technique_id", "Only this sub-technique (e.g. T1059.004)", 16),
-                   {.name = "limit",
-                    .type = ParamType::kInt,
-                    .min = 1,
-                    .max = 1000,
-                    .description = "How many tags",
-                    .default_value = 200}},
+         .query = tag_query(),
          .handler = [&ctx, scope, param](const Request& req, const Principal*) {
-           const auto limit = optional_text(req, {"limit"});
            const auto tags = ctx.repo.ttp().list_tags_by_scope_and_technique(
                scope, req.param(param), req.param("technique_id"),
-               optional_text(req, {"sub_technique_id"}),
-               limit ? std::stoll(*limit) : store::kDefaultTagLimit);
+               optional_text(req, {"sub_technique_id"}), tag_limit(req));
            auto out = nlohmann::json::array();
            for (const auto& t : tags) out.push_back(tag_json(t));
            return json(200, out);
