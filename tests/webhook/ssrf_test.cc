@@ -81,23 +81,32 @@ TEST(SsrfGuard, ChecksLiteralsAndSpellingsWithoutDns) {
 
 class LocalDns : public ::testing::Test {
  protected:
+  // dnsmasq binds the port for both UDP and TCP; a parallel test can take it between our probe
+  // and its bind, so a start that dies is retried on another port.
   void SetUp() override {
-    port_ = free_port(true);
-    dnsmasq_ = std::make_unique<ChildProcess>(std::vector<std::string>{
-        "/usr/sbin/dnsmasq", "--no-daemon", "--conf-file=/dev/null",
-        "--port=" + std::to_string(port_), "--listen-address=127.0.0.1", "--bind-interfaces",
-        "--no-resolv", "--no-hosts", "--pid-file=", "--user=" + std::string(getlogin_or_root()),
-        "--host-record=private.test,10.1.2.3", "--host-record=public.test,93.184.216.34",
-        "--host-record=mixed.test,93.184.216.34,::1", "--host-record=meta.test,169.254.169.254"});
-    resolver_ = make_dns_resolver({.servers = "127.0.0.1:" + std::to_string(port_),
-                                   .timeout = std::chrono::milliseconds(5000)});
-    ASSERT_TRUE(wait_until([&] {
-      try {
-        return !resolver_->resolve("public.test").empty();
-      } catch (const WebhookError&) {
-        return false;
-      }
-    })) << dnsmasq_->output();
+    for (int attempt = 0; attempt < 5; ++attempt) {
+      port_ = free_port(true);
+      dnsmasq_ = std::make_unique<ChildProcess>(std::vector<std::string>{
+          "/usr/sbin/dnsmasq", "--no-daemon", "--conf-file=/dev/null",
+          "--port=" + std::to_string(port_), "--listen-address=127.0.0.1", "--bind-interfaces",
+          "--no-resolv", "--no-hosts", "--pid-file=", "--user=" + std::string(getlogin_or_root()),
+          "--host-record=private.test,10.1.2.3", "--host-record=public.test,93.184.216.34",
+          "--host-record=mixed.test,93.184.216.34,::1", "--host-record=meta.test,169.254.169.254"});
+      resolver_ = make_dns_resolver({.servers = "127.0.0.1:" + std::to_string(port_),
+                                     .timeout = std::chrono::milliseconds(5000)});
+      bool answered = false;
+      wait_until([&] {
+        try {
+          answered = !resolver_->resolve("public.test").empty();
+        } catch (const WebhookError&) {
+          answered = false;
+        }
+        return answered || !dnsmasq_->running();
+      });
+      if (answered) return;
+      if (dnsmasq_->running()) break;
+    }
+    FAIL() << "dnsmasq did not answer: " << dnsmasq_->output();
   }
   static const char* getlogin_or_root() {
     const char* user = std::getenv("USER");
