@@ -26,6 +26,7 @@
 #include "enrich/intel_config.h"
 #include "enrich/intel_worker.h"
 #include "enrich/table_files.h"
+#include "identity/identity_worker.h"
 #include "ingest/file_tail.h"
 #include "ingest/receivers.h"
 #include "store/state_repository.h"
@@ -225,6 +226,14 @@ int serve() {
   if (tagging) {
     runtime.pipeline().set_tag_sink(tagging.get());
     supervisor.add(std::move(tagging));
+  }
+  if (config.identity_enabled()) {
+    auto identities = std::make_unique<identity::IdentityWorker>(
+        runtime.repository(), runtime.bus(),
+        identity::IdentityWorkerOptions{
+            .common_after = static_cast<std::size_t>(config.identity_common_after())});
+    runtime.pipeline().set_identity_sink(identities.get());
+    supervisor.add(std::move(identities));
   }
   supervisor.add(runtime.pipeline());
   const auto receiver_options = ingest::ReceiverOptions::from_config(config);

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <deque>
+#include <string_view>
+#include <unordered_set>
 
 namespace decnet::identity {
 namespace {
@@ -30,6 +32,10 @@ bool intersects(const std::set<std::string>& a, const std::set<std::string>& b) 
   return false;
 }
 
+bool fingerprint_key(std::string_view key) {
+  return key.starts_with("ja3:") || key.starts_with("hassh:");
+}
+
 }  // namespace
 
 bool fingerprints_veto(const AttackerEvidence& a, const AttackerEvidence& b) {
@@ -44,8 +50,9 @@ bool linked(const AttackerEvidence& a, const AttackerEvidence& b) {
   return intersects(a.payloads, b.payloads) || intersects(a.c2, b.c2);
 }
 
-std::vector<std::string> IdentityGraph::keys_of(const AttackerEvidence& e) const {
+std::vector<std::string> evidence_keys(const AttackerEvidence& e) {
   std::vector<std::string> keys;
+  keys.reserve(2 + e.payloads.size() + e.c2.size());
   if (e.ja3) keys.push_back("ja3:" + *e.ja3);
   if (e.hassh) keys.push_back("hassh:" + *e.hassh);
   for (const auto& p : e.payloads) keys.push_back("payload:" + p);
@@ -53,18 +60,77 @@ std::vector<std::string> IdentityGraph::keys_of(const AttackerEvidence& e) const
   return keys;
 }
 
-// The attackers linked to `attacker`: found through the keys they share, then checked against
-// the edge rule (a shared payload under disagreeing fingerprints is no link).
+std::vector<std::vector<std::string>> components_from_scratch(
+    const std::unordered_map<std::string, AttackerEvidence>& evidence, std::size_t common_after) {
+  std::vector<const std::string*> ids;
+  ids.reserve(evidence.size());
+  for (const auto& [id, _] : evidence) ids.push_back(&id);
+  std::sort(ids.begin(), ids.end(), [](const auto* a, const auto* b) { return *a < *b; });
+  std::unordered_map<std::string, std::vector<std::size_t>> by_key;
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    for (auto& key : evidence_keys(evidence.at(*ids[i]))) by_key[std::move(key)].push_back(i);
+  }
+  std::vector<std::size_t> parent(ids.size());
+  for (std::size_t i = 0; i < parent.size(); ++i) parent[i] = i;
+  const auto find = [&](std::size_t x) {
+    while (parent[x] != x) x = parent[x] = parent[parent[x]];
+    return x;
+  };
+  const auto unite = [&](std::size_t a, std::size_t b) {
+    a = find(a);
+    b = find(b);
+    if (a != b) parent[std::max(a, b)] = std::min(a, b);
+  };
+  for (const auto& [key, holders] : by_key) {
+    if (holders.size() < 2 || holders.size() > common_after) continue;
+    if (fingerprint_key(key)) {
+      for (const auto h : holders) unite(holders.front(), h);
+      continue;
+    }
+    for (std::size_t i = 0; i < holders.size(); ++i) {
+      for (std::size_t j = i + 1; j < holders.size(); ++j) {
+        if (!fingerprints_veto(evidence.at(*ids[holders[i]]), evidence.at(*ids[holders[j]]))) {
+          unite(holders[i], holders[j]);
+        }
+      }
+    }
+  }
+  // Roots are each component's smallest index, so visiting in order lists components by their
+  // smallest member, members sorted.
+  std::vector<std::vector<std::string>> out;
+  std::unordered_map<std::size_t, std::size_t> slot;
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    const auto root = find(i);
+    const auto [it, fresh] = slot.emplace(root, out.size());
+    if (fresh) out.emplace_back();
+    out[it->second].push_back(*ids[i]);
+  }
+  return out;
+}
+
+const AttackerEvidence* IdentityGraph::evidence_of(const std::string& attacker) const {
+  const auto it = evidence_.find(attacker);
+  return it == evidence_.end() ? nullptr : &it->second;
+}
+
+std::size_t IdentityGraph::holders(const std::string& key) const {
+  const auto it = by_key_.find(key);
+  return it == by_key_.end() ? 0 : it->second.size();
+}
+
+// The attackers linked to `attacker`: found through the keys they share (none too common), then
+// checked against the edge rule (a shared payload under disagreeing fingerprints is no link).
 std::vector<std::string> IdentityGraph::neighbours(const std::string& attacker) const {
   std::vector<std::string> out;
   const auto& mine = evidence_.at(attacker);
-  std::set<std::string> seen{attacker};
-  for (const auto& key : keys_of(mine)) {
+  std::unordered_set<std::string_view> seen{attacker};
+  for (const auto& key : evidence_keys(mine)) {
     const auto it = by_key_.find(key);
-    if (it == by_key_.end()) continue;
+    if (it == by_key_.end() || it->second.size() > common_after_) continue;
+    const bool fingerprint = fingerprint_key(key);
     for (const auto& other : it->second) {
       if (seen.contains(other)) continue;
-      if (linked(mine, evidence_.at(other))) {
+      if (fingerprint || !fingerprints_veto(mine, evidence_.at(other))) {
         seen.insert(other);
         out.push_back(other);
       }
@@ -151,18 +217,34 @@ IdentityGraph::Update IdentityGraph::set(const std::string& attacker, AttackerEv
                                found->second.payloads.begin(), found->second.payloads.end()) &&
                  std::includes(evidence.c2.begin(), evidence.c2.end(), found->second.c2.begin(),
                                found->second.c2.end()));
-  if (known) {
-    for (const auto& key : keys_of(found->second)) {
-      auto it = by_key_.find(key);
-      it->second.erase(attacker);
-      if (it->second.empty()) by_key_.erase(it);
-    }
+  // Keys whose holder count crosses common_after_ either way start or stop linking everyone
+  // holding them.
+  std::vector<std::string> flipped;
+  const auto before = known ? evidence_keys(found->second) : std::vector<std::string>{};
+  const auto after = evidence_keys(evidence);
+  const auto note_flip = [&](const std::string& key, std::size_t was, std::size_t now) {
+    if ((was <= common_after_) != (now <= common_after_)) flipped.push_back(key);
+  };
+  for (const auto& key : before) {
+    if (std::find(after.begin(), after.end(), key) != after.end()) continue;
+    auto it = by_key_.find(key);
+    note_flip(key, it->second.size(), it->second.size() - 1);
+    it->second.erase(attacker);
+    if (it->second.empty()) by_key_.erase(it);
   }
-  for (const auto& key : keys_of(evidence)) by_key_[key].insert(attacker);
+  for (const auto& key : after) {
+    auto& holders = by_key_[key];
+    const auto was = holders.size();
+    if (holders.insert(attacker).second) note_flip(key, was, was + 1);
+  }
   evidence_[attacker] = std::move(evidence);
 
-  // The attackers whose components can change: the attacker's own, and every component it now
-  // links to. A change that may have cut links recomputes its old component too.
+  if (grows && flipped.empty()) {
+    unite(attacker, neighbours(attacker), update);
+    return update;
+  }
+  // The attackers whose components can change: the attacker's own, every component it now links
+  // to, and those of every holder of a key that started or stopped linking.
   std::set<std::string> affected;
   const auto take = [&](const std::string& a) {
     if (const auto c = component_of(a)) {
@@ -174,15 +256,43 @@ IdentityGraph::Update IdentityGraph::set(const std::string& attacker, AttackerEv
   };
   take(attacker);
   for (const auto& n : neighbours(attacker)) take(n);
-  if (grows && known) {
-    // Nothing was cut: if every neighbour is already in the attacker's component, nothing moves.
-    const auto mine = component_of(attacker);
-    bool same = true;
-    for (const auto& a : affected) same = same && component_of(a) == mine;
-    if (same) return update;
+  for (const auto& key : flipped) {
+    if (const auto it = by_key_.find(key); it != by_key_.end()) {
+      for (const auto& holder : it->second) take(holder);
+    }
   }
   relabel(affected, update);
   return update;
+}
+
+// Only links were added: the components the attacker now touches become one, named after the
+// largest of them, without walking anybody's links.
+void IdentityGraph::unite(const std::string& attacker, const std::vector<std::string>& linked_to,
+                          Update& update) {
+  std::set<Component> parts;
+  if (const auto c = component_of(attacker)) parts.insert(c);
+  for (const auto& n : linked_to) parts.insert(component_of(n));
+  if (parts.size() == 1 && component_of(attacker)) return;
+  Component keep = 0;
+  std::size_t best = 0;
+  for (const auto c : parts) {
+    if (members_.at(c).size() > best) {
+      keep = c;
+      best = members_.at(c).size();
+    }
+  }
+  if (!keep) keep = next_++;
+  auto& into = members_[keep];
+  for (const auto c : parts) {
+    if (c == keep) continue;
+    for (const auto& m : members_.at(c)) component_[m] = keep;
+    into.merge(members_.at(c));
+    members_.erase(c);
+    update.removed.push_back(c);
+  }
+  component_[attacker] = keep;
+  into.insert(attacker);
+  update.changed.push_back(keep);
 }
 
 }  // namespace decnet::identity

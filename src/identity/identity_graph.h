@@ -10,6 +10,13 @@
 // change that may remove a link (a fingerprint that changed, a payload forgotten) recomputes the
 // attacker's old component, which splits if nothing holds it together any more. No step looks at
 // every pair of attackers.
+//
+// Evidence that many attackers share is tooling, not an actor: the JA3 of curl or Go's client,
+// the loader URL every Mirai copy fetches. A key held by more than `common_after` attackers
+// links nobody (the reference linked on any shared JA3, so every scanner using one library became
+// one identity); when a key crosses that line either way, the components of its holders are
+// recomputed. components_from_scratch() is the same rule without the incremental bookkeeping:
+// `decnet identities rebuild` uses it, and the tests hold one against the other.
 #pragma once
 
 #include <cstdint>
@@ -33,8 +40,25 @@ struct AttackerEvidence {
 
 // The fingerprints the two sides both have all disagree: shared payloads or C2 do not link them.
 bool fingerprints_veto(const AttackerEvidence& a, const AttackerEvidence& b);
-// The edge rule.
+// The edge rule (no key too common).
 bool linked(const AttackerEvidence& a, const AttackerEvidence& b);
+
+// Keys shared by more attackers than this link nobody, unless configured otherwise.
+inline constexpr std::size_t kDefaultCommonAfter = 500;
+// Bounds on one attacker's evidence: a hostile client naming endless URLs or dropping endless
+// files adds the first ones only.
+inline constexpr std::size_t kMaxPayloadsPerAttacker = 32;
+inline constexpr std::size_t kMaxC2PerAttacker = 32;
+
+// The graph's keys of one attacker's evidence: "ja3:<hash>", "hassh:<hash>", "payload:<sha>",
+// "c2:<endpoint>".
+std::vector<std::string> evidence_keys(const AttackerEvidence& e);
+
+// Every attacker's component, computed from nothing: the members of each, sorted, the
+// components in order of their smallest member.
+std::vector<std::vector<std::string>> components_from_scratch(
+    const std::unordered_map<std::string, AttackerEvidence>& evidence,
+    std::size_t common_after = kDefaultCommonAfter);
 
 class IdentityGraph {
  public:
@@ -47,6 +71,9 @@ class IdentityGraph {
     std::vector<Component> removed;
   };
 
+  explicit IdentityGraph(std::size_t common_after = kDefaultCommonAfter)
+      : common_after_(common_after) {}
+
   // Replaces `attacker`'s evidence (a new attacker starts alone).
   Update set(const std::string& attacker, AttackerEvidence evidence);
 
@@ -56,10 +83,19 @@ class IdentityGraph {
   const std::set<std::string>& members(Component c) const;
   std::size_t attacker_count() const { return evidence_.size(); }
   std::size_t component_count() const { return members_.size(); }
+  template <typename Visit>
+  void for_each_component(Visit&& visit) const {
+    for (const auto& [_, members] : members_) visit(members);
+  }
+  const AttackerEvidence* evidence_of(const std::string& attacker) const;
+  // How many attackers hold `key` (evidence_keys' spelling).
+  std::size_t holders(const std::string& key) const;
 
  private:
-  std::vector<std::string> keys_of(const AttackerEvidence& e) const;
+  bool usable(const std::string& key) const { return holders(key) <= common_after_; }
   std::vector<std::string> neighbours(const std::string& attacker) const;
+  void unite(const std::string& attacker, const std::vector<std::string>& linked_to,
+             Update& update);
   void relabel(const std::set<std::string>& attackers, Update& update);
 
   std::unordered_map<std::string, AttackerEvidence> evidence_;
@@ -68,6 +104,7 @@ class IdentityGraph {
   std::unordered_map<std::string, Component> component_;
   std::unordered_map<Component, std::set<std::string>> members_;
   Component next_ = 1;
+  std::size_t common_after_;
 };
 
 }  // namespace decnet::identity

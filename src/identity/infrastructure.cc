@@ -92,8 +92,24 @@ std::set<std::string> endpoints_in_command(std::string_view command) {
     while (end < rest.size() && std::isdigit(static_cast<unsigned char>(rest[end]))) ++end;
     add(out, std::string(rest.substr(0, slash)), rest.substr(slash + 1, end - slash - 1));
   }
-  // nc / ncat / netcat <host> <port> (options skipped).
   const auto w = words(text);
+  // curl / wget given a URL without its scheme: "host:port/path" or "host/path" (a bare word
+  // with neither is more likely a file name, as in -o x.sh).
+  for (std::size_t i = 0; i < w.size(); ++i) {
+    if (w[i] != "curl" && w[i] != "wget") continue;
+    for (auto j = i + 1; j < w.size() && j <= i + 8; ++j) {
+      const auto arg = w[j];
+      if (arg.front() == '-' || arg.find("://") != std::string_view::npos) continue;
+      const auto slash = arg.find('/');
+      const auto hostport = arg.substr(0, slash);
+      const auto colon = hostport.find(':');
+      if (slash == std::string_view::npos && colon == std::string_view::npos) continue;
+      std::string host(hostport.substr(0, colon));
+      if (host.empty() || !std::all_of(host.begin(), host.end(), host_char)) continue;
+      add(out, host, colon == std::string_view::npos ? "80" : hostport.substr(colon + 1));
+    }
+  }
+  // nc / ncat / netcat <host> <port> (options skipped).
   for (std::size_t i = 0; i < w.size(); ++i) {
     if (w[i] != "nc" && w[i] != "ncat" && w[i] != "netcat") continue;
     std::vector<std::string_view> args;

@@ -115,8 +115,8 @@ class LineParser {
   std::string error;
 };
 
-BatchBuilder::BatchBuilder(bool profile, bool tag)
-    : parser_(std::make_unique<LineParser>()), profile_(profile), tag_(tag) {}
+BatchBuilder::BatchBuilder(bool profile, bool tag, bool identity)
+    : parser_(std::make_unique<LineParser>()), profile_(profile), tag_(tag), identity_(identity) {}
 BatchBuilder::~BatchBuilder() = default;
 
 void BatchBuilder::add(IngestBatch& batch, RawLine line) {
@@ -167,6 +167,7 @@ void BatchBuilder::add(IngestBatch& batch, RawLine line) {
         e, credential.outcome == CredentialOutcome::kCredential ? &credential.attempt : nullptr,
         batch);
   }
+  if (identity_) collect_identity_evidence(e, batch);
   if (auto mail = email_received_payload(e))
     batch.emails.push_back({*e.attacker_ip, std::move(*mail)});
   switch (credential.outcome) {

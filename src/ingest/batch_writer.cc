@@ -73,6 +73,9 @@ CommittedBatch write_batch(store::Repository& repo, store::WriteScope& scope, In
   for (auto& m : batch.emails) {
     if (const auto* a = attacker_of(m.attacker_ip)) m.payload["attacker_uuid"] = a->uuid;
   }
+  for (auto& i : batch.identity_inputs) {
+    if (const auto* a = attacker_of(i.attacker_ip)) i.input.attacker_uuid = a->uuid;
+  }
   for (const auto& dead : batch.dead_letters) repo.dead_letters().insert(scope, dead);
   out.dead_letters = batch.dead_letters.size();
   const auto last_tailed =

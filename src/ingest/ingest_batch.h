@@ -13,6 +13,7 @@
 
 #include "correlate/attacker_profiler.h"
 #include "correlate/profile_event.h"
+#include "ingest/identity_inputs.h"
 #include "ingest/normalized_event.h"
 #include "ingest/raw_line.h"
 #include "ingest/tag_inputs.h"
@@ -82,6 +83,8 @@ struct IngestBatch {
   // the writer fills in their attackers.
   std::vector<PendingTagEvent> tag_events;
   std::vector<PendingEmail> emails;
+  // For the identity worker (when one is attached); the writer fills in their attackers.
+  std::vector<PendingIdentityInput> identity_inputs;
 };
 
 // What the writer learned while storing a batch; published once the batch is committed.
@@ -128,8 +131,9 @@ class LineParser;
 class BatchBuilder {
  public:
   // With `profile`, each line with an attacker address also yields a profile event; with `tag`,
-  // login attempts, HTTP requests and fingerprints also yield events for the tagger.
-  explicit BatchBuilder(bool profile = false, bool tag = false);
+  // login attempts, HTTP requests and fingerprints also yield events for the tagger; with
+  // `identity`, identity evidence for the identity worker.
+  explicit BatchBuilder(bool profile = false, bool tag = false, bool identity = false);
   ~BatchBuilder();
   void add(IngestBatch& batch, RawLine line);
 
@@ -137,6 +141,7 @@ class BatchBuilder {
   std::unique_ptr<LineParser> parser_;
   bool profile_ = false;
   bool tag_ = false;
+  bool identity_ = false;
 };
 
 }  // namespace decnet::ingest

@@ -236,7 +236,7 @@ void IngestPipeline::account(std::size_t lines) {
 }
 
 void IngestPipeline::run() {
-  BatchBuilder builder(profiler_ != nullptr, tag_sink_ != nullptr);
+  BatchBuilder builder(profiler_ != nullptr, tag_sink_ != nullptr, identity_sink_ != nullptr);
   std::deque<Inflight> inflight;
   std::vector<RawLine> taken;
   auto idle_for = std::chrono::milliseconds(0);
@@ -463,7 +463,7 @@ void IngestPipeline::judge_attachments(IngestBatch& batch) const {
 void IngestPipeline::retry_line_by_line(const IngestBatch& batch, const std::exception& error) {
   spdlog::error("ingest: batch of {} lines failed ({}); retrying line by line", batch.lines.size(),
                 error.what());
-  BatchBuilder builder(profiler_ != nullptr, tag_sink_ != nullptr);
+  BatchBuilder builder(profiler_ != nullptr, tag_sink_ != nullptr, identity_sink_ != nullptr);
   for (const auto& line : batch.lines) {
     auto single = std::make_shared<IngestBatch>();
     builder.add(*single, line);

@@ -29,6 +29,7 @@
 #include "core/component.h"
 #include "core/thread_annotations.h"
 #include "correlate/credential_reuse_index.h"
+#include "identity/identity_input.h"
 #include "ingest/attacker_ledger.h"
 #include "ingest/ingest_batch.h"
 #include "ingest/profiler_runner.h"
@@ -118,6 +119,9 @@ class IngestPipeline final : public LineSink, public core::Component {
   const PipelineCounters& counters() const { return counters_; }
   // Attaches the ATT&CK tagger (PipelineOptions::tag_sink) once it exists; before start() only.
   void set_tag_sink(ttp::TagSink* sink) { tag_sink_ = sink; }
+  // Attaches the identity worker: new attackers and identity evidence go to it once committed;
+  // before start() only.
+  void set_identity_sink(identity::IdentitySink* sink) { identity_sink_ = sink; }
 
  private:
   struct Inflight {
@@ -162,7 +166,8 @@ class IngestPipeline final : public LineSink, public core::Component {
   bus::Bus& bus_;
   correlate::CredentialReuseIndex& reuse_;
   const PipelineOptions options_;
-  ttp::TagSink* tag_sink_ = nullptr;          // options_.tag_sink, or the one attached later
+  ttp::TagSink* tag_sink_ = nullptr;  // options_.tag_sink, or the one attached later
+  identity::IdentitySink* identity_sink_ = nullptr;
   AttackerLedger ledger_;                     // touched only on the store's writer thread
   ResendFilter resend_;                       // touched only on the pipeline thread
   std::unique_ptr<ProfilerRunner> profiler_;  // null when not profiling

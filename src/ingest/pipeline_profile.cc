@@ -72,6 +72,17 @@ void IngestPipeline::after_commit(const CommittedBatch& committed, IngestBatch& 
     }
     tag_sink_->submit(std::move(events));
   }
+  if (identity_sink_) {
+    std::vector<identity::IdentityInput> inputs;
+    inputs.reserve(committed.new_attackers.size() + batch.identity_inputs.size());
+    for (const auto& a : committed.new_attackers) {
+      inputs.push_back({a.uuid, std::nullopt, {}, a.first_seen});
+    }
+    for (auto& i : batch.identity_inputs) {
+      if (!i.input.attacker_uuid.empty()) inputs.push_back(std::move(i.input));
+    }
+    identity_sink_->submit(std::move(inputs));
+  }
 }
 
 // Every row here belongs to an attacker the database already holds (the profiler sees only

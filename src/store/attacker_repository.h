@@ -66,7 +66,7 @@ inline constexpr std::int64_t kMaxTargetsShown = 200;
 struct Attacker {
   std::string uuid;
   std::string ip;
-  std::optional<std::string> identity_id;
+  std::optional<std::string> identity_id;  // the identity it belongs to now (merges followed)
   std::int64_t first_seen = 0;
   std::int64_t last_seen = 0;
   std::int64_t event_count = 0;

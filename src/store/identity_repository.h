@@ -55,16 +55,39 @@ struct NewIdentity {
   std::optional<std::int64_t> first_seen_at;
   std::optional<std::int64_t> last_seen_at;
   std::int64_t observation_count = 0;
+  // Minted here unless given (the clusterer mints its own to pick winners before writing); a
+  // given one must be a dashed lowercase uuid.
+  std::optional<std::string> uuid;
 };
 
 // The fingerprint rollup the identity clusterer computes over an identity's attackers. Every
-// list is written (deduplicated and sorted; an empty one clears the column to NULL).
+// list is written (deduplicated and sorted; an empty one clears the column to NULL). Payload
+// hashes go to payload_simhashes (the reference's name for the column; ours are SHA-256).
 struct FingerprintSummary {
   std::vector<std::string> ja3_hashes;
   std::vector<std::string> hassh_hashes;
   std::vector<std::string> tls_cert_sha256;
   std::vector<std::string> ja4h_hashes;
   std::vector<std::string> ja4_quic_hashes;
+  std::vector<std::string> payload_hashes;
+  std::vector<std::string> c2_endpoints;
+};
+
+// One piece of an attacker's identity evidence (identity_evidence): kind is ja3, hassh, payload
+// or c2.
+struct IdentityEvidenceRow {
+  std::string attacker_uuid;
+  std::optional<std::string> identity_id;  // the attacker's, when read
+  std::string kind;
+  std::string value;
+  std::int64_t first_seen = 0;
+  std::int64_t last_seen = 0;
+};
+
+struct UnlinkedAttacker {
+  std::string uuid;
+  std::int64_t first_seen = 0;
+  std::int64_t last_seen = 0;
 };
 
 // Updates of an identity or campaign that does not exist throw StoreError kNotFound; a
@@ -80,6 +103,10 @@ class IdentityRepository {
   // whether this call linked it; false for an unknown attacker.
   virtual bool link_attacker(WriteScope& scope, const std::string& attacker_uuid,
                              const std::string& identity_uuid) = 0;
+  // Points the attacker at identity_uuid whatever it pointed at before (a split moving addresses
+  // off an identity that stays with the other side). Returns whether it changed.
+  virtual bool relink_attacker(WriteScope& scope, const std::string& attacker_uuid,
+                               const std::string& identity_uuid) = 0;
   // loser.merged_into_uuid = winner. Self-merges and merges that would close a cycle are
   // kInvalid. Returns false when loser already pointed at winner.
   virtual bool merge_identity(WriteScope& scope, const std::string& loser_uuid,
@@ -95,6 +122,9 @@ class IdentityRepository {
                                           const FingerprintSummary& summary) = 0;
   virtual bool set_kd_digraph_simhash(WriteScope& scope, const std::string& uuid,
                                       std::optional<std::uint64_t> simhash) = 0;
+  // observation_count, first_seen_at and last_seen_at of the canonical identity uuid from its
+  // members now (attackers on it or on an identity merged into it).
+  virtual void refresh_identity_members(WriteScope& scope, const std::string& uuid) = 0;
   // Operator text; bumps updated_at.
   virtual void set_identity_notes(WriteScope& scope, const std::string& uuid,
                                   const std::optional<std::string>& notes) = 0;
@@ -103,17 +133,30 @@ class IdentityRepository {
   virtual std::optional<Identity> get_identity_by_uuid(const std::string& uuid) = 0;
   // The row itself, merged or not.
   virtual std::optional<Identity> get_identity_row(const std::string& uuid) = 0;
-  // Canonical (not merged-out) identities, most recently updated first.
-  virtual Page<Identity> list_identities(const PageRequest& page) = 0;
+  // Canonical (not merged-out) identities with at least min_members members, most recently
+  // updated first.
+  virtual Page<Identity> list_identities(const PageRequest& page, std::int64_t min_members = 0) = 0;
   virtual std::int64_t count_identities() = 0;
   // Every identity, merged-out ones included, oldest first (the clusterer's merge-chain map).
   virtual void for_each_identity(const std::function<void(const Identity&)>& visit) = 0;
 
-  // Attackers whose identity_id is literally uuid (no merge resolution), most recent first.
+  // The members of identity uuid: attackers on it or on an identity merged into it (the
+  // reference counted the literal identity only, so a merged identity lost its losers'
+  // addresses), most recently seen first.
   virtual Page<Attacker> list_observations_for_identity(const std::string& uuid,
                                                         const PageRequest& page) = 0;
   virtual std::vector<std::string> attacker_uuids_for_identity(const std::string& uuid) = 0;
   virtual std::int64_t count_observations_for_identity(const std::string& uuid) = 0;
+
+  // Identity evidence. record_evidence inserts the row or moves its last_seen forward (an
+  // unknown attacker writes nothing and returns false).
+  virtual bool record_evidence(WriteScope& scope, const IdentityEvidenceRow& row) = 0;
+  // Every evidence row with its attacker's identity_id, grouped by attacker.
+  virtual void for_each_evidence(const std::function<void(const IdentityEvidenceRow&)>& visit) = 0;
+  // Attackers with no identity yet, oldest first.
+  virtual std::vector<UnlinkedAttacker> attackers_without_identity(std::size_t limit) = 0;
+  // (loser, winner) of every merged identity.
+  virtual std::vector<std::pair<std::string, std::string>> merged_identities() = 0;
 };
 
 struct Campaign {

@@ -7,6 +7,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <functional>
 #include <map>
 #include <numeric>
 #include <random>
@@ -89,9 +91,23 @@ TEST(IdentityGraphTest, ThreeRotatingActorsAmongScannersAreThreeIdentities) {
   EXPECT_EQ(by_size.size(), 2u);
 }
 
-// Components from scratch: union-find over every pair with the edge rule.
-std::map<std::string, std::string> from_scratch(
-    const std::map<std::string, AttackerEvidence>& all) {
+// Components from scratch: union-find over every pair, linked when they share a key held by at
+// most `common_after` attackers (fingerprints always, payloads and C2 unless vetoed).
+std::map<std::string, std::string> from_scratch(const std::map<std::string, AttackerEvidence>& all,
+                                                std::size_t common_after) {
+  std::map<std::string, std::size_t> holders;
+  for (const auto& [_, e] : all) {
+    for (const auto& key : evidence_keys(e)) ++holders[key];
+  }
+  const auto pair_linked = [&](const AttackerEvidence& a, const AttackerEvidence& b) {
+    const auto bk = evidence_keys(b);
+    for (const auto& key : evidence_keys(a)) {
+      if (std::find(bk.begin(), bk.end(), key) == bk.end() || holders[key] > common_after) continue;
+      if (key.rfind("ja3:", 0) == 0 || key.rfind("hassh:", 0) == 0) return true;
+      if (!fingerprints_veto(a, b)) return true;
+    }
+    return false;
+  };
   std::vector<std::string> ids;
   for (const auto& [id, _] : all) ids.push_back(id);
   std::vector<std::size_t> parent(ids.size());
@@ -101,7 +117,7 @@ std::map<std::string, std::string> from_scratch(
   };
   for (std::size_t i = 0; i < ids.size(); ++i) {
     for (std::size_t j = i + 1; j < ids.size(); ++j) {
-      if (linked(all.at(ids[i]), all.at(ids[j]))) parent[find(i)] = find(j);
+      if (pair_linked(all.at(ids[i]), all.at(ids[j]))) parent[find(i)] = find(j);
     }
   }
   // Each attacker named by the smallest id of its component.
@@ -115,22 +131,25 @@ std::map<std::string, std::string> from_scratch(
   return out;
 }
 
-TEST(IdentityGraphTest, IncrementalComponentsAreAlwaysTheFromScratchOnes) {
-  std::mt19937 rng(7);
+// Random sequences of changes: after every step the incremental components, and those of
+// components_from_scratch, are the ones the all-pairs pass finds.
+void check_against_all_pairs(std::size_t common_after, unsigned seed) {
+  std::mt19937 rng(seed);
   const auto pick = [&](int n) { return static_cast<int>(rng() % static_cast<unsigned>(n)); };
   const auto maybe = [&](const char* prefix, int pool) -> std::optional<std::string> {
     if (pick(3) == 0) return std::nullopt;
     return std::string(prefix) + std::to_string(pick(pool));
   };
-  IdentityGraph g;
+  IdentityGraph g(common_after);
   std::map<std::string, AttackerEvidence> all;
   for (int step = 0; step < 2000; ++step) {
     const auto id = "a" + std::to_string(pick(60));
-    AttackerEvidence e;
-    e.ja3 = maybe("j", 12);
-    e.hassh = maybe("h", 8);
+    AttackerEvidence e = all.contains(id) && pick(2) ? all[id] : AttackerEvidence{};
+    if (pick(2)) e.ja3 = maybe("j", 12);
+    if (pick(2)) e.hassh = maybe("h", 8);
     if (pick(2)) e.payloads.insert("p" + std::to_string(pick(10)));
     if (pick(3) == 0) e.c2.insert("c" + std::to_string(pick(6)));
+    if (pick(5) == 0) e.payloads.clear();
     const auto update = g.set(id, e);
     all[id] = e;
     // Whatever the update names as changed holds exactly the members it lists.
@@ -138,14 +157,42 @@ TEST(IdentityGraphTest, IncrementalComponentsAreAlwaysTheFromScratchOnes) {
       for (const auto& m : g.members(c)) ASSERT_EQ(g.component_of(m), c);
     }
     for (const auto c : update.removed) ASSERT_TRUE(g.members(c).empty());
-    const auto truth = from_scratch(all);
+    const auto truth = from_scratch(all, common_after);
     for (const auto& [a, root] : truth) {
       ASSERT_EQ(g.component_of(a), g.component_of(root)) << "step " << step << ": " << a;
     }
     std::set<std::string> roots;
     for (const auto& [a, root] : truth) roots.insert(root);
     ASSERT_EQ(g.component_count(), roots.size()) << "step " << step;
+    if (step % 50 == 0) {
+      const std::unordered_map<std::string, AttackerEvidence> copy(all.begin(), all.end());
+      const auto rebuilt = components_from_scratch(copy, common_after);
+      ASSERT_EQ(rebuilt.size(), roots.size()) << "step " << step;
+      for (const auto& members : rebuilt) {
+        for (const auto& m : members) ASSERT_EQ(truth.at(m), members.front()) << "step " << step;
+      }
+    }
   }
+}
+
+TEST(IdentityGraphTest, IncrementalComponentsAreAlwaysTheFromScratchOnes) {
+  check_against_all_pairs(kDefaultCommonAfter, 7);
+}
+
+// With a low line, keys keep crossing it both ways as attackers take and drop them.
+TEST(IdentityGraphTest, KeysCrossingTheCommonLineRelinkTheirHolders) {
+  check_against_all_pairs(4, 19);
+}
+
+TEST(IdentityGraphTest, EvidenceEveryoneSharesLinksNobody) {
+  IdentityGraph g(3);
+  for (const char* a : {"a1", "a2", "a3"}) g.set(a, ev("curl-ja3", std::nullopt));
+  EXPECT_EQ(g.component_count(), 1u);
+  g.set("a4", ev("curl-ja3", std::nullopt));  // a fourth holder: the JA3 is tooling now
+  EXPECT_EQ(g.component_count(), 4u);
+  g.set("a4", ev("other", std::nullopt));  // back to three: it identifies again
+  EXPECT_EQ(g.component_count(), 2u);
+  EXPECT_EQ(g.members(g.component_of("a1")), (std::set<std::string>{"a1", "a2", "a3"}));
 }
 
 }  // namespace

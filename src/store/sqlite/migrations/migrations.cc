@@ -18,12 +18,14 @@ extern const Migration kMigration0011;
 extern const Migration kMigration0012;
 extern const Migration kMigration0013;
 extern const Migration kMigration0014;
+extern const Migration kMigration0015;
 
 std::span<const Migration> migrations() {
-  static const std::array<Migration, 14> all = {
+  static const std::array<Migration, 15> all = {
       kMigration0001, kMigration0002, kMigration0003, kMigration0004, kMigration0005,
       kMigration0006, kMigration0007, kMigration0008, kMigration0009, kMigration0010,
-      kMigration0011, kMigration0012, kMigration0013, kMigration0014};
+      kMigration0011, kMigration0012, kMigration0013, kMigration0014,
+      kMigration0015};
   return all;
 }
 
