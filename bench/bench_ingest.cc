@@ -226,6 +226,33 @@ void report_tagging_cost(const std::filesystem::path& dir, const std::string& st
   bench::report("ttp_ingest_tags_written", static_cast<double>(written), "tags");
 }
 
+// identity_ingest_off / _on / _ratio: the identity worker's cost to ingest, side by side; how
+// long the worker took, once the last line was committed, to have placed everything
+// (identity_ingest_drain_seconds), and what its queue had to drop.
+void report_identity_cost(const std::filesystem::path& dir, const std::string& stream,
+                          std::size_t lines) {
+  std::uint64_t dropped = 0;
+  double drain = 0;
+  bench::report_best_of_two("identity_ingest", "off", "on", "ratio", [&](bool on, int round) {
+    const auto db = dir / ("identity-" + std::to_string(round) + (on ? "-on.db" : "-off.db"));
+    double rate = 0;
+    {
+      bench::IngestStack stack(db, true, false, on);
+      rate = bench::committed_lines_per_second(stack, stream, lines);
+      if (stack.identity_worker) {
+        const auto start = std::chrono::steady_clock::now();
+        stack.identity_worker->drain(std::chrono::minutes(5));
+        drain = std::max(drain, bench::seconds_since(start));
+        dropped += stack.identity_worker->health()["inputs_dropped"].get<std::uint64_t>();
+      }
+    }
+    std::filesystem::remove(db);
+    return rate;
+  });
+  bench::report("identity_ingest_drain_seconds", drain, "s");
+  bench::report("identity_ingest_inputs_dropped", static_cast<double>(dropped), "inputs");
+}
+
 // Sends the background stream at `rate` lines/s and, every 20 ms, the two attempts of a new
 // reused password from a unique address; returns the latencies (ms) to credential.reuse.detected.
 std::vector<double> reuse_latencies(const std::filesystem::path& db,
@@ -303,13 +330,15 @@ std::vector<double> reuse_latencies(const std::filesystem::path& db,
 
 int main(int argc, char** argv) {
   // --quick: a fifth of the lines; --e2e: only the end-to-end figure (for profiling).
-  // --reuse: only the reuse latency at 20,000 lines/s; --ttp: only the tagger's cost.
-  bool quick = false, e2e_only = false, reuse_only = false, ttp_only = false;
+  // --reuse: only the reuse latency at 20,000 lines/s; --ttp: only the tagger's cost;
+  // --identity: only the identity worker's.
+  bool quick = false, e2e_only = false, reuse_only = false, ttp_only = false, identity_only = false;
   for (int i = 1; i < argc; ++i) {
     quick = quick || std::string(argv[i]) == "--quick";
     e2e_only = e2e_only || std::string(argv[i]) == "--e2e";
     reuse_only = reuse_only || std::string(argv[i]) == "--reuse";
     ttp_only = ttp_only || std::string(argv[i]) == "--ttp";
+    identity_only = identity_only || std::string(argv[i]) == "--identity";
   }
   const std::size_t kLines = quick ? 200'000 : 1'000'000;
   const auto dir =
@@ -340,6 +369,11 @@ int main(int argc, char** argv) {
     std::filesystem::remove_all(dir);
     return 0;
   }
+  if (identity_only) {
+    report_identity_cost(dir, stream, kLines);
+    std::filesystem::remove_all(dir);
+    return 0;
+  }
   if (reuse_only) {
     const auto latencies = reuse_latencies(dir / "reuse.db", lines, 20'000, quick ? 100 : 300);
     bench::report("ingest_reuse_latency_p50", bench::percentile(latencies, 0.5), "ms");
@@ -366,6 +400,7 @@ int main(int argc, char** argv) {
   // The ATT&CK tagger is on in `decnet serve` too, but not in the figures above (they predate it):
   // its cost is measured here on its own.
   report_tagging_cost(dir, stream, kLines);
+  report_identity_cost(dir, stream, kLines);
   const auto latencies = reuse_latencies(dir / "reuse.db", lines, 20'000, quick ? 100 : 300);
   bench::report("ingest_reuse_latency_p50", bench::percentile(latencies, 0.5), "ms");
   bench::report("ingest_reuse_latency_p99", bench::percentile(latencies, 0.99), "ms");

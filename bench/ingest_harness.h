@@ -18,6 +18,7 @@
 #include "bench_support.h"
 #include "bus/inprocess_bus.h"
 #include "correlate/credential_reuse_index.h"
+#include "identity/identity_worker.h"
 #include "ingest/pipeline.h"
 #include "ingest/stream_receiver.h"
 #include "store/sqlite/engine.h"
@@ -66,8 +67,10 @@ inline ingest::PipelineOptions pipeline_options(bool profile) {
 }
 
 struct IngestStack {
-  // With `tag`, the ATT&CK tagger with the shipped pack is attached as `decnet serve` does.
-  explicit IngestStack(const std::filesystem::path& db, bool profile = true, bool tag = false)
+  // With `tag`, the ATT&CK tagger with the shipped pack is attached as `decnet serve` does;
+  // with `identities`, the identity worker.
+  explicit IngestStack(const std::filesystem::path& db, bool profile = true, bool tag = false,
+                       bool identities = false)
       : repo(store::sqlite::open_sqlite_repository({.path = db})),
         pipeline(*repo, bus, reuse, pipeline_options(profile)),
         receiver(
@@ -83,6 +86,11 @@ struct IngestStack {
       pipeline.set_tag_sink(tagger.get());
       tagger->start();
     }
+    if (identities) {
+      identity_worker = std::make_unique<identity::IdentityWorker>(*repo, bus);
+      pipeline.set_identity_sink(identity_worker.get());
+      identity_worker->start();
+    }
     pipeline.start();
     receiver.start();
   }
@@ -90,6 +98,7 @@ struct IngestStack {
     receiver.stop();
     pipeline.stop();
     if (tagger) tagger->stop();
+    if (identity_worker) identity_worker->stop();
     repo->close();
   }
   std::uint64_t done() const {
@@ -102,6 +111,7 @@ struct IngestStack {
   ingest::IngestPipeline pipeline;
   ingest::StreamReceiver receiver;
   std::unique_ptr<ttp::TaggingWorker> tagger;
+  std::unique_ptr<identity::IdentityWorker> identity_worker;
 };
 
 // Sends `stream` over one connection and returns lines committed per second, from the first

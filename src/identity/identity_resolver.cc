@@ -8,7 +8,7 @@ namespace decnet::identity {
 
 IdentityResolver::IdentityResolver(std::size_t common_after, std::function<std::string()> mint)
     : graph_(common_after), mint_(std::move(mint)) {
-  if (!mint_) mint_ = [] { return core::Uuid::v4().str(); };
+  if (!mint_) mint_ = [] { return core::Uuid::v7().str(); };
 }
 
 void IdentityResolver::load(const std::string& attacker, AttackerEvidence evidence,

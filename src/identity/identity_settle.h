@@ -1,11 +1,13 @@
 // Which identity row each component of the identity graph is, given the rows that exist.
 //
 // Every attacker has a home identity (attackers.identity_id). A component's identity is the
-// lexicographically smallest home identity it owns; the other homes it owns point at it through
-// merged_into_uuid, one hop, so that reading an attacker's identity follows one pointer. A split
-// can leave one home identity with attackers in several components: the component holding most
-// of them keeps it, and the others' attackers move to their own component's identity. A
-// component owning no home gets a new identity. Merges are soft: an identity absorbed keeps its
+// lexicographically smallest home identity it owns (identities are minted as time-ordered uuid7s,
+// so that is the oldest: an identity an operator already knows survives a merge with a newer
+// one, where the reference's random uuid4s made the survivor a coin toss); the other homes it owns
+// point at it through merged_into_uuid, one hop, so that reading an attacker's identity follows one
+// pointer. A split can leave one home identity with attackers in several components: the component
+// holding most of them keeps it, and the others' attackers move to their own component's identity.
+// A component owning no home gets a new identity. Merges are soft: an identity absorbed keeps its
 // row and is resurrected (unmerged) when the evidence that joined it goes away.
 //
 // settle() is used by the worker on the components a change touched and by the full rebuild on

@@ -21,6 +21,10 @@ namespace {
 namespace topics = bus::topics;
 
 constexpr auto kRoundInterval = std::chrono::milliseconds(50);
+// Rounds are at least this far apart while ingest is busy: each is a transaction of its own on
+// the one writer, and fewer, larger ones cost ingest less (placement waits at most this long).
+constexpr auto kRoundGap = std::chrono::milliseconds(250);
+constexpr std::size_t kEagerRound = 65'536;  // waiting inputs that start a round at once
 constexpr std::size_t kSweepBatch = 10'000;
 constexpr int kWorkerNice = 5;
 
@@ -93,12 +97,13 @@ void apply(store::Repository& repo, store::WriteScope& scope, const IdentityChan
            const std::unordered_map<std::string, std::int64_t>& first_seen) {
   auto& ids = repo.identities();
   // A new address with no evidence is an identity of one: its times are its own, there is
-  // nothing to roll up, and the row is written whole at once.
-  std::unordered_map<std::string, std::int64_t> alone;
+  // nothing to roll up, and it is made only if nothing placed the address meanwhile (the
+  // start-up sweep and ingest's hand-over can both name an address).
+  std::unordered_map<std::string, std::pair<std::string, std::int64_t>> alone;
   for (const auto& t : changes.touched) {
     if (t.attackers.size() != 1 || evidence_of(t.attackers.front())) continue;
     if (const auto it = first_seen.find(t.attackers.front()); it != first_seen.end()) {
-      alone.emplace(t.identity, it->second);
+      alone.emplace(t.identity, std::make_pair(t.attackers.front(), it->second));
     }
   }
   for (const auto& row : evidence) ids.record_evidence(scope, row);
@@ -106,15 +111,17 @@ void apply(store::Repository& repo, store::WriteScope& scope, const IdentityChan
     store::NewIdentity n;
     n.uuid = uuid;
     if (const auto it = alone.find(uuid); it != alone.end()) {
-      n.first_seen_at = n.last_seen_at = it->second;
+      n.first_seen_at = n.last_seen_at = it->second.second;
       n.observation_count = 1;
+      ids.create_identity_for(scope, it->second.first, n);
+      continue;
     }
     ids.create_identity(scope, n);
   }
   for (const auto& uuid : changes.unmerged) ids.unmerge_identity(scope, uuid);
   for (const auto& [loser, winner] : changes.merged) ids.merge_identity(scope, loser, winner);
   for (const auto& [attacker, identity] : changes.links) {
-    ids.relink_attacker(scope, attacker, identity);
+    if (!alone.contains(identity)) ids.relink_attacker(scope, attacker, identity);
   }
   for (const auto& t : changes.touched) {
     if (alone.contains(t.identity)) continue;
@@ -163,7 +170,7 @@ RebuildReport rebuild_identities(store::Repository& repo, std::size_t common_aft
   state.home = std::move(stored.home);
   for (auto& [loser, winner] : stored.merged) state.merged_into.emplace(loser, winner);
   const auto components = components_from_scratch(stored.evidence, common_after);
-  const auto changes = settle(components, state, [] { return core::Uuid::v4().str(); });
+  const auto changes = settle(components, state, [] { return core::Uuid::v7().str(); });
   RebuildReport report;
   report.attackers = stored.evidence.size();
   report.components = components.size();
@@ -179,19 +186,23 @@ RebuildReport rebuild_identities(store::Repository& repo, std::size_t common_aft
       [&](store::WriteScope& scope) { apply(repo, scope, changes, {}, evidence_of, {}); });
   // Attackers the worker never reached: an identity each (those with evidence were linked by
   // the settle above).
+  const auto newest = repo.identities().newest_attacker_id();
   while (true) {
-    const auto unlinked = repo.identities().attackers_without_identity(kSweepBatch);
+    const auto unlinked = repo.identities().attackers_without_identity(kSweepBatch, newest);
     if (unlinked.empty()) break;
+    std::size_t made = 0;
     repo.write_now([&](store::WriteScope& scope) {
       for (const auto& a : unlinked) {
         store::NewIdentity n;
+        n.uuid = core::Uuid::v7().str();
         n.first_seen_at = a.first_seen;
         n.last_seen_at = a.last_seen;
         n.observation_count = 1;
-        repo.identities().link_attacker(scope, a.uuid, repo.identities().create_identity(scope, n));
+        if (repo.identities().create_identity_for(scope, a.uuid, n)) ++made;
       }
     });
-    report.singletons += unlinked.size();
+    report.singletons += made;
+    if (made == 0) break;
   }
   return report;
 }
@@ -251,16 +262,20 @@ void IdentityWorker::submit(std::vector<IdentityInput> inputs) {
     processed_ += dropped;
     if (dropped) dropped_.fetch_add(dropped, std::memory_order_relaxed);
   }
-  ready_.notify_one();
+  ready_.notify_all();
 }
 
 bool IdentityWorker::drain(std::chrono::milliseconds timeout) {
   core::MutexLock lock(mu_);
   const auto target = submitted_;
-  return idle_.wait_for(lock.native(), timeout, [&] {
+  ++draining_;
+  ready_.notify_all();
+  const bool done = idle_.wait_for(lock.native(), timeout, [&] {
     mu_.assert_held();
     return processed_ >= target;
   });
+  --draining_;
+  return done;
 }
 
 void IdentityWorker::reload() {
@@ -282,16 +297,21 @@ void IdentityWorker::reload() {
                resolver_->graph().attacker_count(), resolver_->graph().component_count());
 }
 
+// Attackers up to the bound taken at the previous sweep (at start: those that existed before the
+// worker ran), so that an address whose hand-over is still queued is left to it.
 void IdentityWorker::sweep() {
   try {
     while (true) {
-      const auto unlinked = repo_.identities().attackers_without_identity(kSweepBatch);
-      if (unlinked.empty()) return;
+      const auto unlinked =
+          repo_.identities().attackers_without_identity(kSweepBatch, sweep_bound_);
+      if (unlinked.empty()) break;
       std::deque<IdentityInput> inputs;
       for (const auto& a : unlinked) inputs.push_back({a.uuid, std::nullopt, {}, a.first_seen});
+      const auto failed = failures_.load();
       process(inputs);
-      if (unlinked.size() < kSweepBatch) return;
+      if (unlinked.size() < kSweepBatch || failures_.load() != failed) break;
     }
+    sweep_bound_ = repo_.identities().newest_attacker_id();
   } catch (const std::exception& e) {
     static core::LogLimiter limiter;
     limiter.warn("identity: attackers without identity not swept: {}", e.what());
@@ -308,8 +328,14 @@ void IdentityWorker::run() {
     spdlog::error("identity: evidence not loaded, starting empty: {}", e.what());
     resolver_ = std::make_unique<IdentityResolver>(options_.common_after);
   }
+  try {
+    sweep_bound_ = repo_.identities().newest_attacker_id();
+  } catch (const std::exception& e) {
+    spdlog::warn("identity: attackers not counted, no sweep at start: {}", e.what());
+  }
   sweep();
   auto next_sweep = std::chrono::steady_clock::now() + options_.sweep_interval;
+  auto last_round = std::chrono::steady_clock::now() - kRoundGap;
   while (true) {
     std::deque<IdentityInput> inputs;
     bool stopping = false;
@@ -319,11 +345,18 @@ void IdentityWorker::run() {
         mu_.assert_held();
         return stopping_ || !queue_.empty();
       });
+      ready_.wait_until(lock.native(), last_round + kRoundGap, [&] {
+        mu_.assert_held();
+        return stopping_ || draining_ || queue_.size() >= kEagerRound;
+      });
       inputs.swap(queue_);
       stopping = stopping_;
     }
     const auto n = inputs.size();
-    if (n) process(inputs);
+    if (n) {
+      last_round = std::chrono::steady_clock::now();
+      process(inputs);
+    }
     {
       core::MutexLock lock(mu_);
       processed_ += n;

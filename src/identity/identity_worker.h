@@ -80,6 +80,7 @@ class IdentityWorker final : public core::Component, public IdentitySink {
   bus::Bus& bus_;
   IdentityWorkerOptions options_;
   std::unique_ptr<IdentityResolver> resolver_;  // the worker thread's only
+  std::int64_t sweep_bound_ = 0;                // the worker thread's only
 
   mutable core::Mutex mu_;
   std::condition_variable ready_;
@@ -88,6 +89,7 @@ class IdentityWorker final : public core::Component, public IdentitySink {
   std::uint64_t submitted_ GUARDED_BY(mu_) = 0;
   std::uint64_t processed_ GUARDED_BY(mu_) = 0;
   bool stopping_ GUARDED_BY(mu_) = false;
+  int draining_ GUARDED_BY(mu_) = 0;  // drain() callers waiting: no gap between rounds
   std::thread thread_;
 
   std::atomic<std::uint64_t> dropped_{0};

@@ -98,6 +98,11 @@ class IdentityRepository {
 
   // Inserts a new identity (uuid4, schema_version 1, created_at = updated_at = now).
   virtual std::string create_identity(WriteScope& scope, const NewIdentity& identity) = 0;
+  // A new identity (identity.uuid given) linked to the attacker, only if the attacker exists and
+  // has none yet; returns whether it was made. Two writers placing one new address cannot leave
+  // an identity nobody belongs to.
+  virtual bool create_identity_for(WriteScope& scope, const std::string& attacker_uuid,
+                                   const NewIdentity& identity) = 0;
   // Sets attackers.identity_id when the attacker has none; an attacker already linked keeps its
   // identity (merges are pointers between identities, attackers are never re-pointed). Returns
   // whether this call linked it; false for an unknown attacker.
@@ -153,8 +158,11 @@ class IdentityRepository {
   virtual bool record_evidence(WriteScope& scope, const IdentityEvidenceRow& row) = 0;
   // Every evidence row with its attacker's identity_id, grouped by attacker.
   virtual void for_each_evidence(const std::function<void(const IdentityEvidenceRow&)>& visit) = 0;
-  // Attackers with no identity yet, oldest first.
-  virtual std::vector<UnlinkedAttacker> attackers_without_identity(std::size_t limit) = 0;
+  // Attackers with no identity yet among those whose row id is at most max_id, oldest first.
+  virtual std::vector<UnlinkedAttacker> attackers_without_identity(std::size_t limit,
+                                                                   std::int64_t max_id) = 0;
+  // The row id of the newest attacker (0 with none).
+  virtual std::int64_t newest_attacker_id() = 0;
   // (loser, winner) of every merged identity.
   virtual std::vector<std::pair<std::string, std::string>> merged_identities() = 0;
 };

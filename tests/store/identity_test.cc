@@ -485,12 +485,20 @@ TEST_F(IdentityStoreTest, EvidenceMembersAndRelinksForTheWorker) {
   const auto given = "0b6f1c1e-3f52-4a7e-9a8c-1d2e3f4a5b6c";
   EXPECT_EQ(identity({.uuid = given}), given);
   EXPECT_THROW(identity({.uuid = "0B6F1C1E-3F52-4A7E-9A8C-1D2E3F4A5B6C"}), StoreError);
-  ASSERT_EQ(identities_->attackers_without_identity(10).size(), 2u);
-  EXPECT_EQ(identities_->attackers_without_identity(10)[0].uuid, a1);
+  ASSERT_EQ(identities_->attackers_without_identity(10, 1'000'000).size(), 2u);
+  EXPECT_EQ(identities_->attackers_without_identity(10, 1'000'000)[0].uuid, a1);
+  EXPECT_EQ(identities_->newest_attacker_id(), 2);
+  EXPECT_EQ(identities_->attackers_without_identity(10, 1).size(), 1u);  // a1's row only
   const auto other = identity();
   link(a1, given);
   link(a2, other);
-  EXPECT_TRUE(identities_->attackers_without_identity(10).empty());
+  EXPECT_TRUE(identities_->attackers_without_identity(10, 1'000'000).empty());
+  // Placing an address that already has an identity makes none.
+  EXPECT_FALSE(engine_.write_now([&](WriteScope& w) {
+    return identities_->create_identity_for(w, a1,
+                                            {.uuid = "0b6f1c1e-3f52-4a7e-9a8c-000000000001"});
+  }));
+  EXPECT_FALSE(identities_->get_identity_row("0b6f1c1e-3f52-4a7e-9a8c-000000000001"));
   EXPECT_TRUE(
       engine_.write_now([&](WriteScope& w) { return identities_->relink_attacker(w, a2, given); }));
   EXPECT_FALSE(

@@ -97,6 +97,15 @@ Campaign read_campaign(const Statement& s) {
   return c;
 }
 
+// The identity's given uuid (which must be a dashed lowercase uuid), or a new uuid4.
+std::string checked_uuid(const NewIdentity& identity) {
+  auto uuid = identity.uuid.value_or(core::Uuid::v4().str());
+  if (const auto parsed = core::Uuid::parse(uuid); !parsed || parsed->str() != uuid) {
+    throw StoreError(StoreError::Kind::kInvalid, "identity uuid is not a lowercase uuid");
+  }
+  return uuid;
+}
+
 [[noreturn]] void not_found(std::string_view noun, const std::string& uuid) {
   throw StoreError(StoreError::Kind::kNotFound, std::string(noun) + " " + uuid + " not found");
 }
@@ -221,10 +230,7 @@ class SqliteIdentityRepository final : public IdentityRepository {
       : engine_(engine), attackers_(make_attacker_repository(engine)) {}
 
   std::string create_identity(WriteScope& scope, const NewIdentity& identity) override {
-    auto uuid = identity.uuid.value_or(core::Uuid::v4().str());
-    if (const auto parsed = core::Uuid::parse(uuid); !parsed || parsed->str() != uuid) {
-      throw StoreError(StoreError::Kind::kInvalid, "identity uuid is not a lowercase uuid");
-    }
+    auto uuid = checked_uuid(identity);
     const auto now = core::now_micros();
     connection_of(scope)
         .prepare(
@@ -234,6 +240,23 @@ class SqliteIdentityRepository final : public IdentityRepository {
                   identity.observation_count)
         .run();
     return uuid;
+  }
+
+  bool create_identity_for(WriteScope& scope, const std::string& attacker_uuid,
+                           const NewIdentity& identity) override {
+    const auto uuid = checked_uuid(identity);
+    const auto now = core::now_micros();
+    auto& conn = connection_of(scope);
+    if (conn.prepare(
+                "INSERT INTO attacker_identities(uuid, first_seen_at, last_seen_at, "
+                "created_at, updated_at, observation_count) SELECT ?, ?, ?, ?, ?, ? "
+                "WHERE EXISTS (SELECT 1 FROM attackers WHERE uuid = ? AND identity_id IS NULL)")
+            .bind_all(uuid, identity.first_seen_at, identity.last_seen_at, now, now,
+                      identity.observation_count, attacker_uuid)
+            .run() == 0) {
+      return false;
+    }
+    return link_attacker(scope, attacker_uuid, uuid);
   }
 
   bool link_attacker(WriteScope& scope, const std::string& attacker_uuid,
@@ -427,15 +450,21 @@ class SqliteIdentityRepository final : public IdentityRepository {
     }
   }
 
-  std::vector<UnlinkedAttacker> attackers_without_identity(std::size_t limit) override {
+  std::vector<UnlinkedAttacker> attackers_without_identity(std::size_t limit,
+                                                           std::int64_t max_id) override {
     auto lease = engine_.read();
     auto stmt = lease->prepare(
-        "SELECT uuid, first_seen, last_seen FROM attackers WHERE identity_id IS NULL "
+        "SELECT uuid, first_seen, last_seen FROM attackers WHERE identity_id IS NULL AND id <= ? "
         "ORDER BY id LIMIT ?");
-    stmt.bind(1, static_cast<std::int64_t>(limit));
+    stmt.bind_all(max_id, static_cast<std::int64_t>(limit));
     std::vector<UnlinkedAttacker> out;
     while (stmt.step()) out.push_back({stmt.text(0), stmt.int64(1), stmt.int64(2)});
     return out;
+  }
+
+  std::int64_t newest_attacker_id() override {
+    auto lease = engine_.read();
+    return query_int64(*lease, "SELECT coalesce(MAX(id), 0) FROM attackers").value_or(0);
   }
 
   std::vector<std::pair<std::string, std::string>> merged_identities() override {
