@@ -26,6 +26,7 @@
 #include "enrich/intel_config.h"
 #include "enrich/intel_worker.h"
 #include "enrich/table_files.h"
+#include "identity/campaign_worker.h"
 #include "identity/identity_worker.h"
 #include "ingest/file_tail.h"
 #include "ingest/receivers.h"
@@ -234,6 +235,8 @@ int serve() {
             .common_after = static_cast<std::size_t>(config.identity_common_after())});
     runtime.pipeline().set_identity_sink(identities.get());
     supervisor.add(std::move(identities));
+    supervisor.add(
+        std::make_unique<identity::CampaignWorker>(runtime.repository(), runtime.bus()));
   }
   supervisor.add(runtime.pipeline());
   const auto receiver_options = ingest::ReceiverOptions::from_config(config);

@@ -106,15 +106,27 @@ Uuid Uuid::v4() {
   return u;
 }
 
+// Monotonic within the process (RFC 9562 §6.2, method 1): the 12 bits after the millisecond
+// count up within one millisecond, so uuids minted in order sort in order — the identity and
+// campaign clusterers pick the oldest row by picking the smallest uuid. A counter that runs out
+// borrows the next millisecond.
 Uuid Uuid::v7() {
-  Uuid u;
-  t_rng.fill16(u.bytes.data());
-  const auto ms =
+  static std::atomic<std::uint64_t> last{0};  // millisecond << 12 | counter
+  const auto now =
       static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
                                      std::chrono::system_clock::now().time_since_epoch())
                                      .count());
+  auto seen = last.load(std::memory_order_relaxed);
+  std::uint64_t next = 0;
+  do {
+    next = (now << 12) > seen ? now << 12 : seen + 1;
+  } while (!last.compare_exchange_weak(seen, next, std::memory_order_relaxed));
+  Uuid u;
+  t_rng.fill16(u.bytes.data());
+  const auto ms = next >> 12;
   for (int i = 0; i < 6; ++i) u.bytes[i] = static_cast<uint8_t>(ms >> (40 - 8 * i));
-  u.bytes[6] = static_cast<uint8_t>((u.bytes[6] & 0x0f) | 0x70);
+  u.bytes[6] = static_cast<uint8_t>(0x70 | ((next >> 8) & 0x0f));
+  u.bytes[7] = static_cast<uint8_t>(next & 0xff);
   u.bytes[8] = static_cast<uint8_t>((u.bytes[8] & 0x3f) | 0x80);
   return u;
 }

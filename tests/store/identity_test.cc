@@ -419,6 +419,9 @@ TEST_F(CampaignStoreTest, SoftMergeResolvesAndUnmerges) {
   const auto a = campaign();
   const auto b = campaign();
   const auto c = campaign();
+  // The list shows campaigns some identity is in.
+  EXPECT_TRUE(campaigns_->list_campaigns({}).data.empty());
+  for (const auto& x : {a, b, c}) set_campaign(identity(), x);
   EXPECT_TRUE(merge_campaign(a, b));
   EXPECT_FALSE(merge_campaign(a, b));
   EXPECT_TRUE(merge_campaign(b, c));

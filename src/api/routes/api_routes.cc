@@ -14,6 +14,7 @@ void add_all_routes(Router& router, ApiContext& ctx) {
   add_ttp_routes(router, ctx);
   add_export_routes(router, ctx);
   add_identity_routes(router, ctx);
+  add_campaign_routes(router, ctx);
   add_log_routes(router, ctx);
   add_credential_routes(router, ctx);
   add_stats_routes(router, ctx);

@@ -280,4 +280,17 @@ nlohmann::json to_api_json(const store::Identity& i) {
           {"notes", i.notes ? nlohmann::json(*i.notes) : nullptr}};
 }
 
+nlohmann::json to_api_json(const store::Campaign& c) {
+  return {{"uuid", c.uuid},
+          {"schema_version", c.schema_version},
+          {"first_seen_at", time_json(c.first_seen_at)},
+          {"last_seen_at", time_json(c.last_seen_at)},
+          {"created_at", time_json(c.created_at)},
+          {"updated_at", time_json(c.updated_at)},
+          {"confidence", c.confidence ? nlohmann::json(*c.confidence) : nullptr},
+          {"identity_count", c.identity_count},
+          {"merged_into_uuid", optional_json(c.merged_into_uuid)},
+          {"notes", optional_json(c.notes)}};
+}
+
 }  // namespace decnet::api

@@ -47,6 +47,7 @@ nlohmann::json to_api_json(const store::User& user);
 nlohmann::json to_api_json(const store::Session& session);
 nlohmann::json to_api_json(const store::AttackerBehaviour& behaviour);
 nlohmann::json to_api_json(const store::Identity& identity);
+nlohmann::json to_api_json(const store::Campaign& campaign);
 
 // A printable preview of raw bytes: printable ASCII kept, every other byte shown as '.',
 // at most `max_bytes` of input.

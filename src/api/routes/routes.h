@@ -57,5 +57,6 @@ void add_similarity_routes(Router& router, ApiContext& ctx);
 void add_ttp_routes(Router& router, ApiContext& ctx);
 void add_export_routes(Router& router, ApiContext& ctx);
 void add_identity_routes(Router& router, ApiContext& ctx);
+void add_campaign_routes(Router& router, ApiContext& ctx);
 
 }  // namespace decnet::api

@@ -498,7 +498,10 @@ class SqliteCampaignRepository final : public CampaignRepository {
   explicit SqliteCampaignRepository(Engine& engine) : engine_(engine) {}
 
   std::string create_campaign(WriteScope& scope, const NewCampaign& campaign) override {
-    auto uuid = core::Uuid::v4().str();
+    auto uuid = campaign.uuid.value_or(core::Uuid::v4().str());
+    if (const auto parsed = core::Uuid::parse(uuid); !parsed || parsed->str() != uuid) {
+      throw StoreError(StoreError::Kind::kInvalid, "campaign uuid is not a lowercase uuid");
+    }
     const auto now = core::now_micros();
     connection_of(scope)
         .prepare(
@@ -536,7 +539,10 @@ class SqliteCampaignRepository final : public CampaignRepository {
 
   Page<Campaign> list_campaigns(const PageRequest& page) override {
     auto lease = engine_.read();
-    return kCampaigns.list(*lease, "merged_into_uuid IS NULL", std::nullopt, page);
+    return kCampaigns.list(*lease,
+                           "merged_into_uuid IS NULL AND EXISTS (SELECT 1 FROM attacker_identities "
+                           "WHERE campaign_id = campaigns.uuid)",
+                           std::nullopt, page);
   }
 
   std::int64_t count_campaigns() override {
@@ -561,6 +567,76 @@ class SqliteCampaignRepository final : public CampaignRepository {
     auto stmt = lease->prepare("SELECT COUNT(*) FROM attacker_identities WHERE campaign_id = ?");
     stmt.bind(1, uuid);
     return stmt.step() ? stmt.int64(0) : 0;
+  }
+
+  std::vector<std::string> identity_uuids_for_campaign(const std::string& uuid) override {
+    auto lease = engine_.read();
+    auto stmt = lease->prepare(
+        "SELECT uuid FROM attacker_identities WHERE merged_into_uuid IS NULL AND "
+        "(campaign_id = ?1 OR campaign_id IN (SELECT uuid FROM campaigns WHERE "
+        "merged_into_uuid = ?1)) ORDER BY uuid");
+    stmt.bind(1, uuid);
+    std::vector<std::string> out;
+    while (stmt.step()) out.push_back(stmt.text(0));
+    return out;
+  }
+
+  std::vector<CampaignCandidate> campaign_candidates(
+      const std::vector<std::string>& identities) override {
+    auto lease = engine_.read();
+    std::string sql =
+        "SELECT uuid, campaign_id, payload_simhashes, c2_endpoints, kd_digraph_simhash "
+        "FROM attacker_identities WHERE merged_into_uuid IS NULL AND ";
+    sql += identities.empty() ? "(payload_simhashes IS NOT NULL OR c2_endpoints IS NOT NULL OR "
+                                "kd_digraph_simhash IS NOT NULL OR campaign_id IS NOT NULL)"
+                              : "uuid IN (SELECT value FROM json_each(?))";
+    auto stmt = lease->prepare(sql + " ORDER BY uuid");
+    if (!identities.empty()) stmt.bind(1, to_json_list(identities));
+    std::vector<CampaignCandidate> out;
+    while (stmt.step()) {
+      CampaignCandidate c;
+      c.identity_uuid = stmt.text(0);
+      c.campaign_id = stmt.optional_text(1);
+      c.payloads = from_json_list(stmt.text_view(2));
+      c.c2 = from_json_list(stmt.text_view(3));
+      c.kd_digraph_simhash = simhash_value(stmt, 4);
+      out.push_back(std::move(c));
+    }
+    return out;
+  }
+
+  void for_each_handoff_tactic(const std::function<void(const IdentityDeckyTactic&)>& visit,
+                               const std::vector<std::string>& identities) override {
+    auto lease = engine_.read();
+    // Tags anchored on an attacker count for the identity it belongs to now.
+    std::string sql =
+        "SELECT coalesce(ai.merged_into_uuid, ai.uuid) AS identity, t.decky_id, t.tactic, "
+        "t.created_at FROM ttp_tag t JOIN attacker_identities ai ON ai.uuid = "
+        "coalesce((SELECT identity_id FROM attackers WHERE uuid = t.attacker_uuid), "
+        "t.identity_uuid) WHERE t.decky_id IS NOT NULL";
+    if (!identities.empty()) {
+      sql += " AND coalesce(ai.merged_into_uuid, ai.uuid) IN (SELECT value FROM json_each(?))";
+    }
+    auto stmt = lease->prepare(sql + " ORDER BY t.created_at, t.uuid");
+    if (!identities.empty()) stmt.bind(1, to_json_list(identities));
+    IdentityDeckyTactic row;
+    while (stmt.step()) {
+      row.identity_uuid = stmt.text(0);
+      row.decky = stmt.text(1);
+      row.tactic = stmt.text(2);
+      row.at = stmt.int64(3);
+      visit(row);
+    }
+  }
+
+  std::vector<std::pair<std::string, std::string>> merged_campaigns() override {
+    auto lease = engine_.read();
+    auto stmt = lease->prepare(
+        "SELECT uuid, merged_into_uuid FROM campaigns WHERE merged_into_uuid IS NOT NULL "
+        "ORDER BY uuid");
+    std::vector<std::pair<std::string, std::string>> out;
+    while (stmt.step()) out.emplace_back(stmt.text(0), stmt.text(1));
+    return out;
   }
 
  private:
