@@ -71,3 +71,13 @@ export function sessionLines({ ip, decky = "decky-03", sid = "s1", commands = ["
     `<134>1 ${at(commands.length + 1)} ${decky} ssh - disconnect ${sd()}`,
   ];
 }
+
+// A client hello seen by the sniffer: the client's JA3 (32 hex digits).
+export function ja3Line({ ts = new Date().toISOString(), ip, ja3 }) {
+  return `<134>1 ${ts} decky-01 sniffer - tls_client_hello [relay@55555 src_ip="${ip}" ja3="${ja3}"]`;
+}
+
+// A file an attacker dropped, captured by the SSH decky (SHA-256 of its content).
+export function droppedFileLine({ ts = new Date().toISOString(), ip, sha256, decky = "decky-04" }) {
+  return `<134>1 ${ts} ${decky} ssh - file_captured [relay@55555 src_ip="${ip}" sha256="${sha256}" stored_as="${sha256.slice(0, 12)}_x.sh" size="120"]`;
+}

@@ -1,16 +1,16 @@
 // End-to-end: Debian's Chromium, driven by playwright-core, against a real `decnet serve` fed by
 // replaying a fixture stream. It signs in with the first admin's password, is made to change it,
 // finds an attacker, opens its detail and the reuse drawer, watches a new event arrive in the live
-// feed without reloading, manages users and webhooks (signed test delivery, a tripped breaker
-// with its red chip and header count, a dead letter redelivered), and writes a screenshot of each
-// page under --out. Every wait has a deadline; nothing sleeps for a fixed time.
+// feed without reloading, follows an actor across its addresses to its campaign graph, manages
+// users and webhooks (signed test delivery, a tripped breaker with its red chip and header count,
+// a dead letter redelivered), and writes a screenshot of each page under --out. Every wait has a deadline; nothing sleeps for a fixed time.
 //
 //   node e2e/run.mjs --decnet <path to decnet> --web <built dashboard> --out <screenshot dir>
 import { mkdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { chromium } from "playwright-core";
-import { authLine, fixtureLines, recordedSessionLines, sessionLines } from "./fixture.mjs";
+import { authLine, droppedFileLine, fixtureLines, ja3Line, recordedSessionLines, sessionLines } from "./fixture.mjs";
 import { DecnetServer, Receiver, waitFor } from "./harness.mjs";
 
 const { values: args } = parseArgs({
@@ -256,6 +256,40 @@ async function main() {
       await page.getByRole("button", { name: /Resume/ }).click();
       await page.getByTestId("feed-rows").getByText("198.51.100.251").first().waitFor();
       await shot("08-live-feed");
+    });
+
+    await step("identities: one actor's addresses, and a campaign shared with another", async () => {
+      // Actor A rotates through three addresses with one client; actor B, with another client,
+      // drops the same loader: two identities, one campaign.
+      const loader = "c0ffee".padEnd(64, "0");
+      for (const ip of ["198.51.100.171", "198.51.100.172", "198.51.100.173"]) {
+        await server.sendSyslog(ja3Line({ ip, ja3: "a".repeat(32) }));
+      }
+      await server.sendSyslog(droppedFileLine({ ip: "198.51.100.171", sha256: loader }));
+      await server.sendSyslog(ja3Line({ ip: "198.51.100.181", ja3: "b".repeat(32) }));
+      await server.sendSyslog(droppedFileLine({ ip: "198.51.100.181", sha256: loader }));
+      await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Identities" }).click();
+      await page.getByRole("heading", { name: "Identities" }).waitFor();
+      const actorRow = page.getByRole("table", { name: "Identities with two or more addresses" }).locator("tbody tr").filter({ has: page.getByRole("cell", { name: "3", exact: true }) });
+      await waitFor("the three-address identity to be listed with its campaign", async () => {
+        await page.reload();
+        await page.locator("main h1").waitFor();
+        return (await actorRow.count()) === 1 && (await actorRow.locator("td").nth(5).getByRole("link").count()) === 1;
+      }, 30_000, 500);
+      await shot("09-identities");
+      await actorRow.locator("td").first().getByRole("link").click();
+      await page.getByRole("heading", { name: /^Identity / }).waitFor();
+      const timeline = page.getByRole("list", { name: "Addresses over time" });
+      for (const ip of ["198.51.100.171", "198.51.100.172", "198.51.100.173"]) await timeline.getByRole("link", { name: new RegExp(ip.replaceAll(".", "\\.")) }).waitFor();
+      await page.getByRole("heading", { name: "Client JA3" }).waitFor();
+      await shot("10-identity");
+      await page.getByRole("link", { name: /^Campaign / }).first().click();
+      await page.getByRole("heading", { name: /^Campaign / }).waitFor();
+      await page.locator(".campaign-graph canvas").first().waitFor();
+      await page.getByRole("table", { name: "Pairs of identities scored with the campaign edge" }).getByRole("button").first().click();
+      await page.getByText("joined them").waitFor();
+      check((await page.getByText("Shared payloads / C2").count()) > 0, "the evidence names shared infrastructure");
+      await shot("11-campaign");
     });
 
     await step("workers page lists the running components", async () => {

@@ -38,12 +38,20 @@ const UsersPage = lazyPage(() => import("./pages/Users").then((m) => m.UsersPage
 const WebhooksPage = lazyPage(() => import("./pages/Webhooks").then((m) => m.WebhooksPage));
 const TechniquesPage = lazyPage(() => import("./pages/Techniques").then((m) => m.TechniquesPage));
 const RulesPage = lazyPage(() => import("./pages/Rules").then((m) => m.RulesPage));
+const IdentitiesPage = lazyPage(() => import("./pages/Identities").then((m) => m.IdentitiesPage));
+const IdentityDetailPage = lazyPage(() => import("./pages/IdentityDetail").then((m) => m.IdentityDetailPage));
+const CampaignsPage = lazyPage(() => import("./pages/Campaigns").then((m) => m.CampaignsPage));
+const CampaignDetailPage = lazyPage(() => import("./pages/CampaignDetail").then((m) => m.CampaignDetailPage));
 
 const ROUTE_PAGES: [string, { preload: () => Promise<void> }][] = [
   ["/live", LiveFeedPage],
   ["/attackers/", AttackerDetailPage],
   ["/attackers", AttackersPage],
   ["/credentials", CredentialsPage],
+  ["/identities/", IdentityDetailPage],
+  ["/identities", IdentitiesPage],
+  ["/campaigns/", CampaignDetailPage],
+  ["/campaigns", CampaignsPage],
   ["/techniques/rules", RulesPage],
   ["/techniques", TechniquesPage],
   ["/workers", WorkersPage],
@@ -72,6 +80,7 @@ const NAV: NavItem[] = [
   { href: "/", label: "Overview" },
   { href: "/live", label: "Live feed" },
   { href: "/attackers", label: "Attackers" },
+  { href: "/identities", label: "Identities" },
   { href: "/credentials", label: "Credentials" },
   { href: "/techniques", label: "ATT&CK" },
   { href: "/webhooks", label: "Webhooks", adminOnly: true },
@@ -192,6 +201,12 @@ function Route({ path, isAdmin }: { path: string; isAdmin: boolean }): ReactNode
   const detail = matchPath("/attackers/:uuid", path);
   if (detail) return <AttackerDetailPage uuid={detail.uuid} />;
   if (path === "/credentials") return <CredentialsPage />;
+  if (path === "/identities") return <IdentitiesPage />;
+  const identity = matchPath("/identities/:uuid", path);
+  if (identity) return <IdentityDetailPage uuid={identity.uuid} />;
+  if (path === "/campaigns") return <CampaignsPage />;
+  const campaign = matchPath("/campaigns/:uuid", path);
+  if (campaign) return <CampaignDetailPage uuid={campaign.uuid} />;
   if (path === "/techniques") return <TechniquesPage />;
   if (path === "/techniques/rules") return <RulesPage isAdmin={isAdmin} />;
   if (path === "/workers") return <WorkersPage isAdmin={isAdmin} />;

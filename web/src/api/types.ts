@@ -418,3 +418,79 @@ export interface RuleRow {
   set_by: string | null;
   set_at: string | null;
 }
+
+// GET /api/v1/identities: the actor behind one or more attacker addresses.
+export interface Identity {
+  uuid: string;
+  schema_version: number;
+  campaign_id: string | null;
+  first_seen_at: string | null;
+  last_seen_at: string | null;
+  created_at: string;
+  updated_at: string;
+  confidence: number | null;
+  observation_count: number; // member addresses when last changed
+  ja3_hashes: string[] | null;
+  hassh_hashes: string[] | null;
+  ja4h_hashes: string[] | null;
+  ja4_quic_hashes: string[] | null;
+  tls_cert_sha256: string[] | null;
+  payload_hashes: string[] | null;
+  c2_endpoints: string[] | null;
+  kd_digraph_simhash: string | null;
+  merged_into_uuid: string | null;
+  notes: string | null;
+}
+
+export interface AttributionPrimitive {
+  primitive: string;
+  current_value: unknown;
+  state: "unknown" | "stable" | "drifting" | "conflicted" | "multi_actor";
+  confidence: number;
+  observation_count: number;
+  last_change_ts: number | null;
+  last_observation_ts: number | null;
+}
+
+// GET /api/v1/identities/{uuid}
+export interface IdentityDetail extends Identity {
+  observation_count_live: number;
+  members: AttackerSummary[];
+  attribution: AttributionPrimitive[];
+  multi_actor_primitives: string[];
+  multi_actor_suspected: boolean;
+}
+
+// GET /api/v1/campaigns: the operation behind several identities.
+export interface Campaign {
+  uuid: string;
+  schema_version: number;
+  first_seen_at: string | null;
+  last_seen_at: string | null;
+  created_at: string;
+  updated_at: string;
+  confidence: number | null;
+  identity_count: number;
+  merged_into_uuid: string | null;
+  notes: string | null;
+}
+
+// One pair of a campaign's identities scored with the campaign edge.
+export interface CampaignEdge {
+  a: string;
+  b: string;
+  score: number;
+  linked: boolean;
+  phase_handoff: number;
+  shared_infra: number;
+  temporal_overlap: number;
+  cohort: number;
+  keystroke: number;
+}
+
+// GET /api/v1/campaigns/{uuid}
+export interface CampaignDetail extends Campaign {
+  identity_count_live: number;
+  identities: (Identity & { observation_count_live: number })[];
+  edges: CampaignEdge[];
+}

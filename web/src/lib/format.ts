@@ -50,3 +50,13 @@ export function flag(code: string | null | undefined): string {
 export function shortHash(hex: string, length = 12): string {
   return hex.length > length ? `${hex.slice(0, length)}…` : hex;
 }
+
+// Identities and campaigns are uuid7s: their first digits are the time they were minted, shared
+// by every row made in the same moment, so rows are told apart by their last digits.
+export function shortId(uuid: string): string {
+  return `…${uuid.slice(-8)}`;
+}
+
+export function addresses(n: number): string {
+  return `${formatCount(n)} ${n === 1 ? "address" : "addresses"}`;
+}

@@ -3,7 +3,7 @@
 // own answer is in.
 import { useState } from "react";
 import { api } from "../api/client";
-import type { AttackerDetail, LogRow, ObservationSeries, Page } from "../api/types";
+import type { AttackerDetail, IdentityDetail, LogRow, ObservationSeries, Page } from "../api/types";
 import { BehaviourCard, ClassChip } from "../components/Behaviour";
 import { Sparkline } from "../components/Charts";
 import { Chip, VerdictChip } from "../components/Chip";
@@ -13,11 +13,23 @@ import { SimilarAttackers } from "../components/SimilarAttackers";
 import { ExportButtons } from "../components/ExportButtons";
 import { TechniquesCard } from "../components/Techniques";
 import { Time } from "../components/Time";
-import { flag, formatCount, shortHash } from "../lib/format";
+import { addresses, flag, formatCount, shortHash, shortId } from "../lib/format";
 import { Link } from "../lib/router";
 import { useApi } from "../lib/useApi";
 import { IntelPanel } from "./IntelPanel";
 import { ReuseDrawer } from "./ReuseDrawer";
+
+// The identity this address belongs to, with how many addresses it ties together.
+function IdentityLink({ uuid }: { uuid: string }) {
+  const identity = useApi((signal) => api.get<IdentityDetail>(`/identities/${encodeURIComponent(uuid)}`, undefined, signal), [uuid]);
+  const n = identity.data?.observation_count_live ?? 0;
+  return (
+    <Link href={`/identities/${uuid}`} className={n > 1 ? "chip chip-info" : undefined}>
+      Identity {shortId(uuid)}
+      {n > 1 ? ` · ${addresses(n)}` : ""}
+    </Link>
+  );
+}
 
 export function AttackerDetailPage({ uuid }: { uuid: string }) {
   const path = `/attackers/${encodeURIComponent(uuid)}`;
@@ -46,6 +58,7 @@ export function AttackerDetailPage({ uuid }: { uuid: string }) {
         {a && <VerdictChip verdict={a.verdict} />}
         {a?.behavior_class && <ClassChip cls={a.behavior_class} />}
         {a?.is_traversal && <Chip tone="warn">traversal</Chip>}
+        {a?.identity_id && <IdentityLink uuid={a.identity_id} />}
         <Link href="/attackers" className="push-right">
           All attackers
         </Link>
