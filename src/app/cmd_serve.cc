@@ -26,6 +26,7 @@
 #include "enrich/intel_config.h"
 #include "enrich/intel_worker.h"
 #include "enrich/table_files.h"
+#include "identity/attribution_worker.h"
 #include "identity/campaign_worker.h"
 #include "identity/identity_worker.h"
 #include "ingest/file_tail.h"
@@ -237,6 +238,8 @@ int serve() {
     supervisor.add(std::move(identities));
     supervisor.add(
         std::make_unique<identity::CampaignWorker>(runtime.repository(), runtime.bus()));
+    supervisor.add(
+        std::make_unique<identity::AttributionWorker>(runtime.repository(), runtime.bus()));
   }
   supervisor.add(runtime.pipeline());
   const auto receiver_options = ingest::ReceiverOptions::from_config(config);

@@ -62,7 +62,8 @@ class ObservationRepository {
   // Oldest first.
   virtual std::vector<ObservationPoint> observations_time_series(const std::string& attacker_uuid,
                                                                  const std::string& primitive) = 0;
-  // Oldest first, over attackers whose identity_id is literally identity_uuid.
+  // Oldest first, over the identity's attackers: those on it or on an identity merged into it
+  // (the reference read the literal ones only, so a merge hid the losers' observations).
   virtual std::vector<ObservationPoint> observations_for_identity_primitive(
       const std::string& identity_uuid, const std::string& primitive) = 0;
   virtual bool has_observations_for_evidence(const std::string& evidence_ref) = 0;

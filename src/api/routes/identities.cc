@@ -7,6 +7,7 @@
 #include "api/routes/json_views.h"
 #include "api/routes/route_params.h"
 #include "api/routes/routes.h"
+#include "store/attacker_repository.h"
 #include "store/identity_repository.h"
 #include "store/observation_repository.h"
 
@@ -80,6 +81,28 @@ void add_identity_routes(Router& router, ApiContext& ctx) {
               .tag = "identities",
               .handler = [&ctx](const Request& req, const Principal*) {
                 return json(200, detail(ctx, identity_or_404(ctx, req.param("uuid"))));
+              }});
+  router.add({.method = "GET",
+              .path = "/api/v1/attackers/{uuid}/attribution",
+              .access = Access::kViewer,
+              .summary = "The attribution state of the identity the attacker belongs to, per "
+                         "behavioural primitive",
+              .tag = "identities",
+              .handler = [&ctx](const Request& req, const Principal*) {
+                const auto attacker = ctx.repo.attackers().get(req.param("uuid"));
+                if (!attacker)
+                  throw not_found("unknown attacker uuid: '" + req.param("uuid") + "'");
+                auto primitives = nlohmann::json::array();
+                if (attacker->identity_id) {
+                  for (const auto& s : ctx.repo.attribution().get_attribution_state_for_identity(
+                           *attacker->identity_id)) {
+                    primitives.push_back(attribution_json(s));
+                  }
+                }
+                return json(200, {{"identity_uuid", attacker->identity_id
+                                                        ? nlohmann::json(*attacker->identity_id)
+                                                        : nlohmann::json(nullptr)},
+                                  {"primitives", std::move(primitives)}});
               }});
   router.add({.method = "GET",
               .path = "/api/v1/identities/{uuid}/observations",

@@ -126,7 +126,8 @@ class SqliteObservationRepository final : public ObservationRepository {
     auto stmt = lease->prepare(
         "SELECT o.ts, o.value, o.confidence FROM observations o"
         " JOIN attackers a ON a.uuid = o.attacker_uuid"
-        " WHERE a.identity_id = ? AND o.primitive = ? ORDER BY o.ts, o.id");
+        " WHERE (a.identity_id = ?1 OR a.identity_id IN (SELECT uuid FROM attacker_identities"
+        " WHERE merged_into_uuid = ?1)) AND o.primitive = ?2 ORDER BY o.ts, o.id");
     stmt.bind_all(identity_uuid, primitive);
     return read_points(stmt);
   }
