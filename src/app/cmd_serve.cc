@@ -233,11 +233,11 @@ int serve() {
     auto identities = std::make_unique<identity::IdentityWorker>(
         runtime.repository(), runtime.bus(),
         identity::IdentityWorkerOptions{
-            .common_after = static_cast<std::size_t>(config.identity_common_after())});
+            .common_after = static_cast<std::size_t>(config.identity_common_after()),
+            .vectors = &runtime.vectors()});
     runtime.pipeline().set_identity_sink(identities.get());
     supervisor.add(std::move(identities));
-    supervisor.add(
-        std::make_unique<identity::CampaignWorker>(runtime.repository(), runtime.bus()));
+    supervisor.add(std::make_unique<identity::CampaignWorker>(runtime.repository(), runtime.bus()));
     supervisor.add(
         std::make_unique<identity::AttributionWorker>(runtime.repository(), runtime.bus()));
   }

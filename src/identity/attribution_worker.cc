@@ -9,6 +9,7 @@
 #include "core/time.h"
 #include "identity/attribution_merge.h"
 #include "identity/behave_shell_extractor.h"
+#include "identity/digraph_simhash.h"
 #include "store/attacker_repository.h"
 #include "store/identity_repository.h"
 #include "store/observation_repository.h"
@@ -17,6 +18,8 @@ namespace decnet::identity {
 namespace {
 
 namespace topics = bus::topics;
+
+constexpr std::string_view kDigraphSimhashPrimitive = "motor.digraph_simhash";
 
 // An observation's value as the categorical and hash mergers compare it: a JSON string's text,
 // any other JSON as its text.
@@ -172,6 +175,7 @@ bool AttributionWorker::derive(const std::string& identity, const std::string& p
   row.observation_count = static_cast<std::int64_t>(series.size());
   if (!series.empty()) row.last_observation_ts = series.back().ts;
   AttributionState state = AttributionState::kUnknown;
+  std::optional<std::uint64_t> centroid;
   switch (behave_value_kind(primitive)) {
     case BehaveValueKind::numeric: {
       std::vector<double> values;
@@ -186,11 +190,16 @@ bool AttributionWorker::derive(const std::string& identity, const std::string& p
     case BehaveValueKind::hash: {
       std::vector<std::pair<std::optional<std::string>, double>> values;
       values.reserve(series.size());
+      std::vector<std::string> hashes;
       for (const auto& p : series) {
         const auto v = nlohmann::json::parse(p.value, nullptr, false);
         values.emplace_back(
             v.is_null() ? std::nullopt : std::optional<std::string>(categorical_of(p.value)), p.ts);
+        if (values.back().first) hashes.push_back(*values.back().first);
       }
+      // The identity's typing rhythm: the majority of its sessions' digraph SimHashes, which
+      // the campaign edge compares.
+      if (primitive == kDigraphSimhashPrimitive) centroid = simhash_centroid(hashes);
       const auto m = merge_hash(values);
       state = m.state;
       row.confidence = m.confidence;
@@ -209,11 +218,14 @@ bool AttributionWorker::derive(const std::string& identity, const std::string& p
     }
   }
   row.state = std::string(to_string(state));
+  const bool rhythm = primitive == kDigraphSimhashPrimitive;
   const auto prior = repo_.attribution().get_attribution_state(identity, primitive);
   const bool changed = !prior || prior->state != row.state;
   row.last_change_ts = changed ? row.last_observation_ts : prior->last_change_ts;
-  repo_.write_now(
-      [&](store::WriteScope& scope) { repo_.attribution().upsert_attribution_state(scope, row); });
+  repo_.write_now([&](store::WriteScope& scope) {
+    repo_.attribution().upsert_attribution_state(scope, row);
+    if (rhythm) repo_.identities().set_kd_digraph_simhash(scope, identity, centroid);
+  });
   if (!changed) return false;
   changes_.fetch_add(1, std::memory_order_relaxed);
   bus_.publish(

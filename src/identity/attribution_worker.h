@@ -4,7 +4,9 @@
 // its merged-in identities' included, which the reference left out — with the mergers of
 // attribution_merge.h (categorical, numeric, hash by the primitive's kind). The row is written
 // every time; attribution.profile.state_changed is announced only when the state changes. A merge
-// or unmerge of identities re-derives every primitive of the identities it touched.
+// or unmerge of identities re-derives every primitive of the identities it touched. The
+// identity's kd_digraph_simhash (the bitwise majority of its sessions' digraph SimHashes, the
+// rhythm the campaign edge compares) is kept with the motor.digraph_simhash primitive.
 //
 // Every correlator interval, identities with two or more primitives in multi_actor are announced
 // once as attribution.profile.multi_actor_suspected (again when the set grows, and again after

@@ -50,13 +50,16 @@ bool linked(const AttackerEvidence& a, const AttackerEvidence& b) {
   return intersects(a.payloads, b.payloads) || intersects(a.c2, b.c2);
 }
 
-std::vector<std::string> evidence_keys(const AttackerEvidence& e) {
+std::vector<std::string> evidence_keys(const std::string& attacker, const AttackerEvidence& e) {
   std::vector<std::string> keys;
-  keys.reserve(2 + e.payloads.size() + e.c2.size());
+  keys.reserve(2 + e.payloads.size() + e.c2.size() + e.twins.size());
   if (e.ja3) keys.push_back("ja3:" + *e.ja3);
   if (e.hassh) keys.push_back("hassh:" + *e.hassh);
   for (const auto& p : e.payloads) keys.push_back("payload:" + p);
   for (const auto& c : e.c2) keys.push_back("c2:" + c);
+  for (const auto& t : e.twins) {
+    keys.push_back("twin:" + std::min(attacker, t) + "|" + std::max(attacker, t));
+  }
   return keys;
 }
 
@@ -68,7 +71,8 @@ std::vector<std::vector<std::string>> components_from_scratch(
   std::sort(ids.begin(), ids.end(), [](const auto* a, const auto* b) { return *a < *b; });
   std::unordered_map<std::string, std::vector<std::size_t>> by_key;
   for (std::size_t i = 0; i < ids.size(); ++i) {
-    for (auto& key : evidence_keys(evidence.at(*ids[i]))) by_key[std::move(key)].push_back(i);
+    for (auto& key : evidence_keys(*ids[i], evidence.at(*ids[i])))
+      by_key[std::move(key)].push_back(i);
   }
   std::vector<std::size_t> parent(ids.size());
   for (std::size_t i = 0; i < parent.size(); ++i) parent[i] = i;
@@ -124,7 +128,7 @@ std::vector<std::string> IdentityGraph::neighbours(const std::string& attacker) 
   std::vector<std::string> out;
   const auto& mine = evidence_.at(attacker);
   std::unordered_set<std::string_view> seen{attacker};
-  for (const auto& key : evidence_keys(mine)) {
+  for (const auto& key : evidence_keys(attacker, mine)) {
     const auto it = by_key_.find(key);
     if (it == by_key_.end() || it->second.size() > common_after_) continue;
     const bool fingerprint = fingerprint_key(key);
@@ -216,12 +220,14 @@ IdentityGraph::Update IdentityGraph::set(const std::string& attacker, AttackerEv
                  std::includes(evidence.payloads.begin(), evidence.payloads.end(),
                                found->second.payloads.begin(), found->second.payloads.end()) &&
                  std::includes(evidence.c2.begin(), evidence.c2.end(), found->second.c2.begin(),
-                               found->second.c2.end()));
+                               found->second.c2.end()) &&
+                 std::includes(evidence.twins.begin(), evidence.twins.end(),
+                               found->second.twins.begin(), found->second.twins.end()));
   // Keys whose holder count crosses common_after_ either way start or stop linking everyone
   // holding them.
   std::vector<std::string> flipped;
-  const auto before = known ? evidence_keys(found->second) : std::vector<std::string>{};
-  const auto after = evidence_keys(evidence);
+  const auto before = known ? evidence_keys(attacker, found->second) : std::vector<std::string>{};
+  const auto after = evidence_keys(attacker, evidence);
   const auto note_flip = [&](const std::string& key, std::size_t was, std::size_t now) {
     if ((was <= common_after_) != (now <= common_after_)) flipped.push_back(key);
   };

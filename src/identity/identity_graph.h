@@ -33,8 +33,11 @@ struct AttackerEvidence {
   std::optional<std::string> hassh;  // the client's SSH fingerprint (last seen)
   std::set<std::string> payloads;    // SHA-256 of files it dropped
   std::set<std::string> c2;          // command-and-control endpoints it used
+  // Attackers that type with its rhythm and run its command habits (behavioural neighbours
+  // found in the vector store); the pair links like a shared payload, veto included.
+  std::set<std::string> twins;
 
-  bool empty() const { return !ja3 && !hassh && payloads.empty() && c2.empty(); }
+  bool empty() const { return !ja3 && !hassh && payloads.empty() && c2.empty() && twins.empty(); }
   friend bool operator==(const AttackerEvidence&, const AttackerEvidence&) = default;
 };
 
@@ -49,10 +52,11 @@ inline constexpr std::size_t kDefaultCommonAfter = 500;
 // files adds the first ones only.
 inline constexpr std::size_t kMaxPayloadsPerAttacker = 32;
 inline constexpr std::size_t kMaxC2PerAttacker = 32;
+inline constexpr std::size_t kMaxTwinsPerAttacker = 8;
 
 // The graph's keys of one attacker's evidence: "ja3:<hash>", "hassh:<hash>", "payload:<sha>",
-// "c2:<endpoint>".
-std::vector<std::string> evidence_keys(const AttackerEvidence& e);
+// "c2:<endpoint>", and "twin:<a>|<b>" (the pair, smaller first) for each behavioural twin.
+std::vector<std::string> evidence_keys(const std::string& attacker, const AttackerEvidence& e);
 
 // Every attacker's component, computed from nothing: the members of each, sorted, the
 // components in order of their smallest member.

@@ -85,6 +85,14 @@ bool IdentityResolver::observe(const IdentityInput& input, const std::optional<s
       if (next.c2.size() >= kMaxC2PerAttacker) return false;
       next.c2.insert(input.value);
       break;
+    case EvidenceKind::kTwin:
+      if (next.twins.size() >= kMaxTwinsPerAttacker || input.value == input.attacker_uuid) {
+        return false;
+      }
+      next.twins.insert(input.value);
+      break;
+    case EvidenceKind::kBehaviour:
+      return false;  // the worker turns it into twins first
   }
   if (current && *current == next) return false;
   if (!current && home && !state_.home.contains(input.attacker_uuid)) {

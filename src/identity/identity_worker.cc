@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cmath>
 #include <map>
 #include <unordered_set>
 
@@ -45,7 +46,8 @@ StoredEvidence read_evidence(store::Repository& repo) {
     std::string value;
   };
   std::unordered_map<std::string, std::pair<Latest, Latest>> fingerprints;  // ja3, hassh
-  std::unordered_map<std::string, std::vector<std::pair<std::int64_t, std::string>>> payloads, c2;
+  std::unordered_map<std::string, std::vector<std::pair<std::int64_t, std::string>>> payloads, c2,
+      twins;
   repo.identities().for_each_evidence([&](const store::IdentityEvidenceRow& row) {
     if (row.identity_id) out.home.try_emplace(row.attacker_uuid, *row.identity_id);
     const auto kind = evidence_kind_from(row.kind);
@@ -68,6 +70,11 @@ StoredEvidence read_evidence(store::Repository& repo) {
       case EvidenceKind::kC2:
         c2[row.attacker_uuid].emplace_back(row.first_seen, row.value);
         break;
+      case EvidenceKind::kTwin:
+        twins[row.attacker_uuid].emplace_back(row.first_seen, row.value);
+        break;
+      case EvidenceKind::kBehaviour:
+        break;
     }
   });
   for (auto& [attacker, f] : fingerprints) {
@@ -87,6 +94,7 @@ StoredEvidence read_evidence(store::Repository& repo) {
   };
   firsts(payloads, kMaxPayloadsPerAttacker, &AttackerEvidence::payloads);
   firsts(c2, kMaxC2PerAttacker, &AttackerEvidence::c2);
+  firsts(twins, kMaxTwinsPerAttacker, &AttackerEvidence::twins);
   out.merged = repo.identities().merged_identities();
   return out;
 }
@@ -152,13 +160,17 @@ std::string_view evidence_kind_name(EvidenceKind kind) {
       return "payload";
     case EvidenceKind::kC2:
       return "c2";
+    case EvidenceKind::kTwin:
+      return "twin";
+    case EvidenceKind::kBehaviour:
+      return "behaviour";
   }
   return "";
 }
 
 std::optional<EvidenceKind> evidence_kind_from(std::string_view name) {
-  for (const auto kind :
-       {EvidenceKind::kJa3, EvidenceKind::kHassh, EvidenceKind::kPayload, EvidenceKind::kC2}) {
+  for (const auto kind : {EvidenceKind::kJa3, EvidenceKind::kHassh, EvidenceKind::kPayload,
+                          EvidenceKind::kC2, EvidenceKind::kTwin}) {
     if (evidence_kind_name(kind) == name) return kind;
   }
   return std::nullopt;
@@ -376,6 +388,16 @@ void IdentityWorker::process(std::deque<IdentityInput>& inputs) {
   // Attackers given an identity in this round (not yet stored), and when they were first seen.
   std::unordered_map<std::string, std::string> minted;
   std::unordered_map<std::string, std::int64_t> first_seen;
+  // Behaviour news becomes twin evidence, both ways (a pair links once both name each other).
+  std::vector<IdentityInput> twins;
+  for (const auto& input : inputs) {
+    if (input.kind != EvidenceKind::kBehaviour) continue;
+    for (auto& twin : twins_of(input.attacker_uuid)) {
+      twins.push_back({input.attacker_uuid, EvidenceKind::kTwin, twin, input.seen_at});
+      twins.push_back({std::move(twin), EvidenceKind::kTwin, input.attacker_uuid, input.seen_at});
+    }
+  }
+  for (auto& t : twins) inputs.push_back(std::move(t));
   // A new attacker whose evidence arrives in the same round is placed by that evidence (joining
   // an identity, or forming its own); the others get an identity of their own now.
   std::unordered_set<std::string> with_evidence;
@@ -432,6 +454,47 @@ void IdentityWorker::process(std::deque<IdentityInput>& inputs) {
   }
   if (changes.empty() && rows.empty()) return;
   if (write(changes, rows, first_seen)) evidence_.fetch_add(rows.size(), std::memory_order_relaxed);
+}
+
+namespace {
+
+double cosine(const std::vector<float>& a, const std::vector<float>& b) {
+  if (a.size() != b.size() || a.empty()) return 0;
+  double dot = 0, na = 0, nb = 0;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    dot += static_cast<double>(a[i]) * b[i];
+    na += static_cast<double>(a[i]) * a[i];
+    nb += static_cast<double>(b[i]) * b[i];
+  }
+  return na > 0 && nb > 0 ? dot / std::sqrt(na * nb) : 0;
+}
+
+}  // namespace
+
+std::vector<std::string> IdentityWorker::twins_of(const std::string& attacker) const {
+  std::vector<std::string> out;
+  const auto* store = options_.vectors;
+  if (!store) return out;
+  try {
+    const auto rhythm = store->get("keystroke", attacker);
+    const auto habits = store->get("cmd_ngram", attacker);
+    if (!rhythm || !habits) return out;
+    for (const auto& n : store->knn("keystroke", rhythm->vector, kTwinCandidates + 1)) {
+      if (n.id == attacker) continue;
+      const auto their_rhythm = store->get("keystroke", n.id);
+      const auto their_habits = store->get("cmd_ngram", n.id);
+      if (!their_rhythm || !their_habits) continue;
+      const double score = kRhythmWeight * (cosine(rhythm->vector, their_rhythm->vector) >=
+                                            options_.rhythm_similarity) +
+                           kHabitWeight * (cosine(habits->vector, their_habits->vector) >=
+                                           options_.habit_similarity);
+      if (score >= 1.0 - 1e-9) out.push_back(n.id);
+    }
+  } catch (const std::exception& e) {
+    static core::LogLimiter limiter;
+    limiter.warn("identity: behavioural neighbours of {} not read: {}", attacker, e.what());
+  }
+  return out;
 }
 
 bool IdentityWorker::write(IdentityChanges& changes,

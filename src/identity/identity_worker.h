@@ -29,12 +29,26 @@
 #include "identity/identity_resolver.h"
 #include "store/identity_repository.h"
 #include "store/repository.h"
+#include "vector/vector_store.h"
 
 namespace decnet::identity {
+
+// Behavioural twins (further evidence beside the fingerprints): two attackers whose recorded
+// sessions type with one rhythm (the "keystroke" vectors, weight 0.6) and run one set of command
+// habits (the "cmd_ngram" vectors, weight 0.4). Together the two reach the edge threshold of 1.0,
+// either alone does not, and the fingerprint veto applies as for shared payloads. Similarity is
+// the cosine of the two vectors; candidates are the nearest keystroke vectors in the store.
+inline constexpr double kRhythmWeight = 0.6;
+inline constexpr double kHabitWeight = 0.4;
+inline constexpr std::size_t kTwinCandidates = 8;
 
 struct IdentityWorkerOptions {
   std::size_t common_after = kDefaultCommonAfter;
   std::chrono::milliseconds sweep_interval = std::chrono::seconds(60);
+  // Where the profiler keeps behavioural vectors; without one there are no twins.
+  const vector::VectorStore* vectors = nullptr;
+  double rhythm_similarity = 0.98;  // cosine of keystroke vectors
+  double habit_similarity = 0.95;   // cosine of cmd_ngram vectors
 };
 
 // What a full rebuild changed.
@@ -71,6 +85,8 @@ class IdentityWorker final : public core::Component, public IdentitySink {
   void reload();
   void sweep();
   void process(std::deque<IdentityInput>& inputs);
+  // The attackers that are `attacker`'s behavioural twins in the vector store now.
+  std::vector<std::string> twins_of(const std::string& attacker) const;
   // Writes one round; false (and a reload) when the write failed.
   bool write(IdentityChanges& changes, const std::vector<store::IdentityEvidenceRow>& evidence,
              const std::unordered_map<std::string, std::int64_t>& first_seen);

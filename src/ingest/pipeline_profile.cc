@@ -181,6 +181,7 @@ void IngestPipeline::publish_profile(
   }
   // Vectors go to their store once the attacker's rows are committed, under its uuid.
   if (options_.vectors) {
+    std::vector<identity::IdentityInput> behaviour;
     for (const auto& v : u.vectors) {
       const auto uuid = attacker_of(attackers, v.attacker_ip);
       if (uuid.empty()) continue;
@@ -189,8 +190,15 @@ void IngestPipeline::publish_profile(
       } catch (const std::exception& e) {
         static core::LogLimiter limiter;
         limiter.warn("ingest: vector {} not stored: {}", v.kind, e.what());
+        continue;
+      }
+      // A new rhythm or new habits: the identity worker looks for the attacker's twins.
+      if (v.kind == "keystroke" || v.kind == "cmd_ngram") {
+        behaviour.push_back(
+            {std::string(uuid), identity::EvidenceKind::kBehaviour, {}, core::now_micros()});
       }
     }
+    if (identity_sink_ && !behaviour.empty()) identity_sink_->submit(std::move(behaviour));
   }
   for (const auto& c : u.scored) {
     const auto uuid = attacker_of(attackers, c.attacker_ip);

@@ -175,5 +175,19 @@ TEST_F(AttributionWorkerTest, TheCorrelatorFiresOncePerSetAndAgainWhenItChanges)
   ASSERT_EQ(count(kSuspected), 3u);
 }
 
+// The identity's rhythm centroid follows its sessions' digraph SimHashes (bitwise majority).
+TEST_F(AttributionWorkerTest, TheRhythmCentroidIsTheMajorityOfTheSessions) {
+  const auto [i, a] = identity("198.51.100.5");
+  observe(a, "motor.digraph_simhash", "ffffffffffffffff", 1);
+  observe(a, "motor.digraph_simhash", "ffffffff00000000", 2);
+  observe(a, "motor.digraph_simhash", "00000000ffffffff", 3);
+  worker_.derive(i, "motor.digraph_simhash");
+  EXPECT_EQ(repo_->identities().get_identity_row(i)->kd_digraph_simhash, 0xffffffffffffffffULL);
+  observe(a, "motor.digraph_simhash", "0000000000000000", 4);
+  observe(a, "motor.digraph_simhash", "0000000000000000", 5);
+  worker_.derive(i, "motor.digraph_simhash");
+  EXPECT_EQ(repo_->identities().get_identity_row(i)->kd_digraph_simhash, 0ULL);
+}
+
 }  // namespace
 }  // namespace decnet::identity

@@ -96,12 +96,14 @@ TEST(IdentityGraphTest, ThreeRotatingActorsAmongScannersAreThreeIdentities) {
 std::map<std::string, std::string> from_scratch(const std::map<std::string, AttackerEvidence>& all,
                                                 std::size_t common_after) {
   std::map<std::string, std::size_t> holders;
-  for (const auto& [_, e] : all) {
-    for (const auto& key : evidence_keys(e)) ++holders[key];
+  for (const auto& [id, e] : all) {
+    for (const auto& key : evidence_keys(id, e)) ++holders[key];
   }
-  const auto pair_linked = [&](const AttackerEvidence& a, const AttackerEvidence& b) {
-    const auto bk = evidence_keys(b);
-    for (const auto& key : evidence_keys(a)) {
+  const auto pair_linked = [&](const std::string& ida, const std::string& idb) {
+    const auto& a = all.at(ida);
+    const auto& b = all.at(idb);
+    const auto bk = evidence_keys(idb, b);
+    for (const auto& key : evidence_keys(ida, a)) {
       if (std::find(bk.begin(), bk.end(), key) == bk.end() || holders[key] > common_after) continue;
       if (key.rfind("ja3:", 0) == 0 || key.rfind("hassh:", 0) == 0) return true;
       if (!fingerprints_veto(a, b)) return true;
@@ -117,7 +119,7 @@ std::map<std::string, std::string> from_scratch(const std::map<std::string, Atta
   };
   for (std::size_t i = 0; i < ids.size(); ++i) {
     for (std::size_t j = i + 1; j < ids.size(); ++j) {
-      if (pair_linked(all.at(ids[i]), all.at(ids[j]))) parent[find(i)] = find(j);
+      if (pair_linked(ids[i], ids[j])) parent[find(i)] = find(j);
     }
   }
   // Each attacker named by the smallest id of its component.
@@ -150,6 +152,9 @@ void check_against_all_pairs(std::size_t common_after, unsigned seed) {
     if (pick(2)) e.payloads.insert("p" + std::to_string(pick(10)));
     if (pick(3) == 0) e.c2.insert("c" + std::to_string(pick(6)));
     if (pick(5) == 0) e.payloads.clear();
+    if (pick(4) == 0) e.twins.insert("a" + std::to_string(pick(60)));  // linked once both hold it
+    if (pick(6) == 0) e.twins.clear();
+    e.twins.erase(id);
     const auto update = g.set(id, e);
     all[id] = e;
     // Whatever the update names as changed holds exactly the members it lists.
@@ -182,6 +187,24 @@ TEST(IdentityGraphTest, IncrementalComponentsAreAlwaysTheFromScratchOnes) {
 // With a low line, keys keep crossing it both ways as attackers take and drop them.
 TEST(IdentityGraphTest, KeysCrossingTheCommonLineRelinkTheirHolders) {
   check_against_all_pairs(4, 19);
+}
+
+// Behavioural twins link when both name each other, unless their fingerprints disagree.
+TEST(IdentityGraphTest, BehaviouralTwinsLinkBothWaysUnlessVetoed) {
+  IdentityGraph g;
+  AttackerEvidence a, b, c;
+  a.twins = {"B"};
+  g.set("A", a);
+  g.set("C", c = ev("ja3-c", std::nullopt));
+  EXPECT_NE(g.component_of("A"), g.component_of("B"));  // B has not named A yet
+  b.twins = {"A"};
+  g.set("B", b);
+  EXPECT_EQ(g.component_of("A"), g.component_of("B"));
+  a.ja3 = "ja3-a";
+  b.ja3 = "ja3-b";
+  g.set("A", a);
+  g.set("B", b);  // different clients: the rhythm alone does not hold them together
+  EXPECT_NE(g.component_of("A"), g.component_of("B"));
 }
 
 TEST(IdentityGraphTest, EvidenceEveryoneSharesLinksNobody) {

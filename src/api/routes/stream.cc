@@ -9,7 +9,8 @@
 namespace decnet::api {
 namespace {
 
-constexpr const char* kDefaultTopics = "system.log,attacker.>,credential.>";
+constexpr const char* kDefaultTopics =
+    "system.log,attacker.>,credential.>,identity.>,campaign.>,attribution.>";
 
 std::vector<bus::Pattern> parse_topics(const std::string& text) {
   std::vector<bus::Pattern> out;
