@@ -316,5 +316,35 @@ TEST_F(ServeIdentities, TwoOperatorsSharingInfrastructureAreTwoIdentitiesAndOneC
             404);
 }
 
+// The identity and campaign channels: a snapshot first, then the events as they happen.
+TEST_F(ServeIdentities, IdentityChannelSendsASnapshotThenEvents) {
+  send(ja3(1, "198.51.100.91", "early"));
+  ASSERT_TRUE(wait_until(
+      [&] { return serve_.api("GET", "/api/v1/identities").body["total"] == 1; }))
+      << serve_.output();
+  const auto token = serve_.admin_token();
+  const auto open = [&](const std::string& path) {
+    const auto ticket = curl_json(serve_.api_port(), "POST", "/api/v1/auth/sse-ticket", token);
+    return std::make_unique<ChildProcess>(std::vector<std::string>{
+        "curl", "-s", "-N",
+        "http://127.0.0.1:" + std::to_string(serve_.api_port()) + path +
+            "?ticket=" + ticket.body["ticket"].get<std::string>()});
+  };
+  auto identities = open("/api/v1/identities/events");
+  auto campaigns = open("/api/v1/campaigns/events");
+  ASSERT_TRUE(wait_until([&] {
+    return identities->output().find("event: snapshot") != std::string::npos &&
+           campaigns->output().find("event: snapshot") != std::string::npos;
+  })) << identities->output() << campaigns->output();
+  // The snapshot is identity rows: the identity's JA3, no address.
+  EXPECT_NE(identities->output().find(hex32("early")), std::string::npos) << identities->output();
+  send(ja3(2, "198.51.100.92", "later"));
+  ASSERT_TRUE(wait_until([&] {
+    return identities->output().find("event: identity.formed") != std::string::npos;
+  })) << identities->output();
+  EXPECT_EQ(curl_json(serve_.api_port(), "GET", "/api/v1/identities/events?ticket=nope").status,
+            401);
+}
+
 }  // namespace
 }  // namespace decnet::app
