@@ -113,8 +113,8 @@ std::vector<std::vector<std::string>> components_from_scratch(
 }
 
 const AttackerEvidence* IdentityGraph::evidence_of(const std::string& attacker) const {
-  const auto it = evidence_.find(attacker);
-  return it == evidence_.end() ? nullptr : &it->second;
+  const auto it = nodes_.find(attacker);
+  return it == nodes_.end() ? nullptr : &it->second.evidence;
 }
 
 std::size_t IdentityGraph::holders(const std::string& key) const {
@@ -126,7 +126,7 @@ std::size_t IdentityGraph::holders(const std::string& key) const {
 // checked against the edge rule (a shared payload under disagreeing fingerprints is no link).
 std::vector<std::string> IdentityGraph::neighbours(const std::string& attacker) const {
   std::vector<std::string> out;
-  const auto& mine = evidence_.at(attacker);
+  const auto& mine = nodes_.at(attacker).evidence;
   std::unordered_set<std::string_view> seen{attacker};
   for (const auto& key : evidence_keys(attacker, mine)) {
     const auto it = by_key_.find(key);
@@ -134,7 +134,7 @@ std::vector<std::string> IdentityGraph::neighbours(const std::string& attacker) 
     const bool fingerprint = fingerprint_key(key);
     for (const auto& other : it->second) {
       if (seen.contains(other)) continue;
-      if (fingerprint || !fingerprints_veto(mine, evidence_.at(other))) {
+      if (fingerprint || !fingerprints_veto(mine, nodes_.at(other).evidence)) {
         seen.insert(other);
         out.push_back(other);
       }
@@ -144,8 +144,8 @@ std::vector<std::string> IdentityGraph::neighbours(const std::string& attacker) 
 }
 
 IdentityGraph::Component IdentityGraph::component_of(const std::string& attacker) const {
-  const auto it = component_.find(attacker);
-  return it == component_.end() ? 0 : it->second;
+  const auto it = nodes_.find(attacker);
+  return it == nodes_.end() ? 0 : it->second.component;
 }
 
 const std::set<std::string>& IdentityGraph::members(Component c) const {
@@ -198,7 +198,7 @@ void IdentityGraph::relabel(const std::set<std::string>& attackers, Update& upda
     }
     if (!label) label = next_++;
     reused.insert(label);
-    for (const auto& a : piece) component_[a] = label;
+    for (const auto& a : piece) nodes_.at(a).component = label;
     members_[label] = std::move(piece);
     update.changed.push_back(label);
   }
@@ -211,22 +211,26 @@ void IdentityGraph::relabel(const std::set<std::string>& attackers, Update& upda
 
 IdentityGraph::Update IdentityGraph::set(const std::string& attacker, AttackerEvidence evidence) {
   Update update;
-  const auto found = evidence_.find(attacker);
-  const bool known = found != evidence_.end();
-  if (known && found->second == evidence) return update;
+  const auto found = nodes_.find(attacker);
+  const bool known = found != nodes_.end();
+  if (known && found->second.evidence == evidence) return update;
   // Only added links: no fingerprint changed and nothing was taken away.
   const bool grows =
-      !known || (found->second.ja3 == evidence.ja3 && found->second.hassh == evidence.hassh &&
-                 std::includes(evidence.payloads.begin(), evidence.payloads.end(),
-                               found->second.payloads.begin(), found->second.payloads.end()) &&
-                 std::includes(evidence.c2.begin(), evidence.c2.end(), found->second.c2.begin(),
-                               found->second.c2.end()) &&
-                 std::includes(evidence.twins.begin(), evidence.twins.end(),
-                               found->second.twins.begin(), found->second.twins.end()));
+      !known ||
+      (found->second.evidence.ja3 == evidence.ja3 &&
+       found->second.evidence.hassh == evidence.hassh &&
+       std::includes(evidence.payloads.begin(), evidence.payloads.end(),
+                     found->second.evidence.payloads.begin(),
+                     found->second.evidence.payloads.end()) &&
+       std::includes(evidence.c2.begin(), evidence.c2.end(), found->second.evidence.c2.begin(),
+                     found->second.evidence.c2.end()) &&
+       std::includes(evidence.twins.begin(), evidence.twins.end(),
+                     found->second.evidence.twins.begin(), found->second.evidence.twins.end()));
   // Keys whose holder count crosses common_after_ either way start or stop linking everyone
   // holding them.
   std::vector<std::string> flipped;
-  const auto before = known ? evidence_keys(attacker, found->second) : std::vector<std::string>{};
+  const auto before =
+      known ? evidence_keys(attacker, found->second.evidence) : std::vector<std::string>{};
   const auto after = evidence_keys(attacker, evidence);
   const auto note_flip = [&](const std::string& key, std::size_t was, std::size_t now) {
     if ((was <= common_after_) != (now <= common_after_)) flipped.push_back(key);
@@ -243,7 +247,7 @@ IdentityGraph::Update IdentityGraph::set(const std::string& attacker, AttackerEv
     const auto was = holders.size();
     if (holders.insert(attacker).second) note_flip(key, was, was + 1);
   }
-  evidence_[attacker] = std::move(evidence);
+  nodes_[attacker].evidence = std::move(evidence);
 
   if (grows && flipped.empty()) {
     unite(attacker, neighbours(attacker), update);
@@ -291,12 +295,12 @@ void IdentityGraph::unite(const std::string& attacker, const std::vector<std::st
   auto& into = members_[keep];
   for (const auto c : parts) {
     if (c == keep) continue;
-    for (const auto& m : members_.at(c)) component_[m] = keep;
+    for (const auto& m : members_.at(c)) nodes_.at(m).component = keep;
     into.merge(members_.at(c));
     members_.erase(c);
     update.removed.push_back(c);
   }
-  component_[attacker] = keep;
+  nodes_.at(attacker).component = keep;
   into.insert(attacker);
   update.changed.push_back(keep);
 }

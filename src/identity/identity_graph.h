@@ -85,7 +85,7 @@ class IdentityGraph {
   Component component_of(const std::string& attacker) const;
   // Empty for a component that does not exist.
   const std::set<std::string>& members(Component c) const;
-  std::size_t attacker_count() const { return evidence_.size(); }
+  std::size_t attacker_count() const { return nodes_.size(); }
   std::size_t component_count() const { return members_.size(); }
   template <typename Visit>
   void for_each_component(Visit&& visit) const {
@@ -102,10 +102,14 @@ class IdentityGraph {
              Update& update);
   void relabel(const std::set<std::string>& attackers, Update& update);
 
-  std::unordered_map<std::string, AttackerEvidence> evidence_;
+  // Each attacker's evidence and component, under one copy of its uuid.
+  struct Node {
+    AttackerEvidence evidence;
+    Component component = 0;
+  };
+  std::unordered_map<std::string, Node> nodes_;
   // "ja3:<hash>", "hassh:<hash>", "payload:<sha>", "c2:<endpoint>" -> attackers with it.
   std::unordered_map<std::string, std::set<std::string>> by_key_;
-  std::unordered_map<std::string, Component> component_;
   std::unordered_map<Component, std::set<std::string>> members_;
   Component next_ = 1;
   std::size_t common_after_;

@@ -62,19 +62,19 @@ bool IdentityResolver::observe(const IdentityInput& input, const std::optional<s
   if (!input.kind || input.value.empty()) return false;
   const auto* current = graph_.evidence_of(input.attacker_uuid);
   AttackerEvidence next = current ? *current : AttackerEvidence{};
-  const auto newer = [&](std::unordered_map<std::string, std::int64_t>& seen) {
-    auto& at = seen[input.attacker_uuid];
+  const auto newer = [&](std::int64_t Seen::*slot) {
+    auto& at = seen_[input.attacker_uuid].*slot;
     if (input.seen_at < at) return false;
     at = input.seen_at;
     return true;
   };
   switch (*input.kind) {
     case EvidenceKind::kJa3:
-      if (!newer(ja3_seen_)) return false;
+      if (!newer(&Seen::ja3)) return false;
       next.ja3 = input.value;
       break;
     case EvidenceKind::kHassh:
-      if (!newer(hassh_seen_)) return false;
+      if (!newer(&Seen::hassh)) return false;
       next.hassh = input.value;
       break;
     case EvidenceKind::kPayload:

@@ -60,8 +60,11 @@ class IdentityResolver {
   std::function<std::string()> mint_;
   // When each attacker's current JA3 / HASSH was last seen: an older sighting arriving late does
   // not replace a newer one.
-  std::unordered_map<std::string, std::int64_t> ja3_seen_;
-  std::unordered_map<std::string, std::int64_t> hassh_seen_;
+  struct Seen {
+    std::int64_t ja3 = 0;
+    std::int64_t hassh = 0;
+  };
+  std::unordered_map<std::string, Seen> seen_;
 };
 
 }  // namespace decnet::identity
