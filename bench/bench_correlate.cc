@@ -2,7 +2,6 @@
 // (1.44 GB for 600,000 credentials) when every secret kept its strings and sets. Measured with
 // jemalloc's own count of allocated bytes, beside the same count for the least any index keyed
 // by secret would hold: a hash set of the 600,000 hex digests.
-#include <jemalloc/jemalloc.h>
 
 #include <chrono>
 #include <string>
@@ -16,16 +15,6 @@
 namespace {
 
 using namespace decnet;
-
-std::size_t allocated() {
-  std::uint64_t epoch = 1;
-  std::size_t size = sizeof epoch;
-  mallctl("epoch", &epoch, &size, &epoch, size);
-  std::size_t bytes = 0;
-  size = sizeof bytes;
-  mallctl("stats.allocated", &bytes, &size, nullptr, 0);
-  return bytes;
-}
 
 }  // namespace
 
@@ -47,23 +36,23 @@ int main() {
       [](const std::string&, const std::string&, const std::optional<std::string>&,
          const std::function<void(const store::Credential&)>&) {};
 
-  const auto before_index = allocated();
+  const auto before_index = bench::allocated_bytes();
   {
     correlate::CredentialReuseIndex index;
     const auto start = std::chrono::steady_clock::now();
     for (const auto& a : attempts) index.observe(a, no_history);
     const double seconds = bench::seconds_since(start);
-    const auto bytes = allocated() - before_index;
+    const auto bytes = bench::allocated_bytes() - before_index;
     bench::report("reuse_index_bytes_per_credential", static_cast<double>(bytes) / kCredentials,
                   "B");
     bench::report("reuse_index_observe_rate", kCredentials / seconds, "credentials/s");
   }
-  const auto before_set = allocated();
+  const auto before_set = bench::allocated_bytes();
   {
     std::unordered_set<std::string> digests;
     for (const auto& a : attempts) digests.insert(a.secret_sha256);
     bench::report("reuse_index_bytes_per_credential_hex_digest_set",
-                  static_cast<double>(allocated() - before_set) / kCredentials, "B");
+                  static_cast<double>(bench::allocated_bytes() - before_set) / kCredentials, "B");
   }
   return 0;
 }

@@ -14,7 +14,6 @@
 // groups of five sharing a dropped file (5%), scanners with one of twenty common JA3s (30%, far
 // over the common line, so they link nobody), scanners with a JA3 of their own (20%), and
 // addresses with no evidence at all (35%).
-#include <jemalloc/jemalloc.h>
 #include <sqlite3.h>
 #include <unistd.h>
 
@@ -95,23 +94,13 @@ void inputs_of(std::uint32_t i, const std::string& uuid, std::int64_t ts,
   }
 }
 
-std::size_t allocated() {
-  std::uint64_t epoch = 1;
-  std::size_t size = sizeof epoch;
-  mallctl("epoch", &epoch, &size, &epoch, size);
-  std::size_t bytes = 0;
-  size = sizeof bytes;
-  mallctl("stats.allocated", &bytes, &size, nullptr, 0);
-  return bytes;
-}
-
 // The worker's memory per attacker with evidence: the same population fed to a resolver alone
 // (jemalloc's count of allocated bytes), beside the least any map of attacker uuid to a 32-bit
 // component costs (the floor).
 void report_resolver_memory(std::uint32_t count) {
   std::vector<std::string> uuids;
   for (std::uint32_t i = 0; i < count; ++i) uuids.push_back(hex(5'000'000'000ULL + i, 36));
-  const auto before = allocated();
+  const auto before = bench::allocated_bytes();
   std::size_t with_evidence = 0;
   {
     identity::IdentityResolver resolver;
@@ -126,17 +115,18 @@ void report_resolver_memory(std::uint32_t count) {
       }
     }
     with_evidence = resolver.graph().attacker_count();
-    const auto bytes = allocated() - before;
+    const auto bytes = bench::allocated_bytes() - before;
     bench::report("identity_resolver_bytes_per_attacker",
                   static_cast<double>(bytes) / static_cast<double>(with_evidence), "B");
   }
-  const auto floor_before = allocated();
+  const auto floor_before = bench::allocated_bytes();
   {
     std::unordered_map<std::string, std::uint32_t> floor;
     for (std::uint32_t i = 0; i < with_evidence; ++i) floor.emplace(uuids[i], i);
-    bench::report(
-        "identity_uuid_map_bytes_per_attacker",
-        static_cast<double>(allocated() - floor_before) / static_cast<double>(with_evidence), "B");
+    bench::report("identity_uuid_map_bytes_per_attacker",
+                  static_cast<double>(bench::allocated_bytes() - floor_before) /
+                      static_cast<double>(with_evidence),
+                  "B");
   }
 }
 

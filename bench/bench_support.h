@@ -1,6 +1,8 @@
 // Helpers shared by the benchmarks: the BENCH line format, timing and percentiles.
 #pragma once
 
+#include <jemalloc/jemalloc.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -16,6 +18,17 @@ inline void report(const std::string& name, double value, const std::string& uni
 
 inline double seconds_since(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+// jemalloc's own count of allocated bytes (the benchmarks link it as the allocator).
+inline std::size_t allocated_bytes() {
+  std::uint64_t epoch = 1;
+  std::size_t size = sizeof epoch;
+  mallctl("epoch", &epoch, &size, &epoch, size);
+  std::size_t bytes = 0;
+  size = sizeof bytes;
+  mallctl("stats.allocated", &bytes, &size, nullptr, 0);
+  return bytes;
 }
 
 inline double percentile(std::vector<double> values, double p) {

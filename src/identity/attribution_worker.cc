@@ -44,6 +44,14 @@ std::optional<std::string> text_at(const nlohmann::json& p, const char* key) {
   return it->get<std::string>();
 }
 
+// A merger's verdict onto the state row: confidence and current value; returns the state.
+template <typename Value>
+AttributionState take(store::AttributionState& row, const Merged<Value>& m) {
+  row.confidence = m.confidence;
+  if (m.value) row.current_value = core::json_text(nlohmann::json(*m.value));
+  return m.state;
+}
+
 }  // namespace
 
 AttributionWorker::AttributionWorker(store::Repository& repo, bus::Bus& bus,
@@ -181,10 +189,7 @@ bool AttributionWorker::derive(const std::string& identity, const std::string& p
       std::vector<double> values;
       values.reserve(series.size());
       for (const auto& p : series) values.push_back(numeric_of(p.value));
-      const auto m = merge_numeric(values);
-      state = m.state;
-      row.confidence = m.confidence;
-      if (m.value) row.current_value = core::json_text(nlohmann::json(*m.value));
+      state = take(row, merge_numeric(values));
       break;
     }
     case BehaveValueKind::hash: {
@@ -200,20 +205,14 @@ bool AttributionWorker::derive(const std::string& identity, const std::string& p
       // The identity's typing rhythm: the majority of its sessions' digraph SimHashes, which
       // the campaign edge compares.
       if (primitive == kDigraphSimhashPrimitive) centroid = simhash_centroid(hashes);
-      const auto m = merge_hash(values);
-      state = m.state;
-      row.confidence = m.confidence;
-      if (m.value) row.current_value = core::json_text(nlohmann::json(*m.value));
+      state = take(row, merge_hash(values));
       break;
     }
     default: {
       std::vector<std::string> values;
       values.reserve(series.size());
       for (const auto& p : series) values.push_back(categorical_of(p.value));
-      const auto m = merge_categorical(values);
-      state = m.state;
-      row.confidence = m.confidence;
-      if (m.value) row.current_value = core::json_text(nlohmann::json(*m.value));
+      state = take(row, merge_categorical(values));
       break;
     }
   }

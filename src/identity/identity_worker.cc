@@ -388,10 +388,14 @@ void IdentityWorker::process(std::deque<IdentityInput>& inputs) {
   // Attackers given an identity in this round (not yet stored), and when they were first seen.
   std::unordered_map<std::string, std::string> minted;
   std::unordered_map<std::string, std::int64_t> first_seen;
-  // Behaviour news becomes twin evidence, both ways (a pair links once both name each other).
+  // Behaviour news becomes twin evidence, both ways (a pair links once both name each other);
+  // one look-up per attacker however many of its vectors changed.
   std::vector<IdentityInput> twins;
+  std::unordered_set<std::string> looked_up;
   for (const auto& input : inputs) {
-    if (input.kind != EvidenceKind::kBehaviour) continue;
+    if (input.kind != EvidenceKind::kBehaviour || !looked_up.insert(input.attacker_uuid).second) {
+      continue;
+    }
     for (auto& twin : twins_of(input.attacker_uuid)) {
       twins.push_back({input.attacker_uuid, EvidenceKind::kTwin, twin, input.seen_at});
       twins.push_back({std::move(twin), EvidenceKind::kTwin, input.attacker_uuid, input.seen_at});

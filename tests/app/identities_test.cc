@@ -8,6 +8,7 @@
 // gives the same grouping back.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <map>
 #include <set>
@@ -74,6 +75,7 @@ class ServeIdentities : public ::testing::Test {
     }
     return out;
   }
+  // Addresses grouped by identity ("" for those not placed yet).
   std::set<std::set<std::string>> groups() {
     std::map<std::string, std::set<std::string>> by;
     for (const auto& [ip, identity] : grouping()) by[identity].insert(ip);
@@ -163,8 +165,12 @@ TEST_F(ServeIdentities, ABridgeMergesTwoActorsAndItsDepartureUndoesIt) {
     }
   }
   send(stream);
-  ASSERT_TRUE(wait_until([&] { return groups().size() == 2 && grouping().size() == 6; }))
-      << serve_.output();
+  ASSERT_TRUE(wait_until([&] {
+    const auto g = grouping();
+    return g.size() == 6 &&
+           std::none_of(g.begin(), g.end(), [](const auto& p) { return p.second.empty(); }) &&
+           groups().size() == 2;
+  })) << serve_.output();
   const auto before = grouping();
   // One address shows actor 0's client and actor 1's server: the two become one identity.
   const std::string bridge = "192.0.2.77";
@@ -319,23 +325,24 @@ TEST_F(ServeIdentities, TwoOperatorsSharingInfrastructureAreTwoIdentitiesAndOneC
 // The identity and campaign channels: a snapshot first, then the events as they happen.
 TEST_F(ServeIdentities, IdentityChannelSendsASnapshotThenEvents) {
   send(ja3(1, "198.51.100.91", "early"));
-  ASSERT_TRUE(wait_until(
-      [&] { return serve_.api("GET", "/api/v1/identities").body["total"] == 1; }))
-      << serve_.output();
+  ASSERT_TRUE(wait_until([&] {
+    return serve_.api("GET", "/api/v1/identities").body["total"] == 1;
+  })) << serve_.output();
   const auto token = serve_.admin_token();
   const auto open = [&](const std::string& path) {
     const auto ticket = curl_json(serve_.api_port(), "POST", "/api/v1/auth/sse-ticket", token);
-    return std::make_unique<ChildProcess>(std::vector<std::string>{
-        "curl", "-s", "-N",
-        "http://127.0.0.1:" + std::to_string(serve_.api_port()) + path +
-            "?ticket=" + ticket.body["ticket"].get<std::string>()});
+    return std::make_unique<ChildProcess>(
+        std::vector<std::string>{"curl", "-s", "-N",
+                                 "http://127.0.0.1:" + std::to_string(serve_.api_port()) + path +
+                                     "?ticket=" + ticket.body["ticket"].get<std::string>()});
   };
   auto identities = open("/api/v1/identities/events");
   auto campaigns = open("/api/v1/campaigns/events");
   ASSERT_TRUE(wait_until([&] {
     return identities->output().find("event: snapshot") != std::string::npos &&
            campaigns->output().find("event: snapshot") != std::string::npos;
-  })) << identities->output() << campaigns->output();
+  })) << identities->output()
+      << campaigns->output();
   // The snapshot is identity rows: the identity's JA3, no address.
   EXPECT_NE(identities->output().find(hex32("early")), std::string::npos) << identities->output();
   send(ja3(2, "198.51.100.92", "later"));

@@ -10,6 +10,7 @@
 #include <gtest/gtest.h>
 
 #include "bus/inprocess_bus.h"
+#include "identity_store_fixture.h"
 #include "store/attacker_repository.h"
 #include "store/identity_repository.h"
 #include "store/observation_repository.h"
@@ -21,8 +22,6 @@ namespace {
 
 using namespace decnet::testing;
 
-constexpr std::int64_t kT0 = 1'780'000'000'000'000;
-
 class AttributionWorkerTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -33,18 +32,7 @@ class AttributionWorkerTest : public ::testing::Test {
                                    },
                                    {.name = "test"});
   }
-  void TearDown() override {
-    subscription_.unsubscribe();
-    repo_->close();
-  }
-  std::pair<std::string, std::string> identity(const std::string& ip) {
-    return repo_->write_now([&](store::WriteScope& w) {
-      const auto a = repo_->attackers().record_activity(w, {ip, kT0, kT0, 1, 0, {}}).uuid;
-      const auto i = repo_->identities().create_identity(w, {});
-      repo_->identities().link_attacker(w, a, i);
-      return std::make_pair(i, a);
-    });
-  }
+  void TearDown() override { subscription_.unsubscribe(); }
   void observe(const std::string& attacker, const std::string& primitive, const std::string& value,
                double ts) {
     store::Observation o;
@@ -81,9 +69,8 @@ class AttributionWorkerTest : public ::testing::Test {
   }
   std::size_t count(const std::string& topic) { return events(topic).size(); }
 
-  TempDir dir_;
-  std::unique_ptr<store::Repository> repo_ =
-      store::sqlite::open_sqlite_repository({.path = dir_ / "a.db"});
+  IdentityStoreFixture store_;
+  std::unique_ptr<store::Repository>& repo_ = store_.repo;
   bus::InProcessBus bus_;
   bus::Subscription subscription_;
   core::Mutex mu_;
@@ -96,7 +83,7 @@ constexpr const char* kChanged = "attribution.profile.state_changed";
 constexpr const char* kSuspected = "attribution.profile.multi_actor_suspected";
 
 TEST_F(AttributionWorkerTest, StatesChangeOnceAndReDerivingChangesNothing) {
-  const auto [i, a] = identity("198.51.100.1");
+  const auto [i, a] = store_.identity("198.51.100.1");
   observe(a, "motor.input_modality", "typed", 1);
   observe(a, "motor.input_modality", "typed", 2);
   EXPECT_TRUE(worker_.derive(i, "motor.input_modality"));
@@ -120,8 +107,8 @@ TEST_F(AttributionWorkerTest, StatesChangeOnceAndReDerivingChangesNothing) {
 }
 
 TEST_F(AttributionWorkerTest, AlternatingValuesAreMultiActorAndMergedIdentitiesCount) {
-  const auto [winner, a1] = identity("198.51.100.2");
-  const auto [loser, a2] = identity("198.51.100.3");
+  const auto [winner, a1] = store_.identity("198.51.100.2");
+  const auto [loser, a2] = store_.identity("198.51.100.3");
   // A B A on the winner's address, B A on the merged one's: A B A B A in time.
   observe(a1, "motor.input_modality", "typed", 1);
   observe(a2, "motor.input_modality", "pasted", 2);
@@ -141,7 +128,7 @@ TEST_F(AttributionWorkerTest, AlternatingValuesAreMultiActorAndMergedIdentitiesC
 }
 
 TEST_F(AttributionWorkerTest, TheCorrelatorFiresOncePerSetAndAgainWhenItChanges) {
-  const auto [i, a] = identity("198.51.100.4");
+  const auto [i, a] = store_.identity("198.51.100.4");
   const auto alternate = [&](const std::string& primitive, double from) {
     for (int k = 0; k < 5; ++k) observe(a, primitive, k % 2 ? "B" : "A", from + k);
     worker_.derive(i, primitive);
@@ -177,7 +164,7 @@ TEST_F(AttributionWorkerTest, TheCorrelatorFiresOncePerSetAndAgainWhenItChanges)
 
 // The identity's rhythm centroid follows its sessions' digraph SimHashes (bitwise majority).
 TEST_F(AttributionWorkerTest, TheRhythmCentroidIsTheMajorityOfTheSessions) {
-  const auto [i, a] = identity("198.51.100.5");
+  const auto [i, a] = store_.identity("198.51.100.5");
   observe(a, "motor.digraph_simhash", "ffffffffffffffff", 1);
   observe(a, "motor.digraph_simhash", "ffffffff00000000", 2);
   observe(a, "motor.digraph_simhash", "00000000ffffffff", 3);

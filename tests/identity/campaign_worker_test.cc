@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 
 #include "bus/inprocess_bus.h"
+#include "identity_store_fixture.h"
 #include "store/attacker_repository.h"
 #include "store/identity_repository.h"
 #include "store/sqlite/sqlite_repository.h"
@@ -20,8 +21,6 @@ namespace {
 
 using namespace decnet::testing;
 
-constexpr std::int64_t kT0 = 1'780'000'000'000'000;
-
 class CampaignWorkerTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -32,19 +31,7 @@ class CampaignWorkerTest : public ::testing::Test {
                                    },
                                    {.name = "test"});
   }
-  void TearDown() override {
-    subscription_.unsubscribe();
-    repo_->close();
-  }
-  // An identity with one attacker (the tags hang on attackers, as ingest's do).
-  std::pair<std::string, std::string> identity(const std::string& ip) {
-    return repo_->write_now([&](store::WriteScope& w) {
-      const auto a = repo_->attackers().record_activity(w, {ip, kT0, kT0, 1, 0, {}}).uuid;
-      const auto i = repo_->identities().create_identity(w, {});
-      repo_->identities().link_attacker(w, a, i);
-      return std::make_pair(i, a);
-    });
-  }
+  void TearDown() override { subscription_.unsubscribe(); }
   void tag(const std::string& attacker, const std::string& decky, const std::string& tactic,
            std::int64_t at_seconds) {
     store::TtpTag t;
@@ -56,7 +43,7 @@ class CampaignWorkerTest : public ::testing::Test {
     t.technique_id = "T1059";
     t.confidence = 0.9;
     t.rule_id = "R9999";
-    t.created_at = kT0 + at_seconds * 1'000'000;
+    t.created_at = kFixtureT0 + at_seconds * 1'000'000;
     repo_->write_now([&](store::WriteScope& w) { return repo_->ttp().insert_tags(w, {t}); });
   }
   void infrastructure(const std::string& identity, std::vector<std::string> payloads,
@@ -76,9 +63,8 @@ class CampaignWorkerTest : public ::testing::Test {
     return static_cast<std::size_t>(std::count(topics_.begin(), topics_.end(), topic));
   }
 
-  TempDir dir_;
-  std::unique_ptr<store::Repository> repo_ =
-      store::sqlite::open_sqlite_repository({.path = dir_ / "c.db"});
+  IdentityStoreFixture store_;
+  std::unique_ptr<store::Repository>& repo_ = store_.repo;
   bus::InProcessBus bus_;
   bus::Subscription subscription_;
   core::Mutex mu_;
@@ -87,9 +73,9 @@ class CampaignWorkerTest : public ::testing::Test {
 };
 
 TEST_F(CampaignWorkerTest, AHandOffOnOneDeckyIsOneCampaign) {
-  const auto [i1, a1] = identity("198.51.100.1");
-  const auto [i2, a2] = identity("198.51.100.2");
-  const auto [i3, a3] = identity("198.51.100.3");
+  const auto [i1, a1] = store_.identity("198.51.100.1");
+  const auto [i2, a2] = store_.identity("198.51.100.2");
+  const auto [i3, a3] = store_.identity("198.51.100.3");
   tag(a1, "d1", "TA0002", 900);   // execution
   tag(a1, "d1", "TA0011", 1000);  // ...left at command and control
   tag(a2, "d1", "TA0007", 1600);  // discovery on the same decky, 10 minutes later
@@ -109,10 +95,10 @@ TEST_F(CampaignWorkerTest, AHandOffOnOneDeckyIsOneCampaign) {
 }
 
 TEST_F(CampaignWorkerTest, SharedInfrastructureJoinsAndItsDepartureParts) {
-  const auto [i1, a1] = identity("198.51.100.11");
-  const auto [i2, a2] = identity("198.51.100.12");
-  const auto [i3, a3] = identity("198.51.100.13");
-  const auto [i4, a4] = identity("198.51.100.14");
+  const auto [i1, a1] = store_.identity("198.51.100.11");
+  const auto [i2, a2] = store_.identity("198.51.100.12");
+  const auto [i3, a3] = store_.identity("198.51.100.13");
+  const auto [i4, a4] = store_.identity("198.51.100.14");
   infrastructure(i1, {"p1"}, {"c2.example:443"});
   infrastructure(i2, {"p1"}, {"c2.example:443"});
   infrastructure(i3, {"p9"}, {});
@@ -135,10 +121,10 @@ TEST_F(CampaignWorkerTest, SharedInfrastructureJoinsAndItsDepartureParts) {
 }
 
 TEST_F(CampaignWorkerTest, ABridgeMergesTwoCampaignsIntoTheOlder) {
-  const auto [i1, a1] = identity("198.51.100.21");
-  const auto [i2, a2] = identity("198.51.100.22");
-  const auto [i3, a3] = identity("198.51.100.23");
-  const auto [i4, a4] = identity("198.51.100.24");
+  const auto [i1, a1] = store_.identity("198.51.100.21");
+  const auto [i2, a2] = store_.identity("198.51.100.22");
+  const auto [i3, a3] = store_.identity("198.51.100.23");
+  const auto [i4, a4] = store_.identity("198.51.100.24");
   infrastructure(i1, {"pa"}, {});
   infrastructure(i2, {"pa"}, {});
   worker_.tick();
