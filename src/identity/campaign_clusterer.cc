@@ -22,7 +22,7 @@ CampaignEdge scored(const std::string& a, const std::string& b, const IdentityFe
   e.b = std::max(a, b);
   e.handoff = phase_handoff(fa, fb);
   e.shared_infra = shared_infra(fa, fb);
-  e.temporal = temporal_overlap(fa, fb);
+  e.temporal = pair_temporal_overlap(fa, fb);
   e.cohort = cohort_similarity(fa, fb);
   e.keystroke = keystroke_similarity(fa, fb);
   e.score = campaign_edge_score(fa, fb);
@@ -40,6 +40,12 @@ std::map<std::string, IdentityFeatures> campaign_features(
     f.payloads.insert(c.payloads.begin(), c.payloads.end());
     f.c2.insert(c.c2.begin(), c.c2.end());
     f.kd_digraph_simhash = c.kd_digraph_simhash;
+    for (const auto asn : c.asns) f.cohort.insert("asn:" + std::to_string(asn));
+    for (const auto& tool : c.tools) f.cohort.insert("tool:" + tool);
+    for (const auto& [start, end] : c.session_windows) {
+      f.session_windows.emplace_back(static_cast<double>(start) / 1e6,
+                                     static_cast<double>(end) / 1e6);
+    }
   }
   for (const auto& t : tactics) {  // oldest first
     const auto phase = ukc_phase(t.tactic);

@@ -55,6 +55,10 @@ double temporal_overlap(const IdentityFeatures& a, const IdentityFeatures& b) {
   return std::min(1.0, overlap / total);
 }
 
+double pair_temporal_overlap(const IdentityFeatures& a, const IdentityFeatures& b) {
+  return std::max(temporal_overlap(a, b), temporal_overlap(b, a));
+}
+
 double cohort_similarity(const IdentityFeatures& a, const IdentityFeatures& b) {
   return jaccard(a.cohort, b.cohort);
 }
@@ -67,7 +71,7 @@ double keystroke_similarity(const IdentityFeatures& a, const IdentityFeatures& b
 }
 
 double campaign_edge_score(const IdentityFeatures& a, const IdentityFeatures& b) {
-  return 1.0 * phase_handoff(a, b) + 1.0 * shared_infra(a, b) + 0.4 * temporal_overlap(a, b) +
+  return 1.0 * phase_handoff(a, b) + 1.0 * shared_infra(a, b) + 0.4 * pair_temporal_overlap(a, b) +
          0.1 * cohort_similarity(a, b) + 0.6 * keystroke_similarity(a, b);
 }
 

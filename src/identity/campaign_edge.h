@@ -36,6 +36,9 @@ inline constexpr double kCampaignEdgeThreshold = 1.0;
 double phase_handoff(const IdentityFeatures& a, const IdentityFeatures& b);
 double shared_infra(const IdentityFeatures& a, const IdentityFeatures& b);
 double temporal_overlap(const IdentityFeatures& a, const IdentityFeatures& b);  // normalised by a
+// A pair's temporal part: the larger of the two directions, so that an edge never depends on
+// which identity's uuid sorts first.
+double pair_temporal_overlap(const IdentityFeatures& a, const IdentityFeatures& b);
 double cohort_similarity(const IdentityFeatures& a, const IdentityFeatures& b);
 double keystroke_similarity(const IdentityFeatures& a, const IdentityFeatures& b);
 double campaign_edge_score(const IdentityFeatures& a, const IdentityFeatures& b);

@@ -13,6 +13,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "store/attacker_repository.h"
@@ -200,7 +201,17 @@ struct CampaignCandidate {
   std::vector<std::string> payloads;
   std::vector<std::string> c2;
   std::optional<std::uint64_t> kd_digraph_simhash;
+  // From its most recently seen attackers (at most kCampaignMembersRead of them): their ASNs, the
+  // tools recognised in their behaviour, and their latest sessions (start, end) in microseconds.
+  std::vector<std::int64_t> asns;
+  std::vector<std::string> tools;
+  std::vector<std::pair<std::int64_t, std::int64_t>> session_windows;
 };
+
+// What a campaign candidate's activity is read from, bounded so that one identity of a botnet's
+// thousand addresses costs a tick no more than one of a few.
+inline constexpr int kCampaignMembersRead = 16;
+inline constexpr int kCampaignSessionsPerMember = 8;
 
 // One ATT&CK tag of an identity's attackers on a decky, for the kill-chain hand-off.
 struct IdentityDeckyTactic {

@@ -46,6 +46,21 @@ TEST(CampaignEdge, TemporalOverlapIsNormalisedByTheFirstAndShiftInvariant) {
   EXPECT_DOUBLE_EQ(temporal_overlap(a, IdentityFeatures{}), 0.0);
 }
 
+// The spec's overlap is normalised by its first argument; a pair is scored by the larger
+// direction, so an edge does not hang on which identity's uuid sorts first.
+TEST(CampaignEdge, APairIsScoredTheSameWhicheverIdentityComesFirst) {
+  IdentityFeatures brief, long_running;
+  brief.session_windows = {{100, 200}};
+  long_running.session_windows = {{0, 1000}};
+  brief.kd_digraph_simhash = long_running.kd_digraph_simhash = 0x1234'5678'9abc'def0ULL;
+  EXPECT_DOUBLE_EQ(temporal_overlap(brief, long_running), 1.0);
+  EXPECT_DOUBLE_EQ(temporal_overlap(long_running, brief), 0.1);
+  EXPECT_DOUBLE_EQ(pair_temporal_overlap(long_running, brief), 1.0);
+  EXPECT_DOUBLE_EQ(campaign_edge_score(long_running, brief),
+                   campaign_edge_score(brief, long_running));
+  EXPECT_TRUE(campaign_linked(long_running, brief));
+}
+
 TEST(CampaignEdge, RhythmAloneNeverJoinsWithOverlappingSessionsItDoes) {
   IdentityFeatures a, b;
   a.kd_digraph_simhash = 0xf0f0f0f0f0f0f0f0ULL;

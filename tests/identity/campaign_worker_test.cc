@@ -9,9 +9,11 @@
 #include <gtest/gtest.h>
 
 #include "bus/inprocess_bus.h"
+#include "core/uuid.h"
 #include "identity_store_fixture.h"
 #include "store/attacker_repository.h"
 #include "store/identity_repository.h"
+#include "store/session_repository.h"
 #include "store/sqlite/sqlite_repository.h"
 #include "store/ttp_repository.h"
 #include "tests_support.h"
@@ -54,6 +56,32 @@ class CampaignWorkerTest : public ::testing::Test {
     repo_->write_now([&](store::WriteScope& w) {
       return repo_->identities().update_fingerprint_summary(w, identity, s);
     });
+  }
+  void rhythm(const std::string& identity, std::uint64_t simhash) {
+    repo_->write_now([&](store::WriteScope& w) {
+      return repo_->identities().set_kd_digraph_simhash(w, identity, simhash);
+    });
+  }
+  // One session of the attacker at `ip`, `from` to `to` seconds after the fixture's start.
+  void session(const std::string& ip, std::int64_t from, std::int64_t to) {
+    const auto id = repo_->write_now([&](store::WriteScope& w) {
+      return repo_->attackers().record_activity(w, {ip, kFixtureT0, kFixtureT0, 1, 0, {}}).id;
+    });
+    store::Session s;
+    s.uuid = core::Uuid::v4().str();
+    s.decky = "d1";
+    s.service = "ssh";
+    s.started_at = kFixtureT0 + from * 1'000'000;
+    s.last_event_at = s.started_at;
+    s.ended_at = kFixtureT0 + to * 1'000'000;
+    repo_->write_now([&](store::WriteScope& w) { repo_->sessions().upsert_session(w, id, s); });
+  }
+  void asn(const std::string& attacker, std::int64_t n) {
+    store::AttackerEnrichment e;
+    e.uuid = attacker;
+    e.asn = n;
+    e.enriched_at = kFixtureT0;
+    repo_->write_now([&](store::WriteScope& w) { return repo_->attackers().set_enrichment(w, e); });
   }
   std::optional<std::string> campaign_of(const std::string& identity) {
     return repo_->identities().get_identity_row(identity)->campaign_id;
@@ -118,6 +146,29 @@ TEST_F(CampaignWorkerTest, SharedInfrastructureJoinsAndItsDepartureParts) {
   EXPECT_FALSE(campaign_of(i1));
   EXPECT_FALSE(campaign_of(i2));
   EXPECT_EQ(repo_->campaigns().list_campaigns({}).total, 0);
+}
+
+// The same typing rhythm alone (0.6) joins nobody; with sessions at the same time (0.4) it
+// does, read from the sessions of the identities' attackers. Their ASN adds to the edge's cohort.
+TEST_F(CampaignWorkerTest, RhythmJoinsWhenTheirSessionsOverlap) {
+  const auto [i1, a1] = store_.identity("198.51.100.31");
+  const auto [i2, a2] = store_.identity("198.51.100.32");
+  rhythm(i1, 0xdead'beef'0000'0001ULL);
+  rhythm(i2, 0xdead'beef'0000'0001ULL);
+  asn(a1, 64500);
+  asn(a2, 64500);
+  session("198.51.100.31", 0, 600);
+  session("198.51.100.32", 3600, 4200);  // an hour later
+  EXPECT_EQ(worker_.tick().formed, 0u);
+  EXPECT_FALSE(campaign_of(i1));
+  session("198.51.100.32", 100, 700);  // and now also during the first one's
+  EXPECT_EQ(worker_.tick().formed, 1u);
+  ASSERT_TRUE(campaign_of(i1));
+  EXPECT_EQ(campaign_of(i1), campaign_of(i2));
+  const auto candidates = repo_->campaigns().campaign_candidates({i1});
+  ASSERT_EQ(candidates.size(), 1u);
+  EXPECT_EQ(candidates[0].asns, (std::vector<std::int64_t>{64500}));
+  EXPECT_EQ(candidates[0].session_windows.size(), 1u);
 }
 
 TEST_F(CampaignWorkerTest, ABridgeMergesTwoCampaignsIntoTheOlder) {

@@ -3,6 +3,7 @@
 // written and every read by uuid terminates. Column updates that the clusterers repeat on every
 // tick compare before they write, so updated_at (the list order) moves only on real change.
 #include <algorithm>
+#include <set>
 #include <unordered_set>
 
 #include "core/time.h"
@@ -10,6 +11,7 @@
 #include "store/identity_repository.h"
 #include "store/sqlite/domains.h"
 #include "store/sqlite/json_columns.h"
+#include "store/sqlite/log_blocks.h"
 
 namespace decnet::store::sqlite {
 namespace {
@@ -223,6 +225,40 @@ struct MergeTable {
 const MergeTable<Identity> kIdentities{"attacker_identities", "identity", kIdentityColumns,
                                        &read_identity};
 const MergeTable<Campaign> kCampaigns{"campaigns", "campaign", kCampaignColumns, &read_campaign};
+
+constexpr const char* kMembersOf =
+    "(identity_id = ?1 OR identity_id IN "
+    "(SELECT uuid FROM attacker_identities WHERE merged_into_uuid = ?1))";
+
+// A campaign candidate's activity, from its most recently seen attackers.
+void read_campaign_activity(Connection& conn, CampaignCandidate& c) {
+  auto members = conn.prepare(std::string("SELECT a.id, a.asn, b.tools FROM attackers a "
+                                          "LEFT JOIN attacker_behaviour b ON b.attacker_id = "
+                                          "a.id WHERE ") +
+                              kMembersOf + " ORDER BY a.last_seen DESC LIMIT ?2");
+  members.bind_all(c.identity_uuid, kCampaignMembersRead);
+  std::vector<std::int64_t> ids;
+  std::set<std::int64_t> asns;
+  std::set<std::string> tools;
+  while (members.step()) {
+    ids.push_back(members.int64(0));
+    if (!members.is_null(1)) asns.insert(members.int64(1));
+    if (!members.is_null(2)) {
+      for (auto& t : from_json_list(members.text_view(2))) tools.insert(std::move(t));
+    }
+  }
+  c.asns.assign(asns.begin(), asns.end());
+  c.tools.assign(tools.begin(), tools.end());
+  auto sessions =
+      conn.prepare(std::string("SELECT s.started_at, coalesce(s.ended_at, s.last_event_at) "
+                               "FROM sessions s WHERE ") +
+                   kSessionsOfAttackerId + " ORDER BY s.id DESC LIMIT ?");
+  for (const auto id : ids) {
+    sessions.reset();
+    sessions.bind_all(id, kCampaignSessionsPerMember);
+    while (sessions.step()) c.session_windows.emplace_back(sessions.int64(0), sessions.int64(1));
+  }
+}
 
 class SqliteIdentityRepository final : public IdentityRepository {
  public:
@@ -479,10 +515,6 @@ class SqliteIdentityRepository final : public IdentityRepository {
 
  private:
   // The attackers of identity ?1: on it, or on an identity merged into it.
-  static constexpr const char* kMembersOf =
-      "(identity_id = ?1 OR identity_id IN "
-      "(SELECT uuid FROM attacker_identities WHERE merged_into_uuid = ?1))";
-
   // For updates that changed nothing: false when the identity exists, kNotFound otherwise.
   static bool require_identity(Connection& conn, const std::string& uuid) {
     if (!kIdentities.pointer(conn, uuid)) not_found("identity", uuid);
@@ -602,6 +634,7 @@ class SqliteCampaignRepository final : public CampaignRepository {
       c.kd_digraph_simhash = simhash_value(stmt, 4);
       out.push_back(std::move(c));
     }
+    for (auto& c : out) read_campaign_activity(*lease, c);
     return out;
   }
 

@@ -9,6 +9,7 @@
 #include "store/page.h"
 #include "store/session_repository.h"
 #include "store/sqlite/domains.h"
+#include "store/sqlite/log_blocks.h"
 #include "store/store_error.h"
 
 namespace decnet::store {
@@ -41,13 +42,6 @@ constexpr std::string_view kSessionColumns =
     "s.uuid, a.uuid, a.ip, s.decky, s.service, s.session_id, s.started_at, s.last_event_at, "
     "s.ended_at, s.end_reason, s.event_count, s.auth_attempts, s.commands, s.command_count, "
     "s.bytes, s.outcome, s.recording";
-
-#define DECNET_SESSION_BLOCKS                                                                  \
-  "(s.id >> 14) IN (WITH RECURSIVE b(n) AS (SELECT (SELECT IFNULL(MAX(id), 0) FROM sessions) " \
-  ">> 14 UNION ALL SELECT n - 1 FROM b WHERE n > 0) SELECT n FROM b)"
-constexpr const char* kSessionsOfAttacker =
-    DECNET_SESSION_BLOCKS " AND s.attacker_id = (SELECT id FROM attackers WHERE uuid = ?)";
-#undef DECNET_SESSION_BLOCKS
 
 std::string commands_json(const std::vector<SessionCommand>& commands) {
   if (commands.empty()) return "[]";
