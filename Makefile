@@ -7,7 +7,7 @@ BUILD := build/release
 ASAN_BUILD := build/asan
 FUZZ_BUILD := build/fuzz
 CMAKE_FLAGS := -G Ninja -DCMAKE_BUILD_TYPE=Release -DDECNET_ASSERTS=ON
-FUZZ_SECONDS ?= 20
+FUZZ_SECONDS ?= 15
 # Paths relative to the checkout in ccache's keys, so a fresh clone reuses the cache.
 export CCACHE_BASEDIR := $(CURDIR)
 

@@ -52,6 +52,7 @@ int run_cli(int argc, char** argv) {
   add_enrich_command(root, action);
   add_ttp_command(root, action);
   add_identities_command(root, action);
+  add_decky_command(root, action);
 
   if (const auto problem = unknown_command(root, argc, argv)) {
     std::cerr << "decnet: " << *problem << " (see decnet --help)\n";

@@ -167,12 +167,17 @@ Config Config::load(const ConfigSources& sources) {
   if (ini.empty()) {
     ini = getenv("DECNET_CONFIG").value_or("/etc/decnet/decnet.ini");
   }
+  config.ini_file_ = ini;
   for (const auto& entry : read_ini_file(ini)) {
     const SettingSpec* match = nullptr;
     for (const auto& spec : settings_table()) {
       if (!spec.ini_key.empty() && spec.ini_key == entry.key) match = &spec;
     }
     const std::string where = ini.string() + ":" + std::to_string(entry.line);
+    const bool foreign = std::any_of(
+        sources.foreign_ini_sections.begin(), sources.foreign_ini_sections.end(),
+        [&](const std::string& section) { return entry.key.rfind(section + ".", 0) == 0; });
+    if (!match && foreign) continue;
     if (!match) {
       config.warnings_.push_back(where + ": unknown key '" + entry.key + "' ignored");
       continue;

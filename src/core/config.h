@@ -59,6 +59,9 @@ struct ConfigSources {
   std::filesystem::path ini_file;
   // Highest precedence, e.g. command-line flags.
   std::map<std::string, std::string> overrides;
+  // INI sections another reader owns (a decky's "service" sections): their keys are not
+  // reported as unknown.
+  std::vector<std::string> foreign_ini_sections;
 };
 
 // What each type of setting reads as.
@@ -125,6 +128,11 @@ class Config {
     return warnings_;
   }
 
+  // The INI file this configuration read (or would have read: a missing file is skipped).
+  const std::filesystem::path& ini_file() const {
+    return ini_file_;
+  }
+
   // For display: the value, or a mask for secrets.
   std::string display_value(std::string_view name) const;
 
@@ -155,6 +163,7 @@ class Config {
 
   std::map<std::string, SettingValue, std::less<>> values_;
   std::vector<std::string> warnings_;
+  std::filesystem::path ini_file_;
 };
 
 // Validates a raw value against a spec; returns the error message or nullopt.

@@ -19,7 +19,7 @@ TEST(Cli, VersionAndHelp) {
   auto r = run_command({decnet_binary(), "version"});
   EXPECT_EQ(r.status, 0);
   EXPECT_EQ(r.output.rfind("decnet ", 0), 0u) << r.output;
-  for (const char* cmd : {"serve", "bus", "version", "config"}) {
+  for (const char* cmd : {"serve", "bus", "version", "config", "decky"}) {
     auto help = run_command({decnet_binary(), cmd, "--help"});
     EXPECT_EQ(help.status, 0) << cmd;
     EXPECT_NE(help.output.find("Usage"), std::string::npos) << cmd << ": " << help.output;
@@ -32,7 +32,7 @@ TEST(Cli, UnknownFlagsAndCommandsAreOneLineErrorsWithStatusTwo) {
                                              {decnet_binary(), "serve", "--nope"},
                                              {decnet_binary(), "frobnicate"},
                                              {decnet_binary(), "NOSUCH", "--help"},
-                                             {decnet_binary(), "decky", "run", "--help"},
+                                             {decnet_binary(), "decky", "nosuch", "--help"},
                                              {decnet_binary(), "db", "nosuch", "--help"},
                                              {decnet_binary()}}) {
     auto r = run_command(argv);

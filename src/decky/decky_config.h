@@ -1,0 +1,49 @@
+// Everything one decky process is told: its own settings come from the one settings table
+// (DECNET_DECKY_*, or the [decky] section of its INI file); each service's fields come from the
+// [service.NAME] section of the same file, checked against the service registry, with `ports`
+// to move a service off its usual ports. Any mistake stops start-up naming the setting.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "core/config.h"
+#include "decky/emit/uplink.h"
+#include "decky/net/session.h"
+#include "decky/service.h"
+
+namespace decnet::decky {
+
+struct DeckyServiceConfig {
+  std::string name;
+  std::vector<std::uint16_t> ports;
+  ServiceSettings settings;
+};
+
+struct DeckyConfig {
+  std::string name;
+  std::string bind = "127.0.0.1";
+  Persona persona;
+  std::vector<DeckyServiceConfig> services;
+  UplinkOptions uplink;
+  std::filesystem::path outbox_dir;
+  std::uint64_t outbox_max_bytes = std::uint64_t{256} << 20;
+  std::size_t max_connections = 16384;
+  std::size_t max_connections_per_source = 64;
+  SessionLimits session;
+  std::string run_as_user;
+};
+
+// Per-service values given on the command line or in the INI file: service -> key -> value.
+using ServiceOverrides = std::map<std::string, std::map<std::string, std::string>>;
+
+// Builds the decky's configuration. `ini` is the file whose [service.*] sections are read (the
+// same file core::Config read the [decky] section from); `overrides` win over it. Throws
+// core::ConfigError naming the setting ("DECNET_DECKY_SERVICES", "ftp.ports", ...).
+DeckyConfig load_decky_config(const core::Config& config, const std::filesystem::path& ini,
+                              const ServiceOverrides& overrides = {});
+
+}  // namespace decnet::decky

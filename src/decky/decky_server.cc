@@ -1,0 +1,230 @@
+#include "decky/decky_server.h"
+
+#include <grp.h>
+#include <pwd.h>
+#include <unistd.h>
+
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <cerrno>
+#include <stdexcept>
+#include <system_error>
+#include <unordered_map>
+
+#include "decky/emit/emitter.h"
+#include "decky/emit/spool.h"
+#include "decky/emit/uplink.h"
+#include "decky/net/connection_limits.h"
+#include "decky/net/coroutines.h"
+#include "decky/service_registry.h"
+
+namespace decnet::decky {
+
+namespace asio = boost::asio;
+using tcp = asio::ip::tcp;
+
+constexpr auto kDrainTime = std::chrono::seconds(3);
+
+struct DeckyServer::Impl {
+  struct Listener {
+    std::string service;
+    std::string ip_field;
+    Service* handler;
+    tcp::acceptor acceptor;
+  };
+
+  explicit Impl(DeckyConfig c)
+      : config(std::move(c)),
+        spool(config.outbox_dir, config.outbox_max_bytes),
+        uplink(io, spool, config.uplink),
+        emitter(config.name, spool, [this] { uplink.wake(); }),
+        limits(config.max_connections, config.max_connections_per_source) {}
+
+  DeckyConfig config;
+  asio::io_context io{1};
+  Spool spool;
+  Uplink uplink;
+  Emitter emitter;
+  ConnectionLimits limits;
+  std::vector<std::unique_ptr<Service>> services;
+  std::vector<std::unique_ptr<Listener>> listeners;
+  std::unordered_map<Session*, std::weak_ptr<Session>> sessions;
+  std::uint64_t accepted = 0;
+  bool stopping = false;
+
+  void bind() {
+    const auto address = asio::ip::make_address(config.bind);
+    for (const auto& s : config.services) {
+      const auto* spec = find_service(s.name);
+      services.push_back(spec->make(config.persona, s.settings));
+      for (const auto port : s.ports) {
+        auto l = std::make_unique<Listener>(
+            Listener{s.name, spec->ip_field, services.back().get(), tcp::acceptor(io)});
+        const tcp::endpoint endpoint(address, port);
+        boost::system::error_code ec;
+        l->acceptor.open(endpoint.protocol(), ec);
+        if (!ec) l->acceptor.set_option(tcp::acceptor::reuse_address(true), ec);
+        if (!ec) l->acceptor.bind(endpoint, ec);
+        if (!ec) l->acceptor.listen(asio::socket_base::max_listen_connections, ec);
+        if (ec) {
+          throw std::runtime_error(s.name + ": cannot listen on " + config.bind + ":" +
+                                   std::to_string(port) + ": " + ec.message());
+        }
+        listeners.push_back(std::move(l));
+      }
+    }
+  }
+
+  asio::awaitable<void> serve_one(Service* handler, std::shared_ptr<Session> session,
+                                  std::string source) {
+    try {
+      co_await handler->serve(session);
+    } catch (const std::exception&) {  // NOLINT(bugprone-empty-catch): the connection just ends
+    }
+    session->close();
+    sessions.erase(session.get());
+    limits.release(source);
+  }
+
+  asio::awaitable<void> accept_loop(Listener* l) {
+    asio::steady_timer pause(io);
+    while (!stopping) {
+      boost::system::error_code ec;
+      tcp::socket socket =
+          co_await l->acceptor.async_accept(asio::redirect_error(asio::use_awaitable, ec));
+      if (ec) {
+        if (stopping || ec == asio::error::operation_aborted) break;
+        // Out of descriptors or memory: wait for connections to end rather than spin.
+        pause.expires_after(std::chrono::milliseconds(100));
+        co_await pause.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+        continue;
+      }
+      boost::system::error_code peer_ec;
+      const auto peer = socket.remote_endpoint(peer_ec);
+      if (peer_ec) continue;
+      auto address = peer.address();
+      if (address.is_v6() && address.to_v6().is_v4_mapped()) {
+        address = asio::ip::make_address_v4(asio::ip::v4_mapped, address.to_v6());
+      }
+      auto source = address.to_string();
+      if (!limits.admit(source)) {
+        socket.close(peer_ec);
+        continue;
+      }
+      ++accepted;
+      auto session = std::make_shared<Session>(std::move(socket), emitter, l->service, l->ip_field,
+                                               config.session);
+      session->arm();
+      sessions.emplace(session.get(), session);
+      asio::co_spawn(io, serve_one(l->handler, std::move(session), std::move(source)),
+                     asio::detached);
+    }
+  }
+
+  // Stops accepting and ends every connection, then gives the uplink a few seconds to deliver
+  // the lines those endings emitted (disconnects, recordings) before it stops too; whatever is
+  // still undelivered stays in the outbox for the next start.
+  void shut_down() {
+    stopping = true;
+    boost::system::error_code ignored;
+    for (auto& l : listeners) l->acceptor.close(ignored);
+    for (auto& [_, weak] : sessions) {
+      if (auto s = weak.lock()) s->close();
+    }
+    asio::co_spawn(io, drain_then_stop(), asio::detached);
+  }
+
+  asio::awaitable<void> drain_then_stop() {
+    asio::steady_timer tick(io);
+    const auto deadline = std::chrono::steady_clock::now() + kDrainTime;
+    while (std::chrono::steady_clock::now() < deadline &&
+           (!sessions.empty() || spool.pending_bytes() > 0)) {
+      tick.expires_after(std::chrono::milliseconds(20));
+      boost::system::error_code ec;
+      co_await tick.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    }
+    uplink.stop();
+  }
+};
+
+DeckyServer::DeckyServer(DeckyConfig config) : impl_(std::make_unique<Impl>(std::move(config))) {
+  impl_->bind();
+}
+
+DeckyServer::~DeckyServer() = default;
+
+void DeckyServer::drop_privileges() {
+  const auto& user = impl_->config.run_as_user;
+  if (::geteuid() != 0 || user.empty() || user == "root") return;
+  passwd entry{};
+  passwd* pw = nullptr;
+  std::vector<char> buffer(16384);
+  if (::getpwnam_r(user.c_str(), &entry, buffer.data(), buffer.size(), &pw) != 0 || !pw) {
+    throw std::runtime_error("DECNET_DECKY_USER: no user '" + user + "'");
+  }
+  const uid_t uid = pw->pw_uid;
+  const gid_t gid = pw->pw_gid;
+  // The outbox stays writable after the switch.
+  std::error_code ec;
+  const auto own = [&](const std::filesystem::path& p) {
+    if (::chown(p.c_str(), uid, gid) != 0) {
+      throw std::runtime_error("outbox " + p.string() + ": " +
+                               std::generic_category().message(errno));
+    }
+  };
+  own(impl_->config.outbox_dir);
+  for (const auto& entry : std::filesystem::directory_iterator(impl_->config.outbox_dir, ec)) {
+    own(entry.path());
+  }
+  if (::setgroups(0, nullptr) != 0 || ::setgid(gid) != 0 || ::setuid(uid) != 0) {
+    throw std::runtime_error("DECNET_DECKY_USER: cannot become '" + user +
+                             "': " + std::generic_category().message(errno));
+  }
+  if (::setuid(0) == 0) throw std::runtime_error("DECNET_DECKY_USER: root could be regained");
+}
+
+void DeckyServer::run() {
+  auto& i = *impl_;
+  for (auto& l : i.listeners) {
+    boost::system::error_code ec;
+    const auto port = l->acceptor.local_endpoint(ec).port();
+    i.emitter.emit(l->service, "startup", {}, Severity::kInfo,
+                   "listening on " + i.config.bind + ":" + std::to_string(port));
+  }
+  i.uplink.start();
+  for (auto& l : i.listeners) {
+    asio::co_spawn(i.io, i.accept_loop(l.get()), asio::detached);
+  }
+  i.io.run();
+  i.spool.save_cursor();
+}
+
+void DeckyServer::stop() {
+  asio::post(impl_->io, [impl = impl_.get()] { impl->shut_down(); });
+}
+
+std::vector<std::pair<std::string, std::uint16_t>> DeckyServer::bound_ports() const {
+  std::vector<std::pair<std::string, std::uint16_t>> out;
+  for (const auto& l : impl_->listeners) {
+    boost::system::error_code ec;
+    out.emplace_back(l->service, l->acceptor.local_endpoint(ec).port());
+  }
+  return out;
+}
+
+DeckyStats DeckyServer::stats() const {
+  const auto& i = *impl_;
+  DeckyStats s;
+  s.accepted = i.accepted;
+  s.refused = i.limits.refused();
+  s.open = i.limits.open();
+  s.lines = i.emitter.emitted();
+  s.outbox_dropped = i.spool.dropped_lines();
+  s.outbox_pending_bytes = i.spool.pending_bytes();
+  s.delivered = i.uplink.stats().delivered;
+  s.master_connected = i.uplink.stats().connected;
+  return s;
+}
+
+}  // namespace decnet::decky

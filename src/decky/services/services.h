@@ -1,0 +1,20 @@
+// The builders of the services this decky emulates, one file each in this folder.
+#pragma once
+
+#include <memory>
+
+#include "decky/service.h"
+
+namespace decnet::decky {
+
+std::unique_ptr<Service> make_ftp_service(const Persona& persona, const ServiceSettings& settings);
+std::unique_ptr<Service> make_pop3_service(const Persona& persona, const ServiceSettings& settings);
+std::unique_ptr<Service> make_imap_service(const Persona& persona, const ServiceSettings& settings);
+std::unique_ptr<Service> make_smtp_service(const Persona& persona, const ServiceSettings& settings);
+std::unique_ptr<Service> make_redis_service(const Persona& persona,
+                                            const ServiceSettings& settings);
+std::unique_ptr<Service> make_telnet_service(const Persona& persona,
+                                             const ServiceSettings& settings);
+std::unique_ptr<Service> make_http_service(const Persona& persona, const ServiceSettings& settings);
+
+}  // namespace decnet::decky

@@ -1,0 +1,174 @@
+// SMTP as Postfix answers it on a mail host that relays for anyone: EHLO, AUTH PLAIN and LOGIN
+// (captured, refused), MAIL/RCPT (every recipient accepted, so a spammer testing for an open
+// relay goes on to send), DATA (the message is counted and hashed, never delivered or kept).
+#include "core/base64.h"
+#include "core/hash.h"
+#include "decky/protocol/text_protocol.h"
+#include "decky/services/sasl_exchange.h"
+#include "decky/services/services.h"
+
+namespace decnet::decky {
+namespace {
+
+namespace asio = boost::asio;
+
+constexpr std::size_t kMaxMessageBytes = 524'288;
+
+std::string domain_of(const std::string& address) {
+  const auto at = address.rfind('@');
+  return at == std::string::npos ? std::string() : address.substr(at + 1);
+}
+
+class SmtpService final : public Service {
+ public:
+  SmtpService(const Persona& persona, const ServiceSettings& s)
+      : host_(persona.hostname + "." + persona.domain), banner_(setting(s, "banner")) {
+    if (banner_.empty()) {
+      const auto& mta = setting(s, "mta");
+      banner_ = mta == "exim"       ? "ESMTP Exim 4.96 Debian"
+                : mta == "sendmail" ? "ESMTP Sendmail 8.17.1.9/8.17.1.9/Debian-2"
+                                    : "ESMTP Postfix (Debian/GNU)";
+    }
+  }
+
+  asio::awaitable<void> serve(std::shared_ptr<Session> s) override {
+    s->emit("connect", {});
+    co_await s->write("220 " + host_ + " " + banner_ + "\r\n");
+    std::string mail_from;
+    std::vector<std::string> recipients;
+    int commands = 0;
+    while (auto line = co_await s->read_line()) {
+      if (++commands > 300) break;
+      const auto cmd = parse_text_command(line->text);
+      std::string reply;
+      if (cmd.verb == "EHLO" || cmd.verb == "HELO") {
+        s->emit("ehlo", {{"domain", cmd.arg}});
+        reply = cmd.verb == "HELO"
+                    ? "250 " + host_
+                    : "250-" + host_ +
+                          "\r\n250-PIPELINING\r\n250-SIZE 10240000\r\n250-VRFY\r\n"
+                          "250-ETRN\r\n250-AUTH PLAIN LOGIN\r\n250-ENHANCEDSTATUSCODES"
+                          "\r\n250-8BITMIME\r\n250-DSN\r\n250 SMTPUTF8";
+      } else if (cmd.verb == "AUTH") {
+        auto handled = co_await auth(*s, parse_text_command(cmd.arg));
+        if (!handled) break;
+        reply = *handled;
+      } else if (cmd.verb == "MAIL") {
+        mail_from = smtp_path_address(cmd.arg);
+        s->emit("mail_from",
+                {{"value", cmd.arg}, {"mail_from", mail_from}, {"domain", domain_of(mail_from)}});
+        recipients.clear();
+        reply = "250 2.1.0 Ok";
+      } else if (cmd.verb == "RCPT") {
+        s->emit("rcpt_to", {{"value", cmd.arg}});
+        if (recipients.size() < 100) recipients.push_back(smtp_path_address(cmd.arg));
+        reply = "250 2.1.5 Ok";
+      } else if (cmd.verb == "DATA") {
+        if (recipients.empty()) {
+          reply = "554 5.5.1 Error: no valid recipients";
+        } else {
+          if (!co_await s->write("354 End data with <CR><LF>.<CR><LF>\r\n")) break;
+          auto accepted = co_await data(*s, mail_from, recipients);
+          if (!accepted) break;
+          reply = *accepted;
+          recipients.clear();
+        }
+      } else if (cmd.verb == "RSET") {
+        recipients.clear();
+        reply = "250 2.0.0 Ok";
+      } else if (cmd.verb == "NOOP") {
+        reply = "250 2.0.0 Ok";
+      } else if (cmd.verb == "VRFY") {
+        s->emit("vrfy", {{"value", cmd.arg}});
+        reply = "252 2.0.0 " + cmd.arg.substr(0, 128);
+      } else if (cmd.verb == "QUIT") {
+        co_await s->write("221 2.0.0 Bye\r\n");
+        break;
+      } else if (cmd.verb.empty()) {
+        continue;
+      } else {
+        s->emit("unknown_command", {{"command", line->text.substr(0, 128)}});
+        reply = "502 5.5.2 Error: command not recognized";
+      }
+      if (!co_await s->write(reply + "\r\n")) break;
+    }
+    s->emit("disconnect", {});
+  }
+
+ private:
+  // The reply to an AUTH exchange; nullopt when the connection ended during it.
+  asio::awaitable<std::optional<std::string>> auth(Session& s, const TextCommand& mech) {
+    std::string user, password;
+    if (mech.verb == "PLAIN") {
+      std::optional<std::string> response = mech.arg;
+      if (response->empty()) response = co_await sasl_continuation(s, "334 ");
+      if (!response) co_return std::nullopt;
+      const auto plain = decode_sasl_plain(*response);
+      if (!plain) co_return "501 5.5.2 Cannot decode response";
+      user = plain->user;
+      password = plain->password;
+    } else if (mech.verb == "LOGIN") {
+      std::optional<std::string> encoded_user = mech.arg;
+      if (encoded_user->empty()) encoded_user = co_await sasl_continuation(s, "334 VXNlcm5hbWU6");
+      if (!encoded_user) co_return std::nullopt;
+      if (!co_await s.write("334 UGFzc3dvcmQ6\r\n")) co_return std::nullopt;
+      auto next = co_await s.read_line();
+      if (!next) co_return std::nullopt;
+      const auto u = core::base64_decode(*encoded_user);
+      const auto p = core::base64_decode(next->text);
+      if (!u || !p) co_return "501 5.5.2 Cannot decode response";
+      user = *u;
+      password = *p;
+    } else {
+      co_return "535 5.7.8 Error: authentication failed: Invalid authentication mechanism";
+    }
+    Fields f;
+    append_credential(f, user, password);
+    s.emit("auth_attempt", std::move(f), Severity::kWarning);
+    co_return "535 5.7.8 Error: authentication failed: authentication failure";
+  }
+
+  // Reads the message up to its lone dot; the reply, or nullopt when the connection ended.
+  asio::awaitable<std::optional<std::string>> data(Session& s, const std::string& mail_from,
+                                                   const std::vector<std::string>& recipients) {
+    std::string body;
+    bool truncated = false;
+    while (true) {
+      auto line = co_await s.read_line();
+      if (!line) co_return std::nullopt;
+      if (line->text == ".") break;
+      std::string_view text = line->text;
+      if (!text.empty() && text.front() == '.') text.remove_prefix(1);  // dot-stuffing
+      if (body.size() + text.size() + 2 > kMaxMessageBytes) {
+        truncated = true;
+        continue;
+      }
+      body += text;
+      body += "\r\n";
+    }
+    std::string rcpt;
+    for (const auto& r : recipients) rcpt += (rcpt.empty() ? "" : ",") + r;
+    const auto id = new_session_id().substr(0, 10);
+    std::string queue_id;
+    for (const char c : id) queue_id += static_cast<char>(c >= 'a' ? c - 'a' + 'A' : c);
+    s.emit("message_accepted", {{"mail_from", mail_from},
+                                {"rcpt_to", rcpt},
+                                {"body_bytes", std::to_string(body.size())},
+                                {"truncated", truncated ? "True" : "False"},
+                                {"msg_id", queue_id},
+                                {"sha256", core::sha256_hex(body)}});
+    co_return "250 2.0.0 Ok: queued as " + queue_id;
+  }
+
+  std::string host_;
+  std::string banner_;
+};
+
+}  // namespace
+
+std::unique_ptr<Service> make_smtp_service(const Persona& persona,
+                                           const ServiceSettings& settings) {
+  return std::make_unique<SmtpService>(persona, settings);
+}
+
+}  // namespace decnet::decky
