@@ -89,7 +89,7 @@ std::vector<ServiceSpec> build_registry() {
        "src",
        {text("banner", "Banner", "Dovecot (Debian) ready.")},
        make_pop3_service},
-      {"postgres", {5432}, "src", {}, {}},
+      {"postgres", {5432}, "src", {}, make_postgres_service},
       {"rdp", {3389}, "src_ip", {{"nla", "NLA", FieldType::kBool, "false", false, {}, {}}}, {}},
       {"redis",
        {6379},

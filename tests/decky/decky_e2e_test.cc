@@ -20,7 +20,7 @@ namespace {
 
 struct Ports {
   int ftp = free_port(), pop3 = free_port(), imap = free_port(), smtp = free_port(),
-      redis = free_port(), http = free_port(), telnet = free_port();
+      redis = free_port(), http = free_port(), telnet = free_port(), postgres = free_port();
 };
 
 class DeckyProcess {
@@ -39,7 +39,9 @@ class DeckyProcess {
                                  "--name",
                                  "decky-e2e",
                                  "--services",
-                                 "ftp,pop3,imap,smtp,redis,http,telnet",
+                                 "ftp,pop3,imap,smtp,redis,http,telnet,postgres",
+                                 "--set",
+                                 "postgres.ports=" + std::to_string(p.postgres),
                                  "--set",
                                  "telnet.ports=" + std::to_string(p.telnet),
                                  "--set",
@@ -149,6 +151,17 @@ TEST_F(DeckyEndToEnd, RealClientsCredentialsLandOnTheMasterWithTheirKinds) {
                              "--no-auth-warning", "-a", "redis-secret", "PING"});
   EXPECT_NE(redis.output.find("WRONGPASS"), std::string::npos) << redis.output;
 
+  const auto psql = run_command({"psql", "-h", "127.0.0.1", "-p", std::to_string(ports_.postgres),
+                                 "-U", "postgres", "-d", "prod", "-c", "select 1"},
+                                {{"PGPASSWORD", "pg-secret"}, {"PGCONNECT_TIMEOUT", "10"}},
+                                std::chrono::seconds(20));
+  EXPECT_NE(psql.output.find("password authentication failed for user \"postgres\""),
+            std::string::npos)
+      << psql.output;
+
+  EXPECT_TRUE(
+      stored("service = 'postgres' AND principal = 'postgres' AND secret_kind = "
+             "'postgres_md5_challenge' AND secret_printable LIKE 'md5%'"));
   EXPECT_TRUE(
       stored("service = 'ftp' AND principal = 'alice' AND secret_kind = 'plaintext' AND "
              "secret_printable = 'Winter2024!' AND attacker_ip = '127.0.0.1'"));

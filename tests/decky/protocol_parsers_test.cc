@@ -4,8 +4,9 @@
 // classifies.
 #include <gtest/gtest.h>
 
-#include "decky/protocol/relp_reply_parser.h"
 #include "decky/protocol/http_credentials.h"
+#include "decky/protocol/postgres_wire.h"
+#include "decky/protocol/relp_reply_parser.h"
 #include "decky/protocol/resp.h"
 #include "decky/protocol/text_protocol.h"
 
@@ -129,6 +130,27 @@ TEST(HttpCredentials, EveryKindTheReferenceClassifies) {
   EXPECT_FALSE(form_credentials("password=a", "application/json"));
   EXPECT_EQ(headers_json({{"Host", "a"}, {"X", "q\"\\\x01"}}),
             "{\"Host\": \"a\", \"X\": \"q\\\"\\\\\\u0001\"}");
+}
+
+TEST(PostgresWire, FirstMessagesAndThePasswordMessage) {
+  const std::string startup(
+      "\x00\x03\x00\x00"
+      "user\x00postgres\x00"
+      "database\x00prod\x00\x00",
+      33);
+  const auto m = parse_pg_first_message(startup);
+  EXPECT_EQ(m.kind, PgFirstMessage::Kind::kStartup);
+  EXPECT_EQ(m.parameters.at("user"), "postgres");
+  EXPECT_EQ(m.parameters.at("database"), "prod");
+  EXPECT_EQ(parse_pg_first_message(std::string("\x04\xd2\x16\x2f", 4)).kind,
+            PgFirstMessage::Kind::kSslRequest);
+  EXPECT_EQ(parse_pg_first_message(std::string("\x00\x02\x00\x00", 4)).kind,
+            PgFirstMessage::Kind::kUnknown);
+  EXPECT_EQ(pg_length(std::string("\x00\x00\x00\x08", 4)), 8u);
+  EXPECT_FALSE(pg_length(std::string("\x7f\xff\xff\xff", 4)));
+  EXPECT_FALSE(pg_length(std::string("\x00\x00\x00\x03", 4)));
+  EXPECT_EQ(parse_pg_password(std::string("md5ab\x00", 6)), "md5ab");
+  EXPECT_FALSE(parse_pg_password("no terminator"));
 }
 
 }  // namespace

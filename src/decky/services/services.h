@@ -13,6 +13,8 @@ std::unique_ptr<Service> make_imap_service(const Persona& persona, const Service
 std::unique_ptr<Service> make_smtp_service(const Persona& persona, const ServiceSettings& settings);
 std::unique_ptr<Service> make_redis_service(const Persona& persona,
                                             const ServiceSettings& settings);
+std::unique_ptr<Service> make_postgres_service(const Persona& persona,
+                                               const ServiceSettings& settings);
 std::unique_ptr<Service> make_telnet_service(const Persona& persona,
                                              const ServiceSettings& settings);
 std::unique_ptr<Service> make_http_service(const Persona& persona, const ServiceSettings& settings);
