@@ -81,7 +81,7 @@ std::vector<ServiceSpec> build_registry() {
       {"ldap", {389}, "src", {}, {}},
       {"llmnr", {5355}, "src", {}, {}},
       {"mongodb", {27017}, "src", {}, {}},
-      {"mqtt", {1883}, "src", {}, {}},
+      {"mqtt", {1883}, "src", {}, make_mqtt_service},
       {"mssql", {1433}, "src", {}, {}},
       {"mysql", {3306}, "src", {text("version", "Version", "8.0.36-0+deb12u1")}, {}},
       {"pop3",

@@ -20,7 +20,8 @@ namespace {
 
 struct Ports {
   int ftp = free_port(), pop3 = free_port(), imap = free_port(), smtp = free_port(),
-      redis = free_port(), http = free_port(), telnet = free_port(), postgres = free_port();
+      redis = free_port(), http = free_port(), telnet = free_port(), postgres = free_port(),
+      mqtt = free_port();
 };
 
 class DeckyProcess {
@@ -39,7 +40,9 @@ class DeckyProcess {
                                  "--name",
                                  "decky-e2e",
                                  "--services",
-                                 "ftp,pop3,imap,smtp,redis,http,telnet,postgres",
+                                 "ftp,pop3,imap,smtp,redis,http,telnet,postgres,mqtt",
+                                 "--set",
+                                 "mqtt.ports=" + std::to_string(p.mqtt),
                                  "--set",
                                  "postgres.ports=" + std::to_string(p.postgres),
                                  "--set",
@@ -159,6 +162,13 @@ TEST_F(DeckyEndToEnd, RealClientsCredentialsLandOnTheMasterWithTheirKinds) {
             std::string::npos)
       << psql.output;
 
+  EXPECT_NE(attack({"mosquitto_pub", "-h", "127.0.0.1", "-p", std::to_string(ports_.mqtt), "-u",
+                    "iotuser", "-P", "iotpass", "-t", "t", "-m", "m"})
+                .status,
+            0);
+  EXPECT_TRUE(
+      stored("service = 'mqtt' AND principal = 'iotuser' AND secret_printable = "
+             "'iotpass' AND attacker_ip = '127.0.0.1'"));
   EXPECT_TRUE(
       stored("service = 'postgres' AND principal = 'postgres' AND secret_kind = "
              "'postgres_md5_challenge' AND secret_printable LIKE 'md5%'"));

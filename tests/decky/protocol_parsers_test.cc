@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "decky/protocol/http_credentials.h"
+#include "decky/protocol/mqtt_connect.h"
 #include "decky/protocol/postgres_wire.h"
 #include "decky/protocol/relp_reply_parser.h"
 #include "decky/protocol/resp.h"
@@ -151,6 +152,44 @@ TEST(PostgresWire, FirstMessagesAndThePasswordMessage) {
   EXPECT_FALSE(pg_length(std::string("\x00\x00\x00\x03", 4)));
   EXPECT_EQ(parse_pg_password(std::string("md5ab\x00", 6)), "md5ab");
   EXPECT_FALSE(parse_pg_password("no terminator"));
+}
+
+TEST(MqttConnect, VersionsCredentialsAndBounds) {
+  const std::string v311(
+      "\x00\x04MQTT\x04\xc2\x00\x3c"
+      "\x00\x02"
+      "c1"
+      "\x00\x07"
+      "iotuser"
+      "\x00\x07"
+      "iotpass",
+      32);
+  const auto c = parse_mqtt_connect(v311);
+  ASSERT_TRUE(c);
+  EXPECT_EQ(c->level, 4);
+  EXPECT_EQ(c->client_id, "c1");
+  EXPECT_EQ(c->username, "iotuser");
+  EXPECT_EQ(c->password, "iotpass");
+  // 5.0: connect properties (two bytes of them here) skipped by their length.
+  const std::string v5(
+      "\x00\x04MQTT\x05\x80\x00\x3c\x02\x21\x00"
+      "\x00\x00"
+      "\x00\x02"
+      "u5",
+      19);
+  const auto c5 = parse_mqtt_connect(v5);
+  ASSERT_TRUE(c5);
+  EXPECT_EQ(c5->level, 5);
+  EXPECT_EQ(c5->username, "u5");
+  EXPECT_FALSE(c5->password);
+  EXPECT_FALSE(parse_mqtt_connect(v311.substr(0, 25)));  // cut short
+  EXPECT_FALSE(parse_mqtt_connect(std::string("\x00\x04HTTP\x04\x00\x00\x3c\x00\x00", 12)));
+  bool complete = false;
+  EXPECT_EQ(mqtt_remaining_length(std::string("\xc1\x02", 2), complete)->value, 321u);
+  EXPECT_FALSE(mqtt_remaining_length(std::string("\xff\xff\xff\xff\x01", 5), complete));
+  EXPECT_TRUE(complete);
+  EXPECT_FALSE(mqtt_remaining_length(std::string("\xff", 1), complete));
+  EXPECT_FALSE(complete);
 }
 
 }  // namespace
