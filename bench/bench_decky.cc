@@ -38,18 +38,6 @@ namespace {
 constexpr int kConnections = 10'000;
 constexpr int kSources = 200;
 
-int free_port() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
-  socklen_t len = sizeof a;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-  ::close(fd);
-  return ntohs(a.sin_port);
-}
-
 pid_t spawn(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env,
             const fs::path& log, int cpu) {
   const pid_t pid = ::fork();
@@ -206,8 +194,8 @@ int main() {
   const std::string basic =
       "Authorization: Basic YmVuY2g6d3JvbmctcGFzc3dvcmQ=";  // bench:wrong-password
 
-  const int http_port = free_port();
-  const int ftp_port = free_port();
+  const int http_port = bench::free_tcp_port();
+  const int ftp_port = bench::free_tcp_port();
   const auto decky =
       spawn({DECNET_BINARY, "decky", "run", "--name", "bench-decky", "--services", "ftp,http",
              "--transport", "stdout", "--set", "ftp.ports=" + std::to_string(ftp_port), "--set",
@@ -228,7 +216,7 @@ int main() {
   }
   stop(decky);
 
-  const int nginx_port = free_port();
+  const int nginx_port = bench::free_tcp_port();
   nginx_conf(dir, nginx_port);
   const auto nginx =
       spawn({"/usr/sbin/nginx", "-c", (dir / "nginx.conf").string(), "-p", dir.string()}, {},

@@ -97,18 +97,6 @@ double bare_sqlite_lines_per_second(const std::filesystem::path& path,
   return static_cast<double>(lines.size()) / seconds;
 }
 
-int free_tcp_port() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-  socklen_t len = sizeof addr;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  ::close(fd);
-  return ntohs(addr.sin_port);
-}
-
 // syslog-ng 3.38 from Debian, threaded, receiving on loopback TCP with RFC 5424 parsing and
 // writing one line per message (time, host, program, msgid, structured data, message). The
 // figure runs from the first byte sent to the last line in the file. 0 when it is missing.
@@ -121,7 +109,7 @@ double syslog_ng_lines_per_second(const std::filesystem::path& dir, const std::s
                  binary.c_str());
     return 0;
   }
-  const int port = free_tcp_port();
+  const int port = bench::free_tcp_port();
   const auto out = dir / "syslog-ng.out";
   const auto conf = dir / "syslog-ng.conf";
   std::ofstream(conf)

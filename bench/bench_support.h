@@ -1,7 +1,11 @@
 // Helpers shared by the benchmarks: the BENCH line format, timing and percentiles.
 #pragma once
 
+#include <arpa/inet.h>
 #include <jemalloc/jemalloc.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
@@ -29,6 +33,19 @@ inline std::size_t allocated_bytes() {
   size = sizeof bytes;
   mallctl("stats.allocated", &bytes, &size, nullptr, 0);
   return bytes;
+}
+
+// A TCP port on 127.0.0.1 that was free a moment ago.
+inline int free_tcp_port() {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+  socklen_t len = sizeof addr;
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  ::close(fd);
+  return ntohs(addr.sin_port);
 }
 
 inline double percentile(std::vector<double> values, double p) {
