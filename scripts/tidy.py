@@ -55,6 +55,15 @@ def compile_flags(entry):
     return out
 
 
+def sources_of(file):
+    """The sources a compile-database entry compiles: a unity batch stands for the files it
+    includes."""
+    file = file.resolve()
+    if file.parent.name != "Unity" or file.suffix != ".cxx":
+        return [file]
+    return [Path(m).resolve() for m in re.findall(r'^#include "([^"]+)"$', file.read_text(), re.M)]
+
+
 def units(build):
     tracked = set(
         # New files count before they are committed, so a change is checked whole.
@@ -62,13 +71,13 @@ def units(build):
                        cwd=ROOT, check=True, capture_output=True, text=True).stdout.split())
     groups = {}
     for entry in json.loads((build / "compile_commands.json").read_text()):
-        path = Path(entry["file"]).resolve()
-        rel = path.relative_to(ROOT).as_posix() if path.is_relative_to(ROOT) else None
-        if rel not in tracked:
-            continue
-        tracked.discard(rel)
         flags = compile_flags(entry)
-        groups.setdefault((path.parent, tuple(flags)), []).append(path)
+        for path in sources_of(Path(entry["directory"]) / entry["file"]):
+            rel = path.relative_to(ROOT).as_posix() if path.is_relative_to(ROOT) else None
+            if rel not in tracked:
+                continue
+            tracked.discard(rel)
+            groups.setdefault((path.parent, tuple(flags)), []).append(path)
     if tracked:
         sys.exit("tidy: not in the compile database: " + " ".join(sorted(tracked)))
     for (_, flags), files in sorted(groups.items()):
@@ -113,7 +122,10 @@ class Checker:
     def run_tidy(self, flags, source_path, combined):
         # A combined unit includes .cc files on purpose.
         extra = ["--checks=-bugprone-suspicious-include"] if combined else []
-        cmd = [self.tidy, "--quiet", "--warnings-as-errors=*", *extra, str(source_path), "--",
+        # The configuration is named: clang-tidy would look for it only above the combined unit,
+        # which lives in the build directory, wherever that is.
+        cmd = [self.tidy, "--quiet", f"--config-file={ROOT / '.clang-tidy'}", "--warnings-as-errors=*",
+               *extra, str(source_path), "--",
                *flags, "-Wno-unknown-warning-option", "-Wthread-safety",
                "-Xclang", "-analyzer-config", "-Xclang", f"mode={self.mode}"]
         proc = subprocess.run(cmd, cwd=self.build, capture_output=True, text=True)

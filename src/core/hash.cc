@@ -15,10 +15,10 @@
 #include <cstring>
 #include <memory>
 
+#include "core/text.h"
+
 namespace decnet::core {
 namespace {
-
-constexpr char kHexDigits[] = "0123456789abcdef";
 
 [[noreturn]] void fatal(const char* what) {
   std::fprintf(stderr, "decnet: fatal: %s\n", what);
@@ -78,13 +78,6 @@ void hex_into(const uint8_t* data, size_t n, char* out) {
   }
 }
 
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
 }  // namespace
 
 Sha256Digest sha256(std::string_view data) {
@@ -132,8 +125,8 @@ std::optional<std::string> from_hex(std::string_view hex) {
   if (hex.size() % 2 != 0) return std::nullopt;
   std::string out(hex.size() / 2, '\0');
   for (size_t i = 0; i < out.size(); ++i) {
-    const int hi = hex_value(hex[2 * i]);
-    const int lo = hex_value(hex[2 * i + 1]);
+    const int hi = hex_digit_value(hex[2 * i]);
+    const int lo = hex_digit_value(hex[2 * i + 1]);
     if (hi < 0 || lo < 0) return std::nullopt;
     out[i] = static_cast<char>((hi << 4) | lo);
   }

@@ -7,17 +7,10 @@
 
 #include <cstring>
 
+#include "core/text.h"
+
 namespace decnet::core {
 namespace {
-
-constexpr char kHexDigits[] = "0123456789abcdef";
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
 
 // Canonical dotted quad: four parts, each "0" or 1-3 digits without a leading zero, <= 255.
 std::optional<uint32_t> parse_v4(std::string_view s) {
@@ -60,7 +53,7 @@ std::optional<std::array<uint8_t, 16>> parse_v6(std::string_view s) {
     const size_t start = i;
     uint32_t v = 0;
     while (i < s.size() && i - start < 4) {
-      const int h = hex_value(s[i]);
+      const int h = hex_digit_value(s[i]);
       if (h < 0) break;
       v = (v << 4) | static_cast<uint32_t>(h);
       ++i;

@@ -7,6 +7,20 @@
 
 namespace decnet::core {
 
+inline constexpr char kHexDigits[] = "0123456789abcdef";
+
+// The value of one hex digit of either case, -1 if `c` is none. Locale-free, unlike isxdigit.
+constexpr int hex_digit_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+constexpr bool is_ascii_digit(char c) {
+  return c >= '0' && c <= '9';
+}
+
 // True if `s` contains ASCII control characters or any Unicode whitespace encoded as UTF-8
 // (the set Python's str.isspace() recognises, which the reference used to validate topics).
 bool contains_space_or_control(std::string_view s);

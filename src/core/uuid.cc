@@ -17,10 +17,10 @@
 #include <cstring>
 #include <memory>
 
+#include "core/text.h"
+
 namespace decnet::core {
 namespace {
-
-constexpr char kHexDigits[] = "0123456789abcdef";
 
 std::atomic<uint64_t> g_fork_generation{1};
 
@@ -75,13 +75,6 @@ class ThreadRng {
 };
 
 thread_local ThreadRng t_rng;
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
 
 const EVP_MD* sha1_md() {
   static EVP_MD* md = [] {
@@ -158,8 +151,8 @@ std::optional<Uuid> Uuid::parse(std::string_view text) {
   size_t i = 0;
   for (uint8_t& b : u.bytes) {
     if (dashed && (i == 8 || i == 13 || i == 18 || i == 23)) ++i;
-    const int hi = hex_value(text[i]);
-    const int lo = hex_value(text[i + 1]);
+    const int hi = hex_digit_value(text[i]);
+    const int lo = hex_digit_value(text[i + 1]);
     if (hi < 0 || lo < 0) return std::nullopt;
     b = static_cast<uint8_t>((hi << 4) | lo);
     i += 2;

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <string>
 
+#include "core/text.h"
 #include "correlate/feature_hashing.h"
 
 namespace decnet::correlate {
@@ -11,20 +12,13 @@ namespace {
 
 constexpr std::size_t kMaxFeatures = 512;  // a hostile line cannot make us hash without end
 
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
 // The bits of a hex hash spread over the dimensions as +1 / -1 (bit i to dimension i mod dim).
 std::vector<float> hash_bits_vector(std::string_view hash) {
   if (hash.size() < 16 || hash.size() > 256) return {};
   std::vector<float> v(kFingerprintVectorDim, 0.0F);
   std::size_t bit = 0;
   for (const char c : hash) {
-    const int nibble = hex_value(c);
+    const int nibble = core::hex_digit_value(c);
     if (nibble < 0) return {};
     for (int b = 3; b >= 0; --b, ++bit) {
       v[bit % kFingerprintVectorDim] += ((nibble >> b) & 1) ? 1.0F : -1.0F;
@@ -95,7 +89,7 @@ std::vector<float> jarm_vector(std::string_view jarm) {
   if (jarm.size() != kLength) return {};
   bool answered = false;
   for (const char c : jarm) {
-    if (hex_value(c) < 0) return {};
+    if (core::hex_digit_value(c) < 0) return {};
     answered = answered || c != '0';
   }
   if (!answered) return {};

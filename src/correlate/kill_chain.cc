@@ -33,7 +33,7 @@ bool listed(const std::string_view (&types)[N], std::string_view type) {
   return std::find(std::begin(types), std::end(types), type) != std::end(types);
 }
 
-double round3(double v) {
+double round_to_thousandths(double v) {
   return std::round(v * 1000.0) / 1000.0;
 }
 
@@ -98,7 +98,8 @@ KillChainSummary KillChain::summary() const {
   s.recon_end_us = recon_end_us_;
   s.exfil_start_us = exfil_start_us_;
   if (recon_end_us_ && exfil_start_us_ && *exfil_start_us_ >= *recon_end_us_) {
-    s.exfil_latency_s = round3(static_cast<double>(*exfil_start_us_ - *recon_end_us_) / 1e6);
+    s.exfil_latency_s =
+        round_to_thousandths(static_cast<double>(*exfil_start_us_ - *recon_end_us_) / 1e6);
   }
   s.large_payload_count = large_payload_count_;
   for (std::size_t i = 0; i < kKillChainPhaseCount; ++i) {

@@ -7,7 +7,7 @@
 namespace decnet::identity {
 namespace {
 
-bool host_char(char c) {
+bool domain_char(char c) {
   return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == '_';
 }
 
@@ -78,7 +78,7 @@ std::set<std::string> endpoints_in_command(std::string_view command) {
           userinfo == std::string_view::npos ? authority : authority.substr(userinfo + 1);
       const auto colon = hostport.find(':');
       std::string host(hostport.substr(0, colon));
-      if (!std::all_of(host.begin(), host.end(), host_char)) continue;
+      if (!std::all_of(host.begin(), host.end(), domain_char)) continue;
       add(out, host, colon == std::string_view::npos ? default_port : hostport.substr(colon + 1));
     }
   }
@@ -105,7 +105,7 @@ std::set<std::string> endpoints_in_command(std::string_view command) {
       const auto colon = hostport.find(':');
       if (slash == std::string_view::npos && colon == std::string_view::npos) continue;
       std::string host(hostport.substr(0, colon));
-      if (host.empty() || !std::all_of(host.begin(), host.end(), host_char)) continue;
+      if (host.empty() || !std::all_of(host.begin(), host.end(), domain_char)) continue;
       add(out, host, colon == std::string_view::npos ? "80" : hostport.substr(colon + 1));
     }
   }

@@ -8,6 +8,7 @@
 
 #include "core/ip.h"
 #include "core/json_text.h"
+#include "core/text.h"
 #include "core/utf8.h"
 #include "ingest/syslog_parser.h"
 
@@ -27,11 +28,8 @@ constexpr std::array<std::string_view, 7> kIpKeys = {
 // looked at, which keeps the message scans linear whatever the line holds.
 constexpr std::size_t kMaxAddressText = 64;
 
-inline bool is_digit(char c) {
-  return c >= '0' && c <= '9';
-}
 inline bool is_word(char c) {
-  return is_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+  return core::is_ascii_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
 }
 inline bool is_space(char c) {
   return c == ' ' || (c >= '\t' && c <= '\r');
@@ -105,8 +103,8 @@ std::optional<Attacker> from_msg_pairs(std::string_view msg) {
 }
 
 inline bool is_address_char(char c) {
-  return is_digit(c) || (lower(c) >= 'a' && lower(c) <= 'f') || c == ':' || c == '.' || c == '[' ||
-         c == ']';
+  return core::is_ascii_digit(c) || (lower(c) >= 'a' && lower(c) <= 'f') || c == ':' || c == '.' ||
+         c == '[' || c == ']';
 }
 
 // Prose such as sshd's "from X port N", pam's "rhost=X", "client: X", "src=X".
@@ -145,12 +143,13 @@ std::optional<Attacker> from_msg_anchor(std::string_view msg) {
 // The first dotted quad standing on its own (not part of a longer dotted number such as an OID).
 std::optional<Attacker> from_msg_ipv4(std::string_view msg) {
   for (std::size_t i = 0; i < msg.size(); ++i) {
-    if (!is_digit(msg[i]) || (i > 0 && (is_word(msg[i - 1]) || msg[i - 1] == '.'))) continue;
+    if (!core::is_ascii_digit(msg[i]) || (i > 0 && (is_word(msg[i - 1]) || msg[i - 1] == '.')))
+      continue;
     std::size_t j = i;
     int groups = 0;
     while (groups < 4) {
       const std::size_t start = j;
-      while (j < msg.size() && is_digit(msg[j]) && j - start < 3) ++j;
+      while (j < msg.size() && core::is_ascii_digit(msg[j]) && j - start < 3) ++j;
       if (j == start) break;
       ++groups;
       if (groups < 4) {
@@ -159,8 +158,8 @@ std::optional<Attacker> from_msg_ipv4(std::string_view msg) {
       }
     }
     if (groups == 4 &&
-        (j == msg.size() ||
-         (!is_word(msg[j]) && !(msg[j] == '.' && j + 1 < msg.size() && is_digit(msg[j + 1]))))) {
+        (j == msg.size() || (!is_word(msg[j]) && !(msg[j] == '.' && j + 1 < msg.size() &&
+                                                   core::is_ascii_digit(msg[j + 1]))))) {
       if (auto a = resolve(msg.substr(i, j - i))) return a;
     }
     while (i + 1 < msg.size() && (is_word(msg[i + 1]) || msg[i + 1] == '.')) ++i;
@@ -251,9 +250,10 @@ void add_command_fields(std::string_view msg, FieldWriter& fields) {
 }
 
 bool looks_like_rewrapped(std::string_view body) {
-  return body.size() > 11 && is_digit(body[0]) && is_digit(body[1]) && is_digit(body[2]) &&
-         is_digit(body[3]) && body[4] == '-' && is_digit(body[5]) && is_digit(body[6]) &&
-         body[7] == '-' && is_digit(body[8]) && is_digit(body[9]) && body[10] == 'T';
+  return body.size() > 11 && core::is_ascii_digit(body[0]) && core::is_ascii_digit(body[1]) &&
+         core::is_ascii_digit(body[2]) && core::is_ascii_digit(body[3]) && body[4] == '-' &&
+         core::is_ascii_digit(body[5]) && core::is_ascii_digit(body[6]) && body[7] == '-' &&
+         core::is_ascii_digit(body[8]) && core::is_ascii_digit(body[9]) && body[10] == 'T';
 }
 
 }  // namespace

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "core/text.h"
+
 namespace decnet::ingest {
 namespace {
 
@@ -9,9 +11,6 @@ constexpr std::size_t kMaxDigits = 9;         // TXNR and DATALEN: 1*9DIGIT
 constexpr std::size_t kMaxCommand = 32;       // COMMAND: 1*32ALPHA
 constexpr std::size_t kMaxOfferBytes = 4096;  // an "open" frame's offers
 
-bool is_digit(char c) {
-  return c >= '0' && c <= '9';
-}
 bool is_alpha(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 }
@@ -62,7 +61,7 @@ bool RelpConversation::feed(std::string_view data, const LineFn& on_line) {
     switch (state_) {
       case State::kTxnr:
       case State::kLength: {
-        if (is_digit(c)) {
+        if (core::is_ascii_digit(c)) {
           if (field_.size() == kMaxDigits) return fail("number longer than 9 digits");
           field_ += c;
           ++i;

@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <utility>
 
+#include "core/text.h"
+
 namespace decnet::ingest {
 
 namespace {
@@ -14,10 +16,6 @@ constexpr std::size_t kMaxLengthDigits = 10;
 // A count beyond this many times the line limit is not an oversize message but noise or a lie;
 // trusting it would skip that many bytes of whatever follows.
 constexpr std::uint64_t kMaxTrustedCountFactor = 16;
-
-bool is_digit(char c) {
-  return c >= '0' && c <= '9';
-}
 
 }  // namespace
 
@@ -97,15 +95,16 @@ std::string_view StreamFramer::consume_garbage(std::string_view data, const Line
     garbage_.push_back(c);
     const std::size_t at = garbage_.size() - 1;
     const char before = at > 0 ? garbage_[at - 1] : '\0';
-    if (is_digit(c)) {
-      if (candidate_ == std::string::npos && c != '0' && !is_digit(before)) candidate_ = at;
+    if (core::is_ascii_digit(c)) {
+      if (candidate_ == std::string::npos && c != '0' && !core::is_ascii_digit(before))
+        candidate_ = at;
       if (candidate_ != std::string::npos && at - candidate_ >= kMaxLengthDigits) {
         candidate_ = std::string::npos;
       }
-    } else if (c == ' ' && candidate_ != std::string::npos && is_digit(before)) {
+    } else if (c == ' ' && candidate_ != std::string::npos && core::is_ascii_digit(before)) {
       // keep the candidate: "LEN SP" seen, '<' must follow
     } else if (c == '<' && candidate_ != std::string::npos && before == ' ' && at >= 2 &&
-               is_digit(garbage_[at - 2])) {
+               core::is_ascii_digit(garbage_[at - 2])) {
       // Resynchronised: what precedes the candidate is garbage, the candidate is a new frame.
       std::string header = garbage_.substr(candidate_);
       garbage_.resize(candidate_);
@@ -125,7 +124,7 @@ std::string_view StreamFramer::consume_garbage(std::string_view data, const Line
 void StreamFramer::feed(std::string_view data, const LineFn& on_line) {
   while (!data.empty()) {
     if (mode_ == Mode::kUndecided) {
-      mode_ = is_digit(data.front()) ? Mode::kOctetCounting : Mode::kLineFeed;
+      mode_ = core::is_ascii_digit(data.front()) ? Mode::kOctetCounting : Mode::kLineFeed;
     }
     if (mode_ == Mode::kLineFeed) {
       const auto lf = data.find('\n');
@@ -157,7 +156,7 @@ void StreamFramer::feed(std::string_view data, const LineFn& on_line) {
         continue;
       }
       prefix_.push_back(c);
-      if (is_digit(c)) {
+      if (core::is_ascii_digit(c)) {
         if (prefix_.size() == 1 && c == '0') {
           start_garbage("invalid octet-count prefix: leading 0");
         } else if (prefix_.size() > kMaxLengthDigits) {

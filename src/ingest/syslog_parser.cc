@@ -3,6 +3,8 @@
 #include <array>
 #include <cstdlib>
 
+#include "core/text.h"
+
 namespace decnet::ingest {
 namespace {
 
@@ -13,9 +15,6 @@ bool fail(std::string* error, const char* reason) {
   return false;
 }
 
-inline bool is_digit(char c) {
-  return c >= '0' && c <= '9';
-}
 inline bool is_print(char c) {
   return c >= 33 && c <= 126;
 }
@@ -190,13 +189,13 @@ std::optional<Rfc3164Time> read_3164_time(std::string_view s) {
   }
   if (t.month == 0) return std::nullopt;
   std::size_t i = 4;
-  if (s[4] == ' ' && is_digit(s[5])) {
+  if (s[4] == ' ' && core::is_ascii_digit(s[5])) {
     t.day = static_cast<unsigned>(s[5] - '0');
     i = 6;
-  } else if (is_digit(s[4]) && is_digit(s[5])) {
+  } else if (core::is_ascii_digit(s[4]) && core::is_ascii_digit(s[5])) {
     t.day = static_cast<unsigned>((s[4] - '0') * 10 + (s[5] - '0'));
     i = 6;
-  } else if (is_digit(s[4]) && s[5] == ' ') {
+  } else if (core::is_ascii_digit(s[4]) && s[5] == ' ') {
     t.day = static_cast<unsigned>(s[4] - '0');
     i = 5;
   } else {
@@ -204,7 +203,7 @@ std::optional<Rfc3164Time> read_3164_time(std::string_view s) {
   }
   if (s.size() < i + 9 || s[i] != ' ' || s[i + 3] != ':' || s[i + 6] != ':') return std::nullopt;
   const auto two = [&](std::size_t at, unsigned& value) {
-    if (!is_digit(s[at]) || !is_digit(s[at + 1])) return false;
+    if (!core::is_ascii_digit(s[at]) || !core::is_ascii_digit(s[at + 1])) return false;
     value = static_cast<unsigned>((s[at] - '0') * 10 + (s[at + 1] - '0'));
     return true;
   };
@@ -285,17 +284,17 @@ bool parse_syslog(std::string_view line, SyslogMessage& out, std::string* error)
   ++p;
   int pri = 0;
   const char* digits = p;
-  while (p < end && is_digit(*p) && p - digits < 4) pri = pri * 10 + (*p++ - '0');
+  while (p < end && core::is_ascii_digit(*p) && p - digits < 4) pri = pri * 10 + (*p++ - '0');
   if (p == digits || p - digits > 3 || p == end || *p != '>' || pri > 191) {
     return fail(error, "bad PRI");
   }
   out.pri = pri;
   ++p;
 
-  if (p < end && is_digit(*p)) {
+  if (p < end && core::is_ascii_digit(*p)) {
     const char* v = p;
     int version = 0;
-    while (p < end && is_digit(*p) && p - v < 4) version = version * 10 + (*p++ - '0');
+    while (p < end && core::is_ascii_digit(*p) && p - v < 4) version = version * 10 + (*p++ - '0');
     if (p - v <= 3 && p < end && *p == ' ' && *v != '0') {
       if (version != 1) return fail(error, "unsupported VERSION");
       out.version = version;

@@ -80,4 +80,12 @@ class FunctionLifter final : public Lifter {
   Fn fn_;
 };
 
+// The parameters of a lifter that takes none.
+struct NoParams {};
+
+template <typename Params>
+std::unique_ptr<Lifter> make_lifter(Params params, typename FunctionLifter<Params>::Fn fn) {
+  return std::make_unique<FunctionLifter<Params>>(std::move(params), fn);
+}
+
 }  // namespace decnet::ttp::lifters

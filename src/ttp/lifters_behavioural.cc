@@ -144,9 +144,7 @@ std::optional<json> docker_escape(const Signals& p, const json& payload) {
   return std::nullopt;
 }
 
-struct Nothing {};
-
-std::optional<json> llmnr_poisoning(const Nothing&, const json& payload) {
+std::optional<json> llmnr_poisoning(const NoParams&, const json& payload) {
   const auto count = number_at(payload, "llmnr_poison_count");
   if (is_true(payload, "llmnr_poisoned") || (count && *count >= 1)) return json::object();
   return std::nullopt;
@@ -161,21 +159,16 @@ std::optional<json> tftp_config(const Expressions& p, const json& payload) {
   return std::nullopt;
 }
 
-template <typename Params>
-std::unique_ptr<Lifter> make(Params params, typename FunctionLifter<Params>::Fn fn) {
-  return std::make_unique<FunctionLifter<Params>>(std::move(params), fn);
-}
-
-const std::array kLifters = {
+const std::array kBehaviouralLifters = {
     LifterEntry{"lifter:behavioral_beaconing",
                 [](const json& m) {
-                  return make(Beaconing{param_number(m, "max_jitter_pct", 0.15),
-                                        param_number(m, "min_interval_s", 10)},
-                              beaconing);
+                  return make_lifter(Beaconing{param_number(m, "max_jitter_pct", 0.15),
+                                               param_number(m, "min_interval_s", 10)},
+                                     beaconing);
                 }},
     LifterEntry{"lifter:behavioral_data_destruction",
                 [](const json& m) {
-                  return make(Expressions{expressions(m, "patterns", {})}, data_destruction);
+                  return make_lifter(Expressions{expressions(m, "patterns", {})}, data_destruction);
                 }},
     LifterEntry{"lifter:behavioral_ransom_note",
                 [](const json& m) {
@@ -184,43 +177,44 @@ const std::array kLifters = {
                     p.keywords.push_back(lowercase(k));
                   }
                   if (p.keywords.empty()) throw LifterParamError("payment_keywords", "is empty");
-                  return make(std::move(p), ransom_note);
+                  return make_lifter(std::move(p), ransom_note);
                 }},
     LifterEntry{"lifter:behavioral_exfil_over_web",
                 [](const json& m) {
-                  return make(Volume{param_number(m, "min_payload_bytes", 1048576),
-                                     param_number(m, "request_threshold", 50)},
-                              exfil_over_web);
+                  return make_lifter(Volume{param_number(m, "min_payload_bytes", 1048576),
+                                            param_number(m, "request_threshold", 50)},
+                                     exfil_over_web);
                 }},
     LifterEntry{"lifter:behavioral_db_mass_read",
                 [](const json& m) {
-                  return make(Volume{param_number(m, "min_bytes", 5242880),
-                                     param_number(m, "min_rows", 10000)},
-                              db_mass_read);
+                  return make_lifter(Volume{param_number(m, "min_bytes", 5242880),
+                                            param_number(m, "min_rows", 10000)},
+                                     db_mass_read);
                 }},
     LifterEntry{"lifter:behavioral_path_fetch",
                 [](const json& m) {
                   auto list = expressions(m, "paths", {});
                   if (list.empty()) throw LifterParamError("paths", "is empty");
-                  return make(Expressions{std::move(list)}, path_fetch);
+                  return make_lifter(Expressions{std::move(list)}, path_fetch);
                 }},
-    LifterEntry{
-        "lifter:behavioral_docker_escape",
-        [](const json& m) { return make(Signals{param_texts(m, "signals", {})}, docker_escape); }},
+    LifterEntry{"lifter:behavioral_docker_escape",
+                [](const json& m) {
+                  return make_lifter(Signals{param_texts(m, "signals", {})}, docker_escape);
+                }},
     LifterEntry{"lifter:behavioral_llmnr_poisoning",
-                [](const json&) { return make(Nothing{}, llmnr_poisoning); }},
+                [](const json&) { return make_lifter(NoParams{}, llmnr_poisoning); }},
     LifterEntry{"lifter:behavioral_tftp_config",
                 [](const json& m) {
                   auto list = expressions(m, "filename_patterns", {});
                   if (list.empty()) throw LifterParamError("filename_patterns", "is empty");
-                  return make(Expressions{std::move(list)}, tftp_config);
+                  return make_lifter(Expressions{std::move(list)}, tftp_config);
                 }},
 };
 
 }  // namespace
 
 std::span<const LifterEntry> behavioural_lifters() {
-  return kLifters;
+  return kBehaviouralLifters;
 }
 
 }  // namespace decnet::ttp::lifters

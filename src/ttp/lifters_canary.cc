@@ -15,9 +15,7 @@ json evidence(std::string_view metric, std::string_view signature) {
   return {{"metric", metric}, {"matched_signature", signature}};
 }
 
-struct Nothing {};
-
-std::optional<json> webdriver(const Nothing&, const json& payload) {
+std::optional<json> webdriver(const NoParams&, const json& payload) {
   if (!is_true(payload, "navigator_webdriver")) return std::nullopt;
   return evidence("navigator_webdriver", "navigator.webdriver_true");
 }
@@ -36,7 +34,7 @@ std::optional<json> automation_hash(const Catalogues& p, const json& payload) {
   return evidence("canvas_audio_hash", *tool);
 }
 
-std::optional<json> webrtc_leak(const Nothing&, const json& payload) {
+std::optional<json> webrtc_leak(const NoParams&, const json& payload) {
   if (!is_true(payload, "webrtc_geo_mismatch")) return std::nullopt;
   return evidence("webrtc_geo_mismatch", "webrtc_private_vs_source_ip");
 }
@@ -57,7 +55,7 @@ std::optional<json> tz_lang_mismatch(const Zones& p, const json& payload) {
   return std::nullopt;
 }
 
-std::optional<json> platform_inconsistency(const Nothing&, const json& payload) {
+std::optional<json> platform_inconsistency(const NoParams&, const json& payload) {
   if (is_true(payload, "platform_ua_inconsistent")) {
     return evidence("platform_ua_mismatch", "navigator.platform_vs_userAgent");
   }
@@ -67,31 +65,27 @@ std::optional<json> platform_inconsistency(const Nothing&, const json& payload) 
   return std::nullopt;
 }
 
-template <typename Params>
-std::unique_ptr<Lifter> make(Params params, typename FunctionLifter<Params>::Fn fn) {
-  return std::make_unique<FunctionLifter<Params>>(std::move(params), fn);
-}
-
-const std::array kLifters = {
-    LifterEntry{"lifter:canary_webdriver", [](const json&) { return make(Nothing{}, webdriver); }},
+const std::array kCanaryLifters = {
+    LifterEntry{"lifter:canary_webdriver",
+                [](const json&) { return make_lifter(NoParams{}, webdriver); }},
     LifterEntry{"lifter:canary_automation_hash",
                 [](const json& m) {
-                  return make(Catalogues{param_texts(m, "catalogues", {})}, automation_hash);
+                  return make_lifter(Catalogues{param_texts(m, "catalogues", {})}, automation_hash);
                 }},
     LifterEntry{"lifter:canary_webrtc_leak",
-                [](const json&) { return make(Nothing{}, webrtc_leak); }},
+                [](const json&) { return make_lifter(NoParams{}, webrtc_leak); }},
     LifterEntry{"lifter:canary_tz_lang_mismatch",
                 [](const json& m) {
-                  return make(Zones{param_number(m, "min_tz_zones", 3)}, tz_lang_mismatch);
+                  return make_lifter(Zones{param_number(m, "min_tz_zones", 3)}, tz_lang_mismatch);
                 }},
     LifterEntry{"lifter:canary_platform_inconsistency",
-                [](const json&) { return make(Nothing{}, platform_inconsistency); }},
+                [](const json&) { return make_lifter(NoParams{}, platform_inconsistency); }},
 };
 
 }  // namespace
 
 std::span<const LifterEntry> canary_lifters() {
-  return kLifters;
+  return kCanaryLifters;
 }
 
 }  // namespace decnet::ttp::lifters

@@ -80,29 +80,25 @@ std::optional<json> default_credentials(const DefaultPairs& p, const json& paylo
   return std::nullopt;
 }
 
-template <typename Params>
-std::unique_ptr<Lifter> make(Params params, typename FunctionLifter<Params>::Fn fn) {
-  return std::make_unique<FunctionLifter<Params>>(std::move(params), fn);
-}
-
-const std::array kLifters = {
+const std::array kCredentialLifters = {
     LifterEntry{"lifter:credential_brute_force",
                 [](const json& m) {
-                  return make(Threshold{param_number(m, "fail_threshold", 5)}, brute_force);
+                  return make_lifter(Threshold{param_number(m, "fail_threshold", 5)}, brute_force);
                 }},
     LifterEntry{"lifter:credential_password_guessing",
                 [](const json& m) {
-                  return make(Threshold{param_number(m, "pw_threshold", 5)}, password_guessing);
+                  return make_lifter(Threshold{param_number(m, "pw_threshold", 5)},
+                                     password_guessing);
                 }},
     LifterEntry{"lifter:credential_stuffing",
                 [](const json& m) {
-                  return make(Threshold{param_number(m, "reuse_threshold", 1)},
-                              credential_stuffing);
+                  return make_lifter(Threshold{param_number(m, "reuse_threshold", 1)},
+                                     credential_stuffing);
                 }},
     LifterEntry{"lifter:credential_valid_account",
                 [](const json& m) {
-                  return make(ValidAccount{param_bool(m, "require_prior_brute", true)},
-                              valid_account);
+                  return make_lifter(ValidAccount{param_bool(m, "require_prior_brute", true)},
+                                     valid_account);
                 }},
     LifterEntry{"lifter:credential_default_pair",
                 [](const json& m) {
@@ -119,19 +115,19 @@ const std::array kLifters = {
                     p.pairs.emplace_back(pair[0].get<std::string>(),
                                          core::sha256_hex(pair[1].get<std::string>()));
                   }
-                  return make(std::move(p), default_credentials);
+                  return make_lifter(std::move(p), default_credentials);
                 }},
     LifterEntry{"lifter:identity_password_spraying",
                 [](const json& m) {
-                  return make(Threshold{param_number(m, "account_threshold", 3)},
-                              password_spraying);
+                  return make_lifter(Threshold{param_number(m, "account_threshold", 3)},
+                                     password_spraying);
                 }},
 };
 
 }  // namespace
 
 std::span<const LifterEntry> credential_lifters() {
-  return kLifters;
+  return kCredentialLifters;
 }
 
 }  // namespace decnet::ttp::lifters

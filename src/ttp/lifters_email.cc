@@ -215,25 +215,25 @@ class EmailLifter final : public Lifter {
 };
 
 template <Check C>
-std::unique_ptr<Lifter> make(const json& params) {
+std::unique_ptr<Lifter> make_email_lifter(const json& params) {
   return std::make_unique<EmailLifter>(params, C);
 }
 
-const std::array kLifters = {
-    LifterEntry{"lifter:email_open_relay", make<open_relay>},
-    LifterEntry{"lifter:email_mass_phishing", make<mass_phishing>},
-    LifterEntry{"lifter:email_phishing_kit", make<phishing_kit>},
-    LifterEntry{"lifter:email_idn_homoglyph", make<idn_homoglyph>},
-    LifterEntry{"lifter:email_sender_masquerade", make<sender_masquerade>},
-    LifterEntry{"lifter:email_malicious_attachment", make<malicious_attachment>},
-    LifterEntry{"lifter:email_bec", make<bec_pattern>},
-    LifterEntry{"lifter:email_encoded_payload", make<encoded_payload>},
+const std::array kEmailLifters = {
+    LifterEntry{"lifter:email_open_relay", make_email_lifter<open_relay>},
+    LifterEntry{"lifter:email_mass_phishing", make_email_lifter<mass_phishing>},
+    LifterEntry{"lifter:email_phishing_kit", make_email_lifter<phishing_kit>},
+    LifterEntry{"lifter:email_idn_homoglyph", make_email_lifter<idn_homoglyph>},
+    LifterEntry{"lifter:email_sender_masquerade", make_email_lifter<sender_masquerade>},
+    LifterEntry{"lifter:email_malicious_attachment", make_email_lifter<malicious_attachment>},
+    LifterEntry{"lifter:email_bec", make_email_lifter<bec_pattern>},
+    LifterEntry{"lifter:email_encoded_payload", make_email_lifter<encoded_payload>},
 };
 
 }  // namespace
 
 std::span<const LifterEntry> email_lifters() {
-  return kLifters;
+  return kEmailLifters;
 }
 
 }  // namespace decnet::ttp::lifters

@@ -153,21 +153,21 @@ class ThreatFox final : public Lifter {
 };
 
 template <typename L>
-std::unique_ptr<Lifter> make(const json&) {
+std::unique_ptr<Lifter> make_intel_lifter(const json&) {
   return std::make_unique<L>();
 }
 
-const std::array kLifters = {
-    LifterEntry{"lifter:intel_abuseipdb_category", make<AbuseIpdb>},
-    LifterEntry{"lifter:intel_greynoise_classification", make<GreyNoise>},
-    LifterEntry{"lifter:intel_feodo_listing", make<Feodo>},
-    LifterEntry{"lifter:intel_threatfox_threat_type", make<ThreatFox>},
+const std::array kIntelLifters = {
+    LifterEntry{"lifter:intel_abuseipdb_category", make_intel_lifter<AbuseIpdb>},
+    LifterEntry{"lifter:intel_greynoise_classification", make_intel_lifter<GreyNoise>},
+    LifterEntry{"lifter:intel_feodo_listing", make_intel_lifter<Feodo>},
+    LifterEntry{"lifter:intel_threatfox_threat_type", make_intel_lifter<ThreatFox>},
 };
 
 }  // namespace
 
 std::span<const LifterEntry> intel_lifters() {
-  return kLifters;
+  return kIntelLifters;
 }
 
 }  // namespace decnet::ttp::lifters

@@ -103,7 +103,7 @@ class LinkLocalLeak final : public Lifter {
   }
 };
 
-const std::array kLifters = {
+const std::array kNetworkLifters = {
     LifterEntry{"lifter:c2_fingerprint",
                 [](const json& m) -> std::unique_ptr<Lifter> {
                   return std::make_unique<C2Fingerprint>(m);
@@ -120,7 +120,7 @@ const std::array kLifters = {
 }  // namespace
 
 std::span<const LifterEntry> network_lifters() {
-  return kLifters;
+  return kNetworkLifters;
 }
 
 }  // namespace decnet::ttp::lifters

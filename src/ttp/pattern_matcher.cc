@@ -8,12 +8,8 @@
 #include "ttp/literal_set.h"
 
 namespace decnet::ttp {
-namespace {
 
-// Backtracking is bounded so that no text an attacker sends can make a rule run for long.
-constexpr std::uint32_t kMatchLimit = 100'000;
-constexpr std::uint32_t kDepthLimit = 10'000;
-
+// PCRE2 handles; named (not internal) because PatternMatcher::Kind holds them.
 struct CodeDeleter {
   void operator()(pcre2_code* code) const { pcre2_code_free(code); }
 };
@@ -24,6 +20,12 @@ struct ContextDeleter {
   void operator()(pcre2_match_context* context) const { pcre2_match_context_free(context); }
 };
 using Code = std::unique_ptr<pcre2_code, CodeDeleter>;
+
+namespace {
+
+// Backtracking is bounded so that no text an attacker sends can make a rule run for long.
+constexpr std::uint32_t kMatchLimit = 100'000;
+constexpr std::uint32_t kDepthLimit = 10'000;
 
 Code compile(const std::string& pattern, std::string* error) {
   int code = 0;

@@ -1,20 +1,13 @@
 #include "ttp/tag_sources.h"
 
 #include "core/time.h"
+#include "ttp/lifter_support.h"
 
 namespace decnet::ttp {
 namespace {
 
-std::optional<std::string> text_at(const nlohmann::json& object, const char* key) {
-  const auto it = object.find(key);
-  if (it == object.end() || !it->is_string() || it->get_ref<const std::string&>().empty()) {
-    return std::nullopt;
-  }
-  return it->get<std::string>();
-}
-
 std::int64_t time_at(const nlohmann::json& object, const char* key) {
-  const auto text = text_at(object, key);
+  const auto text = lifters::text_at(object, key);
   if (!text) return 0;
   const auto parsed = core::parse_rfc3339(*text);
   return parsed ? parsed->micros_utc : 0;
@@ -36,14 +29,14 @@ std::optional<std::string> verdict_of(const store::AttackerIntel& intel, const c
 
 std::vector<TagEvent> session_events(const nlohmann::json& p) {
   std::vector<TagEvent> out;
-  const auto attacker = text_at(p, "attacker_uuid");
-  const auto session = text_at(p, "session_uuid");
+  const auto attacker = lifters::text_at(p, "attacker_uuid");
+  const auto session = lifters::text_at(p, "session_uuid");
   if (!attacker || !session) return out;
   TagEvent base;
   base.attacker_uuid = attacker;
   base.session_id = session;
-  base.decky_id = text_at(p, "decky_id");
-  const auto service = text_at(p, "service");
+  base.decky_id = lifters::text_at(p, "decky_id");
+  const auto service = lifters::text_at(p, "service");
   std::string joined;
   if (const auto commands = p.find("commands"); commands != p.end() && commands->is_array()) {
     std::size_t n = 0;
@@ -51,7 +44,7 @@ std::vector<TagEvent> session_events(const nlohmann::json& p) {
       // Positions count every element, so a source id names the same command however it is read.
       const auto index = n++;
       if (!c.is_object()) continue;
-      const auto text = text_at(c, "command_text");
+      const auto text = lifters::text_at(c, "command_text");
       if (!text) continue;
       TagEvent e = base;
       e.source_kind = "command";
@@ -96,16 +89,16 @@ TagEvent intel_event(const store::AttackerIntel& intel) {
     p["abuseipdb_categories"] = *c;
   }
   const auto grey = raw_of(intel, "greynoise");
-  if (const auto c = text_at(grey, "classification")) p["greynoise_classification"] = *c;
+  if (const auto c = lifters::text_at(grey, "classification")) p["greynoise_classification"] = *c;
   if (const auto t = grey.find("tags"); t != grey.end() && t->is_array()) p["greynoise_tags"] = *t;
-  if (const auto n = text_at(grey, "name")) p["greynoise_name"] = *n;
+  if (const auto n = lifters::text_at(grey, "name")) p["greynoise_name"] = *n;
   if (verdict_of(intel, "feodo").value_or("") == "malicious") {
     p["feodo_listed"] = true;
     // A listed address's feed entry: {"listed": true, "entry": {..., "malware": ...}}.
     const auto feodo = raw_of(intel, "feodo");
     const auto entry = feodo.find("entry");
     if (entry != feodo.end() && entry->is_object()) {
-      if (const auto m = text_at(*entry, "malware")) p["feodo_malware_family"] = *m;
+      if (const auto m = lifters::text_at(*entry, "malware")) p["feodo_malware_family"] = *m;
     }
   }
   const auto fox = raw_of(intel, "threatfox");
@@ -119,7 +112,7 @@ TagEvent intel_event(const store::AttackerIntel& intel) {
 
 std::vector<TagEvent> credential_events(const nlohmann::json& p) {
   std::vector<TagEvent> out;
-  const auto id = text_at(p, "id");
+  const auto id = lifters::text_at(p, "id");
   const auto attackers = p.find("attacker_uuids");
   const auto targets = p.find("target_count");
   if (!id || attackers == p.end() || !attackers->is_array() || targets == p.end() ||
@@ -137,63 +130,65 @@ std::vector<TagEvent> credential_events(const nlohmann::json& p) {
     e.payload = {{"credential_hash", *id},
                  {"reuse_count", std::max<std::int64_t>(0, target_count - 1)},
                  {"target_count", target_count}};
-    if (const auto kind = text_at(p, "secret_kind")) e.payload["secret_kind"] = *kind;
+    if (const auto kind = lifters::text_at(p, "secret_kind")) e.payload["secret_kind"] = *kind;
     out.push_back(std::move(e));
   }
   return out;
 }
 
 std::optional<TagEvent> email_event(const nlohmann::json& p) {
-  const auto attacker = text_at(p, "attacker_uuid");
-  auto source = text_at(p, "source_id");
-  if (!source) source = text_at(p, "stored_as");
+  const auto attacker = lifters::text_at(p, "attacker_uuid");
+  auto source = lifters::text_at(p, "source_id");
+  if (!source) source = lifters::text_at(p, "stored_as");
   if (!attacker || !source) return std::nullopt;
   TagEvent e;
   e.source_kind = "email";
   e.source_id = *source;
   e.attacker_uuid = attacker;
-  e.decky_id = text_at(p, "decky_id");
+  e.decky_id = lifters::text_at(p, "decky_id");
   e.payload = p;
   return e;
 }
 
 std::optional<TagEvent> identity_event(const nlohmann::json& p) {
-  const auto identity = text_at(p, "identity_uuid");
+  const auto identity = lifters::text_at(p, "identity_uuid");
   if (!identity) return std::nullopt;
   TagEvent e;
   e.source_kind = "identity";
   // One per identity and shared secret: a merge that grows the sprayed accounts tags nothing new.
-  e.source_id = *identity + "#" + text_at(p, "shared_password_hash").value_or("identity");
+  e.source_id = *identity + "#" + lifters::text_at(p, "shared_password_hash").value_or("identity");
   e.identity_uuid = identity;
   e.payload = p;
   return e;
 }
 
 std::optional<TagEvent> canary_event(const nlohmann::json& p) {
-  auto source = text_at(p, "source_id");
-  if (!source) source = text_at(p, "trigger_uuid");
-  if (!source) source = text_at(p, "token_id");
+  auto source = lifters::text_at(p, "source_id");
+  if (!source) source = lifters::text_at(p, "trigger_uuid");
+  if (!source) source = lifters::text_at(p, "token_id");
   if (!source) return std::nullopt;
   TagEvent e;
   e.source_kind = "canary_fingerprint";
   e.source_id = "canary:" + *source;
-  e.attacker_uuid = text_at(p, "attacker_uuid");
-  e.identity_uuid = text_at(p, "identity_uuid");
-  e.decky_id = text_at(p, "decky_id");
+  e.attacker_uuid = lifters::text_at(p, "attacker_uuid");
+  e.identity_uuid = lifters::text_at(p, "identity_uuid");
+  e.decky_id = lifters::text_at(p, "decky_id");
   e.payload = p;
   return e;
 }
 
 std::optional<TagEvent> ipv6_leak_event(const nlohmann::json& p) {
-  auto addr = text_at(p, "addr");
-  if (!addr) addr = text_at(p, "src_ip");
+  auto addr = lifters::text_at(p, "addr");
+  if (!addr) addr = lifters::text_at(p, "src_ip");
   if (!addr) return std::nullopt;
   TagEvent e;
   e.source_kind = "ipv6_leak";
-  e.attacker_uuid = text_at(p, "attacker_uuid");
+  e.attacker_uuid = lifters::text_at(p, "attacker_uuid");
   // One per attacker and leaked address, however often it is seen again.
-  e.source_id = "ipv6:" + e.attacker_uuid.value_or(text_at(p, "attacker_ip").value_or("")) + ":" + *addr;
-  e.decky_id = text_at(p, "decky_id");
+  e.source_id =
+      "ipv6:" + e.attacker_uuid.value_or(lifters::text_at(p, "attacker_ip").value_or("")) + ":" +
+      *addr;
+  e.decky_id = lifters::text_at(p, "decky_id");
   e.payload = p;
   return e;
 }

@@ -15,6 +15,7 @@
 #include "store/attacker_repository.h"
 #include "store/behaviour_repository.h"
 #include "store/intel_repository.h"
+#include "ttp/lifter_support.h"
 #include "ttp/rule_loader.h"
 #include "ttp/tag_sources.h"
 
@@ -26,14 +27,6 @@ namespace topics = bus::topics;
 constexpr std::size_t kWrittenRemembered = 200'000;
 constexpr auto kWriteInterval = std::chrono::milliseconds(50);
 constexpr int kTaggerNice = 5;
-
-std::optional<std::string> text_at(const nlohmann::json& object, const char* key) {
-  const auto it = object.find(key);
-  if (it == object.end() || !it->is_string() || it->get_ref<const std::string&>().empty()) {
-    return std::nullopt;
-  }
-  return it->get<std::string>();
-}
 
 nlohmann::json optional_json(const std::optional<std::string>& v) {
   return v ? nlohmann::json(*v) : nlohmann::json(nullptr);
@@ -217,8 +210,8 @@ void TaggingWorker::run_submitted() {
 }
 
 void TaggingWorker::on_scored(const nlohmann::json& p) {
-  const auto attacker = text_at(p, "attacker_uuid");
-  if (!attacker || text_at(p, "behavior_class").value_or("") != "beaconing") return;
+  const auto attacker = lifters::text_at(p, "attacker_uuid");
+  if (!attacker || lifters::text_at(p, "behavior_class").value_or("") != "beaconing") return;
   try {
     const auto behaviour = repo_.behaviour().get_behaviour(*attacker);
     if (!behaviour) return;
@@ -233,7 +226,7 @@ void TaggingWorker::tag_anchored(TagEvent e, const nlohmann::json& p) {
   // A producer that knows only the address: the attacker is looked up by it, and an event that
   // names no known attacker or identity is dropped (a tag needs an anchor).
   if (!e.attacker_uuid && !e.identity_uuid) {
-    const auto ip = text_at(p, "attacker_ip");
+    const auto ip = lifters::text_at(p, "attacker_ip");
     if (!ip) return;
     try {
       const auto a = repo_.attackers().get_by_ip(*ip);
@@ -249,7 +242,7 @@ void TaggingWorker::tag_anchored(TagEvent e, const nlohmann::json& p) {
 }
 
 void TaggingWorker::on_intel(const nlohmann::json& p) {
-  const auto attacker = text_at(p, "attacker_uuid");
+  const auto attacker = lifters::text_at(p, "attacker_uuid");
   if (!attacker) return;
   try {
     const auto intel = repo_.intel().get_attacker_intel_by_uuid(*attacker);

@@ -26,7 +26,7 @@ namespace {
 
 using nlohmann::json;
 
-const std::string kSecret = "0123456789abcdef0123456789abcdef-test-key";
+const std::string kJwtSecret = "0123456789abcdef0123456789abcdef-test-key";
 constexpr std::int64_t kNow = 1'750'000'000;
 
 JwtClaims claims() {
@@ -44,7 +44,7 @@ std::string b64(std::string_view s) {
 }
 
 // Signs an arbitrary header and payload, to build tokens encode_jwt() would never produce.
-std::string forge(const json& header, const json& payload, std::string_view secret = kSecret) {
+std::string forge(const json& header, const json& payload, std::string_view secret = kJwtSecret) {
   std::string input = b64(header.dump()) + "." + b64(payload.dump());
   const auto mac = core::hmac_sha256(secret, input);
   return input + "." + b64(std::string_view(reinterpret_cast<const char*>(mac.data()), mac.size()));
@@ -56,13 +56,13 @@ std::string forge(const json& payload) {
 
 std::optional<JwtError> error_of(std::string_view token, std::int64_t now = kNow) {
   JwtError error{};
-  if (verify_jwt(token, kSecret, now, &error)) return std::nullopt;
+  if (verify_jwt(token, kJwtSecret, now, &error)) return std::nullopt;
   return error;
 }
 
 TEST(Jwt, RoundTripsAndHasTheFixedHeader) {
-  const auto token = encode_jwt(claims(), kSecret);
-  const auto verified = verify_jwt(token, kSecret, kNow);
+  const auto token = encode_jwt(claims(), kJwtSecret);
+  const auto verified = verify_jwt(token, kJwtSecret, kNow);
   ASSERT_TRUE(verified);
   EXPECT_EQ(verified->uuid, claims().uuid);
   EXPECT_EQ(verified->jti, "abc123");
@@ -89,10 +89,10 @@ TEST(Jwt, RejectsSignatureOfAnotherKeyOrAnotherPayload) {
   const auto other_key = encode_jwt(claims(), "another-secret-that-is-long-enough-000");
   EXPECT_EQ(error_of(other_key), JwtError::kBadSignature);
 
-  const auto token = encode_jwt(claims(), kSecret);
+  const auto token = encode_jwt(claims(), kJwtSecret);
   auto tampered_claims = claims();
   tampered_claims.uuid = "00000000-0000-4000-8000-000000000000";
-  const auto other = encode_jwt(tampered_claims, kSecret);
+  const auto other = encode_jwt(tampered_claims, kJwtSecret);
   const auto sig = token.substr(token.rfind('.'));
   EXPECT_EQ(error_of(other.substr(0, other.rfind('.')) + sig), JwtError::kBadSignature);
 
@@ -161,7 +161,7 @@ TEST(Jwt, RequiresEveryClaimWithItsType) {
 }
 
 TEST(Jwt, ExpiryHasNoLeewayAndIatMayNotBeFarAhead) {
-  const auto token = encode_jwt(claims(), kSecret);
+  const auto token = encode_jwt(claims(), kJwtSecret);
   EXPECT_FALSE(error_of(token, kNow + 599).has_value());
   EXPECT_EQ(error_of(token, kNow + 600), JwtError::kExpired);
   EXPECT_EQ(error_of(token, kNow + 10'000), JwtError::kExpired);
@@ -169,9 +169,9 @@ TEST(Jwt, ExpiryHasNoLeewayAndIatMayNotBeFarAhead) {
   auto future = claims();
   future.iat = kNow + kJwtIatSkewSeconds + 1;
   future.exp = kNow + 6000;
-  EXPECT_EQ(error_of(encode_jwt(future, kSecret)), JwtError::kNotYetValid);
+  EXPECT_EQ(error_of(encode_jwt(future, kJwtSecret)), JwtError::kNotYetValid);
   future.iat = kNow + kJwtIatSkewSeconds;
-  EXPECT_FALSE(error_of(encode_jwt(future, kSecret)).has_value());
+  EXPECT_FALSE(error_of(encode_jwt(future, kJwtSecret)).has_value());
 
   auto p = payload_json();
   p["nbf"] = kNow + 5;
@@ -196,7 +196,7 @@ TEST(Jwt, RejectsGarbageAndOversizedTokens) {
 
 // RFC 7515 section 2: base64url without padding, and (our rule) one spelling per value.
 TEST(Jwt, Base64urlSegmentsMustBeUnpaddedAndCanonical) {
-  const auto token = encode_jwt(claims(), kSecret);
+  const auto token = encode_jwt(claims(), kJwtSecret);
   const auto first = token.find('.');
   const auto last = token.rfind('.');
   const auto header = token.substr(0, first);

@@ -22,6 +22,7 @@
 #include "api/http/metrics.h"
 #include "api/http/route_table.h"
 #include "tests_support.h"
+#include "token_authenticator.h"
 
 namespace decnet::api {
 namespace {
@@ -31,19 +32,6 @@ using testing::ChildProcess;
 using testing::run_command;
 using testing::TempDir;
 using testing::wait_until;
-
-class FakeAuthenticator : public Authenticator {
- public:
-  std::optional<Principal> authenticate(std::string_view token, AuthFailure* failure) override {
-    const auto it = tokens.find(std::string(token));
-    if (it == tokens.end()) {
-      if (failure) failure->reason = "unknown token";
-      return std::nullopt;
-    }
-    return it->second;
-  }
-  std::map<std::string, Principal> tokens;
-};
 
 // A blocking loopback TCP client with a receive deadline.
 class RawClient {
@@ -138,22 +126,23 @@ class HttpServerTest : public ::testing::Test {
                  .path = "/api/v1/hello",
                  .access = Access::kPublic,
                  .handler = [](const Request& r, const Principal*) {
-                   return json(200, {{"hello", r.query_string("name", "world")}});
+                   return api::json(200, {{"hello", r.query_string("name", "world")}});
                  }});
     router_.add({.method = "GET",
                  .path = "/api/v1/attackers/{uuid}",
                  .query = {{.name = "limit", .type = ParamType::kInt, .min = 1, .max = 100}},
                  .handler = [](const Request& r, const Principal* p) {
-                   return json(200, {{"uuid", r.param("uuid")}, {"by", p->username}});
+                   return api::json(200, {{"uuid", r.param("uuid")}, {"by", p->username}});
                  }});
-    router_.add({.method = "POST",
-                 .path = "/api/v1/things",
-                 .access = Access::kAdmin,
-                 .json_body = true,
-                 .success_status = 201,
-                 .handler = [](const Request& r, const Principal*) {
-                   return json(201, {{"size", r.body.size()}, {"name", r.json.value("name", "")}});
-                 }});
+    router_.add(
+        {.method = "POST",
+         .path = "/api/v1/things",
+         .access = Access::kAdmin,
+         .json_body = true,
+         .success_status = 201,
+         .handler = [](const Request& r, const Principal*) {
+           return api::json(201, {{"size", r.body.size()}, {"name", r.json.value("name", "")}});
+         }});
     router_.add({.method = "GET",
                  .path = "/api/v1/boom",
                  .access = Access::kPublic,
@@ -166,7 +155,7 @@ class HttpServerTest : public ::testing::Test {
                  .handler = [this](const Request&, const Principal*) {
                    slow_started_ = true;
                    std::this_thread::sleep_for(400ms);
-                   return json(200, {{"slow", true}});
+                   return api::json(200, {{"slow", true}});
                  }});
     router_.add({.method = "GET",
                  .path = "/api/v1/stream",
@@ -203,14 +192,14 @@ class HttpServerTest : public ::testing::Test {
                    ++searches_running_;
                    wait_until([&] { return release_searches_.load(); }, 20s);
                    --searches_running_;
-                   return json(200, {{"found", 0}});
+                   return api::json(200, {{"found", 0}});
                  }});
     router_.add({.method = "GET",
                  .path = "/api/v1/health",
                  .access = Access::kPublic,
                  .lane = Lane::kFast,
                  .handler = [](const Request&, const Principal*) {
-                   return json(200, {{"status", "ok"}});
+                   return api::json(200, {{"status", "ok"}});
                  }});
     add_openapi_route(router_, {.title = "DECNET test"});
     add_metrics_route(router_, metrics_, "metrics-secret");
@@ -257,7 +246,7 @@ class HttpServerTest : public ::testing::Test {
     return log_.str();
   }
 
-  FakeAuthenticator auth_;
+  TokenAuthenticator auth_;
   Router router_{&auth_};
   MetricsRegistry metrics_;
   std::unique_ptr<HttpServer> server_;

@@ -51,8 +51,8 @@ namespace {
 using nlohmann::json;
 using SteadyTime = std::chrono::steady_clock::time_point;
 
-const std::string kSecret = "matrix-test-secret-0123456789abcdef-0123456789";
-const std::string kPassword = "correct horse battery staple";
+const std::string kMatrixSecret = "matrix-test-secret-0123456789abcdef-0123456789";
+const std::string kMatrixPassword = "correct horse battery staple";
 
 // A clock the test moves by hand, shared by the login limiter and the ticket store.
 struct ManualClock {
@@ -122,7 +122,7 @@ class ApiMatrixTest : public ::testing::Test {
  protected:
   void SetUp() override {
     repo_ = store::sqlite::open_sqlite_repository({.path = dir_ / "decnet.db"});
-    tokens_ = std::make_unique<TokenService>(*repo_, kSecret);
+    tokens_ = std::make_unique<TokenService>(*repo_, kMatrixSecret);
     LoginServiceOptions login_options;  // the production limits: 10 per 5 minutes
     login_options.clock = clock_.fn();
     logins_ = std::make_unique<LoginService>(*repo_, *tokens_, login_options);
@@ -157,7 +157,7 @@ class ApiMatrixTest : public ::testing::Test {
   }
 
   store::User make_user(const std::string& name, Role role, bool must_change) {
-    auto r = logins_->create_user(name, kPassword, role, must_change);
+    auto r = logins_->create_user(name, kMatrixPassword, role, must_change);
     EXPECT_TRUE(r.ok()) << r.message;
     return r.user.value_or(store::User{});
   }
@@ -171,7 +171,7 @@ class ApiMatrixTest : public ::testing::Test {
       case Caller::kExpired: {
         const auto t = encode_jwt(
             {.uuid = admin_.uuid, .jti = core::random_hex_id(), .iat = now - 7200, .exp = now - 1},
-            kSecret);
+            kMatrixSecret);
         expect_refused(t, JwtError::kExpired);
         return t;
       }
@@ -183,13 +183,13 @@ class ApiMatrixTest : public ::testing::Test {
                                      {"iss", kJwtIssuer},
                                      {"aud", "some-other-service"},
                                      {"typ", kJwtAccessType}},
-                                    kSecret);
+                                    kMatrixSecret);
         expect_refused(t, JwtError::kWrongAudience);
         return t;
       }
       case Caller::kBadSignature: {
         // Valid claims for a real admin, signed with a key that differs in one byte.
-        std::string tampered = kSecret;
+        std::string tampered = kMatrixSecret;
         tampered.back() ^= 1;
         const auto t = encode_jwt(
             {.uuid = admin_.uuid, .jti = core::random_hex_id(), .iat = now, .exp = now + 3600},
@@ -210,8 +210,8 @@ class ApiMatrixTest : public ::testing::Test {
   // Crafted tokens must fail for the reason the case is named after, not an accidental one.
   static void expect_refused(const std::string& token, JwtError expected) {
     JwtError error{};
-    EXPECT_FALSE(
-        verify_jwt(token, kSecret, static_cast<std::int64_t>(core::now_epoch_seconds()), &error));
+    EXPECT_FALSE(verify_jwt(token, kMatrixSecret,
+                            static_cast<std::int64_t>(core::now_epoch_seconds()), &error));
     EXPECT_EQ(error, expected) << to_string(error);
   }
 
@@ -479,17 +479,17 @@ TEST_F(ApiMatrixTest, LoginLimitAnswers429WithRetryAfter) {
   }
   clock_.now += std::chrono::minutes(4);  // still inside the 5-minute window
   // The 11th is refused before the password is even looked at, right password or not.
-  const auto limited = attempt(admin_.username, kPassword, ip);
+  const auto limited = attempt(admin_.username, kMatrixPassword, ip);
   ASSERT_EQ(limited.status, 429) << limited.body;
   ASSERT_TRUE(limited.headers.contains("Retry-After"));
   const auto retry_after = std::stoll(limited.headers.at("Retry-After"));
   EXPECT_GE(retry_after, 1);
   EXPECT_LE(retry_after, 61);  // the oldest attempt leaves the window in about a minute
   // Another address is not affected.
-  EXPECT_EQ(attempt(admin_.username, kPassword, "198.51.100.10").status, 200);
+  EXPECT_EQ(attempt(admin_.username, kMatrixPassword, "198.51.100.10").status, 200);
   // Once the window has slid past the failures, the address may try again.
   clock_.now += std::chrono::seconds(retry_after + 1);
-  EXPECT_EQ(attempt(admin_.username, kPassword, ip).status, 200);
+  EXPECT_EQ(attempt(admin_.username, kMatrixPassword, ip).status, 200);
 }
 
 TEST_F(ApiMatrixTest, LoginLimitKeysIpv6ByPrefix) {
@@ -502,7 +502,7 @@ TEST_F(ApiMatrixTest, LoginLimitKeysIpv6ByPrefix) {
   }
   // Another address in the same /64 shares the budget.
   const auto r = call("POST", "/api/v1/auth/login", "", "2001:db8:1:2:ffff::1",
-                      json{{"username", "root"}, {"password", kPassword}}.dump());
+                      json{{"username", "root"}, {"password", kMatrixPassword}}.dump());
   EXPECT_EQ(r.status, 429);
   EXPECT_TRUE(r.headers.contains("Retry-After"));
 }

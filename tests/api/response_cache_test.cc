@@ -1,6 +1,6 @@
-#include <gtest/gtest.h>
-
 #include "api/http/response_cache.h"
+
+#include <gtest/gtest.h>
 
 namespace decnet::api {
 namespace {

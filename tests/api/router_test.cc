@@ -17,22 +17,10 @@
 #include "api/http/route_table.h"
 #include "store/query_deadline.h"
 #include "store/store_error.h"
+#include "token_authenticator.h"
 
 namespace decnet::api {
 namespace {
-
-class FakeAuthenticator : public Authenticator {
- public:
-  std::optional<Principal> authenticate(std::string_view token, AuthFailure* failure) override {
-    const auto it = tokens.find(std::string(token));
-    if (it == tokens.end()) {
-      if (failure) failure->reason = "unknown token";
-      return std::nullopt;
-    }
-    return it->second;
-  }
-  std::map<std::string, Principal> tokens;
-};
 
 Principal make_principal(Role role, bool must_change = false) {
   Principal p;
@@ -48,7 +36,7 @@ Handler echo(std::string tag) {
     nlohmann::json body = {{"route", tag}, {"params", req.path_params}};
     if (who) body["user"] = who->username;
     if (!req.json.is_null()) body["json"] = req.json;
-    return json(200, body);
+    return api::json(200, body);
   };
 }
 
@@ -78,7 +66,7 @@ class RouterTest : public ::testing::Test {
     return nlohmann::json::parse(o.response.body);
   }
 
-  FakeAuthenticator auth;
+  TokenAuthenticator auth;
   Router router;
 };
 
@@ -124,7 +112,7 @@ TEST_F(RouterTest, AnswersAreNeverStoredByCachesUnlessTheRouteSaysOtherwise) {
               .handler = echo("login")});
   router.add(
       {.method = "GET", .path = "/api/v1/stream", .handler = [](const Request&, const Principal*) {
-         auto r = json(200, nlohmann::json::object());
+         auto r = api::json(200, nlohmann::json::object());
          r.headers["Cache-Control"] = "no-cache";
          return r;
        }});
@@ -157,7 +145,7 @@ TEST_F(RouterTest, AQueryPastItsBudgetIs503WithRetryAfterAndFastRoutesHaveNoBudg
               .lane = Lane::kFast,
               .handler = [&](const Request&, const Principal*) {
                 had_deadline_on_fast = store::QueryDeadline::current().has_value();
-                return json(200, nlohmann::json::object());
+                return api::json(200, nlohmann::json::object());
               }});
   const auto o = call("GET", "/api/v1/logs", "viewer");
   EXPECT_EQ(o.response.status, 503);
@@ -252,9 +240,9 @@ TEST_F(RouterTest, QueryAndUuidValidationNameTheField) {
                  {.name = "exact", .type = ParamType::kBool},
                  {.name = "service", .required = true}},
        .handler = [](const Request& req, const Principal*) {
-         return json(200, {{"limit", req.query_int("limit", 50)},
-                           {"exact", req.query_bool("exact", false)},
-                           {"service", req.query_string("service")}});
+         return api::json(200, {{"limit", req.query_int("limit", 50)},
+                                {"exact", req.query_bool("exact", false)},
+                                {"service", req.query_string("service")}});
        }});
   const std::string base = "/api/v1/attackers/aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee/commands";
   auto o = call("GET", base + "?service=ssh&limit=7&exact=TRUE&search=%C3%A9t%C3%A9", "viewer");

@@ -37,8 +37,8 @@ namespace {
 
 using nlohmann::json;
 
-const std::string kSecret = "routes-test-secret-0123456789abcdef-xyz";
-const std::string kPassword = "correct horse battery";
+const std::string kRoutesSecret = "routes-test-secret-0123456789abcdef-xyz";
+const std::string kRoutesPassword = "correct horse battery";
 // 2026-01-02T03:04:00Z in microseconds.
 const std::int64_t kT0 = core::parse_rfc3339("2026-01-02T03:04:00Z")->micros_utc;
 constexpr std::int64_t kSecond = 1'000'000;
@@ -46,7 +46,7 @@ const std::string kSha1(64, 'a');
 const std::string kSha2(64, 'b');
 const std::string kUnknownUuid = "00000000-0000-4000-8000-000000000000";
 
-struct Reply {
+struct RouteReply {
   int status = 0;
   json body;
   HeaderMap headers;
@@ -64,7 +64,7 @@ class ApiRoutesTest : public ::testing::Test {
     // Tokens are minted a few seconds in the past so that a password or role change made by a
     // test (whose cut-off is floored to whole seconds) certainly ends them.
     token_options.clock = [] { return core::now_micros() - 5 * kSecond; };
-    tokens_ = std::make_unique<TokenService>(*repo_, kSecret, token_options);
+    tokens_ = std::make_unique<TokenService>(*repo_, kRoutesSecret, token_options);
     LoginServiceOptions login_options;
     login_options.limiter_enabled = false;
     logins_ = std::make_unique<LoginService>(*repo_, *tokens_, login_options);
@@ -92,13 +92,13 @@ class ApiRoutesTest : public ::testing::Test {
   }
 
   store::User make_user(const std::string& name, Role role) {
-    auto r = logins_->create_user(name, kPassword, role, false);
+    auto r = logins_->create_user(name, kRoutesPassword, role, false);
     EXPECT_TRUE(r.ok()) << r.message;
     return r.user.value_or(store::User{});
   }
 
-  Reply call(const std::string& method, const std::string& target, const std::string& token,
-             const std::string& body = {}) {
+  RouteReply call(const std::string& method, const std::string& target, const std::string& token,
+                  const std::string& body = {}) {
     Request req;
     req.method = method;
     req.set_target(target);
@@ -109,17 +109,17 @@ class ApiRoutesTest : public ::testing::Test {
       req.headers["Content-Type"] = "application/json";
     }
     const auto outcome = router_->handle(req);
-    Reply r;
+    RouteReply r;
     r.status = outcome.response.status;
     r.headers = outcome.response.headers;
     r.body = json::parse(outcome.response.body, nullptr, false);
     return r;
   }
-  Reply get(const std::string& target, const std::string& token = {}) {
+  RouteReply get(const std::string& target, const std::string& token = {}) {
     return call("GET", target, token.empty() ? viewer_ : token);
   }
 
-  static bool names_field(const Reply& r, const std::string& field) {
+  static bool names_field(const RouteReply& r, const std::string& field) {
     if (!r.body.contains("errors")) return false;
     for (const auto& e : r.body["errors"]) {
       if (e.value("field", "") == field) return true;
@@ -670,7 +670,7 @@ TEST_F(ApiRoutesTest, ViewerIsRefusedAdminRoutes) {
 }
 
 TEST_F(ApiRoutesTest, MustChangePasswordBlocksReads) {
-  auto fresh = logins_->create_user("fresh", kPassword, Role::kViewer, true);
+  auto fresh = logins_->create_user("fresh", kRoutesPassword, Role::kViewer, true);
   ASSERT_TRUE(fresh.ok());
   const auto token = tokens_->issue(*fresh.user).token;
   EXPECT_EQ(get("/api/v1/attackers", token).status, 403);

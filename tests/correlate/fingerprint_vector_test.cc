@@ -10,14 +10,14 @@
 namespace decnet::correlate {
 namespace {
 
-double distance(const std::vector<float>& a, const std::vector<float>& b) {
+double vector_distance(const std::vector<float>& a, const std::vector<float>& b) {
   double sum = 0;
   for (std::size_t i = 0; i < a.size(); ++i) sum += (a[i] - b[i]) * (a[i] - b[i]);
   return std::sqrt(sum);
 }
 
 double length(const std::vector<float>& v) {
-  return distance(v, std::vector<float>(v.size(), 0.0F));
+  return vector_distance(v, std::vector<float>(v.size(), 0.0F));
 }
 
 constexpr const char* kChrome = "771,4865-4866-4867-49195-49199,0-23-65281-10-11-35-16,29-23-24,0";
@@ -31,8 +31,8 @@ TEST(FingerprintVector, RelatedTlsClientsAreNearerThanUnrelatedOnes) {
   const auto curl = ja3_vector("3b5074b1b5d032e5620f69f9f700ff0e", kCurl);
   ASSERT_EQ(chrome.size(), kFingerprintVectorDim);
   EXPECT_NEAR(length(chrome), 1.0, 1e-5);
-  EXPECT_LT(distance(chrome, next), 0.3);
-  EXPECT_GT(distance(chrome, curl), 2 * distance(chrome, next));
+  EXPECT_LT(vector_distance(chrome, next), 0.3);
+  EXPECT_GT(vector_distance(chrome, curl), 2 * vector_distance(chrome, next));
   // The order of a field's items does not change the fingerprint's parts.
   EXPECT_EQ(ja3_vector("x", "771,4866-4865,0,29,0"), ja3_vector("y", "771,4865-4866,0,29,0"));
 }
@@ -44,7 +44,7 @@ TEST(FingerprintVector, BareHashesAreEqualOrApart) {
   ASSERT_EQ(a.size(), kFingerprintVectorDim);
   EXPECT_NEAR(length(a), 1.0, 1e-5);
   EXPECT_EQ(a, same);
-  EXPECT_GT(distance(a, other), 0.8);
+  EXPECT_GT(vector_distance(a, other), 0.8);
   // A string that is not a JA3 string falls back to the hash.
   EXPECT_EQ(ja3_vector("a0e9f5d64349fb13191bc781f81f42e1", "not,a ja3"), a);
   EXPECT_TRUE(ja3_vector("not-hex-at-all-zzzz", "").empty());
@@ -65,7 +65,7 @@ TEST(FingerprintVector, HasshComparesAlgorithms) {
       hassh_vector("c1c596caaeb93c566b8ecf3cae9b5a9e",
                    "diffie-hellman-group14-sha1;aes128-cbc,3des-cbc;hmac-sha1;none");
   ASSERT_EQ(openssh.size(), kFingerprintVectorDim);
-  EXPECT_LT(distance(openssh, newer), distance(openssh, paramiko));
+  EXPECT_LT(vector_distance(openssh, newer), vector_distance(openssh, paramiko));
 }
 
 TEST(FingerprintVector, JarmSharesProbeAnswers) {
@@ -75,7 +75,7 @@ TEST(FingerprintVector, JarmSharesProbeAnswers) {
   const auto other = jarm_vector("07d14d16d21d21d07c42d41d00041d24a458a375eef0c576d23a7bab9a9fb1");
   ASSERT_EQ(a.size(), kFingerprintVectorDim);
   EXPECT_NEAR(length(a), 1.0, 1e-5);
-  EXPECT_LT(distance(a, same_stack), distance(a, other));
+  EXPECT_LT(vector_distance(a, same_stack), vector_distance(a, other));
   EXPECT_TRUE(jarm_vector(std::string(62, '0')).empty());  // no probe answered
   EXPECT_TRUE(jarm_vector("27d40d40d29d40d1dc42d43d00041d").empty());
   EXPECT_TRUE(jarm_vector(std::string(61, 'a') + "g").empty());

@@ -28,7 +28,7 @@ class Recorded {
   std::optional<ReuseFinding> observe(CredentialReuseIndex& index,
                                       const store::CredentialAttempt& a,
                                       std::int64_t refresh_us = 1'000'000) {
-    store::Credential row;
+    store::Credential row{};
     static_cast<store::CredentialAttempt&>(row) = a;
     row.first_seen = row.last_seen = a.seen_at;
     row.attempt_count = 1;

@@ -5,13 +5,13 @@
 namespace decnet::correlate {
 namespace {
 
-constexpr std::int64_t kSecond = 1'000'000;
+constexpr std::int64_t kOneSecond = 1'000'000;
 
 ProfileEvent event(std::string type, std::int64_t at_s, std::string service = "ftp",
                    std::string ip = "203.0.113.9", std::string decky = "decky-01") {
   ProfileEvent e;
-  e.ts = at_s * kSecond;
-  e.received_at = at_s * kSecond;
+  e.ts = at_s * kOneSecond;
+  e.received_at = at_s * kOneSecond;
   e.attacker_ip = std::move(ip);
   e.decky = std::move(decky);
   e.service = std::move(service);
@@ -35,8 +35,8 @@ TEST(SessionTracker, ConnectionOpensAndDisconnectEnds) {
   ASSERT_EQ(changes.ended.size(), 1u);
   const auto& s = changes.ended[0];
   EXPECT_EQ(s.uuid, changes.started[0].uuid);
-  EXPECT_EQ(s.started_at, 10 * kSecond);
-  EXPECT_EQ(s.ended_at, 14 * kSecond);
+  EXPECT_EQ(s.started_at, 10 * kOneSecond);
+  EXPECT_EQ(s.ended_at, 14 * kOneSecond);
   EXPECT_EQ(s.end_reason, "end_event");
   EXPECT_EQ(s.event_count, 4);
   EXPECT_EQ(s.auth_attempts, 2);
@@ -104,7 +104,7 @@ TEST(SessionTracker, RecordedSessionTakesTheShellCommandsOfItsWindow) {
   const auto& s = changes.ended[0];
   EXPECT_EQ(s.session_id, "3f2a9c");
   EXPECT_EQ(s.service, "ssh");
-  EXPECT_EQ(s.started_at, 1100 * kSecond - 132'417'000);
+  EXPECT_EQ(s.started_at, 1100 * kOneSecond - 132'417'000);
   EXPECT_EQ(s.bytes, 20480);
   EXPECT_EQ(s.outcome, store::SessionOutcome::kLoggedIn);
   ASSERT_EQ(s.commands.size(), 2u);
@@ -114,16 +114,16 @@ TEST(SessionTracker, RecordedSessionTakesTheShellCommandsOfItsWindow) {
 }
 
 TEST(SessionTracker, SilenceEndsASessionOnlyAfterTheTimeout) {
-  SessionTracker tracker({.idle_timeout_us = 60 * kSecond, .max_open = 10});
+  SessionTracker tracker({.idle_timeout_us = 60 * kOneSecond, .max_open = 10});
   SessionChanges changes;
   tracker.add(event("connection", 100), changes);
   tracker.add(event("user", 130), changes);
-  tracker.close_silent(189 * kSecond, changes);
+  tracker.close_silent(189 * kOneSecond, changes);
   EXPECT_TRUE(changes.ended.empty());
-  tracker.close_silent(191 * kSecond, changes);
+  tracker.close_silent(191 * kOneSecond, changes);
   ASSERT_EQ(changes.ended.size(), 1u);
   EXPECT_EQ(changes.ended[0].end_reason, "silence");
-  EXPECT_EQ(changes.ended[0].ended_at, 130 * kSecond);
+  EXPECT_EQ(changes.ended[0].ended_at, 130 * kOneSecond);
   EXPECT_EQ(changes.ended[0].outcome, store::SessionOutcome::kClosed);
 }
 
@@ -137,13 +137,13 @@ TEST(SessionTracker, ANewConnectionWithoutIdReplacesTheOpenOne) {
   EXPECT_EQ(changes.ended[0].uuid, changes.started[0].uuid);
   EXPECT_EQ(changes.ended[0].end_reason, "replaced");
   EXPECT_EQ(tracker.open_count(), 1u);
-  tracker.close_silent(8 * kSecond, changes);
+  tracker.close_silent(8 * kOneSecond, changes);
   ASSERT_EQ(changes.started.size(), 2u);
-  EXPECT_EQ(changes.started[1].started_at, 3 * kSecond);
+  EXPECT_EQ(changes.started[1].started_at, 3 * kOneSecond);
 }
 
 TEST(SessionTracker, AtTheLimitTheLongestSilentSessionIsEnded) {
-  SessionTracker tracker({.idle_timeout_us = 3600 * kSecond, .max_open = 2});
+  SessionTracker tracker({.idle_timeout_us = 3600 * kOneSecond, .max_open = 2});
   SessionChanges changes;
   tracker.add(event("connection", 1, "ftp", "192.0.2.1"), changes);
   tracker.add(event("connection", 2, "ftp", "192.0.2.2"), changes);
@@ -181,11 +181,11 @@ TEST(SessionTracker, ResumedSessionsCarryOn) {
   open.attacker_ip = "203.0.113.9";
   open.decky = "decky-01";
   open.service = "ftp";
-  open.started_at = 10 * kSecond;
-  open.last_event_at = 12 * kSecond;
+  open.started_at = 10 * kOneSecond;
+  open.last_event_at = 12 * kOneSecond;
   open.event_count = 3;
-  SessionTracker tracker({.idle_timeout_us = 60 * kSecond, .max_open = 10});
-  tracker.resume({open}, 20 * kSecond);
+  SessionTracker tracker({.idle_timeout_us = 60 * kOneSecond, .max_open = 10});
+  tracker.resume({open}, 20 * kOneSecond);
   SessionChanges changes;
   tracker.add(event("user", 30), changes);
   tracker.add(event("disconnect", 31), changes);
@@ -193,7 +193,7 @@ TEST(SessionTracker, ResumedSessionsCarryOn) {
   ASSERT_EQ(changes.ended.size(), 1u);
   EXPECT_EQ(changes.ended[0].uuid, open.uuid);
   EXPECT_EQ(changes.ended[0].event_count, 5);
-  EXPECT_EQ(changes.ended[0].started_at, 10 * kSecond);
+  EXPECT_EQ(changes.ended[0].started_at, 10 * kOneSecond);
 }
 
 TEST(SessionTracker, AnIdNamedLaterKeepsTheConnectionsSession) {
@@ -208,7 +208,7 @@ TEST(SessionTracker, AnIdNamedLaterKeepsTheConnectionsSession) {
   ASSERT_EQ(open.size(), 1u);
   EXPECT_EQ(open[0].session_id, "pty-7");
   EXPECT_EQ(open[0].command_count, 1);
-  tracker.close_silent(7 * kSecond, changes);
+  tracker.close_silent(7 * kOneSecond, changes);
   ASSERT_EQ(changes.started.size(), 1u);
   EXPECT_EQ(changes.started[0].uuid, open[0].uuid);
   EXPECT_EQ(changes.started[0].session_id, "pty-7");
@@ -216,15 +216,15 @@ TEST(SessionTracker, AnIdNamedLaterKeepsTheConnectionsSession) {
 
 TEST(SessionTracker, ALongSessionIsAnnouncedOnceWhileOpen) {
   SessionTracker tracker(
-      {.idle_timeout_us = 600 * kSecond, .max_open = 10, .announce_after_us = 5 * kSecond});
+      {.idle_timeout_us = 600 * kOneSecond, .max_open = 10, .announce_after_us = 5 * kOneSecond});
   SessionChanges changes;
   tracker.add(event("connection", 100), changes);
-  tracker.close_silent(104 * kSecond, changes);
+  tracker.close_silent(104 * kOneSecond, changes);
   EXPECT_TRUE(changes.started.empty());
-  tracker.close_silent(105 * kSecond, changes);
+  tracker.close_silent(105 * kOneSecond, changes);
   ASSERT_EQ(changes.started.size(), 1u);
   EXPECT_FALSE(changes.started[0].ended_at.has_value());
-  tracker.close_silent(200 * kSecond, changes);
+  tracker.close_silent(200 * kOneSecond, changes);
   tracker.add(event("disconnect", 201), changes);
   EXPECT_EQ(changes.started.size(), 1u);
   ASSERT_EQ(changes.ended.size(), 1u);

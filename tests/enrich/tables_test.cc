@@ -16,7 +16,7 @@ namespace {
 
 using namespace decnet::testing;
 
-core::IpAddress ip(const char* text) {
+core::IpAddress table_ip(const char* text) {
   return *core::IpAddress::parse(text);
 }
 
@@ -37,17 +37,17 @@ TEST(GeoIp, ParsesDelegationsIncludingIpv6) {
   GeoIpTable table;
   EXPECT_EQ(table.add_delegations(kRipe), 4u);
   table.finish();
-  EXPECT_EQ(table.country(ip("2.16.0.1")), "DE");
-  EXPECT_EQ(table.country(ip("2.16.2.255")), "DE");  // 768 addresses: three /24s
-  EXPECT_EQ(table.country(ip("2.16.3.7")), "FR");
-  EXPECT_EQ(table.country(ip("2.16.4.0")), std::nullopt);
-  EXPECT_EQ(table.country(ip("5.0.0.1")), std::nullopt);  // ZZ / available
-  EXPECT_EQ(table.country(ip("5.1.0.1")), std::nullopt);  // reserved
-  EXPECT_EQ(table.country(ip("5.2.0.1")), std::nullopt);  // non-canonical start skipped
-  EXPECT_EQ(table.country(ip("2a00:1000:1::1")), "IT");
-  EXPECT_EQ(table.country(ip("2a00:1000:ff00::5")), "ES");  // the more specific prefix wins
-  EXPECT_EQ(table.country(ip("2a00:1001::5")), "IT");       // and the outer one resumes after
-  EXPECT_EQ(table.country(ip("::ffff:2.16.3.7")), "FR");    // mapped form, same answer
+  EXPECT_EQ(table.country(table_ip("2.16.0.1")), "DE");
+  EXPECT_EQ(table.country(table_ip("2.16.2.255")), "DE");  // 768 addresses: three /24s
+  EXPECT_EQ(table.country(table_ip("2.16.3.7")), "FR");
+  EXPECT_EQ(table.country(table_ip("2.16.4.0")), std::nullopt);
+  EXPECT_EQ(table.country(table_ip("5.0.0.1")), std::nullopt);  // ZZ / available
+  EXPECT_EQ(table.country(table_ip("5.1.0.1")), std::nullopt);  // reserved
+  EXPECT_EQ(table.country(table_ip("5.2.0.1")), std::nullopt);  // non-canonical start skipped
+  EXPECT_EQ(table.country(table_ip("2a00:1000:1::1")), "IT");
+  EXPECT_EQ(table.country(table_ip("2a00:1000:ff00::5")), "ES");  // the more specific prefix wins
+  EXPECT_EQ(table.country(table_ip("2a00:1001::5")), "IT");       // and the outer one resumes after
+  EXPECT_EQ(table.country(table_ip("::ffff:2.16.3.7")), "FR");    // mapped form, same answer
 }
 
 TEST(GeoIp, NonPublicAddressesNeverGetACountry) {
@@ -58,7 +58,7 @@ TEST(GeoIp, NonPublicAddressesNeverGetACountry) {
       "arin|US|ipv6|fc00::|7|1|allocated\n");
   table.finish();
   for (const char* a : {"10.1.2.3", "100.64.0.1", "fd00::1"}) {
-    EXPECT_EQ(table.country(ip(a)), std::nullopt) << a;
+    EXPECT_EQ(table.country(table_ip(a)), std::nullopt) << a;
   }
 }
 
@@ -68,8 +68,8 @@ TEST(GeoIp, LoadsEveryFileOfADirectory) {
   std::ofstream(dir / "arin.txt") << "arin|US|ipv4|8.8.8.0|256|1|allocated\n";
   std::ofstream(dir / "notes.md") << "arin|CA|ipv4|9.9.9.0|256|1|allocated\n";
   const auto table = GeoIpTable::load_dir(dir.path());
-  EXPECT_EQ(table.country(ip("8.8.8.8")), "US");
-  EXPECT_EQ(table.country(ip("9.9.9.9")), std::nullopt);
+  EXPECT_EQ(table.country(table_ip("8.8.8.8")), "US");
+  EXPECT_EQ(table.country(table_ip("9.9.9.9")), std::nullopt);
   EXPECT_EQ(GeoIpTable::load_dir(dir / "missing").v4_ranges(), 0u);
 }
 
@@ -121,17 +121,17 @@ TEST(AsnTable, ReadsIptoasnWithCoveringPrefixes) {
                                           "15169\tUS\tGOOGLE\n";
   const auto table = AsnTable::load_dir(dir.path());
   EXPECT_EQ(table.ranges(), 4u);
-  auto hit = table.lookup(ip("8.8.8.8"));
+  auto hit = table.lookup(table_ip("8.8.8.8"));
   ASSERT_TRUE(hit);
   EXPECT_EQ(hit->asn, 15169);
   EXPECT_EQ(hit->name, "GOOGLE");
   EXPECT_EQ(hit->prefix, "8.8.8.0/24");
-  EXPECT_EQ(table.lookup(ip("1.0.0.5"))->prefix, "1.0.0.0/25");
-  EXPECT_EQ(table.lookup(ip("1.0.0.130"))->prefix, "1.0.0.128/26");
-  EXPECT_EQ(table.lookup(ip("9.9.9.9"))->prefix, "9.9.9.9/32");
-  EXPECT_FALSE(table.lookup(ip("1.0.5.1")));   // not routed
-  EXPECT_FALSE(table.lookup(ip("10.0.0.1")));  // private
-  hit = table.lookup(ip("2001:4860:4860::8888"));
+  EXPECT_EQ(table.lookup(table_ip("1.0.0.5"))->prefix, "1.0.0.0/25");
+  EXPECT_EQ(table.lookup(table_ip("1.0.0.130"))->prefix, "1.0.0.128/26");
+  EXPECT_EQ(table.lookup(table_ip("9.9.9.9"))->prefix, "9.9.9.9/32");
+  EXPECT_FALSE(table.lookup(table_ip("1.0.5.1")));   // not routed
+  EXPECT_FALSE(table.lookup(table_ip("10.0.0.1")));  // private
+  hit = table.lookup(table_ip("2001:4860:4860::8888"));
   ASSERT_TRUE(hit);
   EXPECT_EQ(hit->asn, 15169);
   EXPECT_EQ(hit->prefix, "2001:4860::/32");

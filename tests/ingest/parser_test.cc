@@ -21,7 +21,7 @@ constexpr std::string_view kAuthHelper =
     "[relay@55555 username=\"root\" principal=\"root\" secret_printable=\"admin123\" "
     "secret_b64=\"YWRtaW4xMjM=\" src_ip=\"198.51.100.7\"]";
 
-std::int64_t micros(std::string_view rfc3339) {
+std::int64_t parsed_micros(std::string_view rfc3339) {
   return core::parse_rfc3339(rfc3339).value().micros_utc;
 }
 
@@ -76,7 +76,7 @@ TEST(SyslogParserTest, ParsesAuthHelperVector) {
   EXPECT_EQ(m.version, 1);
   EXPECT_EQ(m.timestamp_text, "2026-05-02T06:22:48.089309+00:00");
   ASSERT_TRUE(m.timestamp.has_value());
-  EXPECT_EQ(m.timestamp->micros_utc, micros("2026-05-02T06:22:48.089309Z"));
+  EXPECT_EQ(m.timestamp->micros_utc, parsed_micros("2026-05-02T06:22:48.089309Z"));
   EXPECT_FALSE(m.timestamp_invalid);
   EXPECT_EQ(m.hostname, "omega-decky");
   EXPECT_EQ(m.app_name, "auth-helper");
@@ -100,10 +100,10 @@ TEST(SyslogParserTest, TimestampWithOffsetIsConvertedToUtc) {
   SyslogMessage m;
   ASSERT_TRUE(parse_syslog("<134>1 2026-05-02T08:22:48.5+02:00 h a - e -", m, nullptr));
   ASSERT_TRUE(m.timestamp.has_value());
-  EXPECT_EQ(m.timestamp->micros_utc, micros("2026-05-02T06:22:48.500000Z"));
+  EXPECT_EQ(m.timestamp->micros_utc, parsed_micros("2026-05-02T06:22:48.500000Z"));
   EXPECT_EQ(m.timestamp->offset_minutes, 120);
   ASSERT_TRUE(parse_syslog("<134>1 2026-04-27T03:08:45Z h a - e -", m, nullptr));
-  EXPECT_EQ(m.timestamp->micros_utc, micros("2026-04-27T03:08:45+00:00"));
+  EXPECT_EQ(m.timestamp->micros_utc, parsed_micros("2026-04-27T03:08:45+00:00"));
 }
 
 TEST(SyslogParserTest, NilValuesEverywhere) {
@@ -396,7 +396,7 @@ TEST(SyslogParserRfc3164Test, RfcExampleAndVariants) {
   ASSERT_TRUE(parse_syslog("<13>2026-05-02T06:22:48.5Z host kernel: oops", m, nullptr));
   EXPECT_EQ(m.format, SyslogFormat::kRfc3164);
   ASSERT_TRUE(m.timestamp.has_value());
-  EXPECT_EQ(m.timestamp->micros_utc, micros("2026-05-02T06:22:48.5Z"));
+  EXPECT_EQ(m.timestamp->micros_utc, parsed_micros("2026-05-02T06:22:48.5Z"));
   EXPECT_EQ(m.app_name, "kernel");
   EXPECT_EQ(m.msg, "oops");
 
@@ -414,14 +414,15 @@ TEST(SyslogParserRfc3164Test, BadTimestampsAreRejected) {
 }
 
 TEST(SyslogParserRfc3164Test, YearIsTheOneClosestToReceiveTime) {
-  const auto near = micros("2026-01-01T00:10:00Z");
-  EXPECT_EQ(rfc3164_time_micros("Dec 31 23:59:59", near), micros("2025-12-31T23:59:59Z"));
-  EXPECT_EQ(rfc3164_time_micros("Jan  1 00:00:01", near), micros("2026-01-01T00:00:01Z"));
-  EXPECT_EQ(rfc3164_time_micros("Feb 29 12:00:00", micros("2024-03-01T00:00:00Z")),
-            micros("2024-02-29T12:00:00Z"));
-  EXPECT_EQ(rfc3164_time_micros("Feb 29 12:00:00", micros("2025-03-01T00:00:00Z")),
-            micros("2024-02-29T12:00:00Z"));
-  EXPECT_EQ(rfc3164_time_micros("Feb 29 12:00:00", micros("2026-03-01T00:00:00Z")), std::nullopt);
+  const auto near = parsed_micros("2026-01-01T00:10:00Z");
+  EXPECT_EQ(rfc3164_time_micros("Dec 31 23:59:59", near), parsed_micros("2025-12-31T23:59:59Z"));
+  EXPECT_EQ(rfc3164_time_micros("Jan  1 00:00:01", near), parsed_micros("2026-01-01T00:00:01Z"));
+  EXPECT_EQ(rfc3164_time_micros("Feb 29 12:00:00", parsed_micros("2024-03-01T00:00:00Z")),
+            parsed_micros("2024-02-29T12:00:00Z"));
+  EXPECT_EQ(rfc3164_time_micros("Feb 29 12:00:00", parsed_micros("2025-03-01T00:00:00Z")),
+            parsed_micros("2024-02-29T12:00:00Z"));
+  EXPECT_EQ(rfc3164_time_micros("Feb 29 12:00:00", parsed_micros("2026-03-01T00:00:00Z")),
+            std::nullopt);
   EXPECT_EQ(rfc3164_time_micros("Feb 30 12:00:00", near), std::nullopt);
   EXPECT_EQ(rfc3164_time_micros("May  2 06:22:48 extra", near), std::nullopt);
 }

@@ -21,11 +21,11 @@ namespace {
 
 using Fields = std::vector<std::pair<std::string, std::string>>;
 
-constexpr std::int64_t kReceived = 1'777'777'777'000'000;
+constexpr std::int64_t kTagReceived = 1'777'777'777'000'000;
 
 NormalizedEvent stored_mail(Fields fields) {
   NormalizedEvent e;
-  e.timestamp = kReceived;
+  e.timestamp = kTagReceived;
   e.decky = "mail-01";
   e.service = "smtp";
   e.event_type = "message_stored";
@@ -146,7 +146,7 @@ IngestBatch batch_of(const std::vector<std::string>& lines, bool tag = true) {
   BatchBuilder builder(false, tag);
   IngestBatch batch;
   for (const auto& l : lines)
-    builder.add(batch, RawLine{l, "test", "127.0.0.1:1", kReceived, false});
+    builder.add(batch, RawLine{l, "test", "127.0.0.1:1", kTagReceived, false});
   EXPECT_TRUE(batch.dead_letters.empty());
   return batch;
 }

@@ -14,16 +14,6 @@ namespace {
 
 using nlohmann::json;
 
-template <typename Fn>
-std::optional<StoreError::Kind> error_kind(Fn&& fn) {
-  try {
-    fn();
-  } catch (const StoreError& e) {
-    return e.kind();
-  }
-  return std::nullopt;
-}
-
 FleetDecky decky(std::string name, std::string host = "local") {
   FleetDecky d;
   d.host_uuid = std::move(host);

@@ -14,16 +14,6 @@
 namespace decnet::store {
 namespace {
 
-template <typename Fn>
-std::optional<StoreError::Kind> error_kind(Fn fn) {
-  try {
-    fn();
-  } catch (const StoreError& e) {
-    return e.kind();
-  }
-  return std::nullopt;
-}
-
 // updated_at is a microsecond clock; wait for it to tick so ordering assertions are exact.
 void advance_clock() {
   const auto start = core::now_micros();

@@ -19,16 +19,6 @@ namespace {
 
 constexpr double kTs = 1'700'000'000.25;
 
-template <typename Fn>
-std::optional<StoreError::Kind> error_kind(Fn fn) {
-  try {
-    fn();
-  } catch (const StoreError& e) {
-    return e.kind();
-  }
-  return std::nullopt;
-}
-
 std::string json_string(const std::string& s) {
   return nlohmann::json(s).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }

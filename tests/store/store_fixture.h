@@ -5,6 +5,7 @@
 
 #include <future>
 #include <latch>
+#include <optional>
 
 #include "store/attacker_repository.h"
 #include "store/repository.h"
@@ -14,6 +15,17 @@
 #include "tests_support.h"
 
 namespace decnet::store {
+
+// The kind of StoreError `fn` throws, nullopt when it throws none.
+template <typename Fn>
+std::optional<StoreError::Kind> error_kind(Fn&& fn) {
+  try {
+    fn();
+  } catch (const StoreError& e) {
+    return e.kind();
+  }
+  return std::nullopt;
+}
 
 class StoreTest : public ::testing::Test {
  protected:

@@ -15,16 +15,6 @@
 namespace decnet::store {
 namespace {
 
-template <typename Fn>
-std::optional<StoreError::Kind> error_kind(Fn&& fn) {
-  try {
-    fn();
-  } catch (const StoreError& e) {
-    return e.kind();
-  }
-  return std::nullopt;
-}
-
 NewUser user(std::string username, std::string role = "viewer") {
   NewUser u;
   u.username = std::move(username);

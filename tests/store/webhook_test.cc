@@ -16,16 +16,6 @@
 namespace decnet::store {
 namespace {
 
-template <typename Fn>
-std::optional<StoreError::Kind> error_kind(Fn&& fn) {
-  try {
-    fn();
-  } catch (const StoreError& e) {
-    return e.kind();
-  }
-  return std::nullopt;
-}
-
 std::string repeat(std::string_view unit, std::size_t times) {
   std::string out;
   for (std::size_t i = 0; i < times; ++i) out += unit;

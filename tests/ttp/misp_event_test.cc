@@ -173,7 +173,7 @@ std::int64_t micros(std::string_view rfc3339) {
   return core::parse_rfc3339(rfc3339).value().micros_utc;
 }
 
-const std::int64_t kNow = micros("2026-05-02T06:00:00Z");
+const std::int64_t kMispNow = micros("2026-05-02T06:00:00Z");
 const std::string kHashEmpty = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
 const std::string kHashAbc = "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad";
 
@@ -220,7 +220,7 @@ AttackerExport full() {
   return a;
 }
 
-json event_of(const AttackerExport& a, std::int64_t now = kNow) {
+json event_of(const AttackerExport& a, std::int64_t now = kMispNow) {
   return misp_event(a, AttackCatalog::shipped(), now);
 }
 
@@ -414,8 +414,8 @@ TEST(MispEvent, EachDistinctTechniqueIsOneAttackPatternClusterAndTag) {
 }
 
 TEST(MispEvent, TheEventUuidIsStablePerAttackerAndDistinctBetweenThem) {
-  const auto once = event_of(full(), kNow)["Event"];
-  const auto again = event_of(full(), kNow + 86'400'000'000)["Event"];
+  const auto once = event_of(full(), kMispNow)["Event"];
+  const auto again = event_of(full(), kMispNow + 86'400'000'000)["Event"];
   EXPECT_EQ(once["uuid"], again["uuid"]);
   EXPECT_NE(once["timestamp"], again["timestamp"]);  // a later export, the same event
   const auto other = event_of(bare())["Event"];

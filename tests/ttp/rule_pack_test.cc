@@ -15,7 +15,8 @@
 namespace decnet::ttp {
 namespace {
 
-const std::filesystem::path kPack = std::filesystem::path(DECNET_SOURCE_DIR) / "rules" / "ttp";
+const std::filesystem::path kShippedPack =
+    std::filesystem::path(DECNET_SOURCE_DIR) / "rules" / "ttp";
 
 bool fires(const PatternMatcher& m, const Rule& rule, const std::string& text) {
   for (const auto& kind : rule.applies_to) {
@@ -27,7 +28,7 @@ bool fires(const PatternMatcher& m, const Rule& rule, const std::string& text) {
 }
 
 TEST(RulePack, EveryRuleFiresOnItsFixturesAndOnlyThere) {
-  const auto rules = load_rule_directory(kPack);
+  const auto rules = load_rule_directory(kShippedPack);
   ASSERT_GE(rules.size(), 23u);
   const PatternMatcher matcher(rules);
   for (const auto& rule : rules) {
@@ -55,7 +56,7 @@ bool lifter_fires(const EventTagger& tagger, const Rule& rule, const nlohmann::j
 }
 
 TEST(RulePack, EveryLifterRuleFiresOnItsPayloadsAndOnlyThere) {
-  const EventTagger tagger(load_rule_directory(kPack));
+  const EventTagger tagger(load_rule_directory(kShippedPack));
   std::size_t lifters = 0;
   for (const auto& rule : tagger.rules()) {
     if (!rule.is_lifter()) continue;
@@ -71,12 +72,12 @@ TEST(RulePack, EveryLifterRuleFiresOnItsPayloadsAndOnlyThere) {
 
 TEST(RulePack, EveryLifterKindHasARule) {
   std::set<std::string> used;
-  for (const auto& rule : load_rule_directory(kPack)) used.insert(rule.lifter);
+  for (const auto& rule : load_rule_directory(kShippedPack)) used.insert(rule.lifter);
   for (const auto& kind : lifter_kinds()) EXPECT_TRUE(used.contains(kind)) << kind;
 }
 
 TEST(RulePack, CatchesTheCommandsTheReferenceMissed) {
-  const auto rules = load_rule_directory(kPack);
+  const auto rules = load_rule_directory(kShippedPack);
   const PatternMatcher matcher(rules);
   const auto ids = [&](const std::string& command) {
     std::set<std::string> out;
@@ -90,7 +91,7 @@ TEST(RulePack, CatchesTheCommandsTheReferenceMissed) {
 
 TEST(RulePack, CoversThePatternTechniques) {
   std::set<std::string> techniques;
-  for (const auto& rule : load_rule_directory(kPack)) {
+  for (const auto& rule : load_rule_directory(kShippedPack)) {
     for (const auto& e : rule.emits) techniques.insert(e.sub_technique_id.value_or(e.technique_id));
   }
   // Every parent technique and sub-technique of the reference's pack.
@@ -116,7 +117,7 @@ TEST(RulePack, CoversThePatternTechniques) {
 }
 
 TEST(RulePack, ThePayloadsFieldIsTheOneSearched) {
-  const auto rules = load_rule_directory(kPack);
+  const auto rules = load_rule_directory(kShippedPack);
   const PatternMatcher matcher(rules);
   const std::string agent = "sqlmap/1.7.2#stable (https://sqlmap.org)";
   const std::string url = "/index.php?id=1";

@@ -6,7 +6,7 @@
 namespace decnet::ttp {
 namespace {
 
-constexpr std::int64_t kNow = 1'777'000'000'000'000;
+constexpr std::int64_t kStateNow = 1'777'000'000'000'000;
 
 store::TtpRuleState state(std::string s, std::optional<double> ceiling = std::nullopt,
                           std::optional<std::int64_t> expires = std::nullopt) {
@@ -19,21 +19,21 @@ store::TtpRuleState state(std::string s, std::optional<double> ceiling = std::nu
 }
 
 TEST(RuleState, DisabledIsOffClippedIsCappedNoneIsAsWritten) {
-  EXPECT_EQ(effective_confidence(0.85, nullptr, kNow), 0.85);
+  EXPECT_EQ(effective_confidence(0.85, nullptr, kStateNow), 0.85);
   const auto off = state("disabled");
-  EXPECT_FALSE(effective_confidence(0.85, &off, kNow));
+  EXPECT_FALSE(effective_confidence(0.85, &off, kStateNow));
   const auto clipped = state("clipped", 0.5);
-  EXPECT_EQ(effective_confidence(0.85, &clipped, kNow), 0.5);
-  EXPECT_EQ(effective_confidence(0.4, &clipped, kNow), 0.4);  // a ceiling, not a value
+  EXPECT_EQ(effective_confidence(0.85, &clipped, kStateNow), 0.5);
+  EXPECT_EQ(effective_confidence(0.4, &clipped, kStateNow), 0.4);  // a ceiling, not a value
   const auto enabled = state("enabled");
-  EXPECT_EQ(effective_confidence(0.85, &enabled, kNow), 0.85);
+  EXPECT_EQ(effective_confidence(0.85, &enabled, kStateNow), 0.85);
 }
 
 TEST(RuleState, AnExpiredDecisionLapsesToEnabled) {
-  const auto until = state("disabled", std::nullopt, kNow + 1);
-  EXPECT_EQ(state_at(&until, kNow), kRuleDisabled);
-  EXPECT_EQ(state_at(&until, kNow + 1), kRuleEnabled);
-  EXPECT_EQ(effective_confidence(0.85, &until, kNow + 1), 0.85);
+  const auto until = state("disabled", std::nullopt, kStateNow + 1);
+  EXPECT_EQ(state_at(&until, kStateNow), kRuleDisabled);
+  EXPECT_EQ(state_at(&until, kStateNow + 1), kRuleEnabled);
+  EXPECT_EQ(effective_confidence(0.85, &until, kStateNow + 1), 0.85);
 }
 
 }  // namespace

@@ -24,7 +24,7 @@ const std::filesystem::path kPack = std::filesystem::path(DECNET_SOURCE_DIR) / "
 const std::string kAttacker = "0123456789abcdef0123456789abcdef";
 const std::string kSession = "fedcba9876543210fedcba9876543210";
 
-std::int64_t micros(std::string_view rfc3339) {
+std::int64_t source_micros(std::string_view rfc3339) {
   return core::parse_rfc3339(rfc3339).value().micros_utc;
 }
 
@@ -72,7 +72,7 @@ TEST(TagSources, AnEndedSessionIsItsCommandsNumberedByPositionAndTheWholeSession
     EXPECT_EQ(e.session_id, kSession);
     EXPECT_EQ(e.decky_id, "decky-01");
   }
-  EXPECT_EQ(events[0].at, micros(commands[0]["ts"].get<std::string>()));
+  EXPECT_EQ(events[0].at, source_micros(commands[0]["ts"].get<std::string>()));
   EXPECT_EQ(events[2].at, 0);  // no time: when tagged
 
   const auto& s = events.back();
@@ -81,7 +81,7 @@ TEST(TagSources, AnEndedSessionIsItsCommandsNumberedByPositionAndTheWholeSession
   EXPECT_EQ(s.payload["command_text"], joined);
   EXPECT_EQ(s.payload["duration_s"], 42);
   EXPECT_EQ(s.payload["command_count"], commands.size());
-  EXPECT_EQ(s.at, micros("2026-05-02T06:30:00Z"));
+  EXPECT_EQ(s.at, source_micros("2026-05-02T06:30:00Z"));
 }
 
 TEST(TagSources, ASessionWithoutAttackerOrSessionIdGivesNothing) {

@@ -14,8 +14,6 @@
 namespace decnet::api {
 namespace {
 
-using nlohmann::json;
-
 constexpr std::string_view kHeader = R"({"alg":"HS256","typ":"JWT"})";
 
 std::optional<std::string> decode_segment(std::string_view segment) {
@@ -23,13 +21,13 @@ std::optional<std::string> decode_segment(std::string_view segment) {
   return core::base64url_decode(segment);
 }
 
-std::optional<json> parse_object(const std::string& text) {
-  json value = json::parse(text, nullptr, /*allow_exceptions=*/false);
+std::optional<nlohmann::json> parse_object(const std::string& text) {
+  nlohmann::json value = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
   if (value.is_discarded() || !value.is_object()) return std::nullopt;
   return value;
 }
 
-std::optional<std::int64_t> integer_claim(const json& payload, const char* name) {
+std::optional<std::int64_t> integer_claim(const nlohmann::json& payload, const char* name) {
   const auto it = payload.find(name);
   if (it == payload.end() || !it->is_number_integer()) return std::nullopt;
   if (it->is_number_unsigned()) {
@@ -42,7 +40,7 @@ std::optional<std::int64_t> integer_claim(const json& payload, const char* name)
   return it->get<std::int64_t>();
 }
 
-std::optional<std::string> string_claim(const json& payload, const char* name) {
+std::optional<std::string> string_claim(const nlohmann::json& payload, const char* name) {
   const auto it = payload.find(name);
   if (it == payload.end() || !it->is_string()) return std::nullopt;
   auto value = it->get<std::string>();
@@ -93,7 +91,7 @@ std::string_view to_string(JwtError error) {
 }
 
 std::string encode_jwt(const JwtClaims& claims, std::string_view secret) {
-  json payload = {
+  nlohmann::json payload = {
       {"uuid", claims.uuid}, {"jti", claims.jti},   {"iat", claims.iat},     {"exp", claims.exp},
       {"iss", kJwtIssuer},   {"aud", kJwtAudience}, {"typ", kJwtAccessType},
   };

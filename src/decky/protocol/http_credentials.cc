@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "core/base64.h"
+#include "core/text.h"
 
 namespace decnet::decky {
 namespace {
@@ -18,13 +19,6 @@ std::string_view trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
   while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
   return s;
-}
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
 }
 
 // Digest parameters: k="v" or k=v, comma-separated.
@@ -86,9 +80,10 @@ std::string url_decode(std::string_view text) {
   for (std::size_t i = 0; i < text.size(); ++i) {
     if (text[i] == '+') {
       out += ' ';
-    } else if (text[i] == '%' && i + 2 < text.size() && hex_value(text[i + 1]) >= 0 &&
-               hex_value(text[i + 2]) >= 0) {
-      out += static_cast<char>(hex_value(text[i + 1]) * 16 + hex_value(text[i + 2]));
+    } else if (text[i] == '%' && i + 2 < text.size() && core::hex_digit_value(text[i + 1]) >= 0 &&
+               core::hex_digit_value(text[i + 2]) >= 0) {
+      out += static_cast<char>(core::hex_digit_value(text[i + 1]) * 16 +
+                               core::hex_digit_value(text[i + 2]));
       i += 2;
     } else {
       out += text[i];

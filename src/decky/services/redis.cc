@@ -12,7 +12,7 @@ namespace {
 
 namespace asio = boost::asio;
 
-constexpr std::size_t kReadBytes = 16'384;
+constexpr std::size_t kRedisReadBytes = 16'384;
 
 std::string upper(std::string s) {
   for (auto& c : s) c = static_cast<char>(c >= 'a' && c <= 'z' ? c - 32 : c);
@@ -53,7 +53,7 @@ class RedisService final : public Service {
     while (s->open() && commands < 500) {
       auto parsed = parse_resp_command(buffer);
       if (parsed.status == RespCommand::Status::kIncomplete) {
-        auto more = co_await s->read_some(kReadBytes);
+        auto more = co_await s->read_some(kRedisReadBytes);
         if (more.empty()) break;
         buffer += more;
         continue;
