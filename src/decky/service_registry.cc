@@ -78,7 +78,7 @@ std::vector<ServiceSpec> build_registry() {
        {text("banner", "Banner", "Dovecot (Debian) ready.")},
        make_imap_service},
       {"k8s", {6443, 8080}, "remote_addr", {}, {}},
-      {"ldap", {389}, "src", {}, {}},
+      {"ldap", {389}, "src", {}, make_ldap_service},
       {"llmnr", {5355}, "src", {}, {}},
       {"mongodb", {27017}, "src", {}, {}},
       {"mqtt", {1883}, "src", {}, make_mqtt_service},

@@ -1,8 +1,9 @@
 // A decky and a master, both the real binary, attacked with the real clients Debian packages:
-// curl over FTP, POP3, IMAP, SMTP and HTTP, redis-cli. The decky sends its lines over RELP; the
-// master must have stored every credential with its kind, the SMTP message, and one reuse
-// finding for the one password tried over both FTP and POP3. Stopping the master loses
-// nothing: the decky keeps the lines in its outbox and delivers them when the master is back.
+// curl over FTP, POP3, IMAP, SMTP and HTTP, redis-cli, psql, mosquitto_pub, ldapsearch. The decky
+// sends its lines over RELP; the master must have stored every credential with its kind, the SMTP
+// message, and one reuse finding for the one password tried over both FTP and POP3. Stopping the
+// master loses nothing: the decky keeps the lines in its outbox and delivers them when the master
+// is back.
 #include <gtest/gtest.h>
 #include <poll.h>
 #include <sys/socket.h>
@@ -21,7 +22,7 @@ namespace {
 struct Ports {
   int ftp = free_port(), pop3 = free_port(), imap = free_port(), smtp = free_port(),
       redis = free_port(), http = free_port(), telnet = free_port(), postgres = free_port(),
-      mqtt = free_port();
+      mqtt = free_port(), ldap = free_port();
 };
 
 class DeckyProcess {
@@ -40,7 +41,9 @@ class DeckyProcess {
                                  "--name",
                                  "decky-e2e",
                                  "--services",
-                                 "ftp,pop3,imap,smtp,redis,http,telnet,postgres,mqtt",
+                                 "ftp,pop3,imap,smtp,redis,http,telnet,postgres,mqtt,ldap",
+                                 "--set",
+                                 "ldap.ports=" + std::to_string(p.ldap),
                                  "--set",
                                  "mqtt.ports=" + std::to_string(p.mqtt),
                                  "--set",
@@ -166,6 +169,31 @@ TEST_F(DeckyEndToEnd, RealClientsCredentialsLandOnTheMasterWithTheirKinds) {
                     "iotuser", "-P", "iotpass", "-t", "t", "-m", "m"})
                 .status,
             0);
+  const auto ldap_url = "ldap://127.0.0.1:" + std::to_string(ports_.ldap);
+  const auto root_dse = attack(
+      {"ldapsearch", "-x", "-LLL", "-H", ldap_url, "-b", "", "-s", "base", "namingContexts"});
+  EXPECT_EQ(root_dse.status, 0) << root_dse.output;
+  EXPECT_NE(root_dse.output.find("namingContexts: dc=localdomain"), std::string::npos)
+      << root_dse.output;
+  const auto ldap_bind =
+      attack({"ldapsearch", "-x", "-H", ldap_url, "-D", "cn=admin,dc=localdomain", "-w",
+              "ldap-secret", "-b", "dc=localdomain", "(objectClass=person)", "cn", "mail"});
+  EXPECT_NE(ldap_bind.output.find("Invalid credentials (49)"), std::string::npos)
+      << ldap_bind.output;
+  const auto anonymous = attack({"ldapsearch", "-x", "-H", ldap_url, "-b", "dc=localdomain",
+                                 "(&(objectClass=person)(uid=adm*))", "uid"});
+  EXPECT_EQ(anonymous.status, 0) << anonymous.output;
+  EXPECT_TRUE(
+      stored("service = 'ldap' AND principal = 'cn=admin,dc=localdomain' AND secret_kind = "
+             "'plaintext' AND secret_printable = 'ldap-secret' AND attacker_ip = '127.0.0.1'"));
+  EXPECT_TRUE(wait_until(
+      [&] {
+        return sqlite_int(master_.db(),
+                          "SELECT count(*) FROM logs WHERE service = 'ldap' AND event_type = "
+                          "'ldap_search' AND fields LIKE '%(&(objectClass=person)(uid=adm*))%'")
+                   .value_or(0) == 1;
+      },
+      std::chrono::seconds(20)));
   EXPECT_TRUE(
       stored("service = 'mqtt' AND principal = 'iotuser' AND secret_printable = "
              "'iotpass' AND attacker_ip = '127.0.0.1'"));
