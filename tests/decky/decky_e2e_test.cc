@@ -1,15 +1,17 @@
 // A decky and a master, both the real binary, attacked with the real clients Debian packages:
-// curl over FTP, POP3, IMAP, SMTP and HTTP, redis-cli, psql, mosquitto_pub, ldapsearch. The decky
-// sends its lines over RELP; the master must have stored every credential with its kind, the SMTP
-// message, and one reuse finding for the one password tried over both FTP and POP3. Stopping the
-// master loses nothing: the decky keeps the lines in its outbox and delivers them when the master
-// is back.
+// curl over FTP, POP3, IMAP, SMTP and HTTP, redis-cli, psql, mosquitto_pub, ldapsearch, mariadb.
+// The decky sends its lines over RELP; the master must have stored every credential with its kind,
+// the SMTP message, and one reuse finding for the one password tried over both FTP and POP3.
+// Stopping the master loses nothing: the decky keeps the lines in its outbox and delivers them when
+// the master is back.
 #include <gtest/gtest.h>
+#include <openssl/sha.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 
 #include <fstream>
+#include <nlohmann/json.hpp>
 
 #include "core/hash.h"
 #include "pki_support.h"
@@ -22,7 +24,7 @@ namespace {
 struct Ports {
   int ftp = free_port(), pop3 = free_port(), imap = free_port(), smtp = free_port(),
       redis = free_port(), http = free_port(), telnet = free_port(), postgres = free_port(),
-      mqtt = free_port(), ldap = free_port();
+      mqtt = free_port(), ldap = free_port(), mysql = free_port();
 };
 
 class DeckyProcess {
@@ -41,7 +43,9 @@ class DeckyProcess {
                                  "--name",
                                  "decky-e2e",
                                  "--services",
-                                 "ftp,pop3,imap,smtp,redis,http,telnet,postgres,mqtt,ldap",
+                                 "ftp,pop3,imap,smtp,redis,http,telnet,postgres,mqtt,ldap,mysql",
+                                 "--set",
+                                 "mysql.ports=" + std::to_string(p.mysql),
                                  "--set",
                                  "ldap.ports=" + std::to_string(p.ldap),
                                  "--set",
@@ -90,6 +94,23 @@ bool expect(TcpClient& c, const std::string& text, std::string& seen) {
     seen.append(buffer, static_cast<std::size_t>(n));
   }
   return false;
+}
+
+// What a MySQL client answers to `scramble_hex` for `password` (mysql_native_password).
+std::string native_password_answer(const std::string& password, const std::string& scramble_hex) {
+  const auto scramble = core::from_hex(scramble_hex).value_or("");
+  const auto sha1 = [](const std::string& in) {
+    std::string out(SHA_DIGEST_LENGTH, '\0');
+    SHA1(reinterpret_cast<const unsigned char*>(in.data()), in.size(),
+         reinterpret_cast<unsigned char*>(out.data()));
+    return out;
+  };
+  const auto stage1 = sha1(password);
+  const auto mask = sha1(scramble + sha1(stage1));
+  std::string answer(SHA_DIGEST_LENGTH, '\0');
+  for (std::size_t i = 0; i < answer.size(); ++i)
+    answer[i] = static_cast<char>(stage1[i] ^ mask[i]);
+  return core::to_hex({reinterpret_cast<const std::uint8_t*>(answer.data()), answer.size()});
 }
 
 CommandResult attack(std::vector<std::string> argv) {
@@ -169,6 +190,24 @@ TEST_F(DeckyEndToEnd, RealClientsCredentialsLandOnTheMasterWithTheirKinds) {
                     "iotuser", "-P", "iotpass", "-t", "t", "-m", "m"})
                 .status,
             0);
+  const auto mariadb = attack({"mariadb", "-h", "127.0.0.1", "-P", std::to_string(ports_.mysql),
+                               "-u", "root", "-pmy-secret", "-D", "prod", "-e", "select 1"});
+  EXPECT_NE(mariadb.output.find("Access denied for user 'root'@'127.0.0.1' (using password: YES)"),
+            std::string::npos)
+      << mariadb.output;
+  EXPECT_TRUE(stored(
+      "service = 'mysql' AND principal = 'root' AND secret_kind = 'mysql_native_password' AND "
+      "length(secret_printable) = 40"));
+  // The answer is SHA1(pw) XOR SHA1(scramble + SHA1(SHA1(pw))) for the scramble on the line.
+  const auto line = sqlite_value(master_.db(),
+                                 "SELECT fields FROM logs WHERE service = 'mysql' AND "
+                                 "event_type = 'auth'");
+  ASSERT_TRUE(line);
+  const auto fields = nlohmann::json::parse(*line);
+  EXPECT_EQ(fields.value("database", ""), "prod");
+  EXPECT_EQ(fields.value("secret_printable", ""),
+            native_password_answer("my-secret", fields.value("scramble", "")));
+
   const auto ldap_url = "ldap://127.0.0.1:" + std::to_string(ports_.ldap);
   const auto root_dse = attack(
       {"ldapsearch", "-x", "-LLL", "-H", ldap_url, "-b", "", "-s", "base", "namingContexts"});
