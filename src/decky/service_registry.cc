@@ -116,7 +116,7 @@ std::vector<ServiceSpec> build_registry() {
       {"ssh", {22}, "src_ip", shell_fields(), {}},
       {"telnet", {23}, "src_ip", shell_fields(), make_telnet_service},
       {"tftp", {69}, "src", {}, {}},
-      {"vnc", {5900}, "src", {}, {}},
+      {"vnc", {5900}, "src", {}, make_vnc_service},
   };
 }
 

@@ -1,9 +1,10 @@
 // A decky and a master, both the real binary, attacked with the real clients Debian packages:
-// curl over FTP, POP3, IMAP, SMTP and HTTP, redis-cli, psql, mosquitto_pub, ldapsearch, mariadb.
-// The decky sends its lines over RELP; the master must have stored every credential with its kind,
-// the SMTP message, and one reuse finding for the one password tried over both FTP and POP3.
-// Stopping the master loses nothing: the decky keeps the lines in its outbox and delivers them when
-// the master is back.
+// curl over FTP, POP3, IMAP, SMTP and HTTP, redis-cli, psql, mosquitto_pub, ldapsearch, mariadb,
+// and an RFB 3.8 handshake over a socket for VNC (Debian has no VNC client that logs in without a
+// terminal). The decky sends its lines over RELP; the master must have stored every credential with
+// its kind, the SMTP message, and one reuse finding for the one password tried over both FTP and
+// POP3. Stopping the master loses nothing: the decky keeps the lines in its outbox and delivers
+// them when the master is back.
 #include <gtest/gtest.h>
 #include <openssl/sha.h>
 #include <poll.h>
@@ -24,7 +25,7 @@ namespace {
 struct Ports {
   int ftp = free_port(), pop3 = free_port(), imap = free_port(), smtp = free_port(),
       redis = free_port(), http = free_port(), telnet = free_port(), postgres = free_port(),
-      mqtt = free_port(), ldap = free_port(), mysql = free_port();
+      mqtt = free_port(), ldap = free_port(), mysql = free_port(), vnc = free_port();
 };
 
 class DeckyProcess {
@@ -37,35 +38,38 @@ class DeckyProcess {
     env["DECNET_DECKY_MASTER_PORT"] = std::to_string(relp_port);
     for (auto& [k, v] : extra) env[k] = v;
     child_ = std::make_unique<ChildProcess>(
-        std::vector<std::string>{decnet_binary(),
-                                 "decky",
-                                 "run",
-                                 "--name",
-                                 "decky-e2e",
-                                 "--services",
-                                 "ftp,pop3,imap,smtp,redis,http,telnet,postgres,mqtt,ldap,mysql",
-                                 "--set",
-                                 "mysql.ports=" + std::to_string(p.mysql),
-                                 "--set",
-                                 "ldap.ports=" + std::to_string(p.ldap),
-                                 "--set",
-                                 "mqtt.ports=" + std::to_string(p.mqtt),
-                                 "--set",
-                                 "postgres.ports=" + std::to_string(p.postgres),
-                                 "--set",
-                                 "telnet.ports=" + std::to_string(p.telnet),
-                                 "--set",
-                                 "ftp.ports=" + std::to_string(p.ftp),
-                                 "--set",
-                                 "pop3.ports=" + std::to_string(p.pop3),
-                                 "--set",
-                                 "imap.ports=" + std::to_string(p.imap),
-                                 "--set",
-                                 "smtp.ports=" + std::to_string(p.smtp),
-                                 "--set",
-                                 "redis.ports=" + std::to_string(p.redis),
-                                 "--set",
-                                 "http.ports=" + std::to_string(p.http)},
+        std::vector<std::string>{
+            decnet_binary(),
+            "decky",
+            "run",
+            "--name",
+            "decky-e2e",
+            "--services",
+            "ftp,pop3,imap,smtp,redis,http,telnet,postgres,mqtt,ldap,mysql,vnc",
+            "--set",
+            "vnc.ports=" + std::to_string(p.vnc),
+            "--set",
+            "mysql.ports=" + std::to_string(p.mysql),
+            "--set",
+            "ldap.ports=" + std::to_string(p.ldap),
+            "--set",
+            "mqtt.ports=" + std::to_string(p.mqtt),
+            "--set",
+            "postgres.ports=" + std::to_string(p.postgres),
+            "--set",
+            "telnet.ports=" + std::to_string(p.telnet),
+            "--set",
+            "ftp.ports=" + std::to_string(p.ftp),
+            "--set",
+            "pop3.ports=" + std::to_string(p.pop3),
+            "--set",
+            "imap.ports=" + std::to_string(p.imap),
+            "--set",
+            "smtp.ports=" + std::to_string(p.smtp),
+            "--set",
+            "redis.ports=" + std::to_string(p.redis),
+            "--set",
+            "http.ports=" + std::to_string(p.http)},
         env);
     ready_ = wait_until([&] { return TcpClient(p.http).connected(); }, std::chrono::seconds(20));
   }
@@ -111,6 +115,21 @@ std::string native_password_answer(const std::string& password, const std::strin
   for (std::size_t i = 0; i < answer.size(); ++i)
     answer[i] = static_cast<char>(stage1[i] ^ mask[i]);
   return core::to_hex({reinterpret_cast<const std::uint8_t*>(answer.data()), answer.size()});
+}
+
+// The first `n` bytes from `c`, waiting up to ten seconds; what arrived when it falls short.
+std::string receive_exactly(TcpClient& c, std::size_t n) {
+  std::string seen;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  char buffer[256];
+  while (seen.size() < n && std::chrono::steady_clock::now() < deadline) {
+    pollfd p{c.fd(), POLLIN, 0};
+    if (::poll(&p, 1, 50) <= 0) continue;
+    const auto got = ::recv(c.fd(), buffer, std::min(sizeof buffer, n - seen.size()), 0);
+    if (got <= 0) break;
+    seen.append(buffer, static_cast<std::size_t>(got));
+  }
+  return seen;
 }
 
 CommandResult attack(std::vector<std::string> argv) {
@@ -207,6 +226,28 @@ TEST_F(DeckyEndToEnd, RealClientsCredentialsLandOnTheMasterWithTheirKinds) {
   EXPECT_EQ(fields.value("database", ""), "prod");
   EXPECT_EQ(fields.value("secret_printable", ""),
             native_password_answer("my-secret", fields.value("scramble", "")));
+
+  TcpClient vnc(ports_.vnc);
+  ASSERT_TRUE(vnc.connected());
+  EXPECT_EQ(receive_exactly(vnc, 12), "RFB 003.008\n");
+  vnc.send("RFB 003.008\n");
+  EXPECT_EQ(receive_exactly(vnc, 2), std::string("\x01\x02", 2));  // VNC authentication only
+  vnc.send(std::string(1, '\x02'));
+  const auto challenge = receive_exactly(vnc, 16);
+  EXPECT_EQ(challenge.size(), 16u);
+  std::string response;
+  for (int i = 0; i < 16; ++i) response += static_cast<char>(0xa0 + i);
+  vnc.send(response);
+  const auto result = receive_exactly(vnc, 4 + 4 + 21);
+  EXPECT_EQ(result, std::string("\0\0\0\x01\0\0\0\x15", 8) + "Authentication failed");
+  EXPECT_TRUE(
+      stored("service = 'vnc' AND secret_kind = 'vnc_des_response' AND secret_printable = "
+             "'a0a1a2a3a4a5a6a7a8a9aaabacadaeaf' AND attacker_ip = '127.0.0.1'"));
+  EXPECT_EQ(
+      sqlite_value(master_.db(),
+                   "SELECT json_extract(fields, '$.challenge') FROM logs WHERE service = "
+                   "'vnc' AND event_type = 'auth_response'"),
+      core::to_hex({reinterpret_cast<const std::uint8_t*>(challenge.data()), challenge.size()}));
 
   const auto ldap_url = "ldap://127.0.0.1:" + std::to_string(ports_.ldap);
   const auto root_dse = attack(

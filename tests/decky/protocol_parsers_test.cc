@@ -9,6 +9,7 @@
 #include "decky/protocol/postgres_wire.h"
 #include "decky/protocol/relp_reply_parser.h"
 #include "decky/protocol/resp.h"
+#include "decky/protocol/rfb_handshake.h"
 #include "decky/protocol/text_protocol.h"
 
 namespace decnet::decky {
@@ -190,6 +191,27 @@ TEST(MqttConnect, VersionsCredentialsAndBounds) {
   EXPECT_TRUE(complete);
   EXPECT_FALSE(mqtt_remaining_length(std::string("\xff", 1), complete));
   EXPECT_FALSE(complete);
+}
+
+TEST(RfbHandshake, VersionsNegotiateDownToWhatAServerSpeaks) {
+  const auto v = parse_rfb_version("RFB 003.008\n");
+  ASSERT_TRUE(v);
+  EXPECT_EQ(v->major, 3);
+  EXPECT_EQ(v->minor, 8);
+  for (const char* bad : {"RFB 003.008", "RFB 003.008\r", "RFB 03.0008\n", "rfb 003.008\n",
+                          "RFB 00a.008\n", "RFB 003.008\n\n"}) {
+    EXPECT_FALSE(parse_rfb_version(bad)) << bad;
+  }
+  const auto minor = [](const char* text) {
+    return negotiated_rfb_version(*parse_rfb_version(text)).minor;
+  };
+  EXPECT_EQ(minor("RFB 003.008\n"), 8);
+  EXPECT_EQ(minor("RFB 004.001\n"), 8);
+  EXPECT_EQ(minor("RFB 003.007\n"), 7);
+  EXPECT_EQ(minor("RFB 003.005\n"), 3);  // unknown minors speak 3.3
+  EXPECT_EQ(minor("RFB 003.889\n"), 8);  // Apple's
+  EXPECT_EQ(rfb_security_failed({3, 8}, "no"), std::string("\0\0\0\x01\0\0\0\x02no", 10));
+  EXPECT_EQ(rfb_security_failed({3, 3}, "no"), std::string("\0\0\0\x01", 4));
 }
 
 }  // namespace

@@ -59,21 +59,19 @@ std::string joined(const std::vector<std::string>& items) {
   return out;
 }
 
-class LdapService final : public Service {
+class LdapService final : public ConversationService {
  public:
   explicit LdapService(const Persona& persona)
       : context_(lower(naming_context(persona.domain))),
         first_label_(context_.substr(3, context_.find(',') - 3)) {}
 
-  asio::awaitable<void> serve(std::shared_ptr<Session> s) override {
-    s->emit("connect", {});
+ private:
+  asio::awaitable<void> converse(Session& s) override {
     // Awaits stand as plain statements: GCC 12 miscompiled them inside conditions here.
     bool more = true;
-    while (more) more = co_await answer_next(*s);
-    s->emit("disconnect", {});
+    while (more) more = co_await answer_next(s);
   }
 
- private:
   // False when the connection is over.
   asio::awaitable<bool> answer_next(Session& s) {
     const auto head = co_await s.read_exact(2);

@@ -10,16 +10,10 @@ namespace {
 
 namespace asio = boost::asio;
 
-class MqttService final : public Service {
+class MqttService final : public ConversationService {
  public:
-  asio::awaitable<void> serve(std::shared_ptr<Session> s) override {
-    s->emit("connect", {});
-    co_await converse(*s);
-    s->emit("disconnect", {});
-  }
-
  private:
-  static asio::awaitable<void> converse(Session& s) {
+  asio::awaitable<void> converse(Session& s) override {
     const auto first = co_await s.read_exact(1);
     if (!first) co_return;
     std::string length_bytes;

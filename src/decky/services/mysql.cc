@@ -24,7 +24,7 @@ std::string fresh_scramble() {
   return out;
 }
 
-class MysqlService final : public Service {
+class MysqlService final : public ConversationService {
  public:
   explicit MysqlService(std::string version) : version_(std::move(version)) {
     std::array<std::uint8_t, 2> start{};
@@ -32,14 +32,9 @@ class MysqlService final : public Service {
     next_id_ = 8 + (static_cast<std::uint32_t>(start[0]) << 8 | start[1]);
   }
 
-  asio::awaitable<void> serve(std::shared_ptr<Session> s) override {
-    s->emit("connect", {});
-    co_await converse(*s, next_id_++);
-    s->emit("disconnect", {});
-  }
-
  private:
-  asio::awaitable<void> converse(Session& s, std::uint32_t connection_id) const {
+  asio::awaitable<void> converse(Session& s) override {
+    const std::uint32_t connection_id = next_id_++;
     const auto scramble = fresh_scramble();
     const bool greeted =
         co_await s.write(mysql_packet(0, mysql_handshake_v10(version_, connection_id, scramble)));

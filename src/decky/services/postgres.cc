@@ -48,16 +48,10 @@ std::string md5_secret(const std::string& answer) {
   return raw;
 }
 
-class PostgresService final : public Service {
+class PostgresService final : public ConversationService {
  public:
-  asio::awaitable<void> serve(std::shared_ptr<Session> s) override {
-    s->emit("connect", {});
-    co_await converse(*s);
-    s->emit("disconnect", {});
-  }
-
  private:
-  static asio::awaitable<void> converse(Session& s) {
+  asio::awaitable<void> converse(Session& s) override {
     PgFirstMessage first;
     for (int round = 0; round < 3; ++round) {  // SSLRequest, GSSENCRequest, then the startup
       const auto header = co_await s.read_exact(4);

@@ -3,9 +3,23 @@
 
 #include <memory>
 
+#include "decky/net/session.h"
 #include "decky/service.h"
 
 namespace decnet::decky {
+
+// A service whose connection is one conversation between a `connect` and a `disconnect` line.
+class ConversationService : public Service {
+ public:
+  boost::asio::awaitable<void> serve(std::shared_ptr<Session> s) final {
+    s->emit("connect", {});
+    co_await converse(*s);
+    s->emit("disconnect", {});
+  }
+
+ protected:
+  virtual boost::asio::awaitable<void> converse(Session& s) = 0;
+};
 
 std::unique_ptr<Service> make_ftp_service(const Persona& persona, const ServiceSettings& settings);
 std::unique_ptr<Service> make_pop3_service(const Persona& persona, const ServiceSettings& settings);
@@ -21,6 +35,7 @@ std::unique_ptr<Service> make_postgres_service(const Persona& persona,
                                                const ServiceSettings& settings);
 std::unique_ptr<Service> make_telnet_service(const Persona& persona,
                                              const ServiceSettings& settings);
+std::unique_ptr<Service> make_vnc_service(const Persona& persona, const ServiceSettings& settings);
 std::unique_ptr<Service> make_http_service(const Persona& persona, const ServiceSettings& settings);
 
 }  // namespace decnet::decky
