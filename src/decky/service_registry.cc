@@ -82,7 +82,7 @@ std::vector<ServiceSpec> build_registry() {
       {"llmnr", {5355}, "src", {}, {}},
       {"mongodb", {27017}, "src", {}, {}},
       {"mqtt", {1883}, "src", {}, make_mqtt_service},
-      {"mssql", {1433}, "src", {}, {}},
+      {"mssql", {1433}, "src", {}, make_mssql_service},
       {"mysql",
        {3306},
        "src",

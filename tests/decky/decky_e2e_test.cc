@@ -25,7 +25,8 @@ namespace {
 struct Ports {
   int ftp = free_port(), pop3 = free_port(), imap = free_port(), smtp = free_port(),
       redis = free_port(), http = free_port(), telnet = free_port(), postgres = free_port(),
-      mqtt = free_port(), ldap = free_port(), mysql = free_port(), vnc = free_port();
+      mqtt = free_port(), ldap = free_port(), mysql = free_port(), vnc = free_port(),
+      mssql = free_port();
 };
 
 class DeckyProcess {
@@ -45,7 +46,9 @@ class DeckyProcess {
             "--name",
             "decky-e2e",
             "--services",
-            "ftp,pop3,imap,smtp,redis,http,telnet,postgres,mqtt,ldap,mysql,vnc",
+            "ftp,pop3,imap,smtp,redis,http,telnet,postgres,mqtt,ldap,mysql,vnc,mssql",
+            "--set",
+            "mssql.ports=" + std::to_string(p.mssql),
             "--set",
             "vnc.ports=" + std::to_string(p.vnc),
             "--set",
@@ -226,6 +229,14 @@ TEST_F(DeckyEndToEnd, RealClientsCredentialsLandOnTheMasterWithTheirKinds) {
   EXPECT_EQ(fields.value("database", ""), "prod");
   EXPECT_EQ(fields.value("secret_printable", ""),
             native_password_answer("my-secret", fields.value("scramble", "")));
+
+  const auto tsql = run_command({"tsql", "-H", "127.0.0.1", "-p", std::to_string(ports_.mssql),
+                                 "-U", "sa", "-P", "Mssql-Secret1", "-D", "master"},
+                                {{"TDSVER", "7.4"}}, std::chrono::seconds(20));
+  EXPECT_NE(tsql.output.find("Login failed for user 'sa'"), std::string::npos) << tsql.output;
+  EXPECT_TRUE(
+      stored("service = 'mssql' AND principal = 'sa' AND secret_kind = 'plaintext' AND "
+             "secret_printable = 'Mssql-Secret1' AND attacker_ip = '127.0.0.1'"));
 
   TcpClient vnc(ports_.vnc);
   ASSERT_TRUE(vnc.connected());

@@ -29,6 +29,8 @@ std::unique_ptr<Service> make_redis_service(const Persona& persona,
                                             const ServiceSettings& settings);
 std::unique_ptr<Service> make_ldap_service(const Persona& persona, const ServiceSettings& settings);
 std::unique_ptr<Service> make_mqtt_service(const Persona& persona, const ServiceSettings& settings);
+std::unique_ptr<Service> make_mssql_service(const Persona& persona,
+                                            const ServiceSettings& settings);
 std::unique_ptr<Service> make_mysql_service(const Persona& persona,
                                             const ServiceSettings& settings);
 std::unique_ptr<Service> make_postgres_service(const Persona& persona,
