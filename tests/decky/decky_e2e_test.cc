@@ -14,6 +14,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "core/base64.h"
 #include "core/hash.h"
 #include "pki_support.h"
 #include "serve_support.h"
@@ -291,6 +292,15 @@ TEST_F(DeckyEndToEnd, RealClientsCredentialsLandOnTheMasterWithTheirKinds) {
   EXPECT_TRUE(
       stored("service = 'postgres' AND principal = 'postgres' AND secret_kind = "
              "'postgres_md5_challenge' AND secret_printable LIKE 'md5%'"));
+  // The secret itself is the hash's 16 raw bytes, not its text.
+  const auto pg_hash = sqlite_value(master_.db(),
+                                    "SELECT json_extract(fields, '$.pw_hash') FROM logs WHERE "
+                                    "service = 'postgres' AND event_type = 'auth'");
+  ASSERT_TRUE(pg_hash && pg_hash->size() == 35) << pg_hash.value_or("");
+  EXPECT_EQ(sqlite_value(master_.db(),
+                         "SELECT json_extract(fields, '$.secret_b64') FROM logs WHERE service = "
+                         "'postgres' AND event_type = 'auth'"),
+            core::base64_encode(core::from_hex(pg_hash->substr(3)).value_or("")));
   EXPECT_TRUE(
       stored("service = 'ftp' AND principal = 'alice' AND secret_kind = 'plaintext' AND "
              "secret_printable = 'Winter2024!' AND attacker_ip = '127.0.0.1'"));

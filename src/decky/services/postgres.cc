@@ -4,6 +4,7 @@
 // and "password authentication failed" as the server words it.
 #include <openssl/rand.h>
 
+#include "core/hash.h"
 #include "decky/protocol/postgres_wire.h"
 #include "decky/services/services.h"
 
@@ -36,16 +37,7 @@ std::string fatal(const std::string& code, const std::string& text) {
 // 16 raw bytes from "md5" + 32 hex digits; the text itself when it is not that shape.
 std::string md5_secret(const std::string& answer) {
   if (answer.size() != 35 || answer.rfind("md5", 0) != 0) return answer;
-  std::string raw;
-  for (std::size_t i = 3; i + 1 < answer.size(); i += 2) {
-    const auto hex = [](char c) {
-      return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-    };
-    const int hi = hex(answer[i]), lo = hex(answer[i + 1]);
-    if (hi < 0 || lo < 0) return answer;
-    raw += static_cast<char>(hi * 16 + lo);
-  }
-  return raw;
+  return core::from_hex(std::string_view(answer).substr(3)).value_or(answer);
 }
 
 class PostgresService final : public ConversationService {
