@@ -121,6 +121,10 @@ std::string to_hex(std::span<const uint8_t> bytes) {
   return out;
 }
 
+std::string to_hex(std::string_view bytes) {
+  return to_hex({reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size()});
+}
+
 std::optional<std::string> from_hex(std::string_view hex) {
   if (hex.size() % 2 != 0) return std::nullopt;
   std::string out(hex.size() / 2, '\0');

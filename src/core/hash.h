@@ -23,6 +23,7 @@ std::string hmac_sha256_hex(std::string_view key, std::string_view msg);
 
 // Lowercase, two digits per byte.
 std::string to_hex(std::span<const uint8_t> bytes);
+std::string to_hex(std::string_view bytes);  // raw bytes held in a string
 // Either case; the length must be even. Returns the raw bytes, or nullopt on any other character.
 std::optional<std::string> from_hex(std::string_view hex);
 

@@ -118,7 +118,7 @@ std::string native_password_answer(const std::string& password, const std::strin
   std::string answer(SHA_DIGEST_LENGTH, '\0');
   for (std::size_t i = 0; i < answer.size(); ++i)
     answer[i] = static_cast<char>(stage1[i] ^ mask[i]);
-  return core::to_hex({reinterpret_cast<const std::uint8_t*>(answer.data()), answer.size()});
+  return core::to_hex(answer);
 }
 
 // The first `n` bytes from `c`, waiting up to ten seconds; what arrived when it falls short.
@@ -255,11 +255,10 @@ TEST_F(DeckyEndToEnd, RealClientsCredentialsLandOnTheMasterWithTheirKinds) {
   EXPECT_TRUE(
       stored("service = 'vnc' AND secret_kind = 'vnc_des_response' AND secret_printable = "
              "'a0a1a2a3a4a5a6a7a8a9aaabacadaeaf' AND attacker_ip = '127.0.0.1'"));
-  EXPECT_EQ(
-      sqlite_value(master_.db(),
-                   "SELECT json_extract(fields, '$.challenge') FROM logs WHERE service = "
-                   "'vnc' AND event_type = 'auth_response'"),
-      core::to_hex({reinterpret_cast<const std::uint8_t*>(challenge.data()), challenge.size()}));
+  EXPECT_EQ(sqlite_value(master_.db(),
+                         "SELECT json_extract(fields, '$.challenge') FROM logs WHERE service = "
+                         "'vnc' AND event_type = 'auth_response'"),
+            core::to_hex(challenge));
 
   const auto ldap_url = "ldap://127.0.0.1:" + std::to_string(ports_.ldap);
   const auto root_dse = attack(

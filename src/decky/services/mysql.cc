@@ -55,13 +55,10 @@ class MysqlService final : public ConversationService {
       const auto& raw = login->auth_response;
       f.emplace_back("principal", login->username);
       f.emplace_back("secret_kind", "mysql_native_password");
-      f.emplace_back("secret_printable",
-                     core::to_hex({reinterpret_cast<const std::uint8_t*>(raw.data()), raw.size()}));
+      f.emplace_back("secret_printable", core::to_hex(raw));
       f.emplace_back("secret_b64", encode_secret(raw).b64);
       // With the scramble the answer can be checked against a word list offline.
-      f.emplace_back(
-          "scramble",
-          core::to_hex({reinterpret_cast<const std::uint8_t*>(scramble.data()), scramble.size()}));
+      f.emplace_back("scramble", core::to_hex(scramble));
     }
     s.emit("auth", std::move(f));
     const auto denied = "Access denied for user '" + login->username.substr(0, 64) + "'@'" +

@@ -16,10 +16,6 @@ namespace asio = boost::asio;
 
 constexpr char kVncAuthentication = 2;
 
-std::string hex(std::string_view bytes) {
-  return core::to_hex({reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size()});
-}
-
 class VncService final : public ConversationService {
  public:
  private:
@@ -57,12 +53,12 @@ class VncService final : public ConversationService {
     if (!asked) co_return;
     const auto response = co_await s.read_exact(16);
     if (!response) co_return;
-    const auto printable = hex(*response);
+    const auto printable = core::to_hex(*response);
     s.emit("auth_response", {{"response", printable},
                              {"secret_kind", "vnc_des_response"},
                              {"secret_printable", printable},
                              {"secret_b64", encode_secret(*response).b64},
-                             {"challenge", hex(challenge_bytes)}});
+                             {"challenge", core::to_hex(challenge_bytes)}});
     co_await s.write(rfb_security_failed(version, "Authentication failed"));
   }
 };
