@@ -5,10 +5,14 @@
 //     nginx_rss_mib: one nginx worker holding the same 10,000 idle connections;
 //   - decky_http_auth_per_second: Basic-auth requests answered per second by the decky's HTTP
 //     service on one core (every one a captured credential written to its outbox), beside
-//     nginx_http_auth_per_second: nginx with auth_basic refusing the same requests on one core.
-// Load comes from wrk on the other core.
+//     nginx_http_auth_per_second: nginx with auth_basic refusing the same requests on one core;
+//   - decky_ssh_auth_per_second: SSH password attempts answered per second by the decky's ssh
+//     service on one core (clients connect, exchange keys and try five wrong passwords each),
+//     beside sshd_ssh_auth_per_second: OpenSSH's sshd refusing the same attempts on one core.
+// Load comes from wrk, or from libssh clients, on the other core.
 #include <arpa/inet.h>
 #include <fcntl.h>
+#include <libssh/libssh.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
@@ -18,6 +22,7 @@
 #include <unistd.h>
 
 #include <array>
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -181,6 +186,68 @@ void nginx_conf(const fs::path& dir, int port) {
       << (dir / "htpasswd").string() << "; }\n  }\n}\n";
 }
 
+constexpr int kSshClients = 16;
+constexpr int kAttemptsPerConnection = 5;
+
+// One client: connects, exchanges keys and tries wrong passwords; the attempts answered.
+int ssh_attempts(int port) {
+  ssh_session s = ssh_new();
+  if (!s) return 0;
+  const bool no = false;
+  const int port_value = port;
+  ssh_options_set(s, SSH_OPTIONS_PROCESS_CONFIG, &no);
+  ssh_options_set(s, SSH_OPTIONS_HOST, "127.0.0.1");
+  ssh_options_set(s, SSH_OPTIONS_PORT, &port_value);
+  ssh_options_set(s, SSH_OPTIONS_USER, "root");
+  ssh_options_set(s, SSH_OPTIONS_KEY_EXCHANGE, "curve25519-sha256");
+  ssh_options_set(s, SSH_OPTIONS_HOSTKEYS, "ssh-ed25519");
+  int answered = 0;
+  if (ssh_connect(s) == SSH_OK) {
+    for (int i = 0; i < kAttemptsPerConnection; ++i) {
+      const int rc = ssh_userauth_password(s, nullptr, "wrong-password");
+      if (rc != SSH_AUTH_DENIED && rc != SSH_AUTH_PARTIAL) break;
+      ++answered;
+    }
+    ssh_disconnect(s);
+  }
+  ssh_free(s);
+  return answered;
+}
+
+// Password attempts answered per second by the server on `port`, from clients on core 1.
+double ssh_rate(int port) {
+  std::atomic<long> answered{0};
+  std::atomic<bool> done{false};
+  std::vector<std::thread> clients;
+  const auto start = Clock::now();
+  for (int i = 0; i < kSshClients; ++i) {
+    clients.emplace_back([&] {
+      cpu_set_t set;
+      CPU_ZERO(&set);
+      CPU_SET(1, &set);
+      ::sched_setaffinity(0, sizeof set, &set);
+      while (!done.load()) answered += ssh_attempts(port);
+    });
+  }
+  std::this_thread::sleep_for(std::chrono::seconds(8));
+  done = true;
+  for (auto& t : clients) t.join();
+  return static_cast<double>(answered.load()) /
+         std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+// OpenSSH's sshd as a stock host runs it for passwords, on a loopback port, in `dir`.
+void sshd_conf(const fs::path& dir, int port) {
+  std::system(("ssh-keygen -q -t ed25519 -N '' -f " + (dir / "sshd_host_key").string()).c_str());
+  std::ofstream(dir / "sshd_config")
+      << "Port " << port << "\nListenAddress 127.0.0.1\nHostKey "
+      << (dir / "sshd_host_key").string() << "\nPidFile " << (dir / "sshd.pid").string()
+      << "\nUsePAM no\nPasswordAuthentication yes\n"
+         "KbdInteractiveAuthentication no\nPubkeyAuthentication "
+         "no\nMaxAuthTries 6\nMaxStartups 1000\nStrictModes "
+         "no\nLogLevel QUIET\n";
+}
+
 }  // namespace
 
 int main() {
@@ -216,6 +283,21 @@ int main() {
   }
   stop(decky);
 
+  const int ssh_port = bench::free_tcp_port();
+  const auto ssh_decky =
+      spawn({DECNET_BINARY, "decky", "run", "--name", "bench-decky", "--services", "ssh",
+             "--transport", "stdout", "--set", "ssh.ports=" + std::to_string(ssh_port)},
+            {{"DECNET_DATA_DIR", (dir / "var").string()},
+             {"DECNET_CONFIG", (dir / "none.ini").string()},
+             {"DECNET_LOG_LEVEL", "warn"}},
+            dir / "decky-ssh.out", 0);
+  if (wait_for_port(ssh_port)) {
+    bench::report("decky_ssh_auth_per_second", ssh_rate(ssh_port), "attempts/s");
+  } else {
+    std::fprintf(stderr, "decky did not start; see %s\n", (dir / "decky.out").c_str());
+  }
+  stop(ssh_decky);
+
   const int nginx_port = bench::free_tcp_port();
   nginx_conf(dir, nginx_port);
   const auto nginx =
@@ -230,6 +312,19 @@ int main() {
     std::fprintf(stderr, "nginx did not start; see %s\n", (dir / "nginx.out").c_str());
   }
   stop(nginx);
+
+  // sshd needs its privilege separation directory, which Debian makes when the service starts.
+  if (::geteuid() == 0) fs::create_directories("/run/sshd");
+  const int sshd_port = bench::free_tcp_port();
+  sshd_conf(dir, sshd_port);
+  const auto sshd = spawn({"/usr/sbin/sshd", "-D", "-e", "-f", (dir / "sshd_config").string()}, {},
+                          dir / "sshd.out", 0);
+  if (wait_for_port(sshd_port)) {
+    bench::report("sshd_ssh_auth_per_second", ssh_rate(sshd_port), "attempts/s");
+  } else {
+    std::fprintf(stderr, "sshd did not start; see %s\n", (dir / "sshd.out").c_str());
+  }
+  stop(sshd);
   fs::remove_all(dir);
   return 0;
 }

@@ -12,12 +12,13 @@ packages=(
   libboost-dev libssl-dev libsodium-dev libsqlite3-dev sqlite3 libpq-dev libnats-dev
   libcurl4-openssl-dev libc-ares-dev libmaxminddb-dev libpcre2-dev libyaml-cpp-dev zlib1g-dev
   nlohmann-json3-dev libspdlog-dev libfmt-dev libcli11-dev libhnswlib-dev libjemalloc-dev
-  libgtest-dev libgmock-dev libbenchmark-dev
+  libgtest-dev libgmock-dev libbenchmark-dev libssh-dev
   # real peers used by tests and benchmarks
   nats-server bsdutils rsyslog rsyslog-openssl rsyslog-relp curl openssl wrk libfaiss-dev dnsmasq-base
   libmaxmind-db-writer-perl
   # real clients the decky's tests attack it with, and the servers its benchmark compares with
   redis-tools postgresql-client mosquitto-clients nginx-light ldap-utils mariadb-client freetds-bin
+  openssh-client openssh-server sshpass
   # syslog-ng's libraries: the ingest benchmark runs syslog-ng beside DECNET (see below)
   libivykis0 libnet1 libwrap0 libjson-c5 libglib2.0-0 libpcre3 libcap2
   # the dashboard's end-to-end tests drive Debian's Chromium; fonts so pages render text

@@ -14,6 +14,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <memory>
+#include <stdexcept>
 
 #include "core/text.h"
 
@@ -94,6 +95,20 @@ Sha256Digest sha256(std::string_view data) {
 
 std::string sha256_hex(std::string_view data) {
   return to_hex(sha256(data));
+}
+
+Md5Digest md5(std::string_view data) {
+  Md5Digest digest{};
+  unsigned int length = 0;
+  if (EVP_Digest(data.data(), data.size(), digest.data(), &length, EVP_md5(), nullptr) != 1 ||
+      length != digest.size()) {
+    throw std::runtime_error("MD5 failed");
+  }
+  return digest;
+}
+
+std::string md5_hex(std::string_view data) {
+  return to_hex(md5(data));
 }
 
 Sha256Digest hmac_sha256(std::string_view key, std::string_view msg) {

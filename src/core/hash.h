@@ -18,6 +18,12 @@ using Sha256Digest = std::array<uint8_t, 32>;
 Sha256Digest sha256(std::string_view data);
 std::string sha256_hex(std::string_view data);
 
+// MD5, only where a published fingerprint format is defined on it (HASSH, JA3); never for
+// anything that must resist collisions.
+using Md5Digest = std::array<uint8_t, 16>;
+Md5Digest md5(std::string_view data);
+std::string md5_hex(std::string_view data);
+
 Sha256Digest hmac_sha256(std::string_view key, std::string_view msg);
 std::string hmac_sha256_hex(std::string_view key, std::string_view msg);
 

@@ -105,6 +105,10 @@ DeckyConfig load_decky_config(const core::Config& config, const std::filesystem:
     } catch (const ServiceConfigError& e) {
       throw core::ConfigError(e.what());
     }
+    // The SSH host keys stay with the decky, so that it keeps its identity across restarts.
+    if (name == "ssh" && setting(service.settings, "host_key_dir").empty()) {
+      service.settings["host_key_dir"] = (config.data_dir() / "decky" / out.name / "ssh").string();
+    }
     out.services.push_back(std::move(service));
   }
   for (const auto& entry : given) {

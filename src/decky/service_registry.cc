@@ -33,6 +33,15 @@ std::vector<ServiceConfigField> shell_fields() {
           secret("user_password", "User password", "admin"), text("hostname", "Hostname")};
 }
 
+std::vector<ServiceConfigField> ssh_fields() {
+  auto f = shell_fields();
+  f.push_back(
+      text("version", "Version", "OpenSSH_9.2p1 Debian-2+deb12u3", "announced after SSH-2.0-"));
+  f.push_back(text("host_key_dir", "Host key directory", "",
+                   "kept across restarts; empty: the decky's data directory"));
+  return f;
+}
+
 std::vector<ServiceConfigField> http_fields(bool tls) {
   std::vector<ServiceConfigField> f{
       text("server_header", "Server header", "Apache/2.4.62 (Debian)"),
@@ -113,7 +122,7 @@ std::vector<ServiceSpec> build_registry() {
       {"smtp", {25, 587}, "src", smtp, make_smtp_service},
       {"smtp_relay", {25, 587}, "src", relay, {}},
       {"snmp", {161}, "src", {}, {}},
-      {"ssh", {22}, "src_ip", shell_fields(), {}},
+      {"ssh", {22}, "src_ip", ssh_fields(), make_ssh_service},
       {"telnet", {23}, "src_ip", shell_fields(), make_telnet_service},
       {"tftp", {69}, "src", {}, {}},
       {"vnc", {5900}, "src", {}, make_vnc_service},

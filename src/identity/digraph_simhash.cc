@@ -2,13 +2,12 @@
 // stability across implementations, not for security.
 #include "identity/digraph_simhash.h"
 
-#include <openssl/evp.h>
-
 #include <algorithm>
 #include <array>
 #include <bit>
 #include <map>
 
+#include "core/hash.h"
 #include "core/utf8.h"
 #include "identity/behave_statistics.h"
 
@@ -20,9 +19,7 @@ namespace {
 constexpr std::array<double, 6> kFlightBucketEdges = {0.03, 0.06, 0.12, 0.25, 0.5, 1.0};
 
 std::uint64_t md5_prefix64(std::string_view token) {
-  std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
-  unsigned int length = 0;
-  EVP_Digest(token.data(), token.size(), digest.data(), &length, EVP_md5(), nullptr);
+  const auto digest = core::md5(token);
   std::uint64_t value = 0;
   for (int i = 0; i < 8; ++i) value = (value << 8) | digest[static_cast<std::size_t>(i)];
   return value;

@@ -44,6 +44,9 @@ void collect_identity_evidence(const NormalizedEvent& e, IngestBatch& batch) {
     return;
   }
   if (auto j = hex_of(e.field("ja3"), 32)) add(identity::EvidenceKind::kJa3, *j);
+  // An SSH client's HASSH (a decky's `hassh`) is not identity evidence: every user of a stock
+  // OpenSSH shares it, and the graph's HASSH edge is a strong one meant for the attacker's own
+  // server key exchange, which the prober reports.
   if (e.event_type == "file_captured") {
     if (auto sha = hex_of(e.field("sha256"), 64)) add(identity::EvidenceKind::kPayload, *sha);
   }

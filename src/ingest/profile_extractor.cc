@@ -49,7 +49,8 @@ std::optional<double> seconds(const std::string* text) {
 }
 
 // The prober's fingerprints of the attacker's own servers, and the JA3 of a client hello the
-// attacker sent (a sniffer or TLS service line carrying `ja3`, with `ja3_string` when known).
+// attacker sent (a sniffer or TLS service line carrying `ja3`, with `ja3_string` when known) or
+// the HASSH of its SSH client (`hassh`, with `hassh_algorithms`).
 void take_fingerprint(const NormalizedEvent& e, correlate::ProfileEvent& p) {
   p.probe = e.service == "prober";
   const std::string* hash = nullptr;
@@ -64,6 +65,9 @@ void take_fingerprint(const NormalizedEvent& e, correlate::ProfileEvent& p) {
   } else if (!p.probe && (hash = e.field("ja3")) != nullptr) {
     p.fingerprint_kind = "ja3";
     text = e.field("ja3_string");
+  } else if (!p.probe && (hash = e.field("hassh")) != nullptr) {
+    p.fingerprint_kind = "hassh";  // an SSH client's, as a decky's ssh service reports it
+    text = e.field("hassh_algorithms");
   }
   if (!hash || hash->empty()) {
     p.fingerprint_kind.clear();

@@ -119,6 +119,8 @@ void collect_fingerprint(const NormalizedEvent& e, IngestBatch& batch) {
     hash = field(e, "hassh_server");
   } else if ((hash = field(e, "ja3")) != nullptr) {
     kind = "ja3";
+  } else if ((hash = field(e, "hassh")) != nullptr) {
+    kind = "hassh";
   }
   if (!hash) return;
   ttp::TagEvent t;

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/base64.h"
+#include "core/hash.h"
 #include "serve_support.h"
 #include "webhook_receiver.h"
 
@@ -225,7 +226,8 @@ TEST(ServeProfiler, FixtureYieldsFourClassesSessionsAndOneScore) {
 }
 
 // Fingerprints of the attackers' software become vectors of their kind: the prober's JARM of
-// their TLS servers, and the JA3 of the client hellos they sent. Two builds of one TLS client
+// their TLS servers, the JA3 of the client hellos they sent, and the HASSH of their SSH clients
+// as a decky's ssh service reports it. Two builds of one TLS client
 // (one extension apart) are nearer each other than either is to another client; a probe is not
 // a step the attacker took, so it opens no session.
 TEST(ServeProfiler, FingerprintsBecomeVectorsOfTheirKind) {
@@ -245,7 +247,25 @@ TEST(ServeProfiler, FingerprintsBecomeVectorsOfTheirKind) {
     return line(t, "decnet-prober", "prober", "jarm_fingerprint",
                 "target_ip=\"" + ip + "\" target_port=\"443\" jarm_hash=\"" + hash + "\"");
   };
+  const auto ssh = [](double t, const std::string& ip, const std::string& hassh,
+                      const std::string& algorithms) {
+    return line(
+        t, "decky-05", "ssh", "connection",
+        "src_ip=\"" + ip + "\" hassh=\"" + hassh + "\" hassh_algorithms=\"" + algorithms + "\"");
+  };
+  const std::string openssh =
+      "curve25519-sha256,ecdh-sha2-nistp256,diffie-hellman-group14-sha256;"
+      "chacha20-poly1305@openssh.com,aes128-ctr,aes256-gcm@openssh.com;"
+      "umac-64-etm@openssh.com,hmac-sha2-256-etm@openssh.com;none,zlib@openssh.com";
+  const std::string openssh_older =
+      "curve25519-sha256,ecdh-sha2-nistp256,diffie-hellman-group14-sha256;"
+      "chacha20-poly1305@openssh.com,aes128-ctr;"
+      "umac-64-etm@openssh.com,hmac-sha2-256-etm@openssh.com;none,zlib@openssh.com";
+  const std::string bot = "diffie-hellman-group1-sha1;3des-cbc,blowfish-cbc;hmac-md5;none";
   std::string stream;
+  stream += octet_frame(ssh(0, "198.51.100.7", core::md5_hex(openssh), openssh));
+  stream += octet_frame(ssh(0, "198.51.100.8", core::md5_hex(openssh_older), openssh_older));
+  stream += octet_frame(ssh(0, "198.51.100.9", core::md5_hex(bot), bot));
   stream += octet_frame(hello(0, "198.51.100.1", "a0e9f5d64349fb13191bc781f81f42e1", chrome));
   stream += octet_frame(hello(1, "198.51.100.2", "b32309a26951912be7dba376398abc3b", chrome_next));
   stream += octet_frame(hello(2, "198.51.100.3", "3b5074b1b5d032e5620f69f9f700ff0e", curl));
@@ -270,6 +290,12 @@ TEST(ServeProfiler, FingerprintsBecomeVectorsOfTheirKind) {
       << serve.output();
   EXPECT_EQ(ja3[0]["attacker_uuid"], attacker_by_ip(serve, "198.51.100.2")["uuid"]) << ja3.dump();
   EXPECT_LT(ja3[0]["distance"].get<double>(), ja3[1]["distance"].get<double>());
+  json by_hassh;
+  ASSERT_TRUE(wait_until([&] { return !(by_hassh = nearest("198.51.100.7", "hassh")).is_null(); }))
+      << serve.output();
+  EXPECT_EQ(by_hassh[0]["attacker_uuid"], attacker_by_ip(serve, "198.51.100.8")["uuid"])
+      << by_hassh.dump();
+  EXPECT_LT(by_hassh[0]["distance"].get<double>(), by_hassh[1]["distance"].get<double>());
   json by_jarm;
   ASSERT_TRUE(wait_until([&] { return !(by_jarm = nearest("198.51.100.4", "jarm")).is_null(); }))
       << serve.output();

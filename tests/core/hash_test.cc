@@ -1,13 +1,13 @@
 // SHA-256 (FIPS 180-2 examples), HMAC-SHA256 (RFC 4231 cases 1-7), hex codec, constant-time
 // compare and secure randomness. The per-thread context reuse gets its own checks: alternating
 // keys, an empty key after a non-empty one, and concurrent use.
+#include "core/hash.h"
+
 #include <gtest/gtest.h>
 
 #include <string>
 #include <thread>
 #include <vector>
-
-#include "core/hash.h"
 
 namespace decnet::core {
 namespace {
@@ -34,6 +34,16 @@ TEST(Sha256Test, Fips180Vectors) {
     EXPECT_EQ(sha256_hex(c.input), c.digest);
     EXPECT_EQ(to_hex(sha256(c.input)), c.digest);
   }
+}
+
+TEST(Md5Test, Rfc1321Vectors) {
+  EXPECT_EQ(md5_hex(""), "d41d8cd98f00b204e9800998ecf8427e");
+  EXPECT_EQ(md5_hex("abc"), "900150983cd24fb0d6963f7d28e17f72");
+  EXPECT_EQ(md5_hex("message digest"), "f96b697d7cb7938d525a2f31aaf161d0");
+  EXPECT_EQ(
+      md5_hex("12345678901234567890123456789012345678901234567890123456789012345678901234567890"),
+      "57edf4a22be3c955ac49da2e2107b67a");
+  EXPECT_EQ(to_hex(md5("abc")), md5_hex("abc"));
 }
 
 TEST(Sha256Test, BinaryInputWithNul) {

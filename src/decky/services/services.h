@@ -35,6 +35,7 @@ std::unique_ptr<Service> make_mysql_service(const Persona& persona,
                                             const ServiceSettings& settings);
 std::unique_ptr<Service> make_postgres_service(const Persona& persona,
                                                const ServiceSettings& settings);
+std::unique_ptr<Service> make_ssh_service(const Persona& persona, const ServiceSettings& settings);
 std::unique_ptr<Service> make_telnet_service(const Persona& persona,
                                              const ServiceSettings& settings);
 std::unique_ptr<Service> make_vnc_service(const Persona& persona, const ServiceSettings& settings);
