@@ -28,6 +28,14 @@ std::string errno_text(int error) {
   return std::error_code(error, std::generic_category()).message();
 }
 
+std::string ascii_lower(std::string_view s) {
+  std::string out(s);
+  for (auto& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return out;
+}
+
 std::vector<std::string> split_comma_list(std::string_view list) {
   std::vector<std::string> out;
   while (true) {

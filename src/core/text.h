@@ -28,6 +28,10 @@ bool contains_space_or_control(std::string_view s);
 // The text of an errno value. std::strerror may share one buffer between threads; this does not.
 std::string errno_text(int error);
 
+// `s` with A-Z made a-z and every other byte kept: the same in every locale, for protocol
+// keywords and header names.
+std::string ascii_lower(std::string_view s);
+
 // The items of a comma-separated setting ("a, b,,c" -> a, b, c): trimmed, empties dropped.
 std::vector<std::string> split_comma_list(std::string_view list);
 

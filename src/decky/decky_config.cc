@@ -105,9 +105,12 @@ DeckyConfig load_decky_config(const core::Config& config, const std::filesystem:
     } catch (const ServiceConfigError& e) {
       throw core::ConfigError(e.what());
     }
-    // The SSH host keys stay with the decky, so that it keeps its identity across restarts.
-    if (name == "ssh" && setting(service.settings, "host_key_dir").empty()) {
-      service.settings["host_key_dir"] = (config.data_dir() / "decky" / out.name / "ssh").string();
+    // What a service keeps across restarts (SSH host keys, a TLS certificate) is the decky's
+    // identity to the outside; by default it stays in the decky's data directory.
+    if (std::any_of(spec->fields.begin(), spec->fields.end(),
+                    [](const ServiceConfigField& f) { return f.key == "state_dir"; }) &&
+        setting(service.settings, "state_dir").empty()) {
+      service.settings["state_dir"] = (config.data_dir() / "decky" / out.name / name).string();
     }
     out.services.push_back(std::move(service));
   }

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "core/base64.h"
+#include "core/text.h"
 #include "decky/services/services.h"
 
 namespace decnet::decky {
@@ -23,6 +24,14 @@ ServiceConfigField secret(std::string key, std::string label, std::string def) {
   return {std::move(key), std::move(label), FieldType::kPassword, std::move(def), true, {}, {}};
 }
 
+// Where a service keeps what must survive a restart; decky_config fills the default.
+ServiceConfigField state_dir(const std::string& what) {
+  return text("state_dir", "State directory", "",
+              "where the " + what +
+                  " made at the first start are kept; empty: the decky's data "
+                  "directory");
+}
+
 ServiceConfigField choice(std::string key, std::string label, std::string def,
                           std::vector<std::string> choices, FieldType type = FieldType::kEnum) {
   return {std::move(key), std::move(label), type, std::move(def), false, {}, std::move(choices)};
@@ -37,8 +46,7 @@ std::vector<ServiceConfigField> ssh_fields() {
   auto f = shell_fields();
   f.push_back(
       text("version", "Version", "OpenSSH_9.2p1 Debian-2+deb12u3", "announced after SSH-2.0-"));
-  f.push_back(text("host_key_dir", "Host key directory", "",
-                   "kept across restarts; empty: the decky's data directory"));
+  f.push_back(state_dir("host keys"));
   return f;
 }
 
@@ -58,6 +66,7 @@ std::vector<ServiceConfigField> http_fields(bool tls) {
     f.push_back(text("tls_cn", "TLS common name"));
     f.push_back({"tls_cert", "TLS certificate (PEM)", FieldType::kTextarea, "", true, {}, {}});
     f.push_back({"tls_key", "TLS key (PEM)", FieldType::kTextarea, "", true, {}, {}});
+    f.push_back(state_dir("certificate and key"));
   }
   return f;
 }
@@ -80,7 +89,7 @@ std::vector<ServiceSpec> build_registry() {
       {"elasticsearch", {9200}, "remote_addr", {}, {}},
       {"ftp", {21}, "src_ip", {text("banner", "Banner", "(vsFTPd 3.0.3)")}, make_ftp_service},
       {"http", {80}, "remote_addr", http_fields(false), make_http_service},
-      {"https", {443}, "remote_addr", http_fields(true), {}},
+      {"https", {443}, "remote_addr", http_fields(true), make_https_service},
       {"imap",
        {143},
        "src",
@@ -133,11 +142,6 @@ bool one_of(const std::string& v, const std::vector<std::string>& choices) {
   return std::find(choices.begin(), choices.end(), v) != choices.end();
 }
 
-std::string lower(std::string s) {
-  for (auto& c : s) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
-  return s;
-}
-
 std::string trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
   while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
@@ -171,7 +175,7 @@ std::string validated(const ServiceSpec& spec, const ServiceConfigField& f, cons
       return std::to_string(n);
     }
     case FieldType::kBool: {
-      const auto b = lower(v);
+      const auto b = core::ascii_lower(v);
       if (b == "true" || b == "1" || b == "yes" || b == "on") return "true";
       if (b == "false" || b == "0" || b == "no" || b == "off") return "false";
       return fail("expected a boolean (true/false, yes/no, on/off, 1/0)");

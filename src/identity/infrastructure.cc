@@ -4,17 +4,13 @@
 #include <cctype>
 #include <vector>
 
+#include "core/text.h"
+
 namespace decnet::identity {
 namespace {
 
 bool domain_char(char c) {
   return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == '_';
-}
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
 }
 
 bool digits(std::string_view s) {
@@ -64,7 +60,7 @@ std::set<std::string> endpoints_in_command(std::string_view command) {
   std::set<std::string> out;
   static constexpr std::pair<std::string_view, std::string_view> kSchemes[] = {
       {"http://", "80"}, {"https://", "443"}, {"ftp://", "21"}, {"tftp://", "69"}};
-  const auto text = lower(command);
+  const auto text = core::ascii_lower(command);
   for (const auto& [scheme, default_port] : kSchemes) {
     for (auto at = text.find(scheme); at != std::string::npos; at = text.find(scheme, at + 1)) {
       // "ftp://" inside "tftp://" is not a URL of its own.

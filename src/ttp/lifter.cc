@@ -103,12 +103,6 @@ std::vector<std::string> texts_at(const nlohmann::json& payload, const char* key
   return out;
 }
 
-std::string lowercase(std::string_view text) {
-  std::string out(text);
-  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
 bool icontains(std::string_view text, std::string_view word) {
   if (word.empty()) return true;
   if (word.size() > text.size()) return false;

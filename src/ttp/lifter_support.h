@@ -12,6 +12,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/text.h"
 #include "ttp/lifter.h"
 
 namespace decnet::ttp::lifters {
@@ -28,7 +29,6 @@ std::optional<std::string> text_at(const nlohmann::json& payload, const char* ke
 bool is_true(const nlohmann::json& payload, const char* key);
 bool is_false(const nlohmann::json& payload, const char* key);  // present and false
 std::vector<std::string> texts_at(const nlohmann::json& payload, const char* key);
-std::string lowercase(std::string_view text);
 bool icontains(std::string_view text, std::string_view word);  // `word` lowercase
 
 // A PCRE2 expression searched anywhere in a text (unanchored, case-sensitive unless it says

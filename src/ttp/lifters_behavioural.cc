@@ -174,7 +174,7 @@ const std::array kBehaviouralLifters = {
                 [](const json& m) {
                   RansomNote p{param_bool(m, "require_btc_or_xmr", true), {}};
                   for (const auto& k : param_texts(m, "payment_keywords", {})) {
-                    p.keywords.push_back(lowercase(k));
+                    p.keywords.push_back(core::ascii_lower(k));
                   }
                   if (p.keywords.empty()) throw LifterParamError("payment_keywords", "is empty");
                   return make_lifter(std::move(p), ransom_note);

@@ -24,11 +24,11 @@ std::string domain_of(const std::optional<std::string>& address) {
   const auto at = address->rfind('@');
   auto domain = at == std::string::npos ? *address : address->substr(at + 1);
   while (!domain.empty() && (domain.back() == '>' || domain.back() == ' ')) domain.pop_back();
-  return lowercase(domain);
+  return core::ascii_lower(domain);
 }
 
 std::string domain_field(const json& payload, const char* domain_key, const char* address_key) {
-  if (auto d = text_at(payload, domain_key)) return lowercase(*d);
+  if (auto d = text_at(payload, domain_key)) return core::ascii_lower(*d);
   return domain_of(text_at(payload, address_key));
 }
 
@@ -69,7 +69,7 @@ std::optional<json> phishing_kit(const json& p, const json& payload, std::set<st
     return json{{"matched_kit", *kit}};
   }
   for (const auto& kit : param_texts(p, "catalog", {})) {
-    if (icontains(*mailer, lowercase(kit))) {
+    if (icontains(*mailer, core::ascii_lower(kit))) {
       h.insert("X-Mailer");
       return json{{"matched_kit", kit}};
     }
@@ -87,14 +87,14 @@ std::optional<json> idn_homoglyph(const json& p, const json& payload, std::set<s
     if (!it->is_string() || it->get_ref<const std::string&>().empty()) {
       throw LifterParamError("punycode_prefix", "must be text");
     }
-    prefix = lowercase(it->get<std::string>());
+    prefix = core::ascii_lower(it->get<std::string>());
   }
   for (const auto& url : texts_at(payload, "urls")) {
     auto rest = std::string_view(url);
     const auto scheme = rest.find("://");
     if (scheme != std::string_view::npos) rest.remove_prefix(scheme + 3);
     const auto end = rest.find_first_of("/?#:");
-    const auto host = lowercase(rest.substr(0, end));
+    const auto host = core::ascii_lower(rest.substr(0, end));
     if (host.find(prefix) == std::string::npos) continue;
     h.insert("body");
     return json{{"matched_url_host", host}};
@@ -151,7 +151,7 @@ std::optional<json> malicious_attachment(const json& p, const json& payload,
   if (on("html_smuggling") && is_true(payload, "html_smuggling")) return hit("html_smuggling");
   if (on("mal_hash_match") && is_true(payload, "mal_hash_match")) return hit("mal_hash_match");
   for (const auto& ext : texts_at(payload, "attachment_extensions")) {
-    const auto bare = lowercase(ext.starts_with('.') ? ext.substr(1) : ext);
+    const auto bare = core::ascii_lower(ext.starts_with('.') ? ext.substr(1) : ext);
     if ((bare == "lnk" || bare == "iso" || bare == "img") && on(bare)) {
       return json{{"matched_trigger", bare}};
     }
@@ -162,7 +162,7 @@ std::optional<json> malicious_attachment(const json& p, const json& payload,
 std::optional<std::string> first_keyword(const std::string& text,
                                          const std::vector<std::string>& keywords) {
   for (const auto& k : keywords) {
-    if (icontains(text, lowercase(k))) return k;
+    if (icontains(text, core::ascii_lower(k))) return k;
   }
   return std::nullopt;
 }
@@ -202,7 +202,7 @@ class EmailLifter final : public Lifter {
       evidence["body_sha256"] = core::sha256_hex(*text_at(payload, "body_text"));
     }
     std::set<std::string> domains;
-    for (const auto& d : texts_at(payload, "rcpt_domains")) domains.insert(lowercase(d));
+    for (const auto& d : texts_at(payload, "rcpt_domains")) domains.insert(core::ascii_lower(d));
     evidence["rcpt_domain_set"] = domains;
     evidence["matched_headers"] = headers;
     evidence.update(*found);

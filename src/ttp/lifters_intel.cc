@@ -92,7 +92,7 @@ class GreyNoise final : public Lifter {
     };
     if (classification == "scanner") add("T1595", 1.0, "scanner");
     for (const auto& raw : tags) {
-      const auto tag = lowercase(raw);
+      const auto tag = core::ascii_lower(raw);
       if (tag == "tor_exit_node" || tag == "tor exit node") add("T1090", 1.0, tag);
       if (tag == "ssh_bruteforcer" || tag == "ssh bruteforcer") add("T1110", 1.0, tag);
       if (tag == "web_crawler" || tag == "web crawler") add("T1595", 1.0, tag);

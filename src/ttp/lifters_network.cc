@@ -28,7 +28,7 @@ class C2Fingerprint final : public Lifter {
     for (const auto& k : *it) {
       if (!k.is_object()) throw LifterParamError("known", "each entry is {kind, hash, tool}");
       KnownFingerprint f{text_at(k, "kind").value_or(""),
-                         lowercase(text_at(k, "hash").value_or("")),
+                         core::ascii_lower(text_at(k, "hash").value_or("")),
                          text_at(k, "tool").value_or("")};
       if (f.kind != "jarm" && f.kind != "hassh" && f.kind != "ja3") {
         throw LifterParamError("known", "kind must be jarm, hassh or ja3");
@@ -42,7 +42,7 @@ class C2Fingerprint final : public Lifter {
     const auto kind = text_at(payload, "fingerprint_kind");
     const auto hash = text_at(payload, "fingerprint");
     if (!kind || !hash) return {};
-    const auto wanted = lowercase(*hash);
+    const auto wanted = core::ascii_lower(*hash);
     for (const auto& k : known_) {
       if (k.kind == *kind && k.hash == wanted) {
         return {Firing{
@@ -63,14 +63,15 @@ class C2Fingerprint final : public Lifter {
 class ScriptedHttpClient final : public Lifter {
  public:
   explicit ScriptedHttpClient(const nlohmann::json& params) {
-    for (const auto& p : param_texts(params, "prefixes", {})) prefixes_.push_back(lowercase(p));
+    for (const auto& p : param_texts(params, "prefixes", {}))
+      prefixes_.push_back(core::ascii_lower(p));
     if (prefixes_.empty()) throw LifterParamError("prefixes", "must list JA4H prefixes");
   }
   std::vector<Firing> fire(const nlohmann::json& payload) const override {
     const auto ja4h = text_at(payload, "ja4h");
     if (!ja4h) return {};
     const auto cut = ja4h->find('_');
-    const auto prefix = lowercase(ja4h->substr(0, cut == std::string::npos ? 10 : cut));
+    const auto prefix = core::ascii_lower(ja4h->substr(0, cut == std::string::npos ? 10 : cut));
     if (std::find(prefixes_.begin(), prefixes_.end(), prefix) == prefixes_.end()) return {};
     return {Firing{std::nullopt,
                    1.0,
@@ -88,7 +89,7 @@ class LinkLocalLeak final : public Lifter {
   std::vector<Firing> fire(const json& payload) const override {
     auto addr = text_at(payload, "addr");
     if (!addr) addr = text_at(payload, "src_ip");
-    if (!addr || lowercase(addr->substr(0, 5)) != "fe80:") return {};
+    if (!addr || core::ascii_lower(addr->substr(0, 5)) != "fe80:") return {};
     auto v4 = text_at(payload, "attacker_v4");
     if (!v4) v4 = text_at(payload, "attacker_ip");
     return {Firing{std::nullopt,

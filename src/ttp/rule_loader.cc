@@ -7,6 +7,7 @@
 #include <fstream>
 #include <set>
 
+#include "core/text.h"
 #include "ttp/lifter.h"
 #include "ttp/pattern_matcher.h"
 
@@ -23,11 +24,6 @@ bool is_technique_id(std::string_view s) {
 
 bool is_tactic_id(std::string_view s) {
   return s.size() == 6 && s.substr(0, 2) == "TA" && is_digits(s.substr(2));
-}
-
-std::string lowercase(std::string s) {
-  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
 }
 
 class Reader {
@@ -177,7 +173,7 @@ Rule parse_rule(std::string_view yaml_text, const std::string& file) {
     rule.field = r.text(match, "field", false);
     for (auto& literal : r.texts(match, "literals", false)) {
       if (literal.empty()) r.fail(match["literals"], "an empty literal rules nothing out");
-      rule.literals.push_back(lowercase(std::move(literal)));
+      rule.literals.push_back(core::ascii_lower(std::move(literal)));
     }
   }
 

@@ -5,38 +5,22 @@
 // recorded session, the forwarding request, and the client's HASSH of the algorithms the
 // command line made it offer.
 #include <gtest/gtest.h>
-#include <sys/stat.h>
 
 #include <fstream>
 
 #include "core/base64.h"
 #include "core/hash.h"
-#include "serve_support.h"
-#include "tests_support.h"
+#include "decky_run.h"
 
 namespace decnet::testing {
 namespace {
 
-class SshDecky {
+// The decky under test: ssh alone, on a port of the test's.
+class SshDecky : public DeckyRun {
  public:
-  SshDecky(const TempDir& dir, int relp_port, int ssh_port) {
-    ::chmod(dir.path().c_str(), 0711);  // the decky drops root for nobody
-    auto env = isolated_env(dir);
-    env["DECNET_DECKY_MASTER_PORT"] = std::to_string(relp_port);
-    child_ = std::make_unique<ChildProcess>(
-        std::vector<std::string>{decnet_binary(), "decky", "run", "--name", "decky-ssh",
-                                 "--services", "ssh", "--set",
-                                 "ssh.ports=" + std::to_string(ssh_port)},
-        env);
-    // Host keys are generated at the first start, which takes a moment.
-    ready_ = wait_until([&] { return TcpClient(ssh_port).connected(); }, std::chrono::seconds(30));
-  }
-  bool ready() const { return ready_; }
-  ChildProcess& child() { return *child_; }
-
- private:
-  std::unique_ptr<ChildProcess> child_;
-  bool ready_ = false;
+  SshDecky(const TempDir& dir, int relp_port, int ssh_port)
+      : DeckyRun(dir, relp_port, "decky-ssh", "ssh", {"ssh.ports=" + std::to_string(ssh_port)},
+                 ssh_port) {}
 };
 
 class SshEndToEnd : public ::testing::Test {

@@ -1,17 +1,24 @@
 #include "decky/net/session.h"
 
 #include <openssl/rand.h>
+#include <sys/socket.h>
 
 #include <algorithm>
 #include <boost/asio/read.hpp>
+#include <boost/asio/ssl/stream.hpp>
 #include <boost/asio/write.hpp>
 
 #include "decky/net/coroutines.h"
+#include "decky/net/tls_server.h"
 
 namespace decnet::decky {
 
 namespace asio = boost::asio;
 using asio::awaitable;
+
+struct Session::TlsLayer {
+  asio::ssl::stream<asio::ip::tcp::socket&> stream;
+};
 
 std::string new_session_id() {
   unsigned char bytes[6];
@@ -93,8 +100,14 @@ awaitable<bool> Session::fill() {
   const auto room = std::min<std::uint64_t>(sizeof chunk, limits_.max_bytes_in - bytes_in_);
   boost::system::error_code ec;
   touch();
-  const auto n = co_await socket_.async_read_some(asio::buffer(chunk, room),
-                                                  asio::redirect_error(asio::use_awaitable, ec));
+  std::size_t n = 0;
+  if (tls_) {
+    n = co_await tls_->stream.async_read_some(asio::buffer(chunk, room),
+                                              asio::redirect_error(asio::use_awaitable, ec));
+  } else {
+    n = co_await socket_.async_read_some(asio::buffer(chunk, room),
+                                         asio::redirect_error(asio::use_awaitable, ec));
+  }
   if (ec || n == 0) {
     close();
     co_return false;
@@ -146,8 +159,56 @@ awaitable<bool> Session::write(std::string_view bytes) {
   if (!open_) co_return false;
   boost::system::error_code ec;
   touch();
-  co_await asio::async_write(socket_, asio::buffer(bytes.data(), bytes.size()),
-                             asio::redirect_error(asio::use_awaitable, ec));
+  if (tls_) {
+    co_await asio::async_write(tls_->stream, asio::buffer(bytes.data(), bytes.size()),
+                               asio::redirect_error(asio::use_awaitable, ec));
+  } else {
+    co_await asio::async_write(socket_, asio::buffer(bytes.data(), bytes.size()),
+                               asio::redirect_error(asio::use_awaitable, ec));
+  }
+  if (ec) {
+    close();
+    co_return false;
+  }
+  co_return true;
+}
+
+awaitable<std::string> Session::peek(std::size_t n) {
+  std::string out(n, '\0');
+  asio::steady_timer pause(socket_.get_executor());
+  auto wait = std::chrono::milliseconds(5);
+  touch();
+  while (open_) {
+    boost::system::error_code ec;
+    co_await socket_.async_wait(asio::ip::tcp::socket::wait_read,
+                                asio::redirect_error(asio::use_awaitable, ec));
+    if (ec) break;
+    const auto got = ::recv(socket_.native_handle(), out.data(), n, MSG_PEEK | MSG_DONTWAIT);
+    if (got <= 0) break;
+    if (static_cast<std::size_t>(got) == n) co_return out;
+    // Part of it is there: the rest may be in flight. The watchdog bounds the wait as it bounds
+    // any read; a peer that stops sending gets what it sent.
+    const auto before = got;
+    pause.expires_after(wait);
+    co_await pause.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    wait = std::min(wait * 2, std::chrono::milliseconds(200));
+    const auto again = ::recv(socket_.native_handle(), out.data(), n, MSG_PEEK | MSG_DONTWAIT);
+    if (again == before && wait >= std::chrono::milliseconds(200)) {
+      out.resize(static_cast<std::size_t>(again));
+      co_return out;
+    }
+  }
+  close();
+  co_return std::string{};
+}
+
+awaitable<bool> Session::start_tls(TlsServerContext& tls) {
+  if (!open_ || tls_) co_return false;
+  tls_ = std::make_unique<TlsLayer>(TlsLayer{{socket_, tls.context()}});
+  boost::system::error_code ec;
+  touch();
+  co_await tls_->stream.async_handshake(asio::ssl::stream_base::server,
+                                        asio::redirect_error(asio::use_awaitable, ec));
   if (ec) {
     close();
     co_return false;

@@ -6,7 +6,9 @@
 // reads at most `max_bytes_in` in all, and every read and write must complete within the idle
 // timeout (a slow reader cannot hold a socket by never reading), the whole connection within
 // `max_lifetime`. A watchdog closes the socket when a deadline passes; the pending operation
-// then fails and the service's coroutine ends.
+// then fails and the service's coroutine ends. A service may look at what the peer sent first
+// without taking it (peek), then turn the connection into TLS (start_tls): the same reads and
+// writes then carry plaintext over it, under the same bounds.
 #pragma once
 
 #include <boost/asio/ip/tcp.hpp>
@@ -22,6 +24,8 @@
 #include "decky/net/coroutines.h"
 
 namespace decnet::decky {
+
+class TlsServerContext;
 
 struct SessionLimits {
   std::size_t max_line = 8192;
@@ -54,6 +58,11 @@ class Session : public std::enable_shared_from_this<Session> {
   boost::asio::awaitable<std::optional<std::string>> read_exact(std::size_t n);
   // False when the connection is over.
   boost::asio::awaitable<bool> write(std::string_view bytes);
+  // The first `n` bytes the peer sent (fewer when it stopped sending first, empty when the
+  // connection ended), left to be read. Only before anything was read.
+  boost::asio::awaitable<std::string> peek(std::size_t n);
+  // A TLS handshake as the server; false (and the connection closed) when it fails.
+  boost::asio::awaitable<bool> start_tls(TlsServerContext& tls);
   void close();
 
   // Emits one line: the address field (first, unless `fields` places it) and src_port after
@@ -74,7 +83,10 @@ class Session : public std::enable_shared_from_this<Session> {
   void schedule_watchdog();
   boost::asio::awaitable<bool> fill();
 
+  struct TlsLayer;
+
   boost::asio::ip::tcp::socket socket_;
+  std::unique_ptr<TlsLayer> tls_;
   boost::asio::steady_timer watchdog_;
   Emitter& emitter_;
   std::string service_;

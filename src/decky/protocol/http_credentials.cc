@@ -9,12 +9,6 @@
 namespace decnet::decky {
 namespace {
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (auto& c : out) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
-  return out;
-}
-
 std::string_view trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
   while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
@@ -28,7 +22,7 @@ std::optional<std::string> digest_param(std::string_view params, std::string_vie
     while (i < params.size() && (params[i] == ' ' || params[i] == ',')) ++i;
     const auto eq = params.find('=', i);
     if (eq == std::string_view::npos) return std::nullopt;
-    const auto key = lower(trim(params.substr(i, eq - i)));
+    const auto key = core::ascii_lower(trim(params.substr(i, eq - i)));
     i = eq + 1;
     std::string value;
     if (i < params.size() && params[i] == '"') {
@@ -53,7 +47,7 @@ std::optional<HttpCredential> classify_authorization(std::string_view header) {
   header = trim(header);
   const auto space = header.find_first_of(" \t");
   if (space == std::string_view::npos) return std::nullopt;
-  const auto scheme = lower(header.substr(0, space));
+  const auto scheme = core::ascii_lower(header.substr(0, space));
   const auto rest = trim(header.substr(space + 1));
   if (rest.empty()) return std::nullopt;
   if (scheme == "basic") {
@@ -94,7 +88,7 @@ std::string url_decode(std::string_view text) {
 
 std::optional<HttpCredential> form_credentials(std::string_view body,
                                                std::string_view content_type) {
-  if (lower(trim(content_type)).rfind("application/x-www-form-urlencoded", 0) != 0) {
+  if (core::ascii_lower(trim(content_type)).rfind("application/x-www-form-urlencoded", 0) != 0) {
     return std::nullopt;
   }
   static constexpr std::array<std::string_view, 10> kPrincipals = {
@@ -111,7 +105,7 @@ std::optional<HttpCredential> form_credentials(std::string_view body,
         body.substr(start, amp == std::string_view::npos ? body.size() - start : amp - start);
     if (!part.empty()) {
       const auto eq = part.find('=');
-      auto key = lower(url_decode(part.substr(0, eq)));
+      auto key = core::ascii_lower(url_decode(part.substr(0, eq)));
       auto value = eq == std::string_view::npos ? std::string() : url_decode(part.substr(eq + 1));
       bool seen = false;
       for (const auto& [k, _] : pairs) seen = seen || k == key;

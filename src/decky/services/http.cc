@@ -3,11 +3,16 @@
 // asks for Basic). Every request is reported with its method, path, headers and the first 512
 // bytes of its body; a credential in the Authorization header or a login form is captured with
 // its kind. Requests are parsed by Boost.Beast with fixed header and body limits, and every
-// login fails.
+// login fails. As https, the client's TLS hello is reported first (`tls_client_hello`: JA3, the
+// server name it asked for, its ALPN list) and the same application answers over TLS with the
+// configured certificate, or one made for the host name at the first start and kept.
 #include <boost/beast/http.hpp>
 #include <nlohmann/json.hpp>
 
+#include "core/base64.h"
+#include "decky/net/tls_server.h"
 #include "decky/protocol/http_credentials.h"
+#include "decky/protocol/tls_client_hello.h"
 #include "decky/services/services.h"
 
 namespace decnet::decky {
@@ -54,18 +59,20 @@ std::string login_page(std::string_view action, std::string_view title, bool fai
          "<button type=\"submit\">Sign in</button>\n</form>\n</body></html>\n";
 }
 
-std::string not_found(std::string_view path, std::string_view host) {
+std::string not_found(std::string_view path, std::string_view host, int port) {
   return "<!DOCTYPE HTML PUBLIC \"-//IETF//DTD HTML 2.0//EN\">\n<html><head>\n<title>404 Not "
          "Found</title>\n</head><body>\n<h1>Not Found</h1>\n<p>The requested URL " +
          html_escape(path.substr(0, 256)) +
          " was not found on this server.</p>\n<hr>\n<address>Apache/2.4.62 (Debian) Server at " +
-         std::string(host) + " Port 80</address>\n</body></html>\n";
+         std::string(host) + " Port " + std::to_string(port) + "</address>\n</body></html>\n";
 }
 
 class HttpService final : public Service {
  public:
-  HttpService(const Persona& persona, const ServiceSettings& s)
-      : host_(persona.hostname),
+  HttpService(const Persona& persona, const ServiceSettings& s,
+              std::unique_ptr<TlsServerContext> tls = nullptr)
+      : tls_(std::move(tls)),
+        host_(persona.hostname),
         server_(setting(s, "server_header")),
         response_code_(std::stoi(setting(s, "response_code"))),
         fake_app_(setting(s, "fake_app")),
@@ -86,6 +93,10 @@ class HttpService final : public Service {
   }
 
   asio::awaitable<void> serve(std::shared_ptr<Session> s) override {
+    if (tls_) {
+      const bool secured = co_await start_tls(*s);
+      if (!secured) co_return;
+    }
     std::string pending;
     for (int served = 0; served < kRequestsPerConnection && s->open(); ++served) {
       http::request_parser<http::string_body> parser;
@@ -124,6 +135,29 @@ class HttpService final : public Service {
   }
 
  private:
+  // Reports the client's hello, then answers it. A client that speaks no TLS is reported as
+  // such and left.
+  asio::awaitable<bool> start_tls(Session& s) {
+    const auto head = co_await s.peek(5);
+    const auto size = tls_record_size(head);
+    if (!size) {
+      if (!head.empty()) s.emit("not_tls", {{"first_bytes_b64", core::base64_encode(head)}});
+      co_return false;
+    }
+    const auto record = co_await s.peek(*size);
+    if (const auto hello = parse_tls_client_hello(record)) {
+      std::string alpn;
+      for (const auto& p : hello->alpn) alpn += (alpn.empty() ? "" : ",") + p;
+      s.emit("tls_client_hello", {{"ja3", hello->ja3},
+                                  {"ja3_string", hello->ja3_string},
+                                  {"sni", hello->server_name},
+                                  {"alpn", alpn}});
+    }
+    const bool ok = co_await s.start_tls(*tls_);
+    if (!ok) s.emit("tls_handshake_failed", {});
+    co_return ok;
+  }
+
   std::string respond(Session& s, const http::request<http::string_body>& req, bool keep) {
     std::vector<std::pair<std::string, std::string>> headers;
     for (const auto& field : req) {
@@ -180,7 +214,7 @@ class HttpService final : public Service {
                       "works</title></head><body><h1>It works!</h1></body></html>\n"
                     : login_page("/login", title(), false);
     } else {
-      content = not_found(bare, host_);
+      content = not_found(bare, host_, tls_ ? 443 : 80);
     }
     std::string out = "HTTP/1.1 " + std::to_string(status) + " " +
                       std::string(http::obsolete_reason(static_cast<http::status>(status))) +
@@ -217,6 +251,7 @@ class HttpService final : public Service {
     return buf;
   }
 
+  std::unique_ptr<TlsServerContext> tls_;
   std::string host_;
   std::string server_;
   int response_code_;
@@ -230,6 +265,15 @@ class HttpService final : public Service {
 std::unique_ptr<Service> make_http_service(const Persona& persona,
                                            const ServiceSettings& settings) {
   return std::make_unique<HttpService>(persona, settings);
+}
+
+std::unique_ptr<Service> make_https_service(const Persona& persona,
+                                            const ServiceSettings& settings) {
+  return std::make_unique<HttpService>(
+      persona, settings,
+      std::make_unique<TlsServerContext>(setting(settings, "tls_cert"),
+                                         setting(settings, "tls_key"),
+                                         setting(settings, "state_dir"), persona.hostname));
 }
 
 }  // namespace decnet::decky

@@ -3,6 +3,7 @@
 // every bind with a password is refused as invalid credentials after its DN and password are
 // reported. Searches are reported with their base, scope, filter and attributes — what an
 // enumeration tool asks for says which tool it is.
+#include "core/text.h"
 #include "decky/protocol/ldap_message.h"
 #include "decky/services/services.h"
 
@@ -17,14 +18,6 @@ constexpr int kAuthMethodNotSupported = 7;
 constexpr int kNoSuchObject = 32;
 constexpr int kInvalidCredentials = 49;
 constexpr int kUnwillingToPerform = 53;
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (auto& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
 
 // "example.org" -> "dc=example,dc=org".
 std::string naming_context(const std::string& domain) {
@@ -62,7 +55,7 @@ std::string joined(const std::vector<std::string>& items) {
 class LdapService final : public ConversationService {
  public:
   explicit LdapService(const Persona& persona)
-      : context_(lower(naming_context(persona.domain))),
+      : context_(core::ascii_lower(naming_context(persona.domain))),
         first_label_(context_.substr(3, context_.find(',') - 3)) {}
 
  private:
@@ -152,7 +145,7 @@ class LdapService final : public ConversationService {
                                 {"supportedLDAPVersion", {"3"}}}) +
              ldap_result(id, kLdapSearchResultDone, kSuccess);
     }
-    const auto base = lower(q.base);
+    const auto base = core::ascii_lower(q.base);
     if (base == context_ && q.scope == 0) {
       return ldap_search_entry(id, context_,
                                {{"objectClass", {"top", "dcObject", "organization"}},

@@ -40,5 +40,7 @@ std::unique_ptr<Service> make_telnet_service(const Persona& persona,
                                              const ServiceSettings& settings);
 std::unique_ptr<Service> make_vnc_service(const Persona& persona, const ServiceSettings& settings);
 std::unique_ptr<Service> make_http_service(const Persona& persona, const ServiceSettings& settings);
+std::unique_ptr<Service> make_https_service(const Persona& persona,
+                                            const ServiceSettings& settings);
 
 }  // namespace decnet::decky

@@ -34,7 +34,7 @@ class SshService final : public Service {
         root_password_(setting(s, "password")),
         user_(setting(s, "user")),
         user_password_(setting(s, "user_password")),
-        endpoint_(setting(s, "host_key_dir"), setting(s, "version")) {
+        endpoint_(setting(s, "state_dir"), setting(s, "version")) {
     if (!setting(s, "hostname").empty()) persona_.hostname = setting(s, "hostname");
     tree_ = std::make_shared<FakeTree>(persona_, std::vector<std::string>{user_});
   }
