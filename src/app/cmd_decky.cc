@@ -95,8 +95,8 @@ int list_services() {
       fields +=
           (fields.empty() ? "" : " ") + f.key + ":" + std::string(decky::field_type_name(f.type));
     }
-    std::cout << spec.name << "\tports=" << ports << "\temulated=" << (spec.make ? "yes" : "no")
-              << "\tfields=" << fields << "\n";
+    std::cout << spec.name << "\tports=" << ports
+              << "\temulated=" << (spec.emulated() ? "yes" : "no") << "\tfields=" << fields << "\n";
   }
   return 0;
 }

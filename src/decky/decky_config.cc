@@ -84,7 +84,7 @@ DeckyConfig load_decky_config(const core::Config& config, const std::filesystem:
   for (const auto& name : names) {
     const auto* spec = find_service(name);
     if (!spec) throw core::ConfigError("DECNET_DECKY_SERVICES: unknown service '" + name + "'");
-    if (!spec->make) {
+    if (!spec->emulated()) {
       throw core::ConfigError("DECNET_DECKY_SERVICES: '" + name +
                               "' is not emulated by this decky yet");
     }

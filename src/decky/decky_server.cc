@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ip/udp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <cerrno>
@@ -17,12 +18,15 @@
 #include "decky/emit/uplink.h"
 #include "decky/net/connection_limits.h"
 #include "decky/net/coroutines.h"
+#include "decky/net/datagram_limits.h"
+#include "decky/net/datagram_peer.h"
 #include "decky/service_registry.h"
 
 namespace decnet::decky {
 
 namespace asio = boost::asio;
 using tcp = asio::ip::tcp;
+using udp = asio::ip::udp;
 
 constexpr auto kDrainTime = std::chrono::seconds(3);
 
@@ -32,6 +36,12 @@ struct DeckyServer::Impl {
     std::string ip_field;
     Service* handler;
     tcp::acceptor acceptor;
+  };
+  struct DatagramListener {
+    std::string service;
+    std::string ip_field;
+    DatagramService* handler;
+    udp::socket socket;
   };
 
   explicit Impl(DeckyConfig c)
@@ -49,6 +59,9 @@ struct DeckyServer::Impl {
   ConnectionLimits limits;
   std::vector<std::unique_ptr<Service>> services;
   std::vector<std::unique_ptr<Listener>> listeners;
+  std::vector<std::unique_ptr<DatagramService>> datagram_services;
+  std::vector<std::unique_ptr<DatagramListener>> datagram_listeners;
+  DatagramLimits datagram_limits;
   std::unordered_map<Session*, std::weak_ptr<Session>> sessions;
   std::uint64_t accepted = 0;
   bool stopping = false;
@@ -57,6 +70,10 @@ struct DeckyServer::Impl {
     const auto address = asio::ip::make_address(config.bind);
     for (const auto& s : config.services) {
       const auto* spec = find_service(s.name);
+      if (spec->make_datagram) {
+        bind_datagram(*spec, s, address);
+        continue;
+      }
       services.push_back(spec->make(config.persona, s.settings));
       for (const auto port : s.ports) {
         auto l = std::make_unique<Listener>(
@@ -73,6 +90,58 @@ struct DeckyServer::Impl {
         }
         listeners.push_back(std::move(l));
       }
+    }
+  }
+
+  void bind_datagram(const ServiceSpec& spec, const DeckyServiceConfig& s,
+                     const asio::ip::address& address) {
+    datagram_services.push_back(spec.make_datagram(config.persona, s.settings));
+    for (const auto port : s.ports) {
+      auto l = std::make_unique<DatagramListener>(
+          DatagramListener{s.name, spec.ip_field, datagram_services.back().get(), udp::socket(io)});
+      const udp::endpoint endpoint(address, port);
+      boost::system::error_code ec;
+      l->socket.open(endpoint.protocol(), ec);
+      if (!ec) l->socket.bind(endpoint, ec);
+      if (ec) {
+        throw std::runtime_error(s.name + ": cannot listen on " + config.bind + ":" +
+                                 std::to_string(port) + "/udp: " + ec.message());
+      }
+      datagram_listeners.push_back(std::move(l));
+    }
+  }
+
+  // One datagram at a time: the answer is made at once and sent before the next is read, so a
+  // flood costs one buffer, and the limits decide who gets an answer or a line at all.
+  asio::awaitable<void> datagram_loop(DatagramListener* l) {
+    std::string buffer(65'536, '\0');
+    while (!stopping) {
+      udp::endpoint from;
+      boost::system::error_code ec;
+      const auto n = co_await l->socket.async_receive_from(
+          asio::buffer(buffer), from, asio::redirect_error(asio::use_awaitable, ec));
+      if (ec) {
+        if (stopping || ec == asio::error::operation_aborted) break;
+        continue;
+      }
+      auto address = from.address();
+      if (address.is_v6() && address.to_v6().is_v4_mapped()) {
+        address = asio::ip::make_address_v4(asio::ip::v4_mapped, address.to_v6());
+      }
+      DatagramPeer peer(emitter, l->service, l->ip_field, address.to_string(), from.port());
+      const auto verdict = datagram_limits.admit(peer.ip());
+      if (verdict == DatagramLimits::Verdict::kDropFirst) {
+        peer.emit("rate_limited", {}, Severity::kWarning);
+      }
+      if (verdict != DatagramLimits::Verdict::kAnswer) continue;
+      std::string answer;
+      try {
+        answer = l->handler->answer(std::string_view(buffer.data(), n), peer);
+      } catch (const std::exception&) {  // NOLINT(bugprone-empty-catch): no answer, then
+      }
+      if (answer.empty()) continue;
+      co_await l->socket.async_send_to(asio::buffer(answer), from,
+                                       asio::redirect_error(asio::use_awaitable, ec));
     }
   }
 
@@ -129,6 +198,7 @@ struct DeckyServer::Impl {
     stopping = true;
     boost::system::error_code ignored;
     for (auto& l : listeners) l->acceptor.close(ignored);
+    for (auto& l : datagram_listeners) l->socket.close(ignored);
     for (auto& [_, weak] : sessions) {
       if (auto s = weak.lock()) s->close();
     }
@@ -192,9 +262,18 @@ void DeckyServer::run() {
     i.emitter.emit(l->service, "startup", {}, Severity::kInfo,
                    "listening on " + i.config.bind + ":" + std::to_string(port));
   }
+  for (auto& l : i.datagram_listeners) {
+    boost::system::error_code ec;
+    const auto port = l->socket.local_endpoint(ec).port();
+    i.emitter.emit(l->service, "startup", {}, Severity::kInfo,
+                   "listening on " + i.config.bind + ":" + std::to_string(port) + "/udp");
+  }
   i.uplink.start();
   for (auto& l : i.listeners) {
     asio::co_spawn(i.io, i.accept_loop(l.get()), asio::detached);
+  }
+  for (auto& l : i.datagram_listeners) {
+    asio::co_spawn(i.io, i.datagram_loop(l.get()), asio::detached);
   }
   i.io.run();
   i.spool.save_cursor();
@@ -210,6 +289,10 @@ std::vector<std::pair<std::string, std::uint16_t>> DeckyServer::bound_ports() co
     boost::system::error_code ec;
     out.emplace_back(l->service, l->acceptor.local_endpoint(ec).port());
   }
+  for (const auto& l : impl_->datagram_listeners) {
+    boost::system::error_code ec;
+    out.emplace_back(l->service, l->socket.local_endpoint(ec).port());
+  }
   return out;
 }
 
@@ -218,6 +301,7 @@ DeckyStats DeckyServer::stats() const {
   DeckyStats s;
   s.accepted = i.accepted;
   s.refused = i.limits.refused();
+  s.datagrams_dropped = i.datagram_limits.dropped();
   s.open = i.limits.open();
   s.lines = i.emitter.emitted();
   s.outbox_dropped = i.spool.dropped_lines();

@@ -18,6 +18,7 @@ namespace decnet::decky {
 struct DeckyStats {
   std::uint64_t accepted = 0;
   std::uint64_t refused = 0;
+  std::uint64_t datagrams_dropped = 0;  // over the UDP answer limits
   std::size_t open = 0;
   std::uint64_t lines = 0;
   std::uint64_t outbox_dropped = 0;

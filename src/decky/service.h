@@ -23,6 +23,19 @@ class Service {
   virtual boost::asio::awaitable<void> serve(std::shared_ptr<Session> session) = 0;
 };
 
+class DatagramPeer;
+
+// A decoy service over UDP: each datagram is answered at once or not at all. The server in
+// front of it bounds how often any address gets an answer (net/datagram_limits.h); the service
+// bounds how large an answer may be against the question (a forged source must not make the
+// decky an amplifier).
+class DatagramService {
+ public:
+  virtual ~DatagramService() = default;
+  // What to send back to the peer; empty for nothing.
+  virtual std::string answer(std::string_view datagram, DatagramPeer& peer) = 0;
+};
+
 // Reads a setting that validation guarantees is present.
 inline const std::string& setting(const ServiceSettings& s, const std::string& key) {
   static const std::string kEmpty;

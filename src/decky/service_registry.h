@@ -32,13 +32,17 @@ struct ServiceConfigField {
 
 using ServiceFactory =
     std::function<std::unique_ptr<Service>(const Persona&, const ServiceSettings&)>;
+using DatagramFactory =
+    std::function<std::unique_ptr<DatagramService>(const Persona&, const ServiceSettings&)>;
 
 struct ServiceSpec {
   std::string name;
   std::vector<std::uint16_t> ports;
   std::string ip_field = "src";
   std::vector<ServiceConfigField> fields;
-  ServiceFactory make;  // empty: not emulated by this decky
+  ServiceFactory make;            // empty: not emulated by this decky over TCP
+  DatagramFactory make_datagram;  // a UDP service
+  bool emulated() const { return make || make_datagram; }
 };
 
 class ServiceConfigError : public std::runtime_error {

@@ -38,10 +38,20 @@ class Emitter {
   std::uint64_t emitted_ = 0;
 };
 
+// `fields` with the peer's address in `ip_field` (first, unless the service placed it: HTTP's
+// remote_addr sits after the method and path, as the reference's lines have it) and src_port
+// right after it.
+Fields stamp_peer(Fields fields, std::string_view ip_field, const std::string& ip,
+                  std::uint16_t port);
+
 // The fields of a captured credential, in the reference's order after the service's own:
 // username, principal, then outcome and secret_kind when given (plaintext is the default kind),
 // then secret_printable and secret_b64.
 void append_credential(Fields& fields, std::string_view username, std::string_view secret,
                        std::string_view secret_kind = {}, std::string_view outcome = {});
+// A secret with no principal (an SNMP community, a bearer token): outcome and kind when given,
+// then secret_printable and secret_b64.
+void append_secret(Fields& fields, std::string_view secret, std::string_view secret_kind,
+                   std::string_view outcome = {});
 
 }  // namespace decnet::decky

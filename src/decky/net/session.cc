@@ -217,21 +217,7 @@ awaitable<bool> Session::start_tls(TlsServerContext& tls) {
 }
 
 void Session::emit(std::string_view event_type, Fields fields, Severity severity, std::string msg) {
-  // The address goes first unless the service placed it (HTTP's remote_addr sits after the
-  // method and path, as the reference's lines have it); the port follows it either way.
-  Fields all;
-  all.reserve(fields.size() + 3);
-  const auto placed = std::find_if(fields.begin(), fields.end(),
-                                   [&](const auto& f) { return f.first == ip_field_; });
-  if (placed == fields.end()) {
-    all.emplace_back(ip_field_, peer_ip_);
-    all.emplace_back("src_port", std::to_string(peer_port_));
-  }
-  for (auto& f : fields) {
-    const bool ip = f.first == ip_field_;
-    all.push_back(std::move(f));
-    if (ip) all.emplace_back("src_port", std::to_string(peer_port_));
-  }
+  auto all = stamp_peer(std::move(fields), ip_field_, peer_ip_, peer_port_);
   all.emplace_back("sid", id_);
   emitter_.emit(service_, event_type, std::move(all), severity, std::move(msg));
 }

@@ -1,52 +1,12 @@
 #include "decky/protocol/ldap_message.h"
 
 #include "core/text.h"
+#include "decky/protocol/ber.h"
 
 namespace decnet::decky {
 namespace {
 
 constexpr int kMaxFilterDepth = 8;
-
-struct Element {
-  unsigned char tag = 0;
-  std::string_view contents;
-};
-
-// Reads the elements of one constructed BER value in order.
-class BerReader {
- public:
-  explicit BerReader(std::string_view in) : in_(in) {}
-
-  std::optional<Element> next() {
-    if (in_.size() < 2) return std::nullopt;
-    const auto tag = static_cast<unsigned char>(in_[0]);
-    if ((tag & 0x1f) == 0x1f) return std::nullopt;  // high tag numbers: LDAP has none
-    const auto first = static_cast<unsigned char>(in_[1]);
-    const std::size_t extra = ldap_length_octets(first);
-    if (in_.size() < 2 + extra) return std::nullopt;
-    const auto length = ldap_contents_length(first, in_.substr(2, extra));
-    if (!length || in_.size() - 2 - extra < *length) return std::nullopt;
-    Element e{tag, in_.substr(2 + extra, *length)};
-    in_.remove_prefix(2 + extra + *length);
-    return e;
-  }
-  std::optional<std::string_view> next(unsigned char tag) {
-    auto e = next();
-    if (!e || e->tag != tag) return std::nullopt;
-    return e->contents;
-  }
-  bool empty() const { return in_.empty(); }
-
- private:
-  std::string_view in_;
-};
-
-std::optional<std::int64_t> integer(std::string_view contents) {
-  if (contents.empty() || contents.size() > 8) return std::nullopt;
-  std::uint64_t v = static_cast<unsigned char>(contents[0]) & 0x80 ? ~std::uint64_t{0} : 0;
-  for (const char c : contents) v = (v << 8) | static_cast<unsigned char>(c);
-  return static_cast<std::int64_t>(v);
-}
 
 // RFC 4515 escaping of an assertion value: the filter metacharacters and anything unprintable.
 void append_value(std::string& out, std::string_view value) {
@@ -62,7 +22,7 @@ void append_value(std::string& out, std::string_view value) {
   }
 }
 
-bool render_filter(const Element& f, int depth, std::string& out) {
+bool render_filter(const BerElement& f, int depth, std::string& out) {
   if (depth > kMaxFilterDepth || out.size() > kMaxFilterText) return false;
   const auto pair = [&](std::string_view op) {
     BerReader r(f.contents);
@@ -139,7 +99,7 @@ std::optional<LdapBind> parse_bind(std::string_view contents) {
   const auto name = r.next(0x04);
   if (!version || !name) return std::nullopt;
   LdapBind bind;
-  const auto v = integer(*version);
+  const auto v = ber_integer(*version);
   if (!v) return std::nullopt;
   bind.version = *v;
   bind.name = std::string(*name);
@@ -173,7 +133,7 @@ std::optional<LdapSearch> parse_search(std::string_view contents) {
       !attributes) {
     return std::nullopt;
   }
-  const auto s = integer(*scope);
+  const auto s = ber_integer(*scope);
   if (!s) return std::nullopt;
   search.base = std::string(*base);
   search.scope = *s;
@@ -188,41 +148,14 @@ std::optional<LdapSearch> parse_search(std::string_view contents) {
   return search;
 }
 
-std::string length_octets(std::size_t n) {
-  if (n < 0x80) return std::string(1, static_cast<char>(n));
-  std::string out;
-  for (std::size_t v = n; v > 0; v >>= 8) out.insert(out.begin(), static_cast<char>(v & 0xff));
-  return static_cast<char>(0x80 | out.size()) + out;
-}
-
-std::string tlv(unsigned char tag, std::string_view contents) {
-  return static_cast<char>(tag) + length_octets(contents.size()) + std::string(contents);
-}
-
-std::string tlv_integer(unsigned char tag, std::int64_t v) {
-  std::string out;
-  auto u = static_cast<std::uint64_t>(v);
-  do {
-    out.insert(out.begin(), static_cast<char>(u & 0xff));
-    u = static_cast<std::uint64_t>(static_cast<std::int64_t>(u) >> 8);
-  } while (!((u == 0 && !(out[0] & 0x80)) || (u == ~std::uint64_t{0} && (out[0] & 0x80))));
-  return tlv(tag, out);
-}
-
 }  // namespace
 
 std::size_t ldap_length_octets(unsigned char first) {
-  return first & 0x80 ? first & 0x7f : 0;
+  return ber_length_octets(first);
 }
 
 std::optional<std::size_t> ldap_contents_length(unsigned char first, std::string_view more) {
-  if (!(first & 0x80)) return first;
-  const std::size_t n = first & 0x7f;
-  if (n == 0 || n > 4 || more.size() != n) return std::nullopt;  // indefinite or too long
-  std::size_t length = 0;
-  for (const char c : more) length = (length << 8) | static_cast<unsigned char>(c);
-  if (length > kMaxLdapMessage) return std::nullopt;
-  return length;
+  return ber_contents_length(first, more, kMaxLdapMessage);
 }
 
 std::optional<LdapMessage> parse_ldap_message(std::string_view contents) {
@@ -231,7 +164,7 @@ std::optional<LdapMessage> parse_ldap_message(std::string_view contents) {
   const auto op = r.next();
   if (!id || !op) return std::nullopt;
   LdapMessage m;
-  const auto value = integer(*id);
+  const auto value = ber_integer(*id);
   if (!value) return std::nullopt;
   m.id = *value;
   m.op = op->tag;
@@ -252,8 +185,9 @@ std::optional<LdapMessage> parse_ldap_message(std::string_view contents) {
 
 std::string ldap_result(std::int64_t id, unsigned char op, int result_code,
                         std::string_view diagnostic) {
-  const std::string result = tlv_integer(0x0a, result_code) + tlv(0x04, "") + tlv(0x04, diagnostic);
-  return tlv(0x30, tlv_integer(0x02, id) + tlv(op, result));
+  const std::string result =
+      ber_tlv_integer(0x0a, result_code) + ber_tlv(0x04, "") + ber_tlv(0x04, diagnostic);
+  return ber_tlv(0x30, ber_tlv_integer(0x02, id) + ber_tlv(op, result));
 }
 
 std::string ldap_search_entry(
@@ -262,11 +196,12 @@ std::string ldap_search_entry(
   std::string list;
   for (const auto& [type, values] : attributes) {
     std::string set;
-    for (const auto& v : values) set += tlv(0x04, v);
-    list += tlv(0x30, tlv(0x04, type) + tlv(0x31, set));
+    for (const auto& v : values) set += ber_tlv(0x04, v);
+    list += ber_tlv(0x30, ber_tlv(0x04, type) + ber_tlv(0x31, set));
   }
-  return tlv(0x30,
-             tlv_integer(0x02, id) + tlv(kLdapSearchResultEntry, tlv(0x04, dn) + tlv(0x30, list)));
+  return ber_tlv(0x30,
+                 ber_tlv_integer(0x02, id) +
+                     ber_tlv(kLdapSearchResultEntry, ber_tlv(0x04, dn) + ber_tlv(0x30, list)));
 }
 
 }  // namespace decnet::decky

@@ -35,6 +35,8 @@ std::unique_ptr<Service> make_mysql_service(const Persona& persona,
                                             const ServiceSettings& settings);
 std::unique_ptr<Service> make_postgres_service(const Persona& persona,
                                                const ServiceSettings& settings);
+std::unique_ptr<DatagramService> make_snmp_service(const Persona& persona,
+                                                   const ServiceSettings& settings);
 std::unique_ptr<Service> make_ssh_service(const Persona& persona, const ServiceSettings& settings);
 std::unique_ptr<Service> make_telnet_service(const Persona& persona,
                                              const ServiceSettings& settings);
