@@ -3,16 +3,12 @@
 #include <fstream>
 
 #include "core/config.h"
+#include "core/text.h"
 
 namespace decnet::core {
 namespace {
 
-std::string_view trim(std::string_view s) {
-  const auto first = s.find_first_not_of(" \t\r");
-  if (first == std::string_view::npos) return {};
-  const auto last = s.find_last_not_of(" \t\r");
-  return s.substr(first, last - first + 1);
-}
+constexpr std::string_view kBlanks = " \t\r";
 
 std::string unquote(std::string_view v) {
   if (v.size() >= 2 && (v.front() == '"' || v.front() == '\'') && v.back() == v.front()) {
@@ -43,14 +39,14 @@ std::vector<FileEntry> read_env_file(const std::filesystem::path& path) {
   int number = 0;
   for (const auto& raw : read_lines(path)) {
     ++number;
-    auto line = trim(raw);
+    auto line = trim(raw, kBlanks);
     if (line.empty() || line.front() == '#') continue;
-    if (line.substr(0, 7) == "export ") line = trim(line.substr(7));
+    if (line.substr(0, 7) == "export ") line = trim(line.substr(7), kBlanks);
     const auto eq = line.find('=');
     if (eq == std::string_view::npos) fail(path, number, "expected KEY=VALUE");
-    const auto key = trim(line.substr(0, eq));
+    const auto key = trim(line.substr(0, eq), kBlanks);
     if (key.empty()) fail(path, number, "empty variable name");
-    out.push_back({std::string(key), unquote(trim(line.substr(eq + 1))), number});
+    out.push_back({std::string(key), unquote(trim(line.substr(eq + 1), kBlanks)), number});
   }
   return out;
 }
@@ -61,24 +57,24 @@ std::vector<FileEntry> read_ini_file(const std::filesystem::path& path) {
   int number = 0;
   for (const auto& raw : read_lines(path)) {
     ++number;
-    auto line = trim(raw);
+    auto line = trim(raw, kBlanks);
     if (line.empty() || line.front() == '#' || line.front() == ';') continue;
     if (line.front() == '[') {
       if (line.back() != ']') fail(path, number, "unterminated section header");
-      section = std::string(trim(line.substr(1, line.size() - 2)));
+      section = std::string(trim(line.substr(1, line.size() - 2), kBlanks));
       for (auto& c : section) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
       continue;
     }
     const auto eq = line.find_first_of("=:");
     if (eq == std::string_view::npos) fail(path, number, "expected key = value");
     if (section.empty()) fail(path, number, "key outside of any [section]");
-    std::string key(trim(line.substr(0, eq)));
+    std::string key(trim(line.substr(0, eq), kBlanks));
     for (auto& c : key) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    auto value = trim(line.substr(eq + 1));
+    auto value = trim(line.substr(eq + 1), kBlanks);
     // Inline comments need whitespace before the marker, so URLs with '#' survive.
     for (std::size_t i = 1; i < value.size(); ++i) {
       if ((value[i] == '#' || value[i] == ';') && (value[i - 1] == ' ' || value[i - 1] == '\t')) {
-        value = trim(value.substr(0, i));
+        value = trim(value.substr(0, i), kBlanks);
         break;
       }
     }

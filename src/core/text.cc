@@ -28,6 +28,12 @@ std::string errno_text(int error) {
   return std::error_code(error, std::generic_category()).message();
 }
 
+std::string_view trim(std::string_view s, std::string_view blanks) {
+  const auto first = s.find_first_not_of(blanks);
+  if (first == std::string_view::npos) return {};
+  return s.substr(first, s.find_last_not_of(blanks) - first + 1);
+}
+
 std::string ascii_lower(std::string_view s) {
   std::string out(s);
   for (auto& c : out) {
@@ -40,9 +46,7 @@ std::vector<std::string> split_comma_list(std::string_view list) {
   std::vector<std::string> out;
   while (true) {
     const auto comma = list.find(',');
-    auto item = list.substr(0, comma);
-    while (!item.empty() && (item.front() == ' ' || item.front() == '\t')) item.remove_prefix(1);
-    while (!item.empty() && (item.back() == ' ' || item.back() == '\t')) item.remove_suffix(1);
+    const auto item = trim(list.substr(0, comma));
     if (!item.empty()) out.emplace_back(item);
     if (comma == std::string_view::npos) return out;
     list.remove_prefix(comma + 1);

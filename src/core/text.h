@@ -28,6 +28,9 @@ bool contains_space_or_control(std::string_view s);
 // The text of an errno value. std::strerror may share one buffer between threads; this does not.
 std::string errno_text(int error);
 
+// `s` without the `blanks` it starts and ends with.
+std::string_view trim(std::string_view s, std::string_view blanks = " \t");
+
 // `s` with A-Z made a-z and every other byte kept: the same in every locale, for protocol
 // keywords and header names.
 std::string ascii_lower(std::string_view s);

@@ -149,12 +149,6 @@ bool one_of(const std::string& v, const std::vector<std::string>& choices) {
   return std::find(choices.begin(), choices.end(), v) != choices.end();
 }
 
-std::string trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return std::string(s);
-}
-
 std::string validated(const ServiceSpec& spec, const ServiceConfigField& f, const std::string& v) {
   const auto fail = [&](const std::string& why) -> std::string {
     throw ServiceConfigError(spec.name + "." + f.key + ": " + why);
@@ -195,8 +189,8 @@ std::string validated(const ServiceSpec& spec, const ServiceConfigField& f, cons
       std::size_t start = 0;
       while (start <= v.size()) {
         const auto comma = v.find(',', start);
-        const auto item = trim(std::string_view(v).substr(
-            start, comma == std::string::npos ? std::string::npos : comma - start));
+        const std::string item(core::trim(std::string_view(v).substr(
+            start, comma == std::string::npos ? std::string::npos : comma - start)));
         if (!item.empty()) {
           if (!one_of(item, f.choices))
             return fail("'" + item + "' is not one of the allowed values");

@@ -8,18 +8,11 @@
 #include <stdexcept>
 #include <unordered_map>
 
+#include "core/text.h"
 #include "enrich/ip_keys.h"
 
 namespace decnet::enrich {
-namespace {
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\r')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\r')) s.remove_suffix(1);
-  return s;
-}
-
-}  // namespace
+namespace {}  // namespace
 
 std::string read_maybe_gzipped(const std::filesystem::path& path) {
   if (path.extension() != ".gz") {
@@ -65,13 +58,13 @@ std::size_t AsnTable::add_tsv(std::string_view text) {
     }
     if (n < 3) continue;
     std::int64_t asn = 0;
-    const auto asn_text = trim(cols[2]);
+    const auto asn_text = core::trim(cols[2], " \r");
     const auto [end, ec] = std::from_chars(asn_text.data(), asn_text.data() + asn_text.size(), asn);
     if (ec != std::errc() || end != asn_text.data() + asn_text.size() || asn <= 0) continue;
-    const auto first = core::IpAddress::parse(trim(cols[0]));
-    const auto last = core::IpAddress::parse(trim(cols[1]));
+    const auto first = core::IpAddress::parse(core::trim(cols[0], " \r"));
+    const auto last = core::IpAddress::parse(core::trim(cols[1], " \r"));
     if (!first || !last || first->family() != last->family() || *last < *first) continue;
-    std::string name(n >= 5 ? trim(cols[4]) : std::string_view{});
+    std::string name(n >= 5 ? core::trim(cols[4], " \r") : std::string_view{});
     auto [it, inserted] = name_ids.emplace(name, static_cast<std::uint32_t>(names_.size()));
     if (inserted) names_.push_back(name);
     const auto origin = static_cast<std::uint32_t>(origins_.size());

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <nlohmann/json.hpp>
 
+#include "core/text.h"
 #include "core/utf8.h"
 
 namespace decnet::identity {
@@ -20,13 +21,6 @@ bool keep_shallow(int depth, json::parse_event_t event, json&) {
   return !(opens && depth > 1);
 }
 
-std::string_view trim(std::string_view s) {
-  const auto first = s.find_first_not_of(" \t\r\n\f\v");
-  if (first == std::string_view::npos) return {};
-  const auto last = s.find_last_not_of(" \t\r\n\f\v");
-  return s.substr(first, last - first + 1);
-}
-
 }  // namespace
 
 bool plausible_event_time(double t) {
@@ -35,7 +29,7 @@ bool plausible_event_time(double t) {
 
 std::optional<RecordedEvent> parse_shard_line(std::string_view line, std::string_view sid) {
   if (line.size() > kMaxShardLineBytes) return std::nullopt;
-  line = trim(line);
+  line = core::trim(line, " \t\r\n\f\v");
   if (line.empty()) return std::nullopt;
   // sessrec escapes what it records, but a shard is still attacker-reachable: ill-formed
   // UTF-8 is replaced rather than costing the line, as a surrogate-escaping reader would keep it.

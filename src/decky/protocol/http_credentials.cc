@@ -9,12 +9,6 @@
 namespace decnet::decky {
 namespace {
 
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
 // Digest parameters: k="v" or k=v, comma-separated.
 std::optional<std::string> digest_param(std::string_view params, std::string_view name) {
   std::size_t i = 0;
@@ -22,7 +16,7 @@ std::optional<std::string> digest_param(std::string_view params, std::string_vie
     while (i < params.size() && (params[i] == ' ' || params[i] == ',')) ++i;
     const auto eq = params.find('=', i);
     if (eq == std::string_view::npos) return std::nullopt;
-    const auto key = core::ascii_lower(trim(params.substr(i, eq - i)));
+    const auto key = core::ascii_lower(core::trim(params.substr(i, eq - i)));
     i = eq + 1;
     std::string value;
     if (i < params.size() && params[i] == '"') {
@@ -34,7 +28,7 @@ std::optional<std::string> digest_param(std::string_view params, std::string_vie
       ++i;
     } else {
       while (i < params.size() && params[i] != ',') value += params[i++];
-      value = std::string(trim(value));
+      value = std::string(core::trim(value));
     }
     if (key == name) return value;
   }
@@ -44,11 +38,11 @@ std::optional<std::string> digest_param(std::string_view params, std::string_vie
 }  // namespace
 
 std::optional<HttpCredential> classify_authorization(std::string_view header) {
-  header = trim(header);
+  header = core::trim(header);
   const auto space = header.find_first_of(" \t");
   if (space == std::string_view::npos) return std::nullopt;
   const auto scheme = core::ascii_lower(header.substr(0, space));
-  const auto rest = trim(header.substr(space + 1));
+  const auto rest = core::trim(header.substr(space + 1));
   if (rest.empty()) return std::nullopt;
   if (scheme == "basic") {
     const auto decoded = core::base64_decode(rest);
@@ -88,7 +82,8 @@ std::string url_decode(std::string_view text) {
 
 std::optional<HttpCredential> form_credentials(std::string_view body,
                                                std::string_view content_type) {
-  if (core::ascii_lower(trim(content_type)).rfind("application/x-www-form-urlencoded", 0) != 0) {
+  if (core::ascii_lower(core::trim(content_type)).rfind("application/x-www-form-urlencoded", 0) !=
+      0) {
     return std::nullopt;
   }
   static constexpr std::array<std::string_view, 10> kPrincipals = {

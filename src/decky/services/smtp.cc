@@ -1,8 +1,12 @@
 // SMTP as Postfix answers it on a mail host that relays for anyone: EHLO, AUTH PLAIN and LOGIN
 // (captured, refused), MAIL/RCPT (every recipient accepted, so a spammer testing for an open
-// relay goes on to send), DATA (the message is counted and hashed, never delivered or kept).
+// relay goes on to send), DATA (the message is counted and hashed, then described as
+// message_stored: headers, each attachment's name, type, size, SHA-256 and warning signs, the
+// URLs in its text; never delivered or kept).
 #include "core/base64.h"
 #include "core/hash.h"
+#include "core/json_text.h"
+#include "decky/protocol/mail_message.h"
 #include "decky/protocol/text_protocol.h"
 #include "decky/services/sasl_exchange.h"
 #include "decky/services/services.h"
@@ -157,7 +161,40 @@ class SmtpService final : public Service {
                                 {"truncated", truncated ? "True" : "False"},
                                 {"msg_id", queue_id},
                                 {"sha256", core::sha256_hex(body)}});
+    report_contents(s, body, truncated, mail_from, rcpt, queue_id);
     co_return "250 2.0.0 Ok: queued as " + queue_id;
+  }
+
+  // The message as the reference's message_stored line describes a quarantined mail: headers,
+  // the attachment manifest, URLs. The message itself is not kept.
+  static void report_contents(Session& s, const std::string& body, bool truncated,
+                              const std::string& mail_from, const std::string& rcpt,
+                              const std::string& queue_id) {
+    const auto m = parse_mail_message(body);
+    std::string urls = "[";
+    for (const auto& u : m.urls) {
+      if (urls.size() > 1) urls += ',';
+      core::append_json_string(urls, u);
+    }
+    urls += ']';
+    s.emit("message_stored", {{"msg_id", queue_id},
+                              {"sha256", core::sha256_hex(body)},
+                              {"size", std::to_string(body.size())},
+                              {"truncated", truncated ? "1" : "0"},
+                              {"mail_from", mail_from},
+                              {"rcpt_to", rcpt},
+                              {"subject", m.subject},
+                              {"from_hdr", m.from},
+                              {"to_hdr", m.to},
+                              {"date_hdr", m.date},
+                              {"message_id_hdr", m.message_id},
+                              {"content_type", m.content_type},
+                              {"return_path", m.return_path},
+                              {"x_mailer", m.x_mailer},
+                              {"dkim_signed", m.dkim_signed ? "1" : "0"},
+                              {"attachment_count", std::to_string(m.attachments.size())},
+                              {"attachments_json", attachments_json(m.attachments)},
+                              {"urls_json", urls}});
   }
 
   std::string host_;
