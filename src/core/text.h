@@ -34,6 +34,7 @@ std::string_view trim(std::string_view s, std::string_view blanks = " \t");
 // `s` with A-Z made a-z and every other byte kept: the same in every locale, for protocol
 // keywords and header names.
 std::string ascii_lower(std::string_view s);
+std::string ascii_upper(std::string_view s);
 
 // The items of a comma-separated setting ("a, b,,c" -> a, b, c): trimmed, empties dropped.
 std::vector<std::string> split_comma_list(std::string_view list);

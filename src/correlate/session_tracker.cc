@@ -29,9 +29,11 @@ std::string key_of(std::string_view target, std::string_view session_id) {
 }  // namespace
 
 bool is_command_event(std::string_view event_type) {
-  static constexpr std::array<std::string_view, 9> kTypes = {
-      "command", "exec", "query",     "input",        "shell_input",
-      "execute", "run",  "sql_query", "redis_command"};
+  // container_create and pod_create carry the command a container is started with.
+  static constexpr std::array<std::string_view, 11> kTypes = {
+      "command",   "exec", "query",     "input",         "shell_input",
+      "execute",   "run",  "sql_query", "redis_command", "container_create",
+      "pod_create"};
   return one_of(event_type, kTypes);
 }
 

@@ -77,6 +77,7 @@ class Session : public std::enable_shared_from_this<Session> {
   const std::string& id() const { return id_; }
   std::uint64_t bytes_in() const { return bytes_in_; }
   bool open() const { return open_; }
+  bool tls() const { return tls_ != nullptr; }
 
  private:
   void touch();

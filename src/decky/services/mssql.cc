@@ -2,6 +2,7 @@
 // LOGIN7 record comes in clear, its password only obfuscated), the login reported with the
 // client's host, application, library and database, and "Login failed for user" (error 18456)
 // as the server words it.
+#include "core/text.h"
 #include "decky/protocol/tds_login.h"
 #include "decky/services/services.h"
 
@@ -15,16 +16,10 @@ struct TdsMessage {
   std::string payload;
 };
 
-std::string upper(std::string s) {
-  for (auto& c : s) {
-    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
-  }
-  return s;
-}
-
 class MssqlService final : public ConversationService {
  public:
-  explicit MssqlService(const Persona& persona) : server_name_(upper(persona.hostname)) {}
+  explicit MssqlService(const Persona& persona)
+      : server_name_(core::ascii_upper(persona.hostname)) {}
 
  private:
   // One message: the payloads of its packets up to end-of-message, within kTdsMaxMessage.

@@ -4,6 +4,7 @@
 // NOAUTH.
 // With requirepass off, the usual reconnaissance (PING, INFO, CONFIG GET, KEYS) gets plausible
 // empty answers and writes are acknowledged without being kept.
+#include "core/text.h"
 #include "decky/protocol/resp.h"
 #include "decky/services/services.h"
 
@@ -13,11 +14,6 @@ namespace {
 namespace asio = boost::asio;
 
 constexpr std::size_t kRedisReadBytes = 16'384;
-
-std::string upper(std::string s) {
-  for (auto& c : s) c = static_cast<char>(c >= 'a' && c <= 'z' ? c - 32 : c);
-  return s;
-}
 
 // Python's repr of a list of str, as the reference's lines carry args.
 std::string python_list(const std::vector<std::string>& args, std::size_t from, std::size_t max) {
@@ -72,7 +68,7 @@ class RedisService final : public Service {
 
  private:
   std::string answer(Session& s, const std::vector<std::string>& args) {
-    const auto cmd = upper(args[0]);
+    const auto cmd = core::ascii_upper(args[0]);
     s.emit("command", {{"cmd", cmd}, {"args", python_list(args, 1, 8)}});
     if (cmd == "AUTH") {
       if (args.size() == 2) return auth(s, "default", args[1]);
@@ -81,7 +77,7 @@ class RedisService final : public Service {
     }
     if (cmd == "HELLO") {
       for (std::size_t i = 1; i + 2 < args.size(); ++i) {
-        if (upper(args[i]) == "AUTH") return auth(s, args[i + 1], args[i + 2]);
+        if (core::ascii_upper(args[i]) == "AUTH") return auth(s, args[i + 1], args[i + 2]);
       }
     }
     if (cmd == "QUIT") return "+OK\r\n";

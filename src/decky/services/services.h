@@ -21,6 +21,11 @@ class ConversationService : public Service {
   virtual boost::asio::awaitable<void> converse(Session& s) = 0;
 };
 
+std::unique_ptr<Service> make_docker_api_service(const Persona& persona,
+                                                 const ServiceSettings& settings);
+std::unique_ptr<Service> make_elasticsearch_service(const Persona& persona,
+                                                    const ServiceSettings& settings);
+std::unique_ptr<Service> make_k8s_service(const Persona& persona, const ServiceSettings& settings);
 std::unique_ptr<Service> make_ftp_service(const Persona& persona, const ServiceSettings& settings);
 std::unique_ptr<Service> make_pop3_service(const Persona& persona, const ServiceSettings& settings);
 std::unique_ptr<Service> make_imap_service(const Persona& persona, const ServiceSettings& settings);
