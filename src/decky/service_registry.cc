@@ -84,7 +84,13 @@ std::vector<ServiceSpec> build_registry() {
   relay.push_back({"probe_limit", "Probe limit", FieldType::kInt, "1", false, {}, {}});
   return {
       {"conpot", {502, 161, 80}, "src", {}, {}},
-      {"dns", {53}, "src", {}, {}},
+      {"dns",
+       {53},
+       "src",
+       {text("domain", "Domain", "", "answered for with NXDOMAIN; empty: the persona's"),
+        text("bind_version", "BIND version", "9.18.28-1~deb12u2-Debian")},
+       {},
+       make_dns_service},
       {"docker_api",
        {2375, 2376},
        "remote_addr",
@@ -144,7 +150,7 @@ std::vector<ServiceSpec> build_registry() {
        make_snmp_service},
       {"ssh", {22}, "src_ip", ssh_fields(), make_ssh_service},
       {"telnet", {23}, "src_ip", shell_fields(), make_telnet_service},
-      {"tftp", {69}, "src", {}, {}},
+      {"tftp", {69}, "src", {}, {}, make_tftp_service},
       {"vnc", {5900}, "src", {}, make_vnc_service},
   };
 }

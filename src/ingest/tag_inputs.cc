@@ -181,10 +181,26 @@ std::string text_of(const nlohmann::json& item, const char* key) {
 
 }  // namespace
 
+// A TFTP request is a session of one packet: the file it names is what the configuration-theft
+// rule reads.
+void collect_tftp_request(const NormalizedEvent& e, IngestBatch& batch) {
+  if (e.service != "tftp" || (e.event_type != "read_request" && e.event_type != "write_request"))
+    return;
+  const auto* filename = field(e, "filename");
+  if (!filename) return;
+  ttp::TagEvent t;
+  t.source_kind = "session";
+  t.decky_id = e.decky;
+  t.at = e.timestamp;
+  t.payload = {{"service", "tftp"}, {"tftp_filename", bounded(*filename, 255)}};
+  batch.tag_events.push_back({*e.attacker_ip, batch.logs.size() - 1, std::move(t)});
+}
+
 void collect_tag_events(const NormalizedEvent& e, const store::CredentialAttempt* credential,
                         IngestBatch& batch) {
   if (!e.attacker_ip) return;
   if (credential) collect_auth_attempt(e, *credential, batch);
+  collect_tftp_request(e, batch);
   collect_http_request(e, batch);
   collect_http_fingerprint(e, batch);
   collect_fingerprint(e, batch);

@@ -40,6 +40,10 @@ std::unique_ptr<Service> make_mysql_service(const Persona& persona,
                                             const ServiceSettings& settings);
 std::unique_ptr<Service> make_postgres_service(const Persona& persona,
                                                const ServiceSettings& settings);
+std::unique_ptr<DatagramService> make_dns_service(const Persona& persona,
+                                                  const ServiceSettings& settings);
+std::unique_ptr<DatagramService> make_tftp_service(const Persona& persona,
+                                                   const ServiceSettings& settings);
 std::unique_ptr<DatagramService> make_snmp_service(const Persona& persona,
                                                    const ServiceSettings& settings);
 std::unique_ptr<Service> make_ssh_service(const Persona& persona, const ServiceSettings& settings);
