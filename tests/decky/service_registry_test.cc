@@ -88,7 +88,7 @@ TEST(DeckyConfig, MistakesStopStartUpNamingTheSetting) {
     }
   };
   fails({{"DECNET_DECKY_SERVICES", "ftp,gopher"}}, {}, "DECNET_DECKY_SERVICES: unknown service");
-  fails({{"DECNET_DECKY_SERVICES", "dns"}}, {}, "not emulated");
+  fails({{"DECNET_DECKY_SERVICES", "smb"}}, {}, "not emulated");
   fails({{"DECNET_DECKY_SERVICES", "ftp,ftp"}}, {}, "listed twice");
   fails({{"DECNET_DECKY_NAME", "../etc"}}, {}, "DECNET_DECKY_NAME");
   fails({{"DECNET_DECKY_SERVICES", "ftp"}}, {{"ftp", {{"ports", "70000"}}}}, "ftp.ports");
