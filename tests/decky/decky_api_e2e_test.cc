@@ -11,14 +11,12 @@ namespace decnet::testing {
 namespace {
 
 TEST(ApiDeckyEndToEnd, DockerElasticsearchAndKubernetesAbuseIsReported) {
-  const int relp_port = free_port();
   const int docker = free_port(), docker_tls = free_port(), elastic = free_port(),
             k8s_tls = free_port(), k8s = free_port();
-  ServeProcess master({{"DECNET_SYSLOG_RELP_ENABLED", "true"},
-                       {"DECNET_SYSLOG_RELP_PORT", std::to_string(relp_port)}});
-  ASSERT_TRUE(master.wait_ready()) << master.output();
+  RelpMaster master;
+  ASSERT_TRUE(master.ready()) << master.output();
   TempDir dir;
-  DeckyRun decky(dir, relp_port, "decky-api", "docker_api,elasticsearch,k8s",
+  DeckyRun decky(dir, master.relp_port(), "decky-api", "docker_api,elasticsearch,k8s",
                  {"docker_api.ports=" + std::to_string(docker) + "," + std::to_string(docker_tls),
                   "elasticsearch.ports=" + std::to_string(elastic),
                   "k8s.ports=" + std::to_string(k8s_tls) + "," + std::to_string(k8s)},
@@ -55,14 +53,7 @@ TEST(ApiDeckyEndToEnd, DockerElasticsearchAndKubernetesAbuseIsReported) {
   curl({"-X", "POST", "-H", "Authorization: Bearer eyJhbGciOiJSUzI1NiJ9.stolen.token",
         at(k8s) + "/api/v1/namespaces/kube-system/pods/etcd/exec?command=cat&command=/etc/shadow"});
 
-  const auto logged = [&](const std::string& where) {
-    return wait_until(
-        [&] {
-          return sqlite_int(master.db(), "SELECT count(*) FROM logs WHERE " + where).value_or(0) >
-                 0;
-        },
-        std::chrono::seconds(30));
-  };
+  const auto logged = [&](const std::string& where) { return master.arrives("logs", where); };
   EXPECT_TRUE(
       logged("service = 'docker_api' AND event_type = 'container_create' AND "
              "json_extract(fields, '$.image') = 'alpine:3.18' AND json_extract(fields, "

@@ -13,24 +13,14 @@ namespace {
 
 class HttpsEndToEnd : public ::testing::Test {
  protected:
-  int relp_port_ = free_port();
+  RelpMaster master_;
   int https_port_ = free_port();
-  ServeProcess master_{{{"DECNET_SYSLOG_RELP_ENABLED", "true"},
-                        {"DECNET_SYSLOG_RELP_PORT", std::to_string(relp_port_)}}};
   TempDir dir_;
 
   std::unique_ptr<DeckyRun> start_decky() {
     return std::make_unique<DeckyRun>(
-        dir_, relp_port_, "decky-tls", "https",
+        dir_, master_.relp_port(), "decky-tls", "https",
         std::vector<std::string>{"https.ports=" + std::to_string(https_port_)}, https_port_);
-  }
-  bool arrives(const std::string& table, const std::string& where) {
-    return wait_until(
-        [&] {
-          return sqlite_int(master_.db(), "SELECT count(*) FROM " + table + " WHERE " + where)
-                     .value_or(0) > 0;
-        },
-        std::chrono::seconds(30));
   }
   // The certificate the decky presents, in PEM.
   std::string certificate() {
@@ -43,7 +33,7 @@ class HttpsEndToEnd : public ::testing::Test {
 };
 
 TEST_F(HttpsEndToEnd, HellosCredentialsAndPlainTextAreReported) {
-  ASSERT_TRUE(master_.wait_ready()) << master_.output();
+  ASSERT_TRUE(master_.ready()) << master_.output();
   const auto decky = start_decky();
   ASSERT_TRUE(decky->ready()) << decky->child().output();
   const auto base = "https://127.0.0.1:" + std::to_string(https_port_);
@@ -51,9 +41,9 @@ TEST_F(HttpsEndToEnd, HellosCredentialsAndPlainTextAreReported) {
   const auto basic = run_command({"curl", "-sk", "-o", "/dev/null", "-w", "%{http_code}", "-u",
                                   "admin:hunter2", base + "/manager/html"});
   EXPECT_EQ(basic.output, "401") << basic.output;
-  EXPECT_TRUE(arrives("credentials",
-                      "service = 'https' AND principal = 'admin' AND secret_printable = "
-                      "'hunter2' AND secret_kind = 'plaintext'"))
+  EXPECT_TRUE(master_.arrives("credentials",
+                              "service = 'https' AND principal = 'admin' AND secret_printable = "
+                              "'hunter2' AND secret_kind = 'plaintext'"))
       << master_.output();
 
   // TLS 1.2 with one suite: the JA3 lists it (49195) and the renegotiation SCSV OpenSSL adds.
@@ -64,7 +54,8 @@ TEST_F(HttpsEndToEnd, HellosCredentialsAndPlainTextAreReported) {
                        "</dev/null 2>&1"});
   EXPECT_NE(pinned.output.find("ECDHE-ECDSA-AES128-GCM-SHA256"), std::string::npos)
       << pinned.output;
-  EXPECT_TRUE(arrives("logs",
+  EXPECT_TRUE(
+      master_.arrives("logs",
                       "service = 'https' AND event_type = 'tls_client_hello' AND "
                       "json_extract(fields, '$.sni') = 'shop.example' AND json_extract(fields, "
                       "'$.ja3_string') LIKE '771,49195-255,%'"));
@@ -73,16 +64,16 @@ TEST_F(HttpsEndToEnd, HellosCredentialsAndPlainTextAreReported) {
       "SELECT json_extract(fields, '$.ja3_string') FROM logs WHERE json_extract(fields, "
       "'$.sni') = 'shop.example'");
   ASSERT_TRUE(ja3_string);
-  EXPECT_TRUE(
-      arrives("logs", "json_extract(fields, '$.ja3') = '" + core::md5_hex(*ja3_string) + "'"));
+  EXPECT_TRUE(master_.arrives(
+      "logs", "json_extract(fields, '$.ja3') = '" + core::md5_hex(*ja3_string) + "'"));
 
   TcpClient plain(https_port_);
   ASSERT_TRUE(plain.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n"));
-  EXPECT_TRUE(arrives("logs", "service = 'https' AND event_type = 'not_tls'"));
+  EXPECT_TRUE(master_.arrives("logs", "service = 'https' AND event_type = 'not_tls'"));
 }
 
 TEST_F(HttpsEndToEnd, TheCertificateNamesTheHostAndSurvivesARestart) {
-  ASSERT_TRUE(master_.wait_ready()) << master_.output();
+  ASSERT_TRUE(master_.ready()) << master_.output();
   std::string first;
   {
     const auto decky = start_decky();

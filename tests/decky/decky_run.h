@@ -1,5 +1,6 @@
-// A `decnet decky run` for the end-to-end tests: the named services with their settings, its
-// lines to a master's RELP port, ready once `port` accepts connections.
+// The two real processes of the decky end-to-end tests: a master taking lines over RELP, with
+// the waits the tests make on what it stored, and a `decnet decky run` of the named services
+// sending to it, ready once `port` accepts connections.
 #pragma once
 
 #include <sys/stat.h>
@@ -12,6 +13,31 @@
 #include "tests_support.h"
 
 namespace decnet::testing {
+
+class RelpMaster {
+ public:
+  RelpMaster()
+      : relp_port_(free_port()),
+        serve_({{"DECNET_SYSLOG_RELP_ENABLED", "true"},
+                {"DECNET_SYSLOG_RELP_PORT", std::to_string(relp_port_)}}) {}
+
+  int relp_port() const { return relp_port_; }
+  bool ready() { return serve_.wait_ready(); }
+  std::string output() const { return serve_.output(); }
+  std::filesystem::path db() const { return serve_.db(); }
+
+  std::int64_t count(const std::string& table, const std::string& where) const {
+    return sqlite_int(db(), "SELECT count(*) FROM " + table + " WHERE " + where).value_or(0);
+  }
+  // True once at least `n` rows of `table` match `where`; false after 30 seconds.
+  bool arrives(const std::string& table, const std::string& where, std::int64_t n = 1) const {
+    return wait_until([&] { return count(table, where) >= n; }, std::chrono::seconds(30));
+  }
+
+ private:
+  int relp_port_;
+  ServeProcess serve_;
+};
 
 class DeckyRun {
  public:

@@ -13,14 +13,12 @@ namespace decnet::testing {
 namespace {
 
 TEST(SmtpEndToEnd, AttachmentsOfAMailReachTheMasterByTheirHash) {
-  const int relp_port = free_port();
   const int smtp_port = free_port();
-  ServeProcess master({{"DECNET_SYSLOG_RELP_ENABLED", "true"},
-                       {"DECNET_SYSLOG_RELP_PORT", std::to_string(relp_port)}});
-  ASSERT_TRUE(master.wait_ready()) << master.output();
+  RelpMaster master;
+  ASSERT_TRUE(master.ready()) << master.output();
   TempDir dir;
-  DeckyRun decky(dir, relp_port, "decky-mail", "smtp", {"smtp.ports=" + std::to_string(smtp_port)},
-                 smtp_port);
+  DeckyRun decky(dir, master.relp_port(), "decky-mail", "smtp",
+                 {"smtp.ports=" + std::to_string(smtp_port)}, smtp_port);
   ASSERT_TRUE(decky.ready()) << decky.child().output();
 
   const auto file = dir.path() / "Invoice_0042.docm";

@@ -17,17 +17,15 @@ namespace {
 
 class SnmpEndToEnd : public ::testing::Test {
  protected:
-  int relp_port_ = free_port();
+  RelpMaster master_;
   int snmp_port_ = free_port(true);
   int ftp_port_ = free_port();
-  ServeProcess master_{{{"DECNET_SYSLOG_RELP_ENABLED", "true"},
-                        {"DECNET_SYSLOG_RELP_PORT", std::to_string(relp_port_)}}};
   TempDir dir_;
 
   std::unique_ptr<DeckyRun> start_decky() {
     // ftp rides along: its TCP port says when the decky is up.
     return std::make_unique<DeckyRun>(
-        dir_, relp_port_, "decky-snmp", "snmp,ftp",
+        dir_, master_.relp_port(), "decky-snmp", "snmp,ftp",
         std::vector<std::string>{"snmp.ports=" + std::to_string(snmp_port_),
                                  "ftp.ports=" + std::to_string(ftp_port_)},
         ftp_port_);
@@ -39,18 +37,10 @@ class SnmpEndToEnd : public ::testing::Test {
     argv.insert(argv.end(), args.begin(), args.end());
     return run_command(argv, {}, std::chrono::seconds(20));
   }
-  bool arrives(const std::string& table, const std::string& where) {
-    return wait_until(
-        [&] {
-          return sqlite_int(master_.db(), "SELECT count(*) FROM " + table + " WHERE " + where)
-                     .value_or(0) > 0;
-        },
-        std::chrono::seconds(30));
-  }
 };
 
 TEST_F(SnmpEndToEnd, NetSnmpReadsThePersonaAndTheMasterGetsEveryCommunity) {
-  ASSERT_TRUE(master_.wait_ready()) << master_.output();
+  ASSERT_TRUE(master_.ready()) << master_.output();
   const auto decky = start_decky();
   ASSERT_TRUE(decky->ready()) << decky->child().output();
 
@@ -75,24 +65,25 @@ TEST_F(SnmpEndToEnd, NetSnmpReadsThePersonaAndTheMasterGetsEveryCommunity) {
   EXPECT_NE(set.status, 0) << set.output;
   EXPECT_NE(set.output.find("notWritable"), std::string::npos) << set.output;
 
-  EXPECT_TRUE(arrives("credentials",
+  EXPECT_TRUE(
+      master_.arrives("credentials",
                       "service = 'snmp' AND secret_kind = 'snmp_community' AND secret_printable "
                       "= 'public' AND outcome = 'success' AND principal IS NULL"))
       << master_.output();
-  EXPECT_TRUE(arrives("credentials",
-                      "service = 'snmp' AND secret_printable = 'n0t-the-one' AND outcome = "
-                      "'failure'"));
-  EXPECT_TRUE(arrives("logs",
-                      "service = 'snmp' AND event_type = 'set_request' AND "
-                      "json_extract(fields, '$.oids') = '1.3.6.1.2.1.1.6.0' AND "
-                      "json_extract(fields, '$.values_b64') = 'cHduZWQ='"));
-  EXPECT_TRUE(arrives("logs",
-                      "service = 'snmp' AND event_type = 'get_request' AND "
-                      "json_extract(fields, '$.version') = '2c'"));
+  EXPECT_TRUE(master_.arrives("credentials",
+                              "service = 'snmp' AND secret_printable = 'n0t-the-one' AND outcome = "
+                              "'failure'"));
+  EXPECT_TRUE(master_.arrives("logs",
+                              "service = 'snmp' AND event_type = 'set_request' AND "
+                              "json_extract(fields, '$.oids') = '1.3.6.1.2.1.1.6.0' AND "
+                              "json_extract(fields, '$.values_b64') = 'cHduZWQ='"));
+  EXPECT_TRUE(master_.arrives("logs",
+                              "service = 'snmp' AND event_type = 'get_request' AND "
+                              "json_extract(fields, '$.version') = '2c'"));
 }
 
 TEST_F(SnmpEndToEnd, AFloodFromOneAddressGetsBoundedAnswers) {
-  ASSERT_TRUE(master_.wait_ready()) << master_.output();
+  ASSERT_TRUE(master_.ready()) << master_.output();
   const auto decky = start_decky();
   ASSERT_TRUE(decky->ready()) << decky->child().output();
   // The get snmpget sent for sysDescr.0 and sysName.0, community public.
@@ -127,7 +118,7 @@ TEST_F(SnmpEndToEnd, AFloodFromOneAddressGetsBoundedAnswers) {
   EXPECT_GE(answers, 1);
   // A burst of 20 and 5 a second after it.
   EXPECT_LE(answers, 20 + static_cast<int>(5 * seconds) + 1) << seconds << " s";
-  EXPECT_TRUE(arrives("logs", "service = 'snmp' AND event_type = 'rate_limited'"));
+  EXPECT_TRUE(master_.arrives("logs", "service = 'snmp' AND event_type = 'rate_limited'"));
   EXPECT_LT(sqlite_int(master_.db(),
                        "SELECT count(*) FROM logs WHERE service = 'snmp' AND event_type = "
                        "'get_request'")

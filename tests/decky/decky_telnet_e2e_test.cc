@@ -16,13 +16,11 @@ namespace decnet::testing {
 namespace {
 
 TEST(TelnetEndToEnd, TheTelnetClientLogsInAndRunsCommands) {
-  const int relp_port = free_port();
   const int telnet_port = free_port();
-  ServeProcess master({{"DECNET_SYSLOG_RELP_ENABLED", "true"},
-                       {"DECNET_SYSLOG_RELP_PORT", std::to_string(relp_port)}});
-  ASSERT_TRUE(master.wait_ready()) << master.output();
+  RelpMaster master;
+  ASSERT_TRUE(master.ready()) << master.output();
   TempDir dir;
-  DeckyRun decky(dir, relp_port, "decky-telnet", "telnet",
+  DeckyRun decky(dir, master.relp_port(), "decky-telnet", "telnet",
                  {"telnet.ports=" + std::to_string(telnet_port)}, telnet_port);
   ASSERT_TRUE(decky.ready()) << decky.child().output();
 
@@ -78,12 +76,7 @@ TEST(TelnetEndToEnd, TheTelnetClientLogsInAndRunsCommands) {
   EXPECT_GE(client.wait(std::chrono::seconds(10)), 0);
 
   const auto stored = [&](const std::string& table, const std::string& where) {
-    return wait_until(
-        [&] {
-          return sqlite_int(master.db(), "SELECT count(*) FROM " + table + " WHERE " + where)
-                     .value_or(0) > 0;
-        },
-        std::chrono::seconds(30));
+    return master.arrives(table, where);
   };
   EXPECT_TRUE(stored("credentials",
                      "service = 'telnet' AND principal = 'root' AND "

@@ -12,14 +12,12 @@ namespace decnet::testing {
 namespace {
 
 TEST(UdpDeckyEndToEnd, DigAndCurlAreAnsweredAndReported) {
-  const int relp_port = free_port();
   const int dns = free_port(true), tftp = free_port(true), ftp = free_port();
-  ServeProcess master({{"DECNET_SYSLOG_RELP_ENABLED", "true"},
-                       {"DECNET_SYSLOG_RELP_PORT", std::to_string(relp_port)}});
-  ASSERT_TRUE(master.wait_ready()) << master.output();
+  RelpMaster master;
+  ASSERT_TRUE(master.ready()) << master.output();
   TempDir dir;
   // ftp rides along: its TCP port says when the decky is up.
-  DeckyRun decky(dir, relp_port, "decky-udp", "dns,tftp,ftp",
+  DeckyRun decky(dir, master.relp_port(), "decky-udp", "dns,tftp,ftp",
                  {"dns.ports=" + std::to_string(dns), "tftp.ports=" + std::to_string(tftp),
                   "ftp.ports=" + std::to_string(ftp), "dns.domain=corp.example"},
                  ftp);
@@ -47,12 +45,7 @@ TEST(UdpDeckyEndToEnd, DigAndCurlAreAnsweredAndReported) {
   EXPECT_EQ(write.status, 69) << write.output;  // TFTP access violation
 
   const auto logged = [&](const std::string& table, const std::string& where) {
-    return wait_until(
-        [&] {
-          return sqlite_int(master.db(), "SELECT count(*) FROM " + table + " WHERE " + where)
-                     .value_or(0) > 0;
-        },
-        std::chrono::seconds(30));
+    return master.arrives(table, where);
   };
   EXPECT_TRUE(logged("logs",
                      "service = 'dns' AND event_type = 'dns_query' AND "
