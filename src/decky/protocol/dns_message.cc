@@ -1,6 +1,7 @@
 #include "decky/protocol/dns_message.h"
 
 #include "core/text.h"
+#include "decky/protocol/big_endian.h"
 
 namespace decnet::decky {
 namespace {
@@ -8,23 +9,13 @@ namespace {
 constexpr std::size_t kHeader = 12;
 constexpr std::size_t kMaxName = 255;
 
-std::uint16_t be16(std::string_view s, std::size_t at) {
-  return static_cast<std::uint16_t>((static_cast<unsigned char>(s[at]) << 8) |
-                                    static_cast<unsigned char>(s[at + 1]));
-}
-
-void put16(std::string& out, std::uint32_t v) {
-  out += static_cast<char>((v >> 8) & 0xff);
-  out += static_cast<char>(v & 0xff);
-}
-
 }  // namespace
 
 std::optional<DnsQuery> parse_dns_query(std::string_view m) {
   if (m.size() < kHeader) return std::nullopt;
   DnsQuery q;
-  q.flags = be16(m, 2);
-  if ((q.flags & 0x8000) != 0 || be16(m, 4) == 0) return std::nullopt;
+  q.flags = read_be16(m, 2);
+  if ((q.flags & 0x8000) != 0 || read_be16(m, 4) == 0) return std::nullopt;
   std::size_t at = kHeader;
   while (true) {
     if (at >= m.size()) return std::nullopt;
@@ -37,8 +28,8 @@ std::optional<DnsQuery> parse_dns_query(std::string_view m) {
     at += 1 + length;
   }
   if (at + 5 > m.size()) return std::nullopt;
-  q.type = be16(m, at + 1);
-  q.klass = be16(m, at + 3);
+  q.type = read_be16(m, at + 1);
+  q.klass = read_be16(m, at + 3);
   q.question_end = at + 5;
   return q;
 }
@@ -75,21 +66,21 @@ std::string dns_type_name(std::uint16_t type) {
 std::string dns_response(std::string_view m, const DnsQuery& q, int rcode, bool authoritative,
                          std::optional<std::string_view> txt) {
   std::string out(m.substr(0, 2));  // the query's id
-  put16(out, 0x8000u | (q.flags & 0x7900u) | (authoritative ? 0x0400u : 0u) |
-                 static_cast<unsigned>(rcode & 0xf));
-  put16(out, 1);
-  put16(out, txt ? 1 : 0);
-  put16(out, 0);
-  put16(out, 0);
+  append_be16(out, 0x8000u | (q.flags & 0x7900u) | (authoritative ? 0x0400u : 0u) |
+                       static_cast<unsigned>(rcode & 0xf));
+  append_be16(out, 1);
+  append_be16(out, txt ? 1 : 0);
+  append_be16(out, 0);
+  append_be16(out, 0);
   out += m.substr(kHeader, q.question_end - kHeader);
   if (txt) {
     const auto text = txt->substr(0, 255);
     out += std::string("\xc0\x0c", 2);  // the question's name
-    put16(out, kDnsTxt);
-    put16(out, q.klass);
-    put16(out, 0);  // TTL
-    put16(out, 0);
-    put16(out, static_cast<std::uint32_t>(text.size() + 1));
+    append_be16(out, kDnsTxt);
+    append_be16(out, q.klass);
+    append_be16(out, 0);  // TTL
+    append_be16(out, 0);
+    append_be16(out, static_cast<std::uint32_t>(text.size() + 1));
     out += static_cast<char>(text.size());
     out += text;
   }

@@ -1,20 +1,12 @@
 #include "decky/protocol/postgres_wire.h"
 
+#include "decky/protocol/big_endian.h"
+
 namespace decnet::decky {
-namespace {
-
-std::uint32_t be32(std::string_view b) {
-  return static_cast<std::uint32_t>(static_cast<unsigned char>(b[0])) << 24 |
-         static_cast<std::uint32_t>(static_cast<unsigned char>(b[1])) << 16 |
-         static_cast<std::uint32_t>(static_cast<unsigned char>(b[2])) << 8 |
-         static_cast<std::uint32_t>(static_cast<unsigned char>(b[3]));
-}
-
-}  // namespace
 
 std::optional<std::uint32_t> pg_length(std::string_view four_bytes) {
   if (four_bytes.size() != 4) return std::nullopt;
-  const auto n = be32(four_bytes);
+  const auto n = read_be32(four_bytes, 0);
   if (n < 4 || n > kPgMaxMessage) return std::nullopt;
   return n;
 }
@@ -22,7 +14,7 @@ std::optional<std::uint32_t> pg_length(std::string_view four_bytes) {
 PgFirstMessage parse_pg_first_message(std::string_view body) {
   PgFirstMessage out;
   if (body.size() < 4) return out;
-  out.protocol = be32(body);
+  out.protocol = read_be32(body, 0);
   switch (out.protocol) {
     case 80877103:
       out.kind = PgFirstMessage::Kind::kSslRequest;

@@ -1,14 +1,10 @@
 #include "decky/protocol/rfb_handshake.h"
 
 #include "core/text.h"
+#include "decky/protocol/big_endian.h"
 
 namespace decnet::decky {
 namespace {
-
-std::string be32(std::uint32_t n) {
-  return {static_cast<char>(n >> 24), static_cast<char>(n >> 16), static_cast<char>(n >> 8),
-          static_cast<char>(n)};
-}
 
 std::optional<int> three_digits(std::string_view s) {
   int v = 0;
@@ -38,9 +34,9 @@ RfbVersion negotiated_rfb_version(RfbVersion v) {
 }
 
 std::string rfb_security_failed(RfbVersion v, std::string_view reason) {
-  std::string out = be32(1);
+  std::string out = be32_bytes(1);
   if (v.major == 3 && v.minor >= 8) {
-    out += be32(static_cast<std::uint32_t>(reason.size()));
+    out += be32_bytes(static_cast<std::uint32_t>(reason.size()));
     out += reason;
   }
   return out;

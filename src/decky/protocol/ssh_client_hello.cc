@@ -3,6 +3,7 @@
 #include <cstdint>
 
 #include "core/hash.h"
+#include "decky/protocol/big_endian.h"
 
 namespace decnet::decky {
 namespace {
@@ -12,17 +13,10 @@ constexpr std::uint32_t kMaxPacket = 35000;   // RFC 4253 6.1: what every peer m
 constexpr std::uint8_t kMsgKexInit = 20;
 constexpr std::size_t kCookie = 16;
 
-std::uint32_t be32(std::string_view s, std::size_t at) {
-  return (std::uint32_t{static_cast<unsigned char>(s[at])} << 24) |
-         (std::uint32_t{static_cast<unsigned char>(s[at + 1])} << 16) |
-         (std::uint32_t{static_cast<unsigned char>(s[at + 2])} << 8) |
-         std::uint32_t{static_cast<unsigned char>(s[at + 3])};
-}
-
 // Reads one SSH name-list (uint32 length, then the names) at `at`; nullopt past the end.
 std::optional<std::string> name_list(std::string_view payload, std::size_t& at) {
   if (payload.size() - at < 4) return std::nullopt;
-  const auto length = be32(payload, at);
+  const auto length = read_be32(payload, at);
   at += 4;
   if (payload.size() - at < length) return std::nullopt;
   std::string out(payload.substr(at, length));
@@ -83,7 +77,7 @@ void SshClientHello::parse_version() {
 
 void SshClientHello::parse_packet() {
   if (buffer_.size() < 5) return;
-  const auto length = be32(buffer_, 0);
+  const auto length = read_be32(buffer_, 0);
   const auto padding = static_cast<std::uint8_t>(buffer_[4]);
   if (length > kMaxPacket || length < std::uint32_t{padding} + 1) {
     state_ = State::kDone;

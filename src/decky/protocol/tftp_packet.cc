@@ -2,14 +2,15 @@
 
 #include <algorithm>
 
+#include "decky/protocol/big_endian.h"
+
 namespace decnet::decky {
 
 std::optional<TftpRequest> parse_tftp_request(std::string_view p) {
   constexpr std::size_t kMaxName = 255, kMaxMode = 16;
   if (p.size() < 4) return std::nullopt;
   TftpRequest r;
-  r.opcode = static_cast<std::uint16_t>((static_cast<unsigned char>(p[0]) << 8) |
-                                        static_cast<unsigned char>(p[1]));
+  r.opcode = read_be16(p, 0);
   if (r.opcode != kTftpRead && r.opcode != kTftpWrite) return std::nullopt;
   auto rest = p.substr(2);
   const auto name_end = rest.find('\0');

@@ -5,6 +5,7 @@
 #include <openssl/rand.h>
 
 #include "core/hash.h"
+#include "decky/protocol/big_endian.h"
 #include "decky/protocol/postgres_wire.h"
 #include "decky/services/services.h"
 
@@ -13,13 +14,8 @@ namespace {
 
 namespace asio = boost::asio;
 
-std::string be32(std::uint32_t n) {
-  return {static_cast<char>(n >> 24), static_cast<char>(n >> 16), static_cast<char>(n >> 8),
-          static_cast<char>(n)};
-}
-
 std::string message(char type, const std::string& body) {
-  return type + be32(static_cast<std::uint32_t>(body.size() + 4)) + body;
+  return type + be32_bytes(static_cast<std::uint32_t>(body.size() + 4)) + body;
 }
 
 std::string fatal(const std::string& code, const std::string& text) {
@@ -68,7 +64,8 @@ class PostgresService final : public ConversationService {
     s.emit("startup", {{"username", user}, {"database", database}});
     unsigned char salt[4];
     if (RAND_bytes(salt, sizeof salt) != 1) co_return;
-    if (!co_await s.write(message('R', be32(5) + std::string(reinterpret_cast<char*>(salt), 4)))) {
+    if (!co_await s.write(
+            message('R', be32_bytes(5) + std::string(reinterpret_cast<char*>(salt), 4)))) {
       co_return;
     }
     const auto header = co_await s.read_exact(5);
