@@ -5,13 +5,12 @@
 
 #include <gtest/gtest.h>
 
+#include "wire_bytes.h"
+
 namespace decnet::decky {
 namespace {
 
-std::string le32(std::uint32_t v) {
-  return {static_cast<char>(v), static_cast<char>(v >> 8), static_cast<char>(v >> 16),
-          static_cast<char>(v >> 24)};
-}
+using namespace wire_bytes;
 
 std::string login(std::uint32_t caps, const std::string& auth_part) {
   return le32(caps) + le32(16'777'216) + '\x2d' + std::string(23, '\0') + "root" + '\0' +

@@ -8,14 +8,12 @@
 #include <random>
 
 #include "core/hash.h"
+#include "wire_bytes.h"
 
 namespace decnet::decky {
 namespace {
 
-std::string be32(std::uint32_t v) {
-  return {static_cast<char>(v >> 24), static_cast<char>(v >> 16), static_cast<char>(v >> 8),
-          static_cast<char>(v)};
-}
+using namespace wire_bytes;
 
 std::string name_list(const std::string& names) {
   return be32(static_cast<std::uint32_t>(names.size())) + names;

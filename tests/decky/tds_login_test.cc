@@ -5,17 +5,12 @@
 
 #include <gtest/gtest.h>
 
+#include "wire_bytes.h"
+
 namespace decnet::decky {
 namespace {
 
-std::string utf16(const std::string& ascii) {
-  std::string out;
-  for (const char c : ascii) {
-    out += c;
-    out += '\0';
-  }
-  return out;
-}
+using namespace wire_bytes;
 
 std::string obfuscated(const std::string& utf16_bytes) {
   std::string out;
@@ -24,10 +19,6 @@ std::string obfuscated(const std::string& utf16_bytes) {
     out += static_cast<char>(((b << 4 | b >> 4) & 0xff) ^ 0xa5);
   }
   return out;
-}
-
-std::string le16(std::size_t v) {
-  return {static_cast<char>(v & 0xff), static_cast<char>(v >> 8)};
 }
 
 // A LOGIN7 record with the given fields, in the order of its offset table.

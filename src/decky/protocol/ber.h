@@ -12,6 +12,10 @@
 
 namespace decnet::decky {
 
+// The universal tags these protocols use.
+inline constexpr unsigned char kBerInteger = 0x02, kBerOctetString = 0x04, kBerNull = 0x05,
+                               kBerOid = 0x06, kBerEnumerated = 0x0a, kBerSequence = 0x30;
+
 struct BerElement {
   unsigned char tag = 0;
   std::string_view contents;

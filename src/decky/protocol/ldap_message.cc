@@ -26,8 +26,8 @@ bool render_filter(const BerElement& f, int depth, std::string& out) {
   if (depth > kMaxFilterDepth || out.size() > kMaxFilterText) return false;
   const auto pair = [&](std::string_view op) {
     BerReader r(f.contents);
-    const auto attr = r.next(0x04);
-    const auto value = r.next(0x04);
+    const auto attr = r.next(kBerOctetString);
+    const auto value = r.next(kBerOctetString);
     if (!attr || !value) return false;
     out += '(';
     out += *attr;
@@ -64,8 +64,8 @@ bool render_filter(const BerElement& f, int depth, std::string& out) {
       return true;
     case 0xa4: {  // substrings
       BerReader r(f.contents);
-      const auto attr = r.next(0x04);
-      const auto parts = r.next(0x30);
+      const auto attr = r.next(kBerOctetString);
+      const auto parts = r.next(kBerSequence);
       if (!attr || !parts) return false;
       out += '(';
       out += *attr;
@@ -95,8 +95,8 @@ bool render_filter(const BerElement& f, int depth, std::string& out) {
 
 std::optional<LdapBind> parse_bind(std::string_view contents) {
   BerReader r(contents);
-  const auto version = r.next(0x02);
-  const auto name = r.next(0x04);
+  const auto version = r.next(kBerInteger);
+  const auto name = r.next(kBerOctetString);
   if (!version || !name) return std::nullopt;
   LdapBind bind;
   const auto v = ber_integer(*version);
@@ -109,7 +109,7 @@ std::optional<LdapBind> parse_bind(std::string_view contents) {
     bind.password = std::string(auth->contents);
   } else if (auth->tag == 0xa3) {
     BerReader sasl(auth->contents);
-    const auto mechanism = sasl.next(0x04);
+    const auto mechanism = sasl.next(kBerOctetString);
     if (!mechanism) return std::nullopt;
     bind.sasl_mechanism = std::string(*mechanism);
   } else {
@@ -121,14 +121,14 @@ std::optional<LdapBind> parse_bind(std::string_view contents) {
 std::optional<LdapSearch> parse_search(std::string_view contents) {
   BerReader r(contents);
   LdapSearch search;
-  const auto base = r.next(0x04);
-  const auto scope = r.next(0x0a);
-  const auto deref = r.next(0x0a);
-  const auto size_limit = r.next(0x02);
-  const auto time_limit = r.next(0x02);
+  const auto base = r.next(kBerOctetString);
+  const auto scope = r.next(kBerEnumerated);
+  const auto deref = r.next(kBerEnumerated);
+  const auto size_limit = r.next(kBerInteger);
+  const auto time_limit = r.next(kBerInteger);
   const auto types_only = r.next(0x01);
   const auto filter = r.next();
-  const auto attributes = r.next(0x30);
+  const auto attributes = r.next(kBerSequence);
   if (!base || !scope || !deref || !size_limit || !time_limit || !types_only || !filter ||
       !attributes) {
     return std::nullopt;
@@ -141,7 +141,7 @@ std::optional<LdapSearch> parse_search(std::string_view contents) {
   if (search.filter.size() > kMaxFilterText) search.filter.resize(kMaxFilterText);
   BerReader a(*attributes);
   while (!a.empty()) {
-    const auto attribute = a.next(0x04);
+    const auto attribute = a.next(kBerOctetString);
     if (!attribute) return std::nullopt;
     if (search.attributes.size() < 32) search.attributes.emplace_back(*attribute);
   }
@@ -160,7 +160,7 @@ std::optional<std::size_t> ldap_contents_length(unsigned char first, std::string
 
 std::optional<LdapMessage> parse_ldap_message(std::string_view contents) {
   BerReader r(contents);
-  const auto id = r.next(0x02);
+  const auto id = r.next(kBerInteger);
   const auto op = r.next();
   if (!id || !op) return std::nullopt;
   LdapMessage m;
@@ -185,9 +185,9 @@ std::optional<LdapMessage> parse_ldap_message(std::string_view contents) {
 
 std::string ldap_result(std::int64_t id, unsigned char op, int result_code,
                         std::string_view diagnostic) {
-  const std::string result =
-      ber_tlv_integer(0x0a, result_code) + ber_tlv(0x04, "") + ber_tlv(0x04, diagnostic);
-  return ber_tlv(0x30, ber_tlv_integer(0x02, id) + ber_tlv(op, result));
+  const std::string result = ber_tlv_integer(kBerEnumerated, result_code) +
+                             ber_tlv(kBerOctetString, "") + ber_tlv(kBerOctetString, diagnostic);
+  return ber_tlv(kBerSequence, ber_tlv_integer(kBerInteger, id) + ber_tlv(op, result));
 }
 
 std::string ldap_search_entry(
@@ -196,12 +196,13 @@ std::string ldap_search_entry(
   std::string list;
   for (const auto& [type, values] : attributes) {
     std::string set;
-    for (const auto& v : values) set += ber_tlv(0x04, v);
-    list += ber_tlv(0x30, ber_tlv(0x04, type) + ber_tlv(0x31, set));
+    for (const auto& v : values) set += ber_tlv(kBerOctetString, v);
+    list += ber_tlv(kBerSequence, ber_tlv(kBerOctetString, type) + ber_tlv(0x31, set));
   }
-  return ber_tlv(0x30,
-                 ber_tlv_integer(0x02, id) +
-                     ber_tlv(kLdapSearchResultEntry, ber_tlv(0x04, dn) + ber_tlv(0x30, list)));
+  return ber_tlv(kBerSequence,
+                 ber_tlv_integer(kBerInteger, id) +
+                     ber_tlv(kLdapSearchResultEntry,
+                             ber_tlv(kBerOctetString, dn) + ber_tlv(kBerSequence, list)));
 }
 
 }  // namespace decnet::decky

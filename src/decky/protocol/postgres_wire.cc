@@ -1,6 +1,6 @@
 #include "decky/protocol/postgres_wire.h"
 
-#include "decky/protocol/big_endian.h"
+#include "decky/protocol/byte_order.h"
 
 namespace decnet::decky {
 

@@ -1,7 +1,7 @@
 #include "decky/protocol/rfb_handshake.h"
 
 #include "core/text.h"
-#include "decky/protocol/big_endian.h"
+#include "decky/protocol/byte_order.h"
 
 namespace decnet::decky {
 namespace {

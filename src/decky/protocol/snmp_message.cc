@@ -9,8 +9,7 @@ namespace {
 
 constexpr std::size_t kMaxDatagram = 65'535;
 constexpr std::size_t kMaxArcs = 128;
-constexpr unsigned char kSequence = 0x30, kInteger = 0x02, kOctetString = 0x04, kNull = 0x05,
-                        kObjectId = 0x06, kTimeTicks = 0x43;
+constexpr unsigned char kTimeTicks = 0x43;
 constexpr unsigned char kNoSuchObject = 0x80, kEndOfMibView = 0x82;
 constexpr std::int64_t kTooBig = 1, kNoSuchName = 2, kNotWritable = 17;
 
@@ -18,10 +17,10 @@ std::optional<std::vector<SnmpBinding>> parse_bindings(std::string_view contents
   std::vector<SnmpBinding> out;
   BerReader list(contents, kMaxDatagram);
   while (!list.empty()) {
-    const auto binding = list.next(kSequence);
+    const auto binding = list.next(kBerSequence);
     if (!binding || out.size() >= kMaxSnmpBindings) return std::nullopt;
     BerReader b(*binding, kMaxDatagram);
-    const auto name = b.next(kObjectId);
+    const auto name = b.next(kBerOid);
     const auto value = b.next();
     if (!name || !value) return std::nullopt;
     auto oid = parse_oid(*name);
@@ -34,28 +33,28 @@ std::optional<std::vector<SnmpBinding>> parse_bindings(std::string_view contents
 // SNMPv3: msgGlobalData, then the USM parameters as an OCTET STRING holding a SEQUENCE whose
 // fourth element is the user name.
 std::string v3_user(BerReader& r) {
-  if (!r.next(kSequence)) return {};
-  const auto security = r.next(kOctetString);
+  if (!r.next(kBerSequence)) return {};
+  const auto security = r.next(kBerOctetString);
   r.next();  // the flags and model live in msgGlobalData; the parameters come next
   if (!security) return {};
   BerReader outer(*security, kMaxDatagram);
-  const auto usm = outer.next(kSequence);
+  const auto usm = outer.next(kBerSequence);
   if (!usm) return {};
   BerReader u(*usm, kMaxDatagram);
-  u.next(kOctetString);  // engine id
-  u.next(kInteger);      // engine boots
-  u.next(kInteger);      // engine time
-  const auto user = u.next(kOctetString);
+  u.next(kBerOctetString);  // engine id
+  u.next(kBerInteger);      // engine boots
+  u.next(kBerInteger);      // engine time
+  const auto user = u.next(kBerOctetString);
   return user ? std::string(user->substr(0, 64)) : std::string();
 }
 
 std::string encode_bindings(const std::vector<SnmpBinding>& bindings) {
   std::string list;
   for (const auto& b : bindings) {
-    list += ber_tlv(kSequence,
-                    ber_tlv(kObjectId, encode_oid(b.oid)) + ber_tlv(b.value.tag, b.value.contents));
+    list += ber_tlv(kBerSequence,
+                    ber_tlv(kBerOid, encode_oid(b.oid)) + ber_tlv(b.value.tag, b.value.contents));
   }
-  return ber_tlv(kSequence, list);
+  return ber_tlv(kBerSequence, list);
 }
 
 // The binding after `oid` in the view, or the end marker.
@@ -117,27 +116,27 @@ std::string oid_text(const Oid& oid) {
 }
 
 SnmpValue snmp_string(std::string_view text) {
-  return {kOctetString, std::string(text)};
+  return {kBerOctetString, std::string(text)};
 }
 SnmpValue snmp_integer(std::int64_t v) {
-  const auto encoded = ber_tlv_integer(kInteger, v);
-  return {kInteger, encoded.substr(2)};
+  const auto encoded = ber_tlv_integer(kBerInteger, v);
+  return {kBerInteger, encoded.substr(2)};
 }
 SnmpValue snmp_oid(const Oid& oid) {
-  return {kObjectId, encode_oid(oid)};
+  return {kBerOid, encode_oid(oid)};
 }
 SnmpValue snmp_timeticks(std::uint32_t centiseconds) {
   // An unsigned 32-bit value: a leading zero octet keeps the top bit from reading as a sign.
-  const auto encoded = ber_tlv_integer(kInteger, centiseconds);
+  const auto encoded = ber_tlv_integer(kBerInteger, centiseconds);
   return {kTimeTicks, encoded.substr(2)};
 }
 
 std::optional<SnmpMessage> parse_snmp_message(std::string_view datagram) {
   BerReader top(datagram, kMaxDatagram);
-  const auto message = top.next(kSequence);
+  const auto message = top.next(kBerSequence);
   if (!message) return std::nullopt;
   BerReader r(*message, kMaxDatagram);
-  const auto version_bytes = r.next(kInteger);
+  const auto version_bytes = r.next(kBerInteger);
   if (!version_bytes) return std::nullopt;
   const auto version = ber_integer(*version_bytes);
   if (!version) return std::nullopt;
@@ -148,17 +147,17 @@ std::optional<SnmpMessage> parse_snmp_message(std::string_view datagram) {
     return m;
   }
   if (m.version != 0 && m.version != 1) return std::nullopt;
-  const auto community = r.next(kOctetString);
+  const auto community = r.next(kBerOctetString);
   const auto pdu = r.next();
   if (!community || !pdu) return std::nullopt;
   m.community = std::string(*community);
   m.pdu = pdu->tag;
   if (m.pdu == kSnmpTrapV1) return m;  // a different layout, and nothing to answer
   BerReader p(pdu->contents, kMaxDatagram);
-  const auto id = p.next(kInteger);
-  const auto status = p.next(kInteger);
-  const auto index = p.next(kInteger);
-  const auto bindings = p.next(kSequence);
+  const auto id = p.next(kBerInteger);
+  const auto status = p.next(kBerInteger);
+  const auto index = p.next(kBerInteger);
+  const auto bindings = p.next(kBerSequence);
   if (!id || !status || !index || !bindings) return std::nullopt;
   const auto id_value = ber_integer(*id), status_value = ber_integer(*status),
              index_value = ber_integer(*index);
@@ -243,11 +242,11 @@ std::string snmp_answer(const SnmpMessage& request, const SnmpMib& mib, std::siz
   if (v1 && status != 0) out = request.bindings;  // v1 echoes the request on an error
   const auto encode = [&] {
     const auto pdu =
-        ber_tlv(kSnmpResponse, ber_tlv_integer(kInteger, request.request_id) +
-                                   ber_tlv_integer(kInteger, status) +
-                                   ber_tlv_integer(kInteger, index) + encode_bindings(out));
-    return ber_tlv(kSequence, ber_tlv_integer(kInteger, request.version) +
-                                  ber_tlv(kOctetString, request.community) + pdu);
+        ber_tlv(kSnmpResponse, ber_tlv_integer(kBerInteger, request.request_id) +
+                                   ber_tlv_integer(kBerInteger, status) +
+                                   ber_tlv_integer(kBerInteger, index) + encode_bindings(out));
+    return ber_tlv(kBerSequence, ber_tlv_integer(kBerInteger, request.version) +
+                                     ber_tlv(kBerOctetString, request.community) + pdu);
   };
   auto answer = encode();
   // Over the bound: a get-bulk may answer with fewer bindings (RFC 3416 4.2.3); anything

@@ -3,7 +3,7 @@
 #include <cstdint>
 
 #include "core/hash.h"
-#include "decky/protocol/big_endian.h"
+#include "decky/protocol/byte_order.h"
 
 namespace decnet::decky {
 namespace {

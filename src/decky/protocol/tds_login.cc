@@ -1,73 +1,12 @@
 #include "decky/protocol/tds_login.h"
 
+#include "decky/protocol/byte_order.h"
+#include "decky/protocol/utf16.h"
+
 namespace decnet::decky {
 namespace {
 
 constexpr std::size_t kLogin7FixedBytes = 94;
-
-std::uint16_t le16(std::string_view b, std::size_t at) {
-  return static_cast<std::uint16_t>(static_cast<unsigned char>(b[at]) |
-                                    static_cast<unsigned char>(b[at + 1]) << 8);
-}
-
-std::uint32_t le32(std::string_view b, std::size_t at) {
-  return static_cast<std::uint32_t>(le16(b, at)) | static_cast<std::uint32_t>(le16(b, at + 2))
-                                                       << 16;
-}
-
-std::string put16(std::uint16_t v) {
-  return {static_cast<char>(v & 0xff), static_cast<char>(v >> 8)};
-}
-
-std::string put32(std::uint32_t v) {
-  return put16(static_cast<std::uint16_t>(v & 0xffff)) + put16(static_cast<std::uint16_t>(v >> 16));
-}
-
-void append_utf8(std::string& out, std::uint32_t cp) {
-  if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    out += static_cast<char>(0xc0 | cp >> 6);
-    out += static_cast<char>(0x80 | (cp & 0x3f));
-  } else if (cp < 0x10000) {
-    out += static_cast<char>(0xe0 | cp >> 12);
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3f));
-    out += static_cast<char>(0x80 | (cp & 0x3f));
-  } else {
-    out += static_cast<char>(0xf0 | cp >> 18);
-    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3f));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3f));
-    out += static_cast<char>(0x80 | (cp & 0x3f));
-  }
-}
-
-// UTF-16LE to UTF-8; an unpaired surrogate becomes U+FFFD.
-std::string utf16_to_utf8(std::string_view b) {
-  std::string out;
-  for (std::size_t i = 0; i + 1 < b.size(); i += 2) {
-    const std::uint32_t unit = le16(b, i);
-    if (unit >= 0xd800 && unit < 0xdc00 && i + 3 < b.size()) {
-      const std::uint32_t low = le16(b, i + 2);
-      if (low >= 0xdc00 && low < 0xe000) {
-        append_utf8(out, 0x10000 + ((unit - 0xd800) << 10) + (low - 0xdc00));
-        i += 2;
-        continue;
-      }
-    }
-    append_utf8(out, unit >= 0xd800 && unit < 0xe000 ? 0xfffd : unit);
-  }
-  return out;
-}
-
-// Only ASCII is written back (user names are cut to it): enough for the error's text.
-std::string ascii_to_utf16(std::string_view s) {
-  std::string out;
-  for (const char c : s) {
-    out += static_cast<unsigned char>(c) < 0x80 ? c : '?';
-    out += '\0';
-  }
-  return out;
-}
 
 // A LOGIN7 password: each byte's nibbles swapped, then XORed with 0xA5; this undoes it.
 std::string deobfuscate(std::string_view b) {
@@ -135,10 +74,10 @@ std::string tds_prelogin_response() {
 std::optional<TdsLogin> parse_tds_login7(std::string_view r) {
   if (r.size() < kLogin7FixedBytes) return std::nullopt;
   TdsLogin login;
-  login.tds_version = le32(r, 4);
+  login.tds_version = read_le32(r, 4);
   const auto field = [&](std::size_t at) -> std::optional<std::string_view> {
-    const std::size_t offset = le16(r, at);
-    const std::size_t bytes = 2 * static_cast<std::size_t>(le16(r, at + 2));
+    const std::size_t offset = read_le16(r, at);
+    const std::size_t bytes = 2 * static_cast<std::size_t>(read_le16(r, at + 2));
     if (bytes == 0) return std::string_view();
     if (offset < kLogin7FixedBytes || offset > r.size() || r.size() - offset < bytes) {
       return std::nullopt;
@@ -150,29 +89,30 @@ std::optional<TdsLogin> parse_tds_login7(std::string_view r) {
   if (!host || !user || !password || !app || !server || !library || !database) {
     return std::nullopt;
   }
-  login.hostname = utf16_to_utf8(*host);
-  login.username = utf16_to_utf8(*user);
-  login.password = utf16_to_utf8(deobfuscate(*password));
-  login.app_name = utf16_to_utf8(*app);
-  login.server_name = utf16_to_utf8(*server);
-  login.library = utf16_to_utf8(*library);
-  login.database = utf16_to_utf8(*database);
+  login.hostname = utf16le_to_utf8(*host);
+  login.username = utf16le_to_utf8(*user);
+  login.password = utf16le_to_utf8(deobfuscate(*password));
+  login.app_name = utf16le_to_utf8(*app);
+  login.server_name = utf16le_to_utf8(*server);
+  login.library = utf16le_to_utf8(*library);
+  login.database = utf16le_to_utf8(*database);
   return login;
 }
 
 std::string tds_login_failed(std::string_view username, std::string_view server_name) {
   const auto text =
-      ascii_to_utf16("Login failed for user '" + std::string(username.substr(0, 128)) + "'.");
-  const auto server = ascii_to_utf16(server_name.substr(0, 64));
-  std::string error = put32(18456);
+      utf8_to_utf16le("Login failed for user '" + std::string(username.substr(0, 128)) + "'.");
+  const auto server = utf8_to_utf16le(server_name.substr(0, 64));
+  std::string error = le32_bytes(18456);
   error += '\x01';  // state
   error += '\x0e';  // class 14: a security error the user can correct
-  error += put16(static_cast<std::uint16_t>(text.size() / 2)) + text;
+  error += le16_bytes(static_cast<std::uint32_t>(text.size() / 2)) + text;
   error += static_cast<char>(server.size() / 2) + server;
   error += '\0';  // no procedure
-  error += put32(1);
-  std::string out = "\xaa" + put16(static_cast<std::uint16_t>(error.size())) + error;
-  out += "\xfd" + put16(0x0002) + put16(0) + std::string(8, '\0');  // DONE, error, no rows
+  error += le32_bytes(1);
+  std::string out = "\xaa" + le16_bytes(static_cast<std::uint32_t>(error.size())) + error;
+  out +=
+      "\xfd" + le16_bytes(0x0002) + le16_bytes(0) + std::string(8, '\0');  // DONE, error, no rows
   return out;
 }
 

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "decky/protocol/big_endian.h"
+#include "decky/protocol/byte_order.h"
 
 namespace decnet::decky {
 

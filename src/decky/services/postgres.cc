@@ -5,7 +5,7 @@
 #include <openssl/rand.h>
 
 #include "core/hash.h"
-#include "decky/protocol/big_endian.h"
+#include "decky/protocol/byte_order.h"
 #include "decky/protocol/postgres_wire.h"
 #include "decky/services/services.h"
 

@@ -46,6 +46,7 @@ std::unique_ptr<DatagramService> make_tftp_service(const Persona& persona,
                                                    const ServiceSettings& settings);
 std::unique_ptr<DatagramService> make_snmp_service(const Persona& persona,
                                                    const ServiceSettings& settings);
+std::unique_ptr<Service> make_smb_service(const Persona& persona, const ServiceSettings& settings);
 std::unique_ptr<Service> make_ssh_service(const Persona& persona, const ServiceSettings& settings);
 std::unique_ptr<Service> make_telnet_service(const Persona& persona,
                                              const ServiceSettings& settings);
