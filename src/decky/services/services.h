@@ -33,6 +33,8 @@ std::unique_ptr<Service> make_smtp_service(const Persona& persona, const Service
 std::unique_ptr<Service> make_redis_service(const Persona& persona,
                                             const ServiceSettings& settings);
 std::unique_ptr<Service> make_ldap_service(const Persona& persona, const ServiceSettings& settings);
+std::unique_ptr<Service> make_mongodb_service(const Persona& persona,
+                                              const ServiceSettings& settings);
 std::unique_ptr<Service> make_mqtt_service(const Persona& persona, const ServiceSettings& settings);
 std::unique_ptr<Service> make_mssql_service(const Persona& persona,
                                             const ServiceSettings& settings);
