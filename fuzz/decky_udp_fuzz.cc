@@ -1,11 +1,14 @@
-// Fuzzes the decky's readers of UDP requests other than SNMP: a DNS query and a TFTP request.
-// Neither reads outside the datagram, names stay bounded, and a DNS answer is the question
-// echoed (plus at most one TXT) under a 12-byte header.
+// Fuzzes the decky's readers of UDP requests other than SNMP: a DNS query, a TFTP request and
+// a SIP request. None reads outside the datagram, names stay bounded, a DNS answer is the
+// question echoed (plus at most one TXT) under a 12-byte header, and a SIP request keeps its
+// bounds (16 Vias) and its answer carries what it copied.
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
 
 #include "decky/protocol/dns_message.h"
+#include "decky/protocol/http_credentials.h"
+#include "decky/protocol/sip_message.h"
 #include "decky/protocol/tftp_packet.h"
 #include "fuzz_support.h"
 
@@ -22,6 +25,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (const auto r = d::parse_tftp_request(input)) {
     check(r->filename.size() <= 255 && !r->filename.empty() && r->mode.size() <= 16);
     check(r->opcode == d::kTftpRead || r->opcode == d::kTftpWrite);
+  }
+  if (const auto r = d::parse_sip_request(input)) {
+    check(r->via.size() <= 16 && !r->call_id.empty() && r->call_id.size() <= size);
+    const auto out = d::sip_response(*r, 401, "Unauthorized", {}, "192.0.2.1", 5060, "t");
+    check(out.find(r->call_id) != std::string::npos);
+    if (const auto c = d::classify_authorization(r->authorization)) check(c->secret.size() <= size);
   }
   return 0;
 }

@@ -7,9 +7,7 @@
 #include "core/text.h"
 
 namespace decnet::decky {
-namespace {
 
-// Digest parameters: k="v" or k=v, comma-separated.
 std::optional<std::string> digest_param(std::string_view params, std::string_view name) {
   std::size_t i = 0;
   while (i < params.size()) {
@@ -34,8 +32,6 @@ std::optional<std::string> digest_param(std::string_view params, std::string_vie
   }
   return std::nullopt;
 }
-
-}  // namespace
 
 std::optional<HttpCredential> classify_authorization(std::string_view header) {
   header = core::trim(header);

@@ -20,6 +20,9 @@ struct HttpCredential {
 };
 
 std::optional<HttpCredential> classify_authorization(std::string_view header);
+// One parameter of a Digest challenge or answer (what follows "Digest "): k="v" or k=v,
+// comma-separated, names compared without case. HTTP and SIP share the form.
+std::optional<std::string> digest_param(std::string_view params, std::string_view name);
 std::optional<HttpCredential> form_credentials(std::string_view body,
                                                std::string_view content_type);
 // application/x-www-form-urlencoded decoding of one key or value ('+' is a space).

@@ -46,6 +46,8 @@ std::unique_ptr<DatagramService> make_dns_service(const Persona& persona,
                                                   const ServiceSettings& settings);
 std::unique_ptr<DatagramService> make_tftp_service(const Persona& persona,
                                                    const ServiceSettings& settings);
+std::unique_ptr<DatagramService> make_sip_service(const Persona& persona,
+                                                  const ServiceSettings& settings);
 std::unique_ptr<DatagramService> make_snmp_service(const Persona& persona,
                                                    const ServiceSettings& settings);
 std::unique_ptr<Service> make_smb_service(const Persona& persona, const ServiceSettings& settings);
