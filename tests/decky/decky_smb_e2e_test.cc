@@ -4,43 +4,12 @@
 // DOMAIN\user with the server challenge beside it — and that pair is really crackable: the
 // test recomputes the client's proof from the password it typed and finds it in what was stored.
 #include <gtest/gtest.h>
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
-#include <openssl/provider.h>
 
-#include "core/base64.h"
-#include "core/hash.h"
 #include "decky_run.h"
-#include "wire_bytes.h"
+#include "ntlm_check.h"
 
 namespace decnet::testing {
 namespace {
-
-using namespace wire_bytes;
-
-std::string hmac_md5(const std::string& key, const std::string& data) {
-  unsigned char out[16];
-  unsigned int n = 0;
-  HMAC(EVP_md5(), key.data(), static_cast<int>(key.size()),
-       reinterpret_cast<const unsigned char*>(data.data()), data.size(), out, &n);
-  return {reinterpret_cast<char*>(out), n};
-}
-
-// MD4 of the UTF-16 password: the NT hash. MD4 sits in OpenSSL 3's legacy provider.
-std::optional<std::string> nt_hash(const std::string& password) {
-  static OSSL_PROVIDER* legacy = OSSL_PROVIDER_load(nullptr, "legacy");
-  static OSSL_PROVIDER* base = OSSL_PROVIDER_load(nullptr, "default");
-  if (!legacy || !base) return std::nullopt;
-  EVP_MD* md4 = EVP_MD_fetch(nullptr, "MD4", nullptr);
-  if (!md4) return std::nullopt;
-  const auto in = utf16(password);
-  unsigned char out[16];
-  unsigned int n = 0;
-  const bool ok = EVP_Digest(in.data(), in.size(), out, &n, md4, nullptr) == 1;
-  EVP_MD_free(md4);
-  if (!ok) return std::nullopt;
-  return std::string(reinterpret_cast<char*>(out), n);
-}
 
 class SmbEndToEnd : public ::testing::Test {
  protected:
@@ -90,25 +59,11 @@ TEST_F(SmbEndToEnd, SmbclientsNtlmv2ResponseIsStoredAndCrackable) {
                               "json_extract(fields, '$.protocol') = 'smb1' AND "
                               "json_extract(fields, '$.dialects') = 'NT LANMAN 1.0,NT LM 0.12'"));
 
-  const auto b64 = sqlite_value(master_.db(), "SELECT secret_b64 FROM credentials WHERE " + stored);
-  const auto challenge_hex = sqlite_value(
-      master_.db(),
-      "SELECT json_extract(fields, '$.server_challenge') FROM logs WHERE service = 'smb' AND "
-      "event_type = 'auth_attempt' AND json_extract(fields, '$.username') = 'alice'");
-  ASSERT_TRUE(b64 && challenge_hex);
-  const auto response = core::base64_decode(*b64);
-  const auto challenge = core::from_hex(*challenge_hex);
-  ASSERT_TRUE(response && challenge);
-  ASSERT_GT(response->size(), 24u);
-  const auto hash = nt_hash("Winter2026!");
-  ASSERT_TRUE(hash) << "MD4 unavailable";
-  // NTOWFv2 keys HMAC-MD5 with the upper-cased user and the domain as the client sent them.
-  const auto key = hmac_md5(*hash, utf16("ALICE") + utf16("CORP"));
-  const auto blob = response->substr(16);
-  EXPECT_EQ(core::to_hex(hmac_md5(key, *challenge + blob)), core::to_hex(response->substr(0, 16)))
+  const auto ntlm = stored_ntlm(master_.db(), "smb", "alice");
+  ASSERT_TRUE(ntlm) << "no stored response and challenge";
+  EXPECT_TRUE(ntlmv2_proves("Winter2026!", "alice", "CORP", ntlm->challenge, ntlm->response))
       << "the stored response does not prove the password against the stored challenge";
-  const auto wrong_key = hmac_md5(*nt_hash("Winter2025!"), utf16("ALICE") + utf16("CORP"));
-  EXPECT_NE(hmac_md5(wrong_key, *challenge + blob), response->substr(0, 16));
+  EXPECT_FALSE(ntlmv2_proves("Winter2025!", "alice", "CORP", ntlm->challenge, ntlm->response));
 }
 
 }  // namespace

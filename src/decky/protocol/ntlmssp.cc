@@ -1,5 +1,7 @@
 #include "decky/protocol/ntlmssp.h"
 
+#include <chrono>
+
 #include "core/utf8.h"
 #include "decky/protocol/byte_order.h"
 #include "decky/protocol/utf16.h"
@@ -126,6 +128,11 @@ std::optional<NtlmAuthenticate> parse_ntlm_authenticate(std::string_view m) {
 std::uint64_t windows_filetime(std::int64_t unix_seconds) {
   constexpr std::int64_t kEpochDifference = 11'644'473'600;  // 1601 to 1970, in seconds
   return static_cast<std::uint64_t>(unix_seconds + kEpochDifference) * 10'000'000ULL;
+}
+
+std::uint64_t windows_filetime_now() {
+  const auto now = std::chrono::system_clock::now().time_since_epoch();
+  return windows_filetime(std::chrono::duration_cast<std::chrono::seconds>(now).count());
 }
 
 }  // namespace decnet::decky

@@ -51,5 +51,6 @@ std::optional<NtlmAuthenticate> parse_ntlm_authenticate(std::string_view token);
 
 // 100 ns intervals since 1601-01-01, Windows' clock, for a Unix time in seconds.
 std::uint64_t windows_filetime(std::int64_t unix_seconds);
+std::uint64_t windows_filetime_now();
 
 }  // namespace decnet::decky

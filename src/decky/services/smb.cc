@@ -7,7 +7,6 @@
 // `null_session` and refused the same way. A client that speaks SMB1 only
 // (old scanners, MS17-010 probes) gets its dialects reported and the connection closed.
 #include <array>
-#include <chrono>
 
 #include "core/hash.h"
 #include "core/text.h"
@@ -43,11 +42,6 @@ std::uint64_t random_session_id() {
   std::uint64_t id = 0;
   for (const auto b : bytes) id = (id << 8) | b;
   return id | 1;
-}
-
-std::uint64_t now_filetime() {
-  const auto now = std::chrono::system_clock::now().time_since_epoch();
-  return windows_filetime(std::chrono::duration_cast<std::chrono::seconds>(now).count());
 }
 
 class SmbService final : public ConversationService {
@@ -113,7 +107,7 @@ class SmbService final : public ConversationService {
     if (dialect == 0) return {};
     Smb2Header request;  // SMB1's answer in SMB2 form: message id 0, one credit
     request.credits = 1;
-    server_.filetime = now_filetime();
+    server_.filetime = windows_filetime_now();
     return smb2_response(request, kStatusSuccess, 0,
                          smb2_negotiate_body(dialect, server_, spnego_server_offer()));
   }
@@ -133,7 +127,7 @@ class SmbService final : public ConversationService {
                              {"client_guid", core::to_hex(request->client_guid)}});
         const auto dialect = choose_smb2_dialect(request->dialects);
         if (dialect == 0) return smb2_response(*header, kStatusNotSupported, 0, smb2_error_body());
-        server_.filetime = now_filetime();
+        server_.filetime = windows_filetime_now();
         return smb2_response(*header, kStatusSuccess, 0,
                              smb2_negotiate_body(dialect, server_, spnego_server_offer()));
       }
@@ -200,7 +194,7 @@ class SmbService final : public ConversationService {
   }
 
   NtlmServerIdentity identity() const {
-    return {workgroup_, computer_, "", dns_computer_, now_filetime()};
+    return {workgroup_, computer_, "", dns_computer_, windows_filetime_now()};
   }
 
   std::string workgroup_, computer_, dns_computer_;
