@@ -164,7 +164,7 @@ std::vector<ServiceSpec> build_registry() {
        {text("workgroup", "Workgroup", "WORKGROUP", "the NetBIOS domain the login names")},
        make_smb_service},
       {"smtp", {25, 587}, "src", smtp, make_smtp_service},
-      {"smtp_relay", {25, 587}, "src", relay, {}},
+      {"smtp_relay", {25, 587}, "src", relay, make_smtp_relay_service},
       {"snmp",
        {161},
        "src",

@@ -169,7 +169,7 @@ void BatchBuilder::add(IngestBatch& batch, RawLine line) {
   }
   if (identity_) collect_identity_evidence(e, batch);
   if (auto mail = email_received_payload(e))
-    batch.emails.push_back({*e.attacker_ip, std::move(*mail)});
+    batch.emails.push_back({*e.attacker_ip, std::move(*mail), smtp_probe_payload(e)});
   switch (credential.outcome) {
     case CredentialOutcome::kCredential:
       batch.credentials.push_back({batch.logs.size() - 1, std::move(credential.attempt)});

@@ -69,9 +69,10 @@ void IngestPipeline::publish(const CommittedBatch& c, const IngestBatch& batch) 
                  topics::kAttackerFingerprintRotated);
   }
   for (const auto& m : batch.emails) {
-    if (m.payload.contains("attacker_uuid")) {
-      bus_.publish(topics::email(topics::kEmailReceived), m.payload, topics::kEmailReceived);
-    }
+    if (!m.payload.contains("attacker_uuid")) continue;  // no attacker: neither is published
+    bus_.publish(topics::email(topics::kEmailReceived), m.payload, topics::kEmailReceived);
+    if (m.probe)
+      bus_.publish(topics::smtp(topics::kSmtpProbePending), *m.probe, topics::kSmtpProbePending);
   }
   if (c.log_count == 0 && c.dead_letters == 0) return;
   auto events = nlohmann::json::array();

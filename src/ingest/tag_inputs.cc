@@ -299,4 +299,22 @@ std::optional<nlohmann::json> email_received_payload(const NormalizedEvent& e) {
   return p;
 }
 
+std::optional<nlohmann::json> smtp_probe_payload(const NormalizedEvent& e) {
+  if (e.service != "smtp_relay" || e.event_type != "message_stored" || !e.attacker_ip) {
+    return std::nullopt;
+  }
+  const auto* stored_as = field(e, "stored_as");
+  const auto* msg_id = field(e, "msg_id");
+  if (!stored_as && !msg_id) return std::nullopt;
+  const auto text = [&](const char* name) {
+    const auto* v = field(e, name);
+    return v ? bounded(*v, 4096) : std::string();
+  };
+  return nlohmann::json{{"decky", e.decky},
+                        {"attacker_ip", *e.attacker_ip},
+                        {"stored_as", bounded(stored_as ? *stored_as : *msg_id, 256)},
+                        {"mail_from", text("mail_from")},
+                        {"rcpt_to", text("rcpt_to")}};
+}
+
 }  // namespace decnet::ingest

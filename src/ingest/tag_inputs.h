@@ -29,7 +29,8 @@ struct PendingTagEvent {
 
 struct PendingEmail {
   std::string attacker_ip;
-  nlohmann::json payload;  // email.received, without attacker_uuid
+  nlohmann::json payload;               // email.received, without attacker_uuid
+  std::optional<nlohmann::json> probe;  // smtp.probe.pending: a relay decky's mail
 };
 
 // `credential` is the attempt the line carried, if any. Adds nothing for a line without an
@@ -38,5 +39,8 @@ void collect_tag_events(const NormalizedEvent& e, const store::CredentialAttempt
                         IngestBatch& batch);
 // email.received for a message_stored line; nullopt for any other.
 std::optional<nlohmann::json> email_received_payload(const NormalizedEvent& e);
+// smtp.probe.pending for a message_stored line of an smtp_relay decky (a spammer's mail, the
+// first of which the decky may have delivered as a probe); nullopt for any other.
+std::optional<nlohmann::json> smtp_probe_payload(const NormalizedEvent& e);
 
 }  // namespace decnet::ingest

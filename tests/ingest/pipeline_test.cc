@@ -308,6 +308,27 @@ TEST_F(PipelineTest, MailAttachmentsAreObservedWithTheirExtension) {
   EXPECT_EQ(seen->first_seen_decky_uuid, "mail-01");
 }
 
+TEST_F(PipelineTest, ARelayDeckysMailIsAnnouncedAsAProbeAndAPlainOnesIsNot) {
+  Recorder probes(bus_, "smtp.probe.pending");
+  Recorder received(bus_, "email.received");
+  const std::string fields =
+      "src=\"203.0.113.9\" msg_id=\"6610E222D8\" mail_from=\"spammer@evil.example\" "
+      "rcpt_to=\"probe@drop.example\" subject=\"relay test\"]";
+  send("<134>1 2026-05-02T06:22:48.089309+00:00 mx-01 smtp_relay - message_stored [relay@55555 " +
+       fields);
+  send("<134>1 2026-05-02T06:22:49.089309+00:00 mx-02 smtp - message_stored [relay@55555 " +
+       fields);
+  flush();
+  ASSERT_TRUE(wait_until([&] { return received.size() == 2; }));
+  ASSERT_EQ(probes.size(), 1u);
+  const auto probe = probes.snapshot()[0].payload;
+  EXPECT_EQ(probe["decky"], "mx-01");
+  EXPECT_EQ(probe["attacker_ip"], "203.0.113.9");
+  EXPECT_EQ(probe["stored_as"], "6610E222D8");
+  EXPECT_EQ(probe["mail_from"], "spammer@evil.example");
+  EXPECT_EQ(probe["rcpt_to"], "probe@drop.example");
+}
+
 TEST_F(PipelineTest, AttachmentsCarryTheHashFeedsVerdict) {
   const std::string bad(64, 'b');
   const std::string unknown(64, 'c');

@@ -30,6 +30,8 @@ std::unique_ptr<Service> make_ftp_service(const Persona& persona, const ServiceS
 std::unique_ptr<Service> make_pop3_service(const Persona& persona, const ServiceSettings& settings);
 std::unique_ptr<Service> make_imap_service(const Persona& persona, const ServiceSettings& settings);
 std::unique_ptr<Service> make_smtp_service(const Persona& persona, const ServiceSettings& settings);
+std::unique_ptr<Service> make_smtp_relay_service(const Persona& persona,
+                                                 const ServiceSettings& settings);
 std::unique_ptr<Service> make_rdp_service(const Persona& persona, const ServiceSettings& settings);
 std::unique_ptr<Service> make_redis_service(const Persona& persona,
                                             const ServiceSettings& settings);

@@ -3,9 +3,20 @@
 // relay goes on to send), DATA (the message is counted and hashed, then described as
 // message_stored: headers, each attachment's name, type, size, SHA-256 and warning signs, the
 // URLs in its text; never delivered or kept).
+//
+// smtp_relay is the same server with one difference, the reason spammers look for open relays:
+// when an upstream server is configured, the first `probe_limit` messages from each address
+// (the probes a spammer sends to its own mailbox to test the relay) are delivered through it,
+// so that the campaign which follows comes to the decky; everything after is kept to itself.
+// At most 3 recipients a probe and 30 probes an hour are delivered in all, so the decky cannot
+// be made a spam relay of any use.
+#include <chrono>
+#include <unordered_map>
+
 #include "core/base64.h"
 #include "core/hash.h"
 #include "core/json_text.h"
+#include "decky/net/smtp_delivery.h"
 #include "decky/protocol/mail_message.h"
 #include "decky/protocol/text_protocol.h"
 #include "decky/services/sasl_exchange.h"
@@ -17,6 +28,16 @@ namespace {
 namespace asio = boost::asio;
 
 constexpr std::size_t kMaxMessageBytes = 524'288;
+constexpr std::size_t kMaxProbeRecipients = 3;
+constexpr int kMaxProbesPerHour = 30;
+constexpr std::size_t kMaxProbeAddresses = 4096;
+constexpr std::chrono::seconds kDeliveryDeadline{60};
+
+// Where a relay decky delivers probes, and how many per address.
+struct RelayPolicy {
+  SmtpUpstream upstream;
+  int probe_limit = 1;
+};
 
 std::string domain_of(const std::string& address) {
   const auto at = address.rfind('@');
@@ -25,8 +46,12 @@ std::string domain_of(const std::string& address) {
 
 class SmtpService final : public Service {
  public:
-  SmtpService(const Persona& persona, const ServiceSettings& s)
-      : host_(persona.hostname + "." + persona.domain), banner_(setting(s, "banner")) {
+  SmtpService(const Persona& persona, const ServiceSettings& s,
+              std::optional<RelayPolicy> relay = std::nullopt)
+      : host_(persona.hostname + "." + persona.domain),
+        banner_(setting(s, "banner")),
+        relay_(std::move(relay)) {
+    if (relay_) relay_->upstream.helo = host_;
     if (banner_.empty()) {
       const auto& mta = setting(s, "mta");
       banner_ = mta == "exim"       ? "ESMTP Exim 4.96 Debian"
@@ -162,7 +187,51 @@ class SmtpService final : public Service {
                                 {"msg_id", queue_id},
                                 {"sha256", core::sha256_hex(body)}});
     report_contents(s, body, truncated, mail_from, rcpt, queue_id);
+    if (relay_ && !truncated && take_probe(s.peer_ip())) {
+      const std::vector<std::string> to(
+          recipients.begin(), recipients.begin() + static_cast<std::ptrdiff_t>(std::min(
+                                                       recipients.size(), kMaxProbeRecipients)));
+      asio::co_spawn(
+          co_await asio::this_coro::executor,
+          relay_probe(s.shared_from_this(), relay_->upstream, mail_from, to, body, queue_id),
+          asio::detached);
+    }
     co_return "250 2.0.0 Ok: queued as " + queue_id;
+  }
+
+  // True when a message from `ip` is still a probe to deliver; counts it.
+  bool take_probe(const std::string& ip) {
+    const auto now = std::chrono::steady_clock::now();
+    if (now - hour_start_ > std::chrono::hours(1)) {
+      hour_start_ = now;
+      relayed_this_hour_ = 0;
+    }
+    if (relayed_this_hour_ >= kMaxProbesPerHour) return false;
+    auto it = probes_by_address_.find(ip);
+    if (it == probes_by_address_.end()) {
+      if (probes_by_address_.size() >= kMaxProbeAddresses) return false;
+      it = probes_by_address_.emplace(ip, 0).first;
+    }
+    if (it->second >= relay_->probe_limit) return false;
+    ++it->second;
+    ++relayed_this_hour_;
+    return true;
+  }
+
+  // Runs after the client has its 250: a real relay queues, then delivers.
+  static asio::awaitable<void> relay_probe(std::shared_ptr<Session> s, SmtpUpstream upstream,
+                                           std::string mail_from, std::vector<std::string> to,
+                                           std::string body, std::string queue_id) {
+    const auto result = co_await deliver_mail(upstream, mail_from, to, body, kDeliveryDeadline);
+    std::string rcpt;
+    for (const auto& r : to) rcpt += (rcpt.empty() ? "" : ",") + r;
+    s->emit("probe_relayed",
+            {{"msg_id", queue_id},
+             {"upstream", upstream.host + ":" + std::to_string(upstream.port)},
+             {"rcpt_to", rcpt},
+             {"outcome", result.delivered ? "delivered" : "failed"},
+             {"reply", result.reply.substr(0, 256)}},
+            result.delivered ? Severity::kInfo : Severity::kWarning);
   }
 
   // The message as the reference's message_stored line describes a quarantined mail: headers,
@@ -199,6 +268,10 @@ class SmtpService final : public Service {
 
   std::string host_;
   std::string banner_;
+  std::optional<RelayPolicy> relay_;
+  std::unordered_map<std::string, int> probes_by_address_;
+  int relayed_this_hour_ = 0;
+  std::chrono::steady_clock::time_point hour_start_ = std::chrono::steady_clock::now();
 };
 
 }  // namespace
@@ -206,6 +279,22 @@ class SmtpService final : public Service {
 std::unique_ptr<Service> make_smtp_service(const Persona& persona,
                                            const ServiceSettings& settings) {
   return std::make_unique<SmtpService>(persona, settings);
+}
+
+std::unique_ptr<Service> make_smtp_relay_service(const Persona& persona,
+                                                 const ServiceSettings& settings) {
+  std::optional<RelayPolicy> relay;
+  if (!setting(settings, "upstream_host").empty()) {
+    relay = RelayPolicy{};
+    relay->upstream.host = setting(settings, "upstream_host");
+    relay->upstream.port =
+        static_cast<std::uint16_t>(std::stoi(setting(settings, "upstream_port")));
+    relay->upstream.user = setting(settings, "upstream_user");
+    relay->upstream.password = setting(settings, "upstream_pass");
+    relay->upstream.sender = setting(settings, "upstream_sender");
+    relay->probe_limit = std::stoi(setting(settings, "probe_limit"));
+  }
+  return std::make_unique<SmtpService>(persona, settings, std::move(relay));
 }
 
 }  // namespace decnet::decky
