@@ -83,7 +83,7 @@ std::vector<ServiceSpec> build_registry() {
   relay.push_back(text("upstream_sender", "Upstream sender"));
   relay.push_back({"probe_limit", "Probe limit", FieldType::kInt, "1", false, {}, {}});
   return {
-      {"conpot", {502, 161, 80}, "src", {}, {}},
+      {"conpot", {502, 80}, "src", {}, make_conpot_service},
       {"dns",
        {53},
        "src",
@@ -107,7 +107,7 @@ std::vector<ServiceSpec> build_registry() {
        make_imap_service},
       {"k8s", {6443, 8080}, "remote_addr", {state_dir("certificate and key")}, make_k8s_service},
       {"ldap", {389}, "src", {}, make_ldap_service},
-      {"llmnr", {5355}, "src", {}, {}},
+      {"llmnr", {5355, 5353}, "src", {}, {}, make_llmnr_service},
       {"mongodb",
        {27017},
        "src",

@@ -1,7 +1,8 @@
 // The decky's DNS and TFTP services queried with dig and curl: an open-resolver probe is
 // refused, a name in the persona's domain gets an authoritative NXDOMAIN, version.bind answers
 // BIND's version; a router configuration read and an upload over TFTP are refused. The master
-// gets every query and request, and tags the configuration read (T1602.002).
+// gets every query and request, and tags the configuration read (T1602.002). Link-local name
+// queries (LLMNR, mDNS) are reported and never answered.
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -61,6 +62,33 @@ TEST(UdpDeckyEndToEnd, DigAndCurlAreAnsweredAndReported) {
                      "json_extract(fields, '$.filename') = 'payload.bin'"));
   EXPECT_TRUE(logged("ttp_tag", "technique_id = 'T1602' AND sub_technique_id = 'T1602.002'"))
       << sqlite_value(master.db(), "SELECT group_concat(technique_id) FROM ttp_tag").value_or("");
+}
+
+TEST(UdpDeckyEndToEnd, LinkLocalNameQueriesAreReportedAndNeverAnswered) {
+  const int llmnr = free_port(true), mdns = free_port(true), ftp = free_port();
+  RelpMaster master;
+  ASSERT_TRUE(master.ready()) << master.output();
+  TempDir dir;
+  DeckyRun decky(dir, master.relp_port(), "decky-lan", "llmnr,ftp",
+                 {"llmnr.ports=" + std::to_string(llmnr) + "," + std::to_string(mdns),
+                  "ftp.ports=" + std::to_string(ftp)},
+                 ftp);
+  ASSERT_TRUE(decky.ready()) << decky.child().output();
+  const auto wpad = run_command({"dig", "@127.0.0.1", "-p", std::to_string(llmnr), "+tries=1",
+                                 "+time=2", "+norecurse", "wpad", "A"});
+  EXPECT_NE(wpad.output.find("timed out"), std::string::npos) << wpad.output;
+  const auto share = run_command({"dig", "@127.0.0.1", "-p", std::to_string(mdns), "+tries=1",
+                                  "+time=2", "fileserv.local", "AAAA"});
+  EXPECT_NE(share.output.find("timed out"), std::string::npos) << share.output;
+  EXPECT_TRUE(master.arrives("logs",
+                             "service = 'llmnr' AND event_type = 'name_query' AND "
+                             "json_extract(fields, '$.qname') = 'wpad' AND "
+                             "json_extract(fields, '$.qtype') = 'A'"))
+      << master.output();
+  EXPECT_TRUE(master.arrives("logs",
+                             "service = 'llmnr' AND event_type = 'name_query' AND "
+                             "json_extract(fields, '$.qname') = 'fileserv.local' AND "
+                             "json_extract(fields, '$.qtype') = 'AAAA'"));
 }
 
 }  // namespace

@@ -21,6 +21,8 @@ class ConversationService : public Service {
   virtual boost::asio::awaitable<void> converse(Session& s) = 0;
 };
 
+std::unique_ptr<Service> make_conpot_service(const Persona& persona,
+                                             const ServiceSettings& settings);
 std::unique_ptr<Service> make_docker_api_service(const Persona& persona,
                                                  const ServiceSettings& settings);
 std::unique_ptr<Service> make_elasticsearch_service(const Persona& persona,
@@ -45,6 +47,8 @@ std::unique_ptr<Service> make_mysql_service(const Persona& persona,
                                             const ServiceSettings& settings);
 std::unique_ptr<Service> make_postgres_service(const Persona& persona,
                                                const ServiceSettings& settings);
+std::unique_ptr<DatagramService> make_llmnr_service(const Persona& persona,
+                                                    const ServiceSettings& settings);
 std::unique_ptr<DatagramService> make_dns_service(const Persona& persona,
                                                   const ServiceSettings& settings);
 std::unique_ptr<DatagramService> make_tftp_service(const Persona& persona,
