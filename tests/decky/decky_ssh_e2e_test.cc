@@ -3,7 +3,8 @@
 // terminal, a public key, and a request to forward a port. The master (the real binary, over
 // RELP) must have each attempt with its method and kind, the key by its blob, the commands, the
 // recorded session, the forwarding request, and the client's HASSH of the algorithms the
-// command line made it offer.
+// command line made it offer. Files uploaded with scp arrive as file_captured with the hash of
+// what was sent, under the path the upload would have had.
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -160,6 +161,57 @@ TEST_F(SshEndToEnd, OpenSshLoginsCommandsKeysAndForwardsLandOnTheMaster) {
 }
 
 // The host keys are the decky's identity: a restart must present the same ones.
+TEST_F(SshEndToEnd, ScpUploadsAreCapturedByTheirHash) {
+  ASSERT_TRUE(master_.ready()) << master_.output();
+  SshDecky decky(dir_, master_.relp_port(), ssh_port_);
+  ASSERT_TRUE(decky.ready()) << decky.child().output();
+  std::string payload;
+  for (int i = 0; i < 5000; ++i) payload += static_cast<char>((i * 131) % 251);
+  std::ofstream(dir_ / "bot.bin", std::ios::binary) << payload;
+  std::filesystem::create_directories(dir_ / "kit" / "bin");
+  std::ofstream(dir_ / "kit" / "run.sh") << "#!/bin/sh\n./bin/miner\n";
+  std::ofstream(dir_ / "kit" / "bin" / "miner") << "not really a miner";
+  // -O: the scp protocol, which bots' libraries speak, rather than OpenSSH 9's sftp.
+  const auto scp = [&](const std::vector<std::string>& args) {
+    std::vector<std::string> argv{"sshpass",
+                                  "-p",
+                                  "admin",
+                                  "scp",
+                                  "-O",
+                                  "-P",
+                                  std::to_string(ssh_port_),
+                                  "-o",
+                                  "StrictHostKeyChecking=no",
+                                  "-o",
+                                  "UserKnownHostsFile=/dev/null",
+                                  "-o",
+                                  "LogLevel=ERROR"};
+    argv.insert(argv.end(), args.begin(), args.end());
+    return run_command(argv, {}, std::chrono::seconds(30));
+  };
+  const auto one = scp({(dir_ / "bot.bin").string(), "root@127.0.0.1:/tmp/"});
+  EXPECT_EQ(one.status, 0) << one.output;
+  const auto tree = scp({"-r", (dir_ / "kit").string(), "root@127.0.0.1:/dev/shm/.x"});
+  EXPECT_EQ(tree.status, 0) << tree.output;
+
+  const auto captured = [&](const std::string& path, const std::string& content) {
+    return master_.arrives("logs",
+                           "service = 'ssh' AND event_type = 'file_captured' AND "
+                           "json_extract(fields, '$.orig_path') = '" +
+                               path + "' AND json_extract(fields, '$.sha256') = '" +
+                               core::sha256_hex(content) +
+                               "' AND json_extract(fields, "
+                               "'$.size') = '" +
+                               std::to_string(content.size()) + "'");
+  };
+  EXPECT_TRUE(captured("/tmp/bot.bin", payload)) << master_.output();
+  EXPECT_TRUE(captured("/dev/shm/.x/run.sh", "#!/bin/sh\n./bin/miner\n"));
+  EXPECT_TRUE(captured("/dev/shm/.x/bin/miner", "not really a miner"));
+  EXPECT_TRUE(master_.arrives("logs",
+                              "service = 'ssh' AND event_type = 'command' AND "
+                              "json_extract(fields, '$.command') = 'scp -t /tmp/'"));
+}
+
 TEST_F(SshEndToEnd, HostKeysSurviveARestart) {
   ASSERT_TRUE(master_.ready()) << master_.output();
   const auto host_key = [&] {

@@ -3,9 +3,15 @@
 // their blob, kind ssh_public_key, with type and SHA256 fingerprint: one key seen from many
 // addresses is one actor), and for the persona's accounts (root with `password`, `user` with
 // `user_password`) the fake shell — interactive with a terminal and recorded like telnet's, or
-// one command per `ssh host CMD`. Port forwarding is asked for by attackers who want a proxy:
-// each request is reported and refused, and so is sftp.
+// one command per `ssh host CMD`. An upload with scp is taken whole (up to the connection's
+// input cap) and each file reported as `file_captured` with its SHA-256, size and path — the
+// payload hash the master links attackers by — and never kept or run. Port forwarding is asked
+// for by attackers who want a proxy: each request is reported and refused, and so is sftp.
+#include <sstream>
+
+#include "core/hash.h"
 #include "decky/net/ssh_connection.h"
+#include "decky/protocol/scp_sink.h"
 #include "decky/services/services.h"
 #include "decky/services/shell_login.h"
 #include "decky/shell/terminal.h"
@@ -14,6 +20,27 @@ namespace decnet::decky {
 namespace {
 
 namespace asio = boost::asio;
+
+constexpr std::size_t kMaxUpload = 1 << 20;  // the connection's input cap bounds it anyway
+
+// The target of `scp -t [-r] [-d] [-p] [-v] TARGET`, scp's sink mode; nullopt for any other.
+std::optional<std::string> scp_sink_target(const std::string& command) {
+  std::istringstream words(command);
+  std::string word, target;
+  words >> word;
+  if (word != "scp") return std::nullopt;
+  bool sink = false;
+  while (words >> word) {
+    if (word == "--") continue;
+    if (word.size() > 1 && word[0] == '-') {
+      if (word.find('t') != std::string::npos) sink = true;
+      continue;
+    }
+    target = word;
+  }
+  if (!sink) return std::nullopt;
+  return target.empty() ? "." : target;
+}
 
 std::string_view method_name(SshAuthMethod m) {
   switch (m) {
@@ -60,6 +87,9 @@ class SshService final : public Service {
     std::unique_ptr<FakeShell> shell;
     std::unique_ptr<SessionRecorder> recorder;
     std::unique_ptr<Terminal> terminal;
+    std::unique_ptr<ScpSink> scp;
+    std::string scp_target;  // absolute; a directory the files go into, or the file itself
+    bool scp_into_directory = true;
   };
 
   bool decide(Session& s, const SshAuthAttempt& a) {
@@ -120,20 +150,37 @@ class SshService final : public Service {
         break;
       }
       case SshChannelEvent::Kind::kExec: {
-        if (l.terminal) break;
+        if (l.terminal || l.scp) break;
         auto& sh = shell_of(l, user);
         emit_command(l.s, user, sh.cwd(), e.text);
+        if (const auto target = scp_sink_target(e.text)) {
+          l.scp = std::make_unique<ScpSink>(kMaxUpload);
+          l.scp_target = sh.absolute(*target);
+          l.scp_into_directory = sh.is_directory(*target) || target->ends_with('/');
+          ssh.write(ScpSink::greeting());
+          break;
+        }
         const auto out = sh.run(e.text);
         ssh.write(l.tty ? crlf(out) : out);
         ssh.exit(0);
         break;
       }
       case SshChannelEvent::Kind::kData:
+        if (l.scp) {
+          ssh.write(l.scp->feed(e.text));
+          for (const auto& f : l.scp->take_files()) report_upload(l, user, f);
+          if (l.scp->failed()) ssh.exit(1);
+          break;
+        }
         if (!l.terminal) break;
         ssh.write(l.terminal->input(e.text));
         if (l.terminal->ended()) ssh.exit(0);
         break;
       case SshChannelEvent::Kind::kEof:
+        if (l.scp) {
+          if (const auto cut = l.scp->unfinished()) report_upload(l, user, *cut);
+          l.scp.reset();
+        }
         // A script piped into `ssh host` may end without a line ending.
         if (l.terminal && !l.terminal->ended()) ssh.write(l.terminal->input("\n"));
         ssh.exit(0);
@@ -143,6 +190,26 @@ class SshService final : public Service {
                  {{"username", user}, {"dst_host", e.text}, {"dst_port", std::to_string(e.port)}});
         break;
     }
+  }
+
+  static void report_upload(Login& l, const std::string& user, const ScpSink::File& f) {
+    // Into an existing directory the upload keeps its names; otherwise the target names the
+    // file, or, for a directory sent with -r, replaces the directory's own name.
+    const auto slash = f.path.find('/');
+    const auto path = l.scp_into_directory
+                          ? l.scp_target + (l.scp_target.ends_with('/') ? "" : "/") + f.path
+                      : slash == std::string::npos ? l.scp_target
+                                                   : l.scp_target + f.path.substr(slash);
+    l.s.emit("file_captured",
+             {{"sha256", core::sha256_hex(f.data)},
+              {"size", std::to_string(f.data.size())},
+              {"orig_path", path},
+              {"ssh_user", user},
+              {"method", "scp"},
+              {"mode", f.mode},
+              {"declared_size", std::to_string(f.size)},
+              {"truncated", f.truncated ? "true" : "false"}},
+             Severity::kWarning);
   }
 
   Persona persona_;

@@ -416,4 +416,13 @@ FakeShell::Result FakeShell::run_command(const std::vector<std::string>& words,
   return {"-bash: " + words[0].substr(0, 128) + ": command not found\n", 127};
 }
 
+std::string FakeShell::absolute(const std::string& path) const {
+  return FakeFilesystem::resolve(cwd_, path);
+}
+
+bool FakeShell::is_directory(const std::string& path) const {
+  const auto node = fs_.stat(absolute(path));
+  return node && node->directory;
+}
+
 }  // namespace decnet::decky

@@ -30,6 +30,9 @@ class FakeShell {
   std::string prompt() const;
   bool exited() const { return exited_; }
   const std::string& cwd() const { return cwd_; }
+  // `path` made absolute against the working directory, and whether it is a directory.
+  std::string absolute(const std::string& path) const;
+  bool is_directory(const std::string& path) const;
   const std::string& user() const { return user_; }
 
  private:
