@@ -18,7 +18,10 @@ packages=(
   libmaxmind-db-writer-perl
   # real clients the decky's tests attack it with, and the servers its benchmark compares with
   redis-tools postgresql-client mosquitto-clients nginx-light ldap-utils mariadb-client freetds-bin
-  openssh-client openssh-server sshpass snmp telnet bind9-dnsutils smbclient python3-pymongo sipsak freerdp2-x11 xvfb xauth mbpoll vncsnapshot
+  openssh-client openssh-server sshpass snmp telnet bind9-dnsutils smbclient python3-pymongo sipsak
+  freerdp2-x11 xvfb xauth mbpoll vncsnapshot
+  # the fleet: network namespaces, veths and bridges
+  iproute2
   # syslog-ng's libraries: the ingest benchmark runs syslog-ng beside DECNET (see below)
   libivykis0 libnet1 libwrap0 libjson-c5 libglib2.0-0 libpcre3 libcap2
   # the dashboard's end-to-end tests drive Debian's Chromium; fonts so pages render text

@@ -1,10 +1,11 @@
+#include "core/config.h"
+
 #include <gtest/gtest.h>
 
 #include <fstream>
 #include <set>
 #include <type_traits>
 
-#include "core/config.h"
 #include "core/config_files.h"
 
 namespace decnet::core {
@@ -160,6 +161,25 @@ TEST(Config, IniInlineCommentNeedsWhitespaceSoUrlsSurvive) {
   ASSERT_EQ(entries.size(), 2u);
   EXPECT_EQ(entries[0].value, "nats://h:4222/#frag");
   EXPECT_EQ(entries[1].value, "unix");
+}
+
+TEST(Config, IniTextKeepsSectionsInOrderWithTheirNamesAsWritten) {
+  const auto sections = parse_ini(
+      "# fleet\n[general]\nnet = 10.0.0.0/24\n\n[Web-01.ssh]\nPassword = 'x y'\n", "deploy.ini");
+  ASSERT_EQ(sections.size(), 2u);
+  EXPECT_EQ(sections[0].name, "general");
+  EXPECT_EQ(sections[1].name, "Web-01.ssh") << "case kept: callers decide what a name may be";
+  EXPECT_EQ(sections[1].line, 5);
+  ASSERT_EQ(sections[1].entries.size(), 1u);
+  EXPECT_EQ(sections[1].entries[0].key, "password");
+  EXPECT_EQ(sections[1].entries[0].value, "x y");
+  EXPECT_EQ(sections[1].entries[0].line, 6);
+  try {
+    parse_ini("[general]\nno equals sign\n", "deploy.ini");
+    ADD_FAILURE() << "accepted a line without a value";
+  } catch (const ConfigError& e) {
+    EXPECT_EQ(std::string(e.what()), "deploy.ini:2: expected key = value");
+  }
 }
 
 TEST(Config, SecretsAreMaskedForDisplay) {
