@@ -16,6 +16,7 @@
 #include "decky/protocol/ntlmssp.h"
 #include "decky/protocol/rdp_negotiation.h"
 #include "decky/protocol/spnego.h"
+#include "decky/services/ntlm_login.h"
 #include "decky/services/services.h"
 
 namespace decnet::decky {
@@ -89,25 +90,7 @@ class RdpService final : public ConversationService {
       s.emit("protocol_error", {{"reason", "CredSSP without an NTLMSSP AUTHENTICATE"}});
       co_return;
     }
-    const std::string server_challenge(challenge.begin(), challenge.end());
-    if (auth->nt_response.empty()) {
-      s.emit("null_session", {{"auth_path", "nla"},
-                              {"username", auth->user},
-                              {"domain", auth->domain},
-                              {"workstation", auth->workstation}});
-    } else {
-      s.emit("auth_attempt",
-             {{"auth_path", "nla"},
-              {"username", auth->user},
-              {"domain", auth->domain},
-              {"principal", auth->principal()},
-              {"secret_kind", std::string(auth->secret_kind())},
-              {"secret_printable", core::to_hex(auth->nt_response)},
-              {"secret_b64", encode_secret(auth->nt_response).b64},
-              {"workstation", auth->workstation},
-              {"server_challenge", core::to_hex(server_challenge)}},
-             Severity::kWarning);
-    }
+    report_ntlm_login(s, "nla", *auth, challenge);
     if (version >= 3) co_await s.write(ts_request(version, {}, kStatusLogonFailure));
   }
 

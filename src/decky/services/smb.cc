@@ -13,6 +13,7 @@
 #include "decky/protocol/ntlmssp.h"
 #include "decky/protocol/smb_message.h"
 #include "decky/protocol/spnego.h"
+#include "decky/services/ntlm_login.h"
 #include "decky/services/services.h"
 
 namespace decnet::decky {
@@ -170,26 +171,7 @@ class SmbService final : public ConversationService {
       s.emit("protocol_error", {{"reason", "malformed NTLMSSP message"}});
       return smb2_response(header, kStatusLogonFailure, login.session_id, smb2_error_body());
     }
-    const std::string challenge(login.challenge.begin(), login.challenge.end());
-    if (auth->nt_response.empty()) {  // no proof of any password: a null session
-      s.emit("null_session", {{"auth_path", "smb2"},
-                              {"username", auth->user},
-                              {"domain", auth->domain},
-                              {"workstation", auth->workstation}});
-    } else {
-      const auto printable = core::to_hex(auth->nt_response);
-      s.emit("auth_attempt",
-             {{"auth_path", "smb2"},
-              {"username", auth->user},
-              {"domain", auth->domain},
-              {"principal", auth->principal()},
-              {"secret_kind", std::string(auth->secret_kind())},
-              {"secret_printable", printable},
-              {"secret_b64", encode_secret(auth->nt_response).b64},
-              {"workstation", auth->workstation},
-              {"server_challenge", core::to_hex(challenge)}},
-             Severity::kWarning);
-    }
+    report_ntlm_login(s, "smb2", *auth, login.challenge);
     return smb2_response(header, kStatusLogonFailure, login.session_id, smb2_error_body());
   }
 

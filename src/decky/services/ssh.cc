@@ -7,11 +7,10 @@
 // input cap) and each file reported as `file_captured` with its SHA-256, size and path — the
 // payload hash the master links attackers by — and never kept or run. Port forwarding is asked
 // for by attackers who want a proxy: each request is reported and refused, and so is sftp.
-#include <sstream>
-
 #include "core/hash.h"
 #include "decky/net/ssh_connection.h"
 #include "decky/protocol/scp_sink.h"
+#include "decky/protocol/shell_command_line.h"
 #include "decky/services/services.h"
 #include "decky/services/shell_login.h"
 #include "decky/shell/terminal.h"
@@ -24,13 +23,18 @@ namespace asio = boost::asio;
 constexpr std::size_t kMaxUpload = 1 << 20;  // the connection's input cap bounds it anyway
 
 // The target of `scp -t [-r] [-d] [-p] [-v] TARGET`, scp's sink mode; nullopt for any other.
+// The words as a shell would split them, so a quoted path with spaces stays one.
 std::optional<std::string> scp_sink_target(const std::string& command) {
-  std::istringstream words(command);
-  std::string word, target;
-  words >> word;
-  if (word != "scp") return std::nullopt;
+  const auto pipelines = parse_shell_line(command, [](std::string_view) { return std::string(); });
+  if (!pipelines || pipelines->size() != 1 || pipelines->front().commands.size() != 1) {
+    return std::nullopt;
+  }
+  const auto& words = pipelines->front().commands.front().words;
+  if (words.empty() || words.front() != "scp") return std::nullopt;
   bool sink = false;
-  while (words >> word) {
+  std::string target;
+  for (std::size_t i = 1; i < words.size(); ++i) {
+    const auto& word = words[i];
     if (word == "--") continue;
     if (word.size() > 1 && word[0] == '-') {
       if (word.find('t') != std::string::npos) sink = true;
