@@ -53,6 +53,7 @@ int run_cli(int argc, char** argv) {
   add_ttp_command(root, action);
   add_identities_command(root, action);
   add_decky_command(root, action);
+  add_fleet_commands(root, action);
 
   if (const auto problem = unknown_command(root, argc, argv)) {
     std::cerr << "decnet: " << *problem << " (see decnet --help)\n";

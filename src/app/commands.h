@@ -24,6 +24,7 @@ void add_enrich_command(CLI::App& root, Action& action);
 void add_ttp_command(CLI::App& root, Action& action);
 void add_identities_command(CLI::App& root, Action& action);
 void add_decky_command(CLI::App& root, Action& action);
+void add_fleet_commands(CLI::App& root, Action& action);
 
 // Parses argv and runs the selected command. Returns the process exit status:
 // 0 success, 1 runtime failure, 2 usage error (unknown flag, bad value).

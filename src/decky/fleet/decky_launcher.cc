@@ -67,6 +67,7 @@ pid_t launch_decky(const DeckyLaunch& launch) {
         ::dup2(log_fd, STDERR_FILENO) < 0) {
       child_fail(log_fd, "redirect");
     }
+    if (!launch.cwd.empty() && ::chdir(launch.cwd.c_str()) != 0) child_fail(log_fd, "chdir");
     const int ns_fd = ::open(ns_path.c_str(), O_RDONLY | O_CLOEXEC);
     if (ns_fd < 0) child_fail(log_fd, "open network namespace");
     if (::setns(ns_fd, CLONE_NEWNET) != 0) child_fail(log_fd, "setns");

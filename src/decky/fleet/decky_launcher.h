@@ -22,6 +22,10 @@ struct DeckyLaunch {
   std::vector<std::string> argv;           // argv[0] an absolute path
   std::map<std::string, std::string> env;  // the whole environment the decky gets
   std::filesystem::path log;
+  // Its working directory: given relative paths under it, a decky that has dropped root
+  // reaches its files without search rights on the directories above (the master's data
+  // directory is not open to others).
+  std::filesystem::path cwd;
 };
 
 // The pid of the started process. Throws FleetError when it cannot be started; a failure

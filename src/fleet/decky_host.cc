@@ -1,0 +1,163 @@
+#include "fleet/decky_host.h"
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <thread>
+
+#include "core/ip.h"
+#include "decky/fleet/decky_launcher.h"
+#include "decky/service_registry.h"
+
+namespace decnet::fleet {
+namespace {
+
+constexpr std::size_t kLogTail = 600;
+
+bool port_answers(const std::string& ip, std::uint16_t port) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  if (fd < 0) return false;
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(port);
+  bool ok = ::inet_pton(AF_INET, ip.c_str(), &addr.sin_addr) == 1;
+  if (ok && ::connect(fd, reinterpret_cast<const sockaddr*>(&addr), sizeof addr) != 0) {
+    ok = false;
+    if (errno == EINPROGRESS) {
+      pollfd p{fd, POLLOUT, 0};
+      int error = 0;
+      socklen_t len = sizeof error;
+      ok = ::poll(&p, 1, 200) == 1 && ::getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &len) == 0 &&
+           error == 0;
+    }
+  }
+  ::close(fd);
+  return ok;
+}
+
+std::string log_tail(const std::filesystem::path& log) {
+  std::ifstream in(log, std::ios::binary);
+  if (!in) return "";
+  in.seekg(0, std::ios::end);
+  const auto size = static_cast<std::size_t>(in.tellg());
+  const auto from = size > kLogTail ? size - kLogTail : 0;
+  in.seekg(static_cast<std::streamoff>(from));
+  std::string text(size - from, '\0');
+  in.read(text.data(), static_cast<std::streamsize>(text.size()));
+  while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
+  return text;
+}
+
+}  // namespace
+
+int prefix_length_of(const std::string& subnet) {
+  const auto prefix = core::IpPrefix::parse(subnet, false);
+  if (!prefix || !prefix->base.is_v4()) {
+    throw decky::FleetError("subnet '" + subnet + "' is not an IPv4 CIDR");
+  }
+  return prefix->length;
+}
+
+DeckyHost::DeckyHost(DeckyHostOptions options)
+    : options_(std::move(options)), network_(options_.bridge) {}
+
+std::filesystem::path DeckyHost::dir_of(const std::string& name) const {
+  return options_.fleet_dir / name;
+}
+
+bool DeckyHost::namespace_exists(const std::string& name) const {
+  return std::filesystem::exists("/run/netns/" + decky::NamespaceNetwork::namespace_of(name));
+}
+
+bool DeckyHost::process_alive(pid_t pid) {
+  return decky::decky_running(pid);
+}
+
+void DeckyHost::ensure_namespace(const decky::PlannedDecky& decky,
+                                 const decky::FleetNetwork& network) const {
+  const int prefix = prefix_length_of(network.subnet);
+  network_.ensure_bridge(network.gateway, prefix);
+  if (!namespace_exists(decky.name)) {
+    network_.add_decky(decky.name, decky.ip, prefix, network.gateway);
+  }
+}
+
+pid_t DeckyHost::launch(const decky::PlannedDecky& decky,
+                        const decky::FleetNetwork& network) const {
+  const int prefix = prefix_length_of(network.subnet);
+  network_.ensure_bridge(network.gateway, prefix);
+  network_.add_decky(decky.name, decky.ip, prefix, network.gateway);
+  try {
+    return start(decky, network);
+  } catch (const decky::FleetError&) {
+    network_.remove_decky(decky.name);
+    network_.remove_bridge_if_empty();
+    throw;
+  }
+}
+
+pid_t DeckyHost::start(const decky::PlannedDecky& decky, const decky::FleetNetwork& network) const {
+  const auto dir = dir_of(decky.name);
+  std::filesystem::create_directories(dir);
+  // The decky drops root once bound and works from its own directory (relative paths), so the
+  // directories above stay closed to it.
+  ::chmod(dir.c_str(), 0711);
+  const auto ini = dir / "decky.ini";
+  {
+    std::ofstream out(ini, std::ios::trunc);
+    out << decky::decky_ini(decky, network.gateway, options_.master_port);
+    if (!out) throw decky::FleetError(decky.name + ": cannot write " + ini.string());
+  }
+  ::chmod(ini.c_str(), 0600);  // per-service secrets
+  return decky::launch_decky({decky.name,
+                              decky.name,
+                              {options_.decnet_binary, "decky", "run", "--config", "decky.ini"},
+                              {{"PATH", "/usr/sbin:/usr/bin:/sbin:/bin"},
+                               {"DECNET_DATA_DIR", "."},
+                               {"DECNET_LOG_FORMAT", "json"}},
+                              dir / "decky.log",
+                              dir});
+}
+
+void DeckyHost::wait_ready(const decky::PlannedDecky& decky, pid_t pid) const {
+  std::vector<std::uint16_t> ports;
+  for (const auto& name : decky.services) {
+    const auto* spec = decky::find_service(name);
+    if (spec && spec->make) ports.insert(ports.end(), spec->ports.begin(), spec->ports.end());
+  }
+  const auto deadline = std::chrono::steady_clock::now() + options_.ready_timeout;
+  const auto log = dir_of(decky.name) / "decky.log";
+  std::size_t answered = 0;
+  const auto fail = [&](const std::string& why) {
+    decky::stop_decky(pid);
+    throw decky::FleetError(decky.name + ": " + why + ": " + log_tail(log));
+  };
+  while (answered < ports.size()) {
+    if (port_answers(decky.ip, ports[answered])) {
+      ++answered;
+      continue;
+    }
+    if (!decky::decky_running(pid)) fail("the decky exited");
+    if (std::chrono::steady_clock::now() >= deadline) {
+      fail("port " + std::to_string(ports[answered]) + " did not answer within " +
+           std::to_string(options_.ready_timeout.count()) + " s");
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+}
+
+void DeckyHost::teardown(const std::string& name, pid_t pid) const {
+  if (pid > 0 && !decky::stop_decky(pid)) {
+    throw decky::FleetError(name + ": process " + std::to_string(pid) + " did not stop");
+  }
+  network_.remove_decky(name);
+  network_.remove_bridge_if_empty();
+}
+
+}  // namespace decnet::fleet

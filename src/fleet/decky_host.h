@@ -1,0 +1,59 @@
+// One deployed decky on this host, made and unmade: its namespace on the fleet's bridge, its INI
+// and data directory under the fleet directory, its `decnet decky run` process started inside
+// the namespace — and, before deploy says it is up, every TCP port of its services answering
+// from the host, so a deploy that returns means a fleet an attacker can reach. A decky that
+// dies before its ports answer is taken down again and the error carries the end of its log.
+#pragma once
+
+#include <sys/types.h>
+
+#include <chrono>
+#include <filesystem>
+#include <string>
+
+#include "decky/fleet/deploy_plan.h"
+#include "decky/fleet/namespace_network.h"
+
+namespace decnet::fleet {
+
+struct DeckyHostOptions {
+  std::string bridge = "decnet0";
+  std::filesystem::path fleet_dir;  // <fleet_dir>/<decky>/ holds its INI, log and data
+  std::string decnet_binary;        // absolute path of the program the deckies run
+  int master_port = 2514;           // the master's RELP port, at the fleet's gateway
+  std::chrono::seconds ready_timeout{30};
+};
+
+class DeckyHost {
+ public:
+  explicit DeckyHost(DeckyHostOptions options);
+
+  // Makes the decky's namespace (and the bridge) and starts its process without waiting for
+  // it; returns its pid. Throws decky::FleetError with nothing of the decky left behind.
+  pid_t launch(const decky::PlannedDecky& decky, const decky::FleetNetwork& network) const;
+  // (Re)starts the process of a decky whose namespace exists; returns the new pid.
+  pid_t start(const decky::PlannedDecky& decky, const decky::FleetNetwork& network) const;
+  // Returns once every TCP port of the decky's services answers from the host. Throws
+  // decky::FleetError, with the end of the decky's log, when the process exits or the ports
+  // stay shut past the ready timeout (the process is then stopped).
+  void wait_ready(const decky::PlannedDecky& decky, pid_t pid) const;
+  // Makes the namespace if it is missing.
+  void ensure_namespace(const decky::PlannedDecky& decky, const decky::FleetNetwork& network) const;
+  // Stops the process, removes the namespace, and the bridge once nothing is plugged into it.
+  void teardown(const std::string& name, pid_t pid) const;
+
+  bool namespace_exists(const std::string& name) const;
+  static bool process_alive(pid_t pid);
+
+  std::filesystem::path dir_of(const std::string& name) const;
+  const decky::NamespaceNetwork& network() const { return network_; }
+
+ private:
+  DeckyHostOptions options_;
+  decky::NamespaceNetwork network_;
+};
+
+// The prefix length of a CIDR ("10.0.0.0/24" -> 24). Throws decky::FleetError.
+int prefix_length_of(const std::string& subnet);
+
+}  // namespace decnet::fleet

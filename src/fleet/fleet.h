@@ -1,0 +1,110 @@
+// The fleet this master runs on its own host, as one object the CLI and the API share: a deploy
+// INI checked against the fleet table (the reference's conflicts and deployment limit, refused
+// before anything is made), its deckies made (all launched, then each waited for, so ten cost
+// little more than one), recorded in `fleet_deckies` and announced on `decky.<name>.state`;
+// teardown of one decky or all; and, when the master starts, reconciliation of the table with
+// the namespaces and processes that are really there. Calls are serialised: two deploys never
+// race for an address.
+#pragma once
+
+#include <cstdint>
+#include <mutex>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "bus/bus.h"
+#include "core/config.h"
+#include "decky/fleet/deploy_plan.h"
+#include "fleet/decky_host.h"
+#include "store/decky_repository.h"
+#include "store/repository.h"
+
+namespace decnet::fleet {
+
+// The request cannot be carried out as it stands (the API's 409): a bad INI, a name or address
+// the fleet already has, a deployment over the limit, a network that differs from the fleet's.
+class FleetConflict : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// No such decky (the API's 404).
+class FleetNotFound : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+struct FleetOptions {
+  DeckyHostOptions host;
+  std::string default_subnet = "10.213.0.0/24";
+  std::size_t deployment_limit = 10;
+};
+
+// The options the settings give (DECNET_FLEET_*, DECNET_DEPLOYMENT_LIMIT, the RELP port the
+// deckies send to); throws core::ConfigError naming a bad variable.
+FleetOptions fleet_options(const core::Config& config);
+
+struct DeployRequest {
+  std::string ini;
+  bool replace_fleet = false;
+  bool dry_run = false;
+  std::optional<std::uint64_t> seed;  // random services; random when unset
+};
+
+struct DeployResult {
+  decky::DeployPlan plan;             // addresses assigned
+  std::vector<std::string> deployed;  // running now
+  std::vector<std::string> replaced;  // torn down first (replace_fleet)
+  std::vector<std::string> failures;  // "<decky>: <why>", those deckies not deployed
+};
+
+struct ReconcileReport {
+  std::size_t running = 0;                      // found as recorded
+  std::size_t restarted = 0;                    // process started again
+  std::size_t recreated = 0;                    // namespace made again
+  std::size_t failed = 0;                       // could not be brought back (state failed)
+  std::size_t torn_down = 0;                    // an interrupted teardown finished
+  std::vector<std::string> unknown_namespaces;  // decnet-* namespaces the table does not name
+};
+
+class Fleet {
+ public:
+  Fleet(store::Repository& repo, bus::Bus* bus, FleetOptions options);
+
+  // Throws FleetConflict before anything is made; deckies that fail while being made are
+  // listed in failures, with nothing of them left.
+  DeployResult deploy(const DeployRequest& request);
+  // Throws FleetNotFound, or decky::FleetError when the decky could not be removed (its row
+  // is then teardown_failed).
+  void teardown(const std::string& name);
+  // Every decky of this host; the names torn down.
+  std::vector<std::string> teardown_all();
+  ReconcileReport reconcile();
+
+  std::vector<store::FleetDecky> deckies();
+  std::optional<store::FleetDecky> decky(const std::string& name);
+  const FleetOptions& options() const { return options_; }
+
+ private:
+  decky::FleetNetwork network_for(const decky::DeployPlan& plan,
+                                  const std::vector<store::FleetDecky>& existing,
+                                  bool replace) const;
+  void record(const decky::PlannedDecky& decky, const decky::FleetNetwork& network, pid_t pid,
+              const std::string& state, const std::optional<std::string>& error);
+  void set_state(const std::string& name, const std::string& state,
+                 const std::optional<std::string>& error);
+  void forget(const std::string& name);
+  void publish_state(const std::string& name, const std::string& state,
+                     const std::optional<std::string>& error);
+  void teardown_locked(const store::FleetDecky& row);
+
+  store::Repository& repo_;
+  bus::Bus* bus_;
+  FleetOptions options_;
+  DeckyHost host_;
+  std::mutex mu_;
+};
+
+}  // namespace decnet::fleet

@@ -1,0 +1,109 @@
+#include "fleet/fleet_record.h"
+
+#include "decky/service_registry.h"
+
+namespace decnet::fleet {
+namespace {
+
+constexpr std::string_view kMasked = "********";
+
+std::string text_at(const nlohmann::json& j, const char* key) {
+  const auto it = j.find(key);
+  return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+bool secret_field(const std::string& service, const std::string& key) {
+  const auto* spec = decky::find_service(service);
+  if (!spec) return false;
+  for (const auto& f : spec->fields) {
+    if (f.key == key) return f.secret;
+  }
+  return false;
+}
+
+}  // namespace
+
+nlohmann::json decky_config_json(const decky::PlannedDecky& decky,
+                                 const decky::FleetNetwork& network, pid_t pid) {
+  nlohmann::json settings = nlohmann::json::object();
+  for (const auto& [service, values] : decky.settings) settings[service] = values;
+  nlohmann::json out = {{"name", decky.name},
+                        {"ip", decky.ip},
+                        {"hostname", decky.name},
+                        {"services", decky.services},
+                        {"archetype", decky.archetype.empty() ? nlohmann::json(nullptr)
+                                                              : nlohmann::json(decky.archetype)},
+                        {"nmap_os", decky.nmap_os},
+                        {"service_config", std::move(settings)},
+                        {"mutate_interval", decky.mutate_interval_minutes
+                                                ? nlohmann::json(*decky.mutate_interval_minutes)
+                                                : nlohmann::json(nullptr)},
+                        {"network",
+                         {{"interface", network.interface},
+                          {"subnet", network.subnet},
+                          {"gateway", network.gateway}}},
+                        {"pid", pid}};
+  return out;
+}
+
+decky::PlannedDecky planned_of(const store::FleetDecky& row) {
+  const auto& j = row.decky_config;
+  decky::PlannedDecky out;
+  out.name = row.name;
+  out.ip = row.decky_ip.value_or(text_at(j, "ip"));
+  out.archetype = text_at(j, "archetype");
+  if (auto os = text_at(j, "nmap_os"); !os.empty()) out.nmap_os = std::move(os);
+  out.services = row.services;
+  if (const auto it = j.find("service_config"); it != j.end() && it->is_object()) {
+    for (const auto& [service, values] : it->items()) {
+      if (!values.is_object()) continue;
+      auto& settings = out.settings[service];
+      for (const auto& [key, value] : values.items()) {
+        if (value.is_string()) settings[key] = value.get<std::string>();
+      }
+    }
+  }
+  if (const auto it = j.find("mutate_interval"); it != j.end() && it->is_number_integer()) {
+    out.mutate_interval_minutes = it->get<int>();
+  }
+  return out;
+}
+
+decky::FleetNetwork network_of(const store::FleetDecky& row) {
+  decky::FleetNetwork out;
+  if (const auto it = row.decky_config.find("network");
+      it != row.decky_config.end() && it->is_object()) {
+    out.interface = text_at(*it, "interface");
+    out.subnet = text_at(*it, "subnet");
+    out.gateway = text_at(*it, "gateway");
+  }
+  return out;
+}
+
+pid_t pid_of(const store::FleetDecky& row) {
+  const auto it = row.decky_config.find("pid");
+  return it != row.decky_config.end() && it->is_number_integer() ? it->get<pid_t>() : 0;
+}
+
+nlohmann::json decky_view(const store::FleetDecky& row) {
+  auto config = row.decky_config;
+  config.erase("pid");
+  if (auto it = config.find("service_config"); it != config.end() && it->is_object()) {
+    for (auto& [service, values] : it->items()) {
+      if (!values.is_object()) continue;
+      for (auto& [key, value] : values.items()) {
+        if (secret_field(service, key) && value.is_string() && !value.get<std::string>().empty()) {
+          value = kMasked;
+        }
+      }
+    }
+  }
+  config["state"] = row.state;
+  config["last_error"] = row.last_error ? nlohmann::json(*row.last_error) : nlohmann::json(nullptr);
+  config["last_seen"] = row.last_seen ? nlohmann::json(*row.last_seen) : nlohmann::json(nullptr);
+  config["updated_at"] = row.updated_at;
+  config["host_uuid"] = row.host_uuid;
+  return config;
+}
+
+}  // namespace decnet::fleet
