@@ -48,13 +48,13 @@ StaticSite load_site(const core::Config& config) {
 struct ApiService::State {
   State(const core::Config& config, store::Repository& repo, bus::Bus& bus,
         std::vector<std::string> workers, webhook::WebhookAdmin* webhooks,
-        const vector::VectorStore* vectors)
+        const vector::VectorStore* vectors, fleet::Fleet* fleet)
       : tokens(repo, load_jwt_secret(config), TokenServiceOptions::from_config(config)),
         logins(repo, tokens, LoginServiceOptions::from_config(config)),
         registry(bus, std::move(workers)),
         hub(bus, {}),
         context{repo, bus,     tokens,   logins,   tickets, &registry,
-                &hub, &config, &metrics, webhooks, vectors},
+                &hub, &config, &metrics, webhooks, vectors, fleet},
         router(&tokens) {
     router.set_query_timeout(std::chrono::milliseconds(config.api_query_timeout_ms()));
     add_all_routes(router, context);
@@ -103,7 +103,7 @@ struct ApiService::State {
 
 ApiService::ApiService(const core::Config& config, store::Repository& repo, bus::Bus& bus,
                        std::vector<std::string> workers, webhook::WebhookAdmin* webhooks,
-                       const vector::VectorStore* vectors) {
+                       const vector::VectorStore* vectors, fleet::Fleet* fleet) {
   const auto admin = bootstrap_admin(repo, config);
   if (admin.generated_password) {
     // Shown once, on the terminal only: it is a credential and must never reach a log file.
@@ -116,7 +116,7 @@ ApiService::ApiService(const core::Config& config, store::Repository& repo, bus:
   if (admin.admin_password_ignored) {
     spdlog::warn("DECNET_ADMIN_PASSWORD is set but users exist; it was not applied");
   }
-  state_ = std::make_unique<State>(config, repo, bus, std::move(workers), webhooks, vectors);
+  state_ = std::make_unique<State>(config, repo, bus, std::move(workers), webhooks, vectors, fleet);
 }
 
 ApiService::~ApiService() {

@@ -12,6 +12,10 @@
 #include "core/config.h"
 #include "store/repository.h"
 
+namespace decnet::fleet {
+class Fleet;
+}
+
 namespace decnet::webhook {
 class WebhookAdmin;
 }
@@ -31,7 +35,7 @@ class ApiService final : public core::Component {
   // `webhooks`, when given, serves /api/v1/webhooks.
   ApiService(const core::Config& config, store::Repository& repo, bus::Bus& bus,
              std::vector<std::string> workers, webhook::WebhookAdmin* webhooks = nullptr,
-             const vector::VectorStore* vectors = nullptr);
+             const vector::VectorStore* vectors = nullptr, fleet::Fleet* fleet = nullptr);
   ~ApiService() override;
 
   std::string name() const override { return "api"; }

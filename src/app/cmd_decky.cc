@@ -6,6 +6,7 @@
 #include <sys/resource.h>
 
 #include <CLI/CLI.hpp>
+#include <csignal>
 #include <iostream>
 #include <thread>
 
@@ -72,7 +73,18 @@ int run_decky(const DeckyFlags& flags) {
   }
   server.drop_privileges();
   std::thread loop([&] { server.run(); });
-  const int signal = wait_for_shutdown_signal();
+  int signal = 0;
+  // SIGHUP: the INI is read again and the services it lists now are served, the others left
+  // running untouched (a fleet master adds, removes and reconfigures services this way).
+  while ((signal = wait_for_shutdown_or_reload_signal()) == SIGHUP) {
+    try {
+      const auto again = core::Config::load(sources);
+      server.reconfigure(decky::load_decky_config(again, again.ini_file(), overrides));
+      spdlog::info("decky {}: configuration reloaded", config.decky_name());
+    } catch (const std::exception& e) {
+      spdlog::error("decky {}: configuration not reloaded: {}", config.decky_name(), e.what());
+    }
+  }
   spdlog::info("decky {}: signal {}, stopping", config.decky_name(), signal);
   server.stop();
   loop.join();

@@ -26,6 +26,8 @@
 #include "enrich/intel_config.h"
 #include "enrich/intel_worker.h"
 #include "enrich/table_files.h"
+#include "fleet/fleet.h"
+#include "fleet/fleet_monitor.h"
 #include "identity/attribution_worker.h"
 #include "identity/campaign_worker.h"
 #include "identity/identity_worker.h"
@@ -214,6 +216,8 @@ int serve() {
     webhooks =
         std::make_unique<webhook::WebhookServices>(config, runtime.repository(), runtime.bus());
   }
+  // The fleet on this host, shared by its monitor and the API, which the supervisor runs.
+  fleet::Fleet fleet(runtime.repository(), &runtime.bus(), fleet::fleet_options(config));
   Supervisor supervisor(runtime.bus(), std::chrono::seconds(config.heartbeat_seconds()));
   if (webhooks) supervisor.add(webhooks->make_worker());
   supervisor.add(std::make_unique<enrich::EnrichmentWorker>(runtime.repository(), runtime.bus(),
@@ -241,6 +245,9 @@ int serve() {
     supervisor.add(
         std::make_unique<identity::AttributionWorker>(runtime.repository(), runtime.bus()));
   }
+  // The deckies this host deploys: checked (and brought back) before the receivers open.
+  supervisor.add(std::make_unique<fleet::FleetMonitor>(
+      fleet, std::chrono::seconds(config.fleet_check_seconds())));
   supervisor.add(runtime.pipeline());
   const auto receiver_options = ingest::ReceiverOptions::from_config(config);
   auto receivers = ingest::make_receivers(receiver_options, runtime.pipeline(),
@@ -255,7 +262,7 @@ int serve() {
   workers.insert(workers.begin(), "api");
   auto api_service = std::make_unique<api::ApiService>(
       config, runtime.repository(), runtime.bus(), workers, webhooks ? &webhooks->admin() : nullptr,
-      &runtime.vectors());
+      &runtime.vectors(), &fleet);
   register_metrics(api_service->metrics(), runtime);
   register_receiver_metrics(api_service->metrics(), receiver_list);
   supervisor.add_first(std::move(api_service));

@@ -1,8 +1,10 @@
 #include "decky/decky_config.h"
 
 #include <algorithm>
+#include <fstream>
 
 #include "core/config_files.h"
+#include "core/hash.h"
 #include "decky/service_registry.h"
 
 namespace decnet::decky {
@@ -47,6 +49,10 @@ std::vector<std::uint16_t> parse_ports(const std::string& service, const std::st
 
 }  // namespace
 
+bool same_service(const DeckyServiceConfig& a, const DeckyServiceConfig& b) {
+  return a.name == b.name && a.ports == b.ports && a.settings == b.settings;
+}
+
 DeckyConfig load_decky_config(const core::Config& config, const std::filesystem::path& ini,
                               const ServiceOverrides& overrides) {
   DeckyConfig out;
@@ -63,6 +69,13 @@ DeckyConfig load_decky_config(const core::Config& config, const std::filesystem:
   }
   out.bind = config.decky_bind();
   out.persona.hostname = config.decky_hostname().empty() ? out.name : config.decky_hostname();
+  out.home = config.data_dir() / "decky" / out.name;
+  out.status_file = out.home / "status.json";
+  if (!ini.empty()) {
+    std::ifstream in(ini, std::ios::binary);
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    out.config_digest = core::sha256_hex(text);
+  }
 
   // [service.NAME] sections of the INI file, then the command line's values over them.
   ServiceOverrides given;

@@ -4,6 +4,7 @@
 // to move a service off its usual ports. Any mistake stops start-up naming the setting.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <map>
@@ -35,10 +36,22 @@ struct DeckyConfig {
   std::size_t max_connections_per_source = 64;
   SessionLimits session;
   std::string run_as_user;
+  // The decky's own directory (<data dir>/decky/<name>): its services' state and its status
+  // file; handed to run_as_user with the outbox.
+  std::filesystem::path home;
+  // Rewritten every status_interval: a heartbeat with per-service counters, and the digest of
+  // the configuration in force, so whoever changed the INI sees when the change is applied.
+  std::filesystem::path status_file;
+  std::chrono::seconds status_interval{5};
+  std::string config_digest;  // SHA-256 of the INI text the configuration was read from
 };
 
 // Per-service values given on the command line or in the INI file: service -> key -> value.
 using ServiceOverrides = std::map<std::string, std::map<std::string, std::string>>;
+
+// True when two service lists would be served the same way (names, ports and settings, in any
+// order).
+bool same_service(const DeckyServiceConfig& a, const DeckyServiceConfig& b);
 
 // Builds the decky's configuration. `ini` is the file whose [service.*] sections are read (the
 // same file core::Config read the [decky] section from); `overrides` win over it. Throws

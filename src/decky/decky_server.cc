@@ -4,15 +4,18 @@
 #include <pwd.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ip/udp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <cerrno>
+#include <fstream>
 #include <stdexcept>
 #include <system_error>
 #include <unordered_map>
 
+#include "core/json_text.h"
 #include "decky/emit/emitter.h"
 #include "decky/emit/spool.h"
 #include "decky/emit/uplink.h"
@@ -31,17 +34,34 @@ using udp = asio::ip::udp;
 constexpr auto kDrainTime = std::chrono::seconds(3);
 
 struct DeckyServer::Impl {
+  struct Running;
   struct Listener {
     std::string service;
     std::string ip_field;
     Service* handler;
     tcp::acceptor acceptor;
+    Running* owner;
   };
   struct DatagramListener {
     std::string service;
     std::string ip_field;
     DatagramService* handler;
     udp::socket socket;
+  };
+  // One service as it is served now: its handler, its sockets, its counters.
+  struct Running {
+    DeckyServiceConfig config;
+    std::unique_ptr<Service> service;
+    std::unique_ptr<DatagramService> datagram_service;
+    std::vector<std::unique_ptr<Listener>> listeners;
+    std::vector<std::unique_ptr<DatagramListener>> datagram_listeners;
+    std::uint64_t accepted = 0;
+    std::size_t open = 0;
+    bool stopped = false;
+  };
+  struct Open {
+    std::weak_ptr<Session> session;
+    Running* owner;
   };
 
   explicit Impl(DeckyConfig c)
@@ -57,58 +77,126 @@ struct DeckyServer::Impl {
   Uplink uplink;
   Emitter emitter;
   ConnectionLimits limits;
-  std::vector<std::unique_ptr<Service>> services;
-  std::vector<std::unique_ptr<Listener>> listeners;
-  std::vector<std::unique_ptr<DatagramService>> datagram_services;
-  std::vector<std::unique_ptr<DatagramListener>> datagram_listeners;
+  std::vector<std::unique_ptr<Running>> running;
+  // Services a reconfiguration stopped: kept, since their coroutines may still hold them, and
+  // only as many as reconfigurations made.
+  std::vector<std::unique_ptr<Running>> retired;
+  std::vector<std::string> errors;  // the last reconfiguration's, for the status file
   DatagramLimits datagram_limits;
-  std::unordered_map<Session*, std::weak_ptr<Session>> sessions;
+  std::unordered_map<Session*, Open> sessions;
   std::uint64_t accepted = 0;
   bool stopping = false;
+  bool serving = false;  // run() has started the loops
+  asio::steady_timer status_tick{io};
 
   void bind() {
+    for (const auto& s : config.services) running.push_back(start_service(s));
+  }
+
+  // Builds one service and binds its ports; throws naming the service and port that failed.
+  std::unique_ptr<Running> start_service(const DeckyServiceConfig& s) {
+    auto r = std::make_unique<Running>();
+    r->config = s;
     const auto address = asio::ip::make_address(config.bind);
-    for (const auto& s : config.services) {
-      const auto* spec = find_service(s.name);
-      if (spec->make_datagram) {
-        bind_datagram(*spec, s, address);
-        continue;
-      }
-      services.push_back(spec->make(config.persona, s.settings));
+    const auto* spec = find_service(s.name);
+    if (spec->make_datagram) {
+      r->datagram_service = spec->make_datagram(config.persona, s.settings);
       for (const auto port : s.ports) {
-        auto l = std::make_unique<Listener>(
-            Listener{s.name, spec->ip_field, services.back().get(), tcp::acceptor(io)});
-        const tcp::endpoint endpoint(address, port);
+        auto l = std::make_unique<DatagramListener>(
+            DatagramListener{s.name, spec->ip_field, r->datagram_service.get(), udp::socket(io)});
+        const udp::endpoint endpoint(address, port);
         boost::system::error_code ec;
-        l->acceptor.open(endpoint.protocol(), ec);
-        if (!ec) l->acceptor.set_option(tcp::acceptor::reuse_address(true), ec);
-        if (!ec) l->acceptor.bind(endpoint, ec);
-        if (!ec) l->acceptor.listen(asio::socket_base::max_listen_connections, ec);
+        l->socket.open(endpoint.protocol(), ec);
+        if (!ec) l->socket.bind(endpoint, ec);
         if (ec) {
           throw std::runtime_error(s.name + ": cannot listen on " + config.bind + ":" +
-                                   std::to_string(port) + ": " + ec.message());
+                                   std::to_string(port) + "/udp: " + ec.message());
         }
-        listeners.push_back(std::move(l));
+        r->datagram_listeners.push_back(std::move(l));
       }
+      return r;
+    }
+    r->service = spec->make(config.persona, s.settings);
+    for (const auto port : s.ports) {
+      auto l = std::make_unique<Listener>(
+          Listener{s.name, spec->ip_field, r->service.get(), tcp::acceptor(io), r.get()});
+      const tcp::endpoint endpoint(address, port);
+      boost::system::error_code ec;
+      l->acceptor.open(endpoint.protocol(), ec);
+      if (!ec) l->acceptor.set_option(tcp::acceptor::reuse_address(true), ec);
+      if (!ec) l->acceptor.bind(endpoint, ec);
+      if (!ec) l->acceptor.listen(asio::socket_base::max_listen_connections, ec);
+      if (ec) {
+        throw std::runtime_error(s.name + ": cannot listen on " + config.bind + ":" +
+                                 std::to_string(port) + ": " + ec.message());
+      }
+      r->listeners.push_back(std::move(l));
+    }
+    return r;
+  }
+
+  void serve(Running& r) {
+    for (auto& l : r.listeners) {
+      boost::system::error_code ec;
+      const auto port = l->acceptor.local_endpoint(ec).port();
+      emitter.emit(l->service, "startup", {}, Severity::kInfo,
+                   "listening on " + config.bind + ":" + std::to_string(port));
+      asio::co_spawn(io, accept_loop(l.get()), asio::detached);
+    }
+    for (auto& l : r.datagram_listeners) {
+      boost::system::error_code ec;
+      const auto port = l->socket.local_endpoint(ec).port();
+      emitter.emit(l->service, "startup", {}, Severity::kInfo,
+                   "listening on " + config.bind + ":" + std::to_string(port) + "/udp");
+      asio::co_spawn(io, datagram_loop(l.get()), asio::detached);
     }
   }
 
-  void bind_datagram(const ServiceSpec& spec, const DeckyServiceConfig& s,
-                     const asio::ip::address& address) {
-    datagram_services.push_back(spec.make_datagram(config.persona, s.settings));
-    for (const auto port : s.ports) {
-      auto l = std::make_unique<DatagramListener>(
-          DatagramListener{s.name, spec.ip_field, datagram_services.back().get(), udp::socket(io)});
-      const udp::endpoint endpoint(address, port);
-      boost::system::error_code ec;
-      l->socket.open(endpoint.protocol(), ec);
-      if (!ec) l->socket.bind(endpoint, ec);
-      if (ec) {
-        throw std::runtime_error(s.name + ": cannot listen on " + config.bind + ":" +
-                                 std::to_string(port) + "/udp: " + ec.message());
-      }
-      datagram_listeners.push_back(std::move(l));
+  // Closes the service's sockets and ends its connections.
+  void stop_service(Running& r) {
+    r.stopped = true;
+    boost::system::error_code ignored;
+    for (auto& l : r.listeners) l->acceptor.close(ignored);
+    for (auto& l : r.datagram_listeners) l->socket.close(ignored);
+    for (auto& [_, open] : sessions) {
+      if (open.owner != &r) continue;
+      if (auto session = open.session.lock()) session->close();
     }
+  }
+
+  // Services of `next` that are new or changed start, those gone or changed stop, the rest
+  // keep their sockets and connections. A service that cannot start is reported and left out.
+  void reconfigure(const DeckyConfig& next) {
+    if (stopping) return;
+    errors.clear();
+    std::vector<std::unique_ptr<Running>> kept;
+    for (auto& r : running) {
+      const bool same = std::any_of(next.services.begin(), next.services.end(),
+                                    [&](const auto& s) { return same_service(s, r->config); });
+      if (same) {
+        kept.push_back(std::move(r));
+        continue;
+      }
+      stop_service(*r);
+      emitter.emit(r->config.name, "shutdown", {}, Severity::kInfo, "service removed");
+      retired.push_back(std::move(r));
+    }
+    running = std::move(kept);
+    for (const auto& s : next.services) {
+      const bool have = std::any_of(running.begin(), running.end(),
+                                    [&](const auto& r) { return same_service(s, r->config); });
+      if (have) continue;
+      try {
+        auto r = start_service(s);
+        if (serving) serve(*r);
+        running.push_back(std::move(r));
+      } catch (const std::exception& e) {
+        errors.emplace_back(e.what());
+      }
+    }
+    config.services = next.services;
+    config.config_digest = next.config_digest;
+    write_status();
   }
 
   // One datagram at a time: the answer is made at once and sent before the next is read, so a
@@ -121,7 +209,7 @@ struct DeckyServer::Impl {
       const auto n = co_await l->socket.async_receive_from(
           asio::buffer(buffer), from, asio::redirect_error(asio::use_awaitable, ec));
       if (ec) {
-        if (stopping || ec == asio::error::operation_aborted) break;
+        if (stopping || ec == asio::error::operation_aborted || !l->socket.is_open()) break;
         continue;
       }
       auto address = from.address();
@@ -145,25 +233,26 @@ struct DeckyServer::Impl {
     }
   }
 
-  asio::awaitable<void> serve_one(Service* handler, std::shared_ptr<Session> session,
+  asio::awaitable<void> serve_one(Running* owner, std::shared_ptr<Session> session,
                                   std::string source) {
     try {
-      co_await handler->serve(session);
+      co_await owner->service->serve(session);
     } catch (const std::exception&) {  // NOLINT(bugprone-empty-catch): the connection just ends
     }
     session->close();
     sessions.erase(session.get());
+    --owner->open;
     limits.release(source);
   }
 
   asio::awaitable<void> accept_loop(Listener* l) {
     asio::steady_timer pause(io);
-    while (!stopping) {
+    while (!stopping && !l->owner->stopped) {
       boost::system::error_code ec;
       tcp::socket socket =
           co_await l->acceptor.async_accept(asio::redirect_error(asio::use_awaitable, ec));
       if (ec) {
-        if (stopping || ec == asio::error::operation_aborted) break;
+        if (stopping || l->owner->stopped || ec == asio::error::operation_aborted) break;
         // Out of descriptors or memory: wait for connections to end rather than spin.
         pause.expires_after(std::chrono::milliseconds(100));
         co_await pause.async_wait(asio::redirect_error(asio::use_awaitable, ec));
@@ -182,12 +271,53 @@ struct DeckyServer::Impl {
         continue;
       }
       ++accepted;
+      ++l->owner->accepted;
+      ++l->owner->open;
       auto session = std::make_shared<Session>(std::move(socket), emitter, l->service, l->ip_field,
                                                config.session);
       session->arm();
-      sessions.emplace(session.get(), session);
-      asio::co_spawn(io, serve_one(l->handler, std::move(session), std::move(source)),
+      sessions.emplace(session.get(), Open{session, l->owner});
+      asio::co_spawn(io, serve_one(l->owner, std::move(session), std::move(source)),
                      asio::detached);
+    }
+  }
+
+  // The heartbeat: written whole to a temporary file and renamed over the last one, so a
+  // reader never sees half of it.
+  void write_status() {
+    if (config.status_file.empty()) return;
+    nlohmann::json services = nlohmann::json::object();
+    for (const auto& r : running) {
+      services[r->config.name] = {
+          {"ports", r->config.ports}, {"accepted", r->accepted}, {"open", r->open}};
+    }
+    const nlohmann::json status = {{"at", std::chrono::duration_cast<std::chrono::seconds>(
+                                              std::chrono::system_clock::now().time_since_epoch())
+                                              .count()},
+                                   {"pid", ::getpid()},
+                                   {"config_digest", config.config_digest},
+                                   {"services", std::move(services)},
+                                   {"errors", errors},
+                                   {"connections_open", limits.open()},
+                                   {"lines", emitter.emitted()},
+                                   {"delivered", uplink.stats().delivered},
+                                   {"master_connected", uplink.stats().connected}};
+    const auto temporary = config.status_file.string() + ".tmp";
+    {
+      std::ofstream out(temporary, std::ios::trunc);
+      out << core::json_text(status);
+      if (!out) return;
+    }
+    std::error_code ec;
+    std::filesystem::rename(temporary, config.status_file, ec);
+  }
+
+  asio::awaitable<void> status_loop() {
+    while (!stopping) {
+      write_status();
+      status_tick.expires_after(config.status_interval);
+      boost::system::error_code ec;
+      co_await status_tick.async_wait(asio::redirect_error(asio::use_awaitable, ec));
     }
   }
 
@@ -196,11 +326,10 @@ struct DeckyServer::Impl {
   // still undelivered stays in the outbox for the next start.
   void shut_down() {
     stopping = true;
-    boost::system::error_code ignored;
-    for (auto& l : listeners) l->acceptor.close(ignored);
-    for (auto& l : datagram_listeners) l->socket.close(ignored);
-    for (auto& [_, weak] : sessions) {
-      if (auto s = weak.lock()) s->close();
+    status_tick.cancel();
+    for (auto& r : running) stop_service(*r);
+    for (auto& [_, open] : sessions) {
+      if (auto s = open.session.lock()) s->close();
     }
     asio::co_spawn(io, drain_then_stop(), asio::detached);
   }
@@ -244,6 +373,10 @@ void DeckyServer::drop_privileges() {
     }
   };
   own(impl_->config.outbox_dir);
+  if (!impl_->config.home.empty()) {
+    std::filesystem::create_directories(impl_->config.home, ec);
+    own(impl_->config.home);
+  }
   for (const auto& entry : std::filesystem::directory_iterator(impl_->config.outbox_dir, ec)) {
     own(entry.path());
   }
@@ -256,25 +389,10 @@ void DeckyServer::drop_privileges() {
 
 void DeckyServer::run() {
   auto& i = *impl_;
-  for (auto& l : i.listeners) {
-    boost::system::error_code ec;
-    const auto port = l->acceptor.local_endpoint(ec).port();
-    i.emitter.emit(l->service, "startup", {}, Severity::kInfo,
-                   "listening on " + i.config.bind + ":" + std::to_string(port));
-  }
-  for (auto& l : i.datagram_listeners) {
-    boost::system::error_code ec;
-    const auto port = l->socket.local_endpoint(ec).port();
-    i.emitter.emit(l->service, "startup", {}, Severity::kInfo,
-                   "listening on " + i.config.bind + ":" + std::to_string(port) + "/udp");
-  }
   i.uplink.start();
-  for (auto& l : i.listeners) {
-    asio::co_spawn(i.io, i.accept_loop(l.get()), asio::detached);
-  }
-  for (auto& l : i.datagram_listeners) {
-    asio::co_spawn(i.io, i.datagram_loop(l.get()), asio::detached);
-  }
+  i.serving = true;
+  for (auto& r : i.running) i.serve(*r);
+  asio::co_spawn(i.io, i.status_loop(), asio::detached);
   i.io.run();
   i.spool.save_cursor();
 }
@@ -283,15 +401,21 @@ void DeckyServer::stop() {
   asio::post(impl_->io, [impl = impl_.get()] { impl->shut_down(); });
 }
 
+void DeckyServer::reconfigure(DeckyConfig next) {
+  asio::post(impl_->io, [impl = impl_.get(), next = std::move(next)] { impl->reconfigure(next); });
+}
+
 std::vector<std::pair<std::string, std::uint16_t>> DeckyServer::bound_ports() const {
   std::vector<std::pair<std::string, std::uint16_t>> out;
-  for (const auto& l : impl_->listeners) {
-    boost::system::error_code ec;
-    out.emplace_back(l->service, l->acceptor.local_endpoint(ec).port());
-  }
-  for (const auto& l : impl_->datagram_listeners) {
-    boost::system::error_code ec;
-    out.emplace_back(l->service, l->socket.local_endpoint(ec).port());
+  for (const auto& r : impl_->running) {
+    for (const auto& l : r->listeners) {
+      boost::system::error_code ec;
+      out.emplace_back(l->service, l->acceptor.local_endpoint(ec).port());
+    }
+    for (const auto& l : r->datagram_listeners) {
+      boost::system::error_code ec;
+      out.emplace_back(l->service, l->socket.local_endpoint(ec).port());
+    }
   }
   return out;
 }

@@ -43,6 +43,11 @@ class DeckyServer {
   void run();
   // Thread-safe.
   void stop();
+  // Serves `next`'s services from now on (thread-safe): services it drops or changes stop and
+  // their connections end, new or changed ones bind and start, the others are not touched.
+  // Only the service list of `next` is taken; a port that cannot be bound is reported in the
+  // status file's errors and its service left out.
+  void reconfigure(DeckyConfig next);
   // The ports actually bound, per service (a configured 0 picks a free one; for tests).
   std::vector<std::pair<std::string, std::uint16_t>> bound_ports() const;
   // Read on the event loop's thread, or after run() returned.

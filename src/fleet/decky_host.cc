@@ -4,13 +4,17 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <pwd.h>
+#include <signal.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <fstream>
 #include <thread>
 
+#include "core/hash.h"
 #include "core/ip.h"
 #include "decky/fleet/decky_launcher.h"
 #include "decky/service_registry.h"
@@ -39,6 +43,14 @@ bool port_answers(const std::string& ip, std::uint16_t port) {
   }
   ::close(fd);
   return ok;
+}
+
+// Our own child, whether or not it has reached exec yet (until then its command line is ours,
+// which decky_running() would not recognise).
+bool child_alive(pid_t pid) {
+  int status = 0;
+  if (::waitpid(pid, &status, WNOHANG) == pid) return false;
+  return ::kill(pid, 0) == 0;
 }
 
 std::string log_tail(const std::filesystem::path& log) {
@@ -102,27 +114,87 @@ pid_t DeckyHost::launch(const decky::PlannedDecky& decky,
   }
 }
 
-pid_t DeckyHost::start(const decky::PlannedDecky& decky, const decky::FleetNetwork& network) const {
+std::string DeckyHost::write_ini(const decky::PlannedDecky& decky,
+                                 const decky::FleetNetwork& network) const {
   const auto dir = dir_of(decky.name);
   std::filesystem::create_directories(dir);
-  // The decky drops root once bound and works from its own directory (relative paths), so the
-  // directories above stay closed to it.
-  ::chmod(dir.c_str(), 0711);
+  const auto text = decky::decky_ini(decky, network.gateway, options_.master_port);
   const auto ini = dir / "decky.ini";
+  const auto temporary = dir / "decky.ini.tmp";
   {
-    std::ofstream out(ini, std::ios::trunc);
-    out << decky::decky_ini(decky, network.gateway, options_.master_port);
+    std::ofstream out(temporary, std::ios::trunc);
+    out << text;
     if (!out) throw decky::FleetError(decky.name + ": cannot write " + ini.string());
   }
-  ::chmod(ini.c_str(), 0600);  // per-service secrets
+  // Per-service secrets: readable by the decky's user alone, who re-reads it on SIGHUP.
+  ::chmod(temporary.c_str(), 0600);
+  ::chmod(dir.c_str(), 0700);
+  passwd entry{};
+  passwd* user = nullptr;
+  std::vector<char> buffer(16384);
+  if (!options_.run_as_user.empty() &&
+      ::getpwnam_r(options_.run_as_user.c_str(), &entry, buffer.data(), buffer.size(), &user) ==
+          0 &&
+      user) {
+    if (::chown(dir.c_str(), user->pw_uid, user->pw_gid) != 0 ||
+        ::chown(temporary.c_str(), user->pw_uid, user->pw_gid) != 0) {
+      throw decky::FleetError(decky.name + ": cannot hand " + dir.string() + " to " +
+                              options_.run_as_user);
+    }
+  }
+  std::filesystem::rename(temporary, ini);
+  return core::sha256_hex(text);
+}
+
+pid_t DeckyHost::start(const decky::PlannedDecky& decky, const decky::FleetNetwork& network) const {
+  const auto dir = dir_of(decky.name);
+  write_ini(decky, network);
+  // The decky works from its own directory with relative paths, so the directories above stay
+  // closed to it once it has dropped root.
   return decky::launch_decky({decky.name,
                               decky.name,
                               {options_.decnet_binary, "decky", "run", "--config", "decky.ini"},
                               {{"PATH", "/usr/sbin:/usr/bin:/sbin:/bin"},
                                {"DECNET_DATA_DIR", "."},
+                               {"DECNET_DECKY_USER", options_.run_as_user},
                                {"DECNET_LOG_FORMAT", "json"}},
                               dir / "decky.log",
                               dir});
+}
+
+nlohmann::json DeckyHost::status(const std::string& name) const {
+  std::ifstream in(dir_of(name) / "decky" / name / "status.json");
+  if (!in) return nullptr;
+  auto parsed = nlohmann::json::parse(in, nullptr, false);
+  return parsed.is_discarded() || !parsed.is_object() ? nlohmann::json(nullptr) : parsed;
+}
+
+void DeckyHost::apply(const decky::PlannedDecky& decky, pid_t pid,
+                      const std::string& digest) const {
+  if (!decky::decky_running(pid) || ::kill(pid, SIGHUP) != 0) {
+    throw decky::FleetError(decky.name + ": the decky is not running");
+  }
+  const auto deadline = std::chrono::steady_clock::now() + options_.ready_timeout;
+  while (true) {
+    const auto s = status(decky.name);
+    if (s.is_object() && s.value("config_digest", "") == digest) {
+      const auto errors = s.find("errors");
+      if (errors != s.end() && errors->is_array() && !errors->empty()) {
+        std::string why;
+        for (const auto& e : *errors) {
+          if (e.is_string()) why += (why.empty() ? "" : "; ") + e.get<std::string>();
+        }
+        throw decky::FleetError(decky.name + ": " + why);
+      }
+      break;
+    }
+    if (std::chrono::steady_clock::now() >= deadline) {
+      throw decky::FleetError(decky.name + ": the new configuration was not taken within " +
+                              std::to_string(options_.ready_timeout.count()) + " s");
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  wait_ready(decky, pid);
 }
 
 void DeckyHost::wait_ready(const decky::PlannedDecky& decky, pid_t pid) const {
@@ -143,7 +215,7 @@ void DeckyHost::wait_ready(const decky::PlannedDecky& decky, pid_t pid) const {
       ++answered;
       continue;
     }
-    if (!decky::decky_running(pid)) fail("the decky exited");
+    if (!child_alive(pid)) fail("the decky exited");
     if (std::chrono::steady_clock::now() >= deadline) {
       fail("port " + std::to_string(ports[answered]) + " did not answer within " +
            std::to_string(options_.ready_timeout.count()) + " s");

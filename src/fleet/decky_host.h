@@ -9,6 +9,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <nlohmann/json.hpp>
 #include <string>
 
 #include "decky/fleet/deploy_plan.h"
@@ -18,9 +19,10 @@ namespace decnet::fleet {
 
 struct DeckyHostOptions {
   std::string bridge = "decnet0";
-  std::filesystem::path fleet_dir;  // <fleet_dir>/<decky>/ holds its INI, log and data
-  std::string decnet_binary;        // absolute path of the program the deckies run
-  int master_port = 2514;           // the master's RELP port, at the fleet's gateway
+  std::filesystem::path fleet_dir;     // <fleet_dir>/<decky>/ holds its INI, log and data
+  std::string decnet_binary;           // absolute path of the program the deckies run
+  int master_port = 2514;              // the master's RELP port, at the fleet's gateway
+  std::string run_as_user = "nobody";  // owns the decky's directory (it re-reads its INI)
   std::chrono::seconds ready_timeout{30};
 };
 
@@ -39,6 +41,16 @@ class DeckyHost {
   void wait_ready(const decky::PlannedDecky& decky, pid_t pid) const;
   // Makes the namespace if it is missing.
   void ensure_namespace(const decky::PlannedDecky& decky, const decky::FleetNetwork& network) const;
+  // Writes the decky's INI (and hands its directory to run_as_user); returns the text's
+  // SHA-256, which the decky's status file names once it runs that configuration.
+  std::string write_ini(const decky::PlannedDecky& decky, const decky::FleetNetwork& network) const;
+  // Has the running decky re-read its INI (SIGHUP) and waits until its status file names
+  // `digest`; then every TCP port of its services answers. Throws decky::FleetError with what
+  // the decky reported (a port it could not bind) or when it does not answer in time.
+  void apply(const decky::PlannedDecky& decky, pid_t pid, const std::string& digest) const;
+  // The decky's heartbeat (its status file), null when there is none.
+  nlohmann::json status(const std::string& name) const;
+
   // Stops the process, removes the namespace, and the bridge once nothing is plugged into it.
   void teardown(const std::string& name, pid_t pid) const;
 

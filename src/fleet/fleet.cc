@@ -1,6 +1,7 @@
 #include "fleet/fleet.h"
 
 #include <spdlog/spdlog.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <random>
@@ -8,6 +9,7 @@
 
 #include "bus/topics.h"
 #include "core/ip.h"
+#include "decky/service_registry.h"
 #include "fleet/fleet_record.h"
 #include "store/decky_repository.h"
 
@@ -17,6 +19,8 @@ namespace {
 namespace topics = bus::topics;
 
 const std::string kLocal(store::kLocalHost);
+// A decky rewrites its status file every few seconds (DeckyConfig::status_interval).
+constexpr std::chrono::seconds kHeartbeatStale{15};
 
 std::string first_host_of(const std::string& subnet) {
   const auto prefix = core::IpPrefix::parse(subnet, false);
@@ -25,6 +29,12 @@ std::string first_host_of(const std::string& subnet) {
                         "' is not an IPv4 subnet with room for a gateway and deckies");
   }
   return core::IpAddress::from_v4(prefix->base.v4_value() + 1).str();
+}
+
+// "<decky>: <why>", the decky named once.
+std::string failure(const std::string& decky, const std::exception& e) {
+  const std::string what = e.what();
+  return what.rfind(decky + ": ", 0) == 0 ? what : decky + ": " + what;
 }
 
 }  // namespace
@@ -132,6 +142,9 @@ DeployResult Fleet::deploy(const DeployRequest& request) {
     throw FleetConflict(e.what());
   }
   if (request.dry_run) return result;
+  if (::geteuid() != 0) {
+    throw FleetConflict("deploying deckies needs root (network namespaces and a bridge)");
+  }
 
   if (request.replace_fleet) {
     for (const auto& row : existing) {
@@ -146,7 +159,7 @@ DeployResult Fleet::deploy(const DeployRequest& request) {
     try {
       launched.emplace_back(&d, host_.launch(d, plan.network));
     } catch (const std::exception& e) {
-      result.failures.push_back(d.name + ": " + e.what());
+      result.failures.push_back(failure(d.name, e));
       forget(d.name);
     }
   }
@@ -157,7 +170,7 @@ DeployResult Fleet::deploy(const DeployRequest& request) {
       publish_state(d->name, "running", std::nullopt);
       result.deployed.push_back(d->name);
     } catch (const std::exception& e) {
-      result.failures.push_back(d->name + ": " + e.what());
+      result.failures.push_back(failure(d->name, e));
       try {
         host_.teardown(d->name, pid);
       } catch (const std::exception& again) {
@@ -200,7 +213,7 @@ void Fleet::teardown_locked(const store::FleetDecky& row) {
   publish_state(row.name, "torn_down", std::nullopt);
 }
 
-ReconcileReport Fleet::reconcile() {
+ReconcileReport Fleet::reconcile(bool look_for_unknown) {
   std::lock_guard lock(mu_);
   ReconcileReport report;
   const auto rows = deckies();
@@ -221,10 +234,22 @@ ReconcileReport Fleet::reconcile() {
     const bool had_namespace = host_.namespace_exists(row.name);
     pid_t pid = pid_of(row);
     if (had_namespace && DeckyHost::process_alive(pid)) {
-      ++report.running;
-      if (row.state != "running") {
-        set_state(row.name, "running", std::nullopt);
-        publish_state(row.name, "running", std::nullopt);
+      // Alive but silent (its heartbeat stale): hung, or its event loop stuck.
+      const auto status = host_.status(row.name);
+      const auto now = std::chrono::duration_cast<std::chrono::seconds>(
+                           std::chrono::system_clock::now().time_since_epoch())
+                           .count();
+      const bool fresh = status.is_object() &&
+                         status.value("at", std::int64_t{0}) >= now - kHeartbeatStale.count();
+      const std::string state = fresh ? "running" : "degraded";
+      fresh ? ++report.running : ++report.degraded;
+      if (row.state != state) {
+        const auto why =
+            fresh ? std::nullopt
+                  : std::optional<std::string>("no heartbeat for over " +
+                                               std::to_string(kHeartbeatStale.count()) + " s");
+        set_state(row.name, state, why);
+        publish_state(row.name, state, why);
       }
       continue;
     }
@@ -242,10 +267,119 @@ ReconcileReport Fleet::reconcile() {
       ++report.failed;
     }
   }
+  if (!look_for_unknown) return report;
   for (auto& name : decky::NamespaceNetwork::deckies()) {
     if (!known.contains(name)) report.unknown_namespaces.push_back(std::move(name));
   }
   return report;
+}
+
+store::FleetDecky Fleet::existing(const std::string& name) {
+  auto row = decky(name);
+  if (!row) throw FleetNotFound("decky '" + name + "' is not deployed");
+  return *row;
+}
+
+void Fleet::push(const store::FleetDecky& row, const decky::PlannedDecky& next) {
+  const auto network = network_of(row);
+  const auto digest = host_.write_ini(next, network);
+  try {
+    host_.apply(next, pid_of(row), digest);
+  } catch (const decky::FleetError& e) {
+    // The decky keeps serving what it could; the INI goes back to what the table says.
+    const auto before = planned_of(row);
+    try {
+      host_.apply(before, pid_of(row), host_.write_ini(before, network));
+    } catch (const std::exception& again) {
+      spdlog::warn("fleet: {} not restored after a failed change: {}", row.name, again.what());
+    }
+    throw FleetConflict(e.what());
+  }
+}
+
+std::vector<std::string> Fleet::add_service(const std::string& name, const std::string& service,
+                                            const std::map<std::string, std::string>& config) {
+  const auto* spec = decky::find_service(service);
+  if (!spec) throw ServiceRefused("unknown service '" + service + "'");
+  if (!spec->emulated()) {
+    throw ServiceRefused("service '" + service + "' is not emulated by this decky");
+  }
+  auto settings = decky::validate_service_settings(*spec, config);
+  std::lock_guard lock(mu_);
+  const auto row = existing(name);
+  auto next = planned_of(row);
+  if (std::find(next.services.begin(), next.services.end(), service) != next.services.end()) {
+    throw FleetConflict("service '" + service + "' is already on decky '" + name + "'");
+  }
+  next.services.push_back(service);
+  next.settings[service] = std::move(settings);
+  push(row, next);
+  record(next, network_of(row), pid_of(row), "running", std::nullopt);
+  publish(name, topics::kDeckyServiceAdded,
+          {{"decky_name", name},
+           {"service_name", service},
+           {"topology_id", nullptr},
+           {"services", next.services}});
+  return next.services;
+}
+
+std::vector<std::string> Fleet::remove_service(const std::string& name,
+                                               const std::string& service) {
+  std::lock_guard lock(mu_);
+  const auto row = existing(name);
+  auto next = planned_of(row);
+  const auto it = std::find(next.services.begin(), next.services.end(), service);
+  if (it == next.services.end()) {
+    throw FleetConflict("service '" + service + "' is not on decky '" + name + "'");
+  }
+  if (next.services.size() == 1) {
+    throw FleetConflict("service '" + service + "' is the last one on decky '" + name +
+                        "'; tear the decky down instead");
+  }
+  next.services.erase(it);
+  next.settings.erase(service);
+  push(row, next);
+  record(next, network_of(row), pid_of(row), "running", std::nullopt);
+  repo_.write_now([&](store::WriteScope& scope) {
+    return repo_.deckies().delete_decky_service(scope, kLocal, name, service);
+  });
+  publish(name, topics::kDeckyServiceRemoved,
+          {{"decky_name", name},
+           {"service_name", service},
+           {"topology_id", nullptr},
+           {"services", next.services}});
+  return next.services;
+}
+
+decky::ServiceSettings Fleet::set_service_config(const std::string& name,
+                                                 const std::string& service,
+                                                 const std::map<std::string, std::string>& config,
+                                                 bool apply) {
+  const auto* spec = decky::find_service(service);
+  if (!spec) throw ServiceRefused("unknown service '" + service + "'");
+  auto settings = decky::validate_service_settings(*spec, config);
+  std::lock_guard lock(mu_);
+  const auto row = existing(name);
+  auto next = planned_of(row);
+  if (std::find(next.services.begin(), next.services.end(), service) == next.services.end()) {
+    throw FleetConflict("service '" + service + "' is not on decky '" + name + "'");
+  }
+  next.settings[service] = settings;
+  if (apply) push(row, next);
+  record(next, network_of(row), pid_of(row), row.state, row.last_error);
+  auto shown = nlohmann::json::object();
+  for (const auto& [key, value] : settings) shown[key] = value;
+  publish(name, topics::kDeckyServiceConfigChanged,
+          {{"decky_name", name},
+           {"service_name", service},
+           {"topology_id", nullptr},
+           {"service_config", fleet::masked_settings(service, shown)},
+           {"recreated", apply}});
+  return settings;
+}
+
+void Fleet::publish(const std::string& decky, std::string_view type, nlohmann::json payload) {
+  if (bus_) bus_->publish(topics::decky(decky, type), std::move(payload), type);
 }
 
 void Fleet::record(const decky::PlannedDecky& d, const decky::FleetNetwork& network, pid_t pid,

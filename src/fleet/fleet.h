@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <mutex>
 #include <optional>
 #include <stdexcept>
@@ -26,6 +27,12 @@ namespace decnet::fleet {
 // The request cannot be carried out as it stands (the API's 409): a bad INI, a name or address
 // the fleet already has, a deployment over the limit, a network that differs from the fleet's.
 class FleetConflict : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// A service this fleet cannot put on a decky (the API's 422): unknown, or not emulated.
+class ServiceRefused : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
 };
@@ -62,6 +69,7 @@ struct DeployResult {
 
 struct ReconcileReport {
   std::size_t running = 0;                      // found as recorded
+  std::size_t degraded = 0;                     // alive, but its heartbeat is stale
   std::size_t restarted = 0;                    // process started again
   std::size_t recreated = 0;                    // namespace made again
   std::size_t failed = 0;                       // could not be brought back (state failed)
@@ -81,10 +89,27 @@ class Fleet {
   void teardown(const std::string& name);
   // Every decky of this host; the names torn down.
   std::vector<std::string> teardown_all();
-  ReconcileReport reconcile();
+  // Live changes to a running decky; only the service concerned restarts. Each throws
+  // FleetNotFound (no such decky), ServiceRefused, decky::ServiceConfigError (a bad setting,
+  // the API's 400), FleetConflict (already there / not there / the decky's last service / a
+  // port it could not bind), and publishes decky.<name>.service_added, service_removed or
+  // service_config_changed. They return the decky's services afterwards.
+  std::vector<std::string> add_service(const std::string& decky, const std::string& service,
+                                       const std::map<std::string, std::string>& config);
+  std::vector<std::string> remove_service(const std::string& decky, const std::string& service);
+  // Saves a service's settings (validated, defaults filled; returned); with `apply` the running
+  // service is restarted with them, otherwise they take effect at its next restart.
+  decky::ServiceSettings set_service_config(const std::string& decky, const std::string& service,
+                                            const std::map<std::string, std::string>& config,
+                                            bool apply);
+
+  // `look_for_unknown`: also list decnet-* namespaces the table does not name.
+  ReconcileReport reconcile(bool look_for_unknown = false);
 
   std::vector<store::FleetDecky> deckies();
   std::optional<store::FleetDecky> decky(const std::string& name);
+  // The decky's last heartbeat (per-service ports and counters), null when there is none.
+  nlohmann::json heartbeat(const std::string& name) const { return host_.status(name); }
   const FleetOptions& options() const { return options_; }
 
  private:
@@ -99,6 +124,10 @@ class Fleet {
   void publish_state(const std::string& name, const std::string& state,
                      const std::optional<std::string>& error);
   void teardown_locked(const store::FleetDecky& row);
+  store::FleetDecky existing(const std::string& name);
+  // Writes the decky's INI and has the running decky take it.
+  void push(const store::FleetDecky& row, const decky::PlannedDecky& next);
+  void publish(const std::string& decky, std::string_view type, nlohmann::json payload);
 
   store::Repository& repo_;
   bus::Bus* bus_;

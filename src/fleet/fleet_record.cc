@@ -85,18 +85,21 @@ pid_t pid_of(const store::FleetDecky& row) {
   return it != row.decky_config.end() && it->is_number_integer() ? it->get<pid_t>() : 0;
 }
 
+nlohmann::json masked_settings(const std::string& service, nlohmann::json settings) {
+  if (!settings.is_object()) return settings;
+  for (auto& [key, value] : settings.items()) {
+    if (secret_field(service, key) && value.is_string() && !value.get<std::string>().empty()) {
+      value = kMasked;
+    }
+  }
+  return settings;
+}
+
 nlohmann::json decky_view(const store::FleetDecky& row) {
   auto config = row.decky_config;
   config.erase("pid");
   if (auto it = config.find("service_config"); it != config.end() && it->is_object()) {
-    for (auto& [service, values] : it->items()) {
-      if (!values.is_object()) continue;
-      for (auto& [key, value] : values.items()) {
-        if (secret_field(service, key) && value.is_string() && !value.get<std::string>().empty()) {
-          value = kMasked;
-        }
-      }
-    }
+    for (auto& [service, values] : it->items()) values = masked_settings(service, values);
   }
   config["state"] = row.state;
   config["last_error"] = row.last_error ? nlohmann::json(*row.last_error) : nlohmann::json(nullptr);

@@ -21,6 +21,9 @@ decky::PlannedDecky planned_of(const store::FleetDecky& row);
 decky::FleetNetwork network_of(const store::FleetDecky& row);
 pid_t pid_of(const store::FleetDecky& row);
 
+// A service's settings with the values of its secret fields masked.
+nlohmann::json masked_settings(const std::string& service, nlohmann::json settings);
+
 // The row as the API shows it: per-service settings whose field is secret are masked.
 nlohmann::json decky_view(const store::FleetDecky& row);
 

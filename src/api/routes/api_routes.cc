@@ -22,6 +22,8 @@ void add_all_routes(Router& router, ApiContext& ctx) {
   add_system_routes(router, ctx);
   add_stream_routes(router, ctx);
   add_webhook_routes(router, ctx);
+  add_decky_routes(router, ctx);
+  add_decky_service_routes(router, ctx);
   add_openapi_route(router, {.version = DECNET_VERSION});
   if (ctx.metrics) {
     add_metrics_route(router, *ctx.metrics,

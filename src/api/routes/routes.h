@@ -10,6 +10,10 @@
 #include "core/config.h"
 #include "store/repository.h"
 
+namespace decnet::fleet {
+class Fleet;
+}
+
 namespace decnet::webhook {
 class WebhookAdmin;
 }
@@ -41,6 +45,8 @@ struct ApiContext {
   webhook::WebhookAdmin* webhooks = nullptr;
   // The behavioural vectors the profiler writes; /similar is registered only with them.
   const vector::VectorStore* vectors = nullptr;
+  // The fleet on this host; /api/v1/deckies is registered only with it.
+  fleet::Fleet* fleet = nullptr;
 };
 
 void add_auth_routes(Router& router, ApiContext& ctx);
@@ -52,6 +58,8 @@ void add_user_routes(Router& router, ApiContext& ctx);
 void add_system_routes(Router& router, ApiContext& ctx);
 void add_stream_routes(Router& router, ApiContext& ctx);
 void add_webhook_routes(Router& router, ApiContext& ctx);
+void add_decky_routes(Router& router, ApiContext& ctx);
+void add_decky_service_routes(Router& router, ApiContext& ctx);
 void add_session_routes(Router& router, ApiContext& ctx);
 void add_similarity_routes(Router& router, ApiContext& ctx);
 void add_ttp_routes(Router& router, ApiContext& ctx);

@@ -71,6 +71,13 @@ pid_t launch_decky(const DeckyLaunch& launch) {
     const int ns_fd = ::open(ns_path.c_str(), O_RDONLY | O_CLOEXEC);
     if (ns_fd < 0) child_fail(log_fd, "open network namespace");
     if (::setns(ns_fd, CLONE_NEWNET) != 0) child_fail(log_fd, "setns");
+    // The namespace is the decky's alone: any port in it may be bound without root, so a
+    // service added once the decky has dropped root can still take port 22 or 80.
+    const int ports_fd = ::open("/proc/sys/net/ipv4/ip_unprivileged_port_start", O_WRONLY);
+    if (ports_fd >= 0) {
+      (void)!::write(ports_fd, "0\n", 2);
+      ::close(ports_fd);
+    }
     if (::unshare(CLONE_NEWUTS) != 0) child_fail(log_fd, "unshare UTS");
     if (::sethostname(launch.hostname.data(), launch.hostname.size()) != 0) {
       child_fail(log_fd, "sethostname");

@@ -1,4 +1,5 @@
-// A deployed decky's process: `decnet decky run` started inside the decky's network namespace,
+// A deployed decky's process: `decnet decky run` started inside the decky's network namespace
+// (where it may bind any port without root),
 // in a UTS namespace of its own carrying the decky's host name, in a session of its own so that
 // it outlives the master that started it (a restarted master finds it by its pid and command
 // line), its output appended to a log file. The INI it runs from is written from the plan.

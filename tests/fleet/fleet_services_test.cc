@@ -1,0 +1,175 @@
+// A running decky changed live through the API: a service added answers on its port while a
+// connection already open to another service carries on undisturbed (same process, nothing
+// restarted), settings saved and then applied, a service removed; the reference's 400 / 404 /
+// 409 / 422 for the requests that cannot be carried out; the schema the config form is built
+// from; and the decky's heartbeat with its per-service counters.
+#include <arpa/inet.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <random>
+
+#include "decky/fleet/namespace_network.h"
+#include "serve_support.h"
+#include "tests_support.h"
+
+namespace decnet::fleet {
+namespace {
+
+using namespace decnet::testing;
+
+// A plain TCP connection to a decky over the fleet network.
+class FleetConnection {
+ public:
+  FleetConnection(const std::string& ip, int port) {
+    fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    timeval timeout{5, 0};
+    ::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(static_cast<std::uint16_t>(port));
+    ::inet_pton(AF_INET, ip.c_str(), &addr.sin_addr);
+    connected_ = ::connect(fd_, reinterpret_cast<const sockaddr*>(&addr), sizeof addr) == 0;
+  }
+  ~FleetConnection() { ::close(fd_); }
+  FleetConnection(const FleetConnection&) = delete;
+  FleetConnection& operator=(const FleetConnection&) = delete;
+
+  bool connected() const { return connected_; }
+  std::string exchange(const std::string& request) {
+    if (::send(fd_, request.data(), request.size(), MSG_NOSIGNAL) < 0) return "";
+    std::string out;
+    char buffer[4096];
+    ssize_t n = 0;
+    while ((n = ::recv(fd_, buffer, sizeof buffer, 0)) > 0) out.append(buffer, n);
+    return out;
+  }
+
+ private:
+  int fd_ = -1;
+  bool connected_ = false;
+};
+
+class FleetServices : public ::testing::Test {
+ protected:
+  std::string tag_ = [] {
+    std::mt19937 rng{std::random_device{}()};
+    return std::to_string(rng() % 900000 + 100000);
+  }();
+  std::string net_ = "10.235." + std::to_string(std::stoi(tag_) % 200 + 20) + ".";
+  std::string bridge_ = "dns" + tag_;
+  std::string name_ = "live" + tag_;
+  std::string ip_ = net_ + "40";
+
+  void TearDown() override {
+    const decky::NamespaceNetwork network(bridge_);
+    network.remove_decky(name_);
+    network.remove_bridge_if_empty();
+  }
+  std::string server_header() const {
+    const auto r = run_command({"curl", "-s", "-I", "--max-time", "5", "http://" + ip_ + "/"});
+    const auto at = r.output.find("Server: ");
+    return at == std::string::npos ? "" : r.output.substr(at + 8, r.output.find('\r', at) - at - 8);
+  }
+};
+
+TEST_F(FleetServices, ServicesAreAddedConfiguredAndRemovedOnARunningDecky) {
+  decky::NamespaceNetwork(bridge_).ensure_bridge(net_ + "1", 24);
+  ServeProcess serve({{"DECNET_FLEET_BRIDGE", bridge_}});
+  ASSERT_TRUE(serve.wait_ready()) << serve.output();
+  const auto path = "/api/v1/deckies/" + name_;
+  const std::string ini = "[general]\nnet = " + net_ + "0/24\ngw = " + net_ + "1\n[" + name_ +
+                          "]\nservices = http\nip = " + ip_ + "\n";
+  const auto deployed =
+      serve.api("POST", "/api/v1/deckies/deploy", nlohmann::json{{"ini_content", ini}}.dump());
+  ASSERT_EQ(deployed.status, 201) << deployed.raw;
+  const auto pid = [&] {
+    return sqlite_int(serve.db(), "SELECT json_extract(decky_config, '$.pid') FROM fleet_deckies")
+        .value_or(0);
+  };
+  const auto first_pid = pid();
+  const auto before = server_header();
+  EXPECT_EQ(before.rfind("Apache", 0), 0u) << before;
+
+  // A connection open before the change is served after it: http was not restarted.
+  FleetConnection open(ip_, 80);
+  ASSERT_TRUE(open.connected());
+  const auto added = serve.api("POST", path + "/services",
+                               R"({"name": "ssh", "config": {"password": "hunter22"}})");
+  ASSERT_EQ(added.status, 201) << added.raw << serve.output();
+  EXPECT_EQ(added.body["services"], nlohmann::json::array({"http", "ssh"}));
+  const auto banner = run_command({"ssh-keyscan", "-T", "5", ip_});
+  EXPECT_NE(banner.output.find("SSH-2.0-OpenSSH"), std::string::npos) << banner.output;
+  EXPECT_NE(open.exchange("GET / HTTP/1.0\r\nHost: x\r\n\r\n").find("HTTP/1.1 200"),
+            std::string::npos);
+  EXPECT_EQ(pid(), first_pid);
+  EXPECT_EQ(sqlite_int(serve.db(),
+                       "SELECT count(*) FROM decky_services WHERE service_name = "
+                       "'ssh'"),
+            1);
+
+  // What cannot be done, as the reference answers it.
+  EXPECT_EQ(serve.api("POST", path + "/services", R"({"name": "ssh"})").status, 409);
+  EXPECT_EQ(serve.api("POST", path + "/services", R"({"name": "gopher"})").status, 422);
+  EXPECT_EQ(serve.api("POST", "/api/v1/deckies/nosuch/services", R"({"name": "ftp"})").status, 404);
+  const auto bad =
+      serve.api("POST", path + "/services", R"({"name": "ftp", "config": {"nonsense": "x"}})");
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_NE(bad.body["detail"].get<std::string>().find("ftp.nonsense"), std::string::npos);
+  EXPECT_EQ(serve
+                .api("POST", path + "/services/ssh/apply",
+                     R"({"config": {"user": "x", "password": "y", "nope": 1}})")
+                .status,
+            400);
+
+  // Saved settings wait for the next restart; applied ones restart the service with them.
+  const auto saved = serve.api("PUT", path + "/services/http/config",
+                               R"({"config": {"server_header": "nginx/1.18.0"}})");
+  ASSERT_EQ(saved.status, 200) << saved.raw;
+  EXPECT_EQ(saved.body["recreated"], false);
+  EXPECT_EQ(server_header(), before);
+  const auto applied = serve.api("POST", path + "/services/http/apply",
+                                 R"({"config": {"server_header": "nginx/1.18.0"}})");
+  ASSERT_EQ(applied.status, 201) << applied.raw;
+  EXPECT_EQ(applied.body["recreated"], true);
+  EXPECT_EQ(server_header(), "nginx/1.18.0");
+  const auto secret =
+      serve.api("PUT", path + "/services/ssh/config", R"({"config": {"password": "an0ther"}})");
+  EXPECT_EQ(secret.body["config"]["password"], "********") << secret.raw;
+  EXPECT_EQ(serve.api("PUT", path + "/services/ftp/config", R"({"config": {}})").status, 409);
+
+  // The heartbeat (every few seconds) counts each service's connections since it started.
+  CurlReply one;
+  EXPECT_TRUE(wait_until(
+      [&] {
+        one = serve.api("GET", path);
+        const auto& http = one.body["heartbeat"]["services"]["http"];
+        return http.is_object() && http["accepted"].get<int>() >= 1;
+      },
+      std::chrono::seconds(20)))
+      << one.raw;
+  EXPECT_EQ(one.body["heartbeat"]["services"]["ssh"]["ports"], nlohmann::json::array({22}));
+
+  const auto removed = serve.api("DELETE", path + "/services/ssh");
+  ASSERT_EQ(removed.status, 200) << removed.raw;
+  EXPECT_EQ(removed.body["services"], nlohmann::json::array({"http"}));
+  EXPECT_EQ(run_command({"ssh-keyscan", "-T", "3", ip_}).output.find("SSH-2.0"), std::string::npos);
+  EXPECT_EQ(serve.api("DELETE", path + "/services/ssh").status, 409);
+  EXPECT_EQ(serve.api("DELETE", path + "/services/http").status, 409) << "the last service";
+  EXPECT_EQ(pid(), first_pid);
+
+  const auto schema = serve.api("GET", "/api/v1/topologies/services/ssh/schema");
+  ASSERT_EQ(schema.status, 200);
+  bool password_secret = false;
+  for (const auto& f : schema.body["fields"]) {
+    if (f["key"] == "password") password_secret = f["secret"].get<bool>();
+  }
+  EXPECT_TRUE(password_secret) << schema.raw;
+  EXPECT_EQ(serve.api("GET", "/api/v1/topologies/services/gopher/schema").status, 404);
+  EXPECT_EQ(serve.api("DELETE", path).status, 204);
+}
+
+}  // namespace
+}  // namespace decnet::fleet
