@@ -32,7 +32,7 @@ struct DeckyFlags {
 int run_decky(const DeckyFlags& flags) {
   core::ConfigSources sources;
   sources.ini_file = flags.config_file;
-  sources.foreign_ini_sections = {"service"};
+  sources.foreign_ini_sections = {"service", "tarpit"};
   if (!flags.name.empty()) sources.overrides["DECNET_DECKY_NAME"] = flags.name;
   if (!flags.services.empty()) sources.overrides["DECNET_DECKY_SERVICES"] = flags.services;
   if (!flags.transport.empty()) sources.overrides["DECNET_DECKY_TRANSPORT"] = flags.transport;

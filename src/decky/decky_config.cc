@@ -1,6 +1,7 @@
 #include "decky/decky_config.h"
 
 #include <algorithm>
+#include <cstdlib>
 #include <fstream>
 
 #include "core/config_files.h"
@@ -81,6 +82,20 @@ DeckyConfig load_decky_config(const core::Config& config, const std::filesystem:
   ServiceOverrides given;
   if (!ini.empty()) {
     for (const auto& entry : core::read_ini_file(ini)) {
+      if (entry.key == "tarpit.ports") {
+        out.tarpit.ports = parse_ports("tarpit", entry.value);
+        continue;
+      }
+      if (entry.key == "tarpit.delay_ms") {
+        char* end = nullptr;
+        const long value = std::strtol(entry.value.c_str(), &end, 10);
+        if (entry.value.empty() || *end != '\0' || value < 100 || value > 300000) {
+          throw core::ConfigError("tarpit.delay_ms: '" + entry.value +
+                                  "' is not a delay from 100 to 300000 ms");
+        }
+        out.tarpit.delay = std::chrono::milliseconds(value);
+        continue;
+      }
       if (entry.key.rfind("service.", 0) != 0) continue;
       const auto rest = entry.key.substr(8);
       const auto dot = rest.find('.');

@@ -4,6 +4,7 @@
 // to move a service off its usual ports. Any mistake stops start-up naming the setting.
 #pragma once
 
+#include <algorithm>
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
@@ -24,6 +25,15 @@ struct DeckyServiceConfig {
   ServiceSettings settings;
 };
 
+// Connections to these ports are slowed down: every answer waits `delay` first.
+struct TarpitConfig {
+  std::vector<std::uint16_t> ports;
+  std::chrono::milliseconds delay{0};
+  bool covers(std::uint16_t port) const {
+    return delay.count() > 0 && std::find(ports.begin(), ports.end(), port) != ports.end();
+  }
+};
+
 struct DeckyConfig {
   std::string name;
   std::string bind = "127.0.0.1";
@@ -36,6 +46,7 @@ struct DeckyConfig {
   std::size_t max_connections_per_source = 64;
   SessionLimits session;
   std::string run_as_user;
+  TarpitConfig tarpit;  // the [tarpit] section: ports = 22,80 and delay_ms = 100..300000
   // The decky's own directory (<data dir>/decky/<name>): its services' state and its status
   // file; handed to run_as_user with the outbox.
   std::filesystem::path home;

@@ -10,6 +10,7 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <cerrno>
+#include <cstdio>
 #include <fstream>
 #include <stdexcept>
 #include <system_error>
@@ -41,6 +42,7 @@ struct DeckyServer::Impl {
     Service* handler;
     tcp::acceptor acceptor;
     Running* owner;
+    std::uint16_t port = 0;
   };
   struct DatagramListener {
     std::string service;
@@ -62,6 +64,7 @@ struct DeckyServer::Impl {
   struct Open {
     std::weak_ptr<Session> session;
     Running* owner;
+    std::uint16_t tarpit_port = 0;  // non-zero while the connection is held in the tarpit
   };
 
   explicit Impl(DeckyConfig c)
@@ -130,6 +133,7 @@ struct DeckyServer::Impl {
         throw std::runtime_error(s.name + ": cannot listen on " + config.bind + ":" +
                                  std::to_string(port) + ": " + ec.message());
       }
+      l->port = l->acceptor.local_endpoint(ec).port();
       r->listeners.push_back(std::move(l));
     }
     return r;
@@ -195,6 +199,7 @@ struct DeckyServer::Impl {
       }
     }
     config.services = next.services;
+    config.tarpit = next.tarpit;  // for connections from now on
     config.config_digest = next.config_digest;
     write_status();
   }
@@ -234,12 +239,25 @@ struct DeckyServer::Impl {
   }
 
   asio::awaitable<void> serve_one(Running* owner, std::shared_ptr<Session> session,
-                                  std::string source) {
+                                  std::string source, std::uint16_t tarpit_port) {
+    const auto started = std::chrono::steady_clock::now();
     try {
       co_await owner->service->serve(session);
     } catch (const std::exception&) {  // NOLINT(bugprone-empty-catch): the connection just ends
     }
     session->close();
+    if (tarpit_port) {
+      const auto held = std::chrono::duration<double>(std::chrono::steady_clock::now() - started);
+      char seconds[32];
+      std::snprintf(seconds, sizeof seconds, "%.3f", held.count());
+      emitter.emit("tarpit", "tarpit_exit",
+                   {{"src_ip", session->peer_ip()},
+                    {"src_port", std::to_string(session->peer_port())},
+                    {"port", std::to_string(tarpit_port)},
+                    {"duration_s", seconds},
+                    {"sid", session->id()}},
+                   Severity::kNotice);
+    }
     sessions.erase(session.get());
     --owner->open;
     limits.release(source);
@@ -276,8 +294,21 @@ struct DeckyServer::Impl {
       auto session = std::make_shared<Session>(std::move(socket), emitter, l->service, l->ip_field,
                                                config.session);
       session->arm();
-      sessions.emplace(session.get(), Open{session, l->owner});
-      asio::co_spawn(io, serve_one(l->owner, std::move(session), std::move(source)),
+      std::uint16_t tarpit_port = 0;
+      if (config.tarpit.covers(l->port)) {
+        tarpit_port = l->port;
+        session->set_write_delay(config.tarpit.delay);
+        emitter.emit("tarpit", "tarpit_enter",
+                     {{"src_ip", session->peer_ip()},
+                      {"src_port", std::to_string(session->peer_port())},
+                      {"port", std::to_string(l->port)},
+                      {"service", l->service},
+                      {"delay_ms", std::to_string(config.tarpit.delay.count())},
+                      {"sid", session->id()}},
+                     Severity::kNotice);
+      }
+      sessions.emplace(session.get(), Open{session, l->owner, tarpit_port});
+      asio::co_spawn(io, serve_one(l->owner, std::move(session), std::move(source), tarpit_port),
                      asio::detached);
     }
   }
@@ -291,7 +322,15 @@ struct DeckyServer::Impl {
       services[r->config.name] = {
           {"ports", r->config.ports}, {"accepted", r->accepted}, {"open", r->open}};
     }
-    const nlohmann::json status = {{"at", std::chrono::duration_cast<std::chrono::seconds>(
+    nlohmann::json tarpitted = nlohmann::json::array();
+    for (const auto& [_, open] : sessions) {
+      if (!open.tarpit_port) continue;
+      if (const auto session = open.session.lock()) {
+        tarpitted.push_back({{"ip", session->peer_ip()}, {"port", open.tarpit_port}});
+      }
+    }
+    const nlohmann::json status = {{"tarpitted", std::move(tarpitted)},
+                                   {"at", std::chrono::duration_cast<std::chrono::seconds>(
                                               std::chrono::system_clock::now().time_since_epoch())
                                               .count()},
                                    {"pid", ::getpid()},

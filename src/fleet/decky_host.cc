@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include <fstream>
+#include <sstream>
 #include <thread>
 
 #include "core/hash.h"
@@ -98,6 +99,30 @@ void DeckyHost::ensure_namespace(const decky::PlannedDecky& decky,
   if (!namespace_exists(decky.name)) {
     network_.add_decky(decky.name, decky.ip, prefix, network.gateway);
   }
+}
+
+std::int64_t DeckyHost::started_at(pid_t pid) {
+  // /proc/<pid>/stat's 22nd field: clock ticks after boot; /proc/stat's btime: the boot.
+  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+  std::string text((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
+  const auto after_name = text.rfind(')');  // the command name may hold spaces
+  if (pid <= 0 || after_name == std::string::npos) return 0;
+  std::istringstream fields(text.substr(after_name + 2));
+  std::string field;
+  for (int i = 3; i <= 22 && fields >> field; ++i) {
+  }
+  std::ifstream boot("/proc/stat");
+  std::string key;
+  std::int64_t btime = 0;
+  while (boot >> key) {
+    if (key == "btime") {
+      boot >> btime;
+      break;
+    }
+  }
+  const long ticks = ::sysconf(_SC_CLK_TCK);
+  if (btime == 0 || ticks <= 0 || field.empty()) return 0;
+  return btime + std::stoll(field) / ticks;
 }
 
 pid_t DeckyHost::launch(const decky::PlannedDecky& decky,

@@ -56,6 +56,8 @@ class DeckyHost {
 
   bool namespace_exists(const std::string& name) const;
   static bool process_alive(pid_t pid);
+  // When the process started (epoch seconds), 0 when unknown.
+  static std::int64_t started_at(pid_t pid);
 
   std::filesystem::path dir_of(const std::string& name) const;
   const decky::NamespaceNetwork& network() const { return network_; }

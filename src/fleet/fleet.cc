@@ -1,5 +1,6 @@
 #include "fleet/fleet.h"
 
+#include <signal.h>
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
@@ -193,7 +194,12 @@ void Fleet::teardown(const std::string& name) {
 std::vector<std::string> Fleet::teardown_all() {
   std::lock_guard lock(mu_);
   std::vector<std::string> names;
-  for (const auto& row : deckies()) {
+  const auto rows = deckies();
+  // Every decky told to stop at once: each then drains its outbox side by side with the others.
+  for (const auto& row : rows) {
+    if (DeckyHost::process_alive(pid_of(row))) ::kill(pid_of(row), SIGTERM);
+  }
+  for (const auto& row : rows) {
     teardown_locked(row);
     names.push_back(row.name);
   }
@@ -210,6 +216,8 @@ void Fleet::teardown_locked(const store::FleetDecky& row) {
     throw;
   }
   forget(row.name);
+  repo_.write_now(
+      [&](store::WriteScope& scope) { return repo_.tarpit().delete_tarpit_rule(scope, row.name); });
   publish_state(row.name, "torn_down", std::nullopt);
 }
 
@@ -239,8 +247,10 @@ ReconcileReport Fleet::reconcile(bool look_for_unknown) {
       const auto now = std::chrono::duration_cast<std::chrono::seconds>(
                            std::chrono::system_clock::now().time_since_epoch())
                            .count();
-      const bool fresh = status.is_object() &&
-                         status.value("at", std::int64_t{0}) >= now - kHeartbeatStale.count();
+      // A decky just started may not have written its first heartbeat yet.
+      const auto beat =
+          status.is_object() ? status.value("at", std::int64_t{0}) : DeckyHost::started_at(pid);
+      const bool fresh = beat >= now - kHeartbeatStale.count();
       const std::string state = fresh ? "running" : "degraded";
       fresh ? ++report.running : ++report.degraded;
       if (row.state != state) {
@@ -295,87 +305,6 @@ void Fleet::push(const store::FleetDecky& row, const decky::PlannedDecky& next) 
     }
     throw FleetConflict(e.what());
   }
-}
-
-std::vector<std::string> Fleet::add_service(const std::string& name, const std::string& service,
-                                            const std::map<std::string, std::string>& config) {
-  const auto* spec = decky::find_service(service);
-  if (!spec) throw ServiceRefused("unknown service '" + service + "'");
-  if (!spec->emulated()) {
-    throw ServiceRefused("service '" + service + "' is not emulated by this decky");
-  }
-  auto settings = decky::validate_service_settings(*spec, config);
-  std::lock_guard lock(mu_);
-  const auto row = existing(name);
-  auto next = planned_of(row);
-  if (std::find(next.services.begin(), next.services.end(), service) != next.services.end()) {
-    throw FleetConflict("service '" + service + "' is already on decky '" + name + "'");
-  }
-  next.services.push_back(service);
-  next.settings[service] = std::move(settings);
-  push(row, next);
-  record(next, network_of(row), pid_of(row), "running", std::nullopt);
-  publish(name, topics::kDeckyServiceAdded,
-          {{"decky_name", name},
-           {"service_name", service},
-           {"topology_id", nullptr},
-           {"services", next.services}});
-  return next.services;
-}
-
-std::vector<std::string> Fleet::remove_service(const std::string& name,
-                                               const std::string& service) {
-  std::lock_guard lock(mu_);
-  const auto row = existing(name);
-  auto next = planned_of(row);
-  const auto it = std::find(next.services.begin(), next.services.end(), service);
-  if (it == next.services.end()) {
-    throw FleetConflict("service '" + service + "' is not on decky '" + name + "'");
-  }
-  if (next.services.size() == 1) {
-    throw FleetConflict("service '" + service + "' is the last one on decky '" + name +
-                        "'; tear the decky down instead");
-  }
-  next.services.erase(it);
-  next.settings.erase(service);
-  push(row, next);
-  record(next, network_of(row), pid_of(row), "running", std::nullopt);
-  repo_.write_now([&](store::WriteScope& scope) {
-    return repo_.deckies().delete_decky_service(scope, kLocal, name, service);
-  });
-  publish(name, topics::kDeckyServiceRemoved,
-          {{"decky_name", name},
-           {"service_name", service},
-           {"topology_id", nullptr},
-           {"services", next.services}});
-  return next.services;
-}
-
-decky::ServiceSettings Fleet::set_service_config(const std::string& name,
-                                                 const std::string& service,
-                                                 const std::map<std::string, std::string>& config,
-                                                 bool apply) {
-  const auto* spec = decky::find_service(service);
-  if (!spec) throw ServiceRefused("unknown service '" + service + "'");
-  auto settings = decky::validate_service_settings(*spec, config);
-  std::lock_guard lock(mu_);
-  const auto row = existing(name);
-  auto next = planned_of(row);
-  if (std::find(next.services.begin(), next.services.end(), service) == next.services.end()) {
-    throw FleetConflict("service '" + service + "' is not on decky '" + name + "'");
-  }
-  next.settings[service] = settings;
-  if (apply) push(row, next);
-  record(next, network_of(row), pid_of(row), row.state, row.last_error);
-  auto shown = nlohmann::json::object();
-  for (const auto& [key, value] : settings) shown[key] = value;
-  publish(name, topics::kDeckyServiceConfigChanged,
-          {{"decky_name", name},
-           {"service_name", service},
-           {"topology_id", nullptr},
-           {"service_config", fleet::masked_settings(service, shown)},
-           {"recreated", apply}});
-  return settings;
 }
 
 void Fleet::publish(const std::string& decky, std::string_view type, nlohmann::json payload) {

@@ -103,6 +103,14 @@ class Fleet {
                                             const std::map<std::string, std::string>& config,
                                             bool apply);
 
+  // Slows the decky's `ports` down: each answer waits `delay_ms` (100..300000), in the decky
+  // process itself, for connections made from now on; recorded in tarpit_rules. Replaces the
+  // decky's rule if it has one. Throws FleetNotFound, FleetConflict (the decky did not take it).
+  store::TarpitRule set_tarpit(const std::string& decky, const std::vector<int>& ports,
+                               int delay_ms, const std::optional<std::string>& operator_uuid);
+  // False when the decky had no rule. Throws FleetNotFound.
+  bool clear_tarpit(const std::string& decky);
+
   // `look_for_unknown`: also list decnet-* namespaces the table does not name.
   ReconcileReport reconcile(bool look_for_unknown = false);
 

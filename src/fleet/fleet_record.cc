@@ -27,22 +27,26 @@ nlohmann::json decky_config_json(const decky::PlannedDecky& decky,
                                  const decky::FleetNetwork& network, pid_t pid) {
   nlohmann::json settings = nlohmann::json::object();
   for (const auto& [service, values] : decky.settings) settings[service] = values;
-  nlohmann::json out = {{"name", decky.name},
-                        {"ip", decky.ip},
-                        {"hostname", decky.name},
-                        {"services", decky.services},
-                        {"archetype", decky.archetype.empty() ? nlohmann::json(nullptr)
-                                                              : nlohmann::json(decky.archetype)},
-                        {"nmap_os", decky.nmap_os},
-                        {"service_config", std::move(settings)},
-                        {"mutate_interval", decky.mutate_interval_minutes
-                                                ? nlohmann::json(*decky.mutate_interval_minutes)
-                                                : nlohmann::json(nullptr)},
-                        {"network",
-                         {{"interface", network.interface},
-                          {"subnet", network.subnet},
-                          {"gateway", network.gateway}}},
-                        {"pid", pid}};
+  nlohmann::json out = {
+      {"name", decky.name},
+      {"ip", decky.ip},
+      {"hostname", decky.name},
+      {"services", decky.services},
+      {"archetype",
+       decky.archetype.empty() ? nlohmann::json(nullptr) : nlohmann::json(decky.archetype)},
+      {"nmap_os", decky.nmap_os},
+      {"service_config", std::move(settings)},
+      {"mutate_interval", decky.mutate_interval_minutes
+                              ? nlohmann::json(*decky.mutate_interval_minutes)
+                              : nlohmann::json(nullptr)},
+      {"network",
+       {{"interface", network.interface},
+        {"subnet", network.subnet},
+        {"gateway", network.gateway}}},
+      {"tarpit", decky.tarpit_ports.empty() ? nlohmann::json(nullptr)
+                                            : nlohmann::json{{"ports", decky.tarpit_ports},
+                                                             {"delay_ms", decky.tarpit_delay_ms}}},
+      {"pid", pid}};
   return out;
 }
 
@@ -62,6 +66,12 @@ decky::PlannedDecky planned_of(const store::FleetDecky& row) {
         if (value.is_string()) settings[key] = value.get<std::string>();
       }
     }
+  }
+  if (const auto it = j.find("tarpit"); it != j.end() && it->is_object()) {
+    for (const auto& p : it->value("ports", nlohmann::json::array())) {
+      if (p.is_number_integer()) out.tarpit_ports.push_back(p.get<std::uint16_t>());
+    }
+    out.tarpit_delay_ms = it->value("delay_ms", 0);
   }
   if (const auto it = j.find("mutate_interval"); it != j.end() && it->is_number_integer()) {
     out.mutate_interval_minutes = it->get<int>();

@@ -1,7 +1,7 @@
 // The fleet through `decnet serve`: deploy over the API into real namespaces, read it back with
 // secrets masked, the reference's 409s and the 422s of a bad body, a decky killed behind the
-// master's back started again by the fleet check, a fleet whose namespaces vanished (a reboot)
-// made again when serve restarts, and DELETE leaving nothing.
+// master's back started again by the fleet check, one frozen marked degraded, a fleet whose
+// namespaces vanished (a reboot) made again when serve restarts, and DELETE leaving nothing.
 #include <gtest/gtest.h>
 #include <signal.h>
 
@@ -120,6 +120,19 @@ TEST_F(FleetApi, DeployReadConflictsRecoveryAndTeardown) {
       },
       std::chrono::seconds(30)))
       << serve.output();
+
+  // A decky alive but silent (stopped: no heartbeat) is marked degraded, and running again once
+  // it beats again.
+  const pid_t frozen = pid_of(names_[1]);
+  ::kill(frozen, SIGSTOP);
+  EXPECT_TRUE(wait_until(
+      [&] { return serve.api("GET", "/api/v1/deckies/" + names_[1]).body["state"] == "degraded"; },
+      std::chrono::seconds(40)));
+  ::kill(frozen, SIGCONT);
+  EXPECT_TRUE(wait_until(
+      [&] { return serve.api("GET", "/api/v1/deckies/" + names_[1]).body["state"] == "running"; },
+      std::chrono::seconds(20)));
+  EXPECT_EQ(pid_of(names_[1]), frozen);
 
   // A reboot takes processes and namespaces; serve's start brings the fleet back.
   serve.child().stop(SIGTERM, std::chrono::seconds(60));

@@ -38,6 +38,14 @@ class FleetConnection {
   FleetConnection& operator=(const FleetConnection&) = delete;
 
   bool connected() const { return connected_; }
+  // The first bytes the service sends (a banner), waiting up to 10 s for them.
+  std::string first_bytes() {
+    timeval timeout{10, 0};
+    ::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+    char buffer[512];
+    const auto n = ::recv(fd_, buffer, sizeof buffer, 0);
+    return n > 0 ? std::string(buffer, static_cast<std::size_t>(n)) : std::string();
+  }
   std::string exchange(const std::string& request) {
     if (::send(fd_, request.data(), request.size(), MSG_NOSIGNAL) < 0) return "";
     std::string out;
@@ -168,6 +176,90 @@ TEST_F(FleetServices, ServicesAreAddedConfiguredAndRemovedOnARunningDecky) {
   }
   EXPECT_TRUE(password_secret) << schema.raw;
   EXPECT_EQ(serve.api("GET", "/api/v1/topologies/services/gopher/schema").status, 404);
+  EXPECT_EQ(serve.api("DELETE", path).status, 204);
+}
+
+// A tarpit on the ftp port: its banner comes only after the delay, the http port beside it is
+// not slowed, the held connection is listed, the master records tarpit_enter and tarpit_exit
+// with how long the attacker was held, and removing the rule frees new connections.
+TEST_F(FleetServices, ATarpitHoldsThePortsItNamesAndIsReported) {
+  decky::NamespaceNetwork(bridge_).ensure_bridge(net_ + "1", 24);
+  const int relp_port = free_port();
+  ServeProcess serve({{"DECNET_FLEET_BRIDGE", bridge_},
+                      {"DECNET_SYSLOG_RELP_ENABLED", "true"},
+                      {"DECNET_SYSLOG_RELP_HOST", net_ + "1"},
+                      {"DECNET_SYSLOG_RELP_PORT", std::to_string(relp_port)}});
+  ASSERT_TRUE(serve.wait_ready()) << serve.output();
+  const auto path = "/api/v1/deckies/" + name_;
+  const std::string ini = "[general]\nnet = " + net_ + "0/24\ngw = " + net_ + "1\n[" + name_ +
+                          "]\nservices = ftp, http\nip = " + ip_ + "\n";
+  ASSERT_EQ(serve.api("POST", "/api/v1/deckies/deploy", nlohmann::json{{"ini_content", ini}}.dump())
+                .status,
+            201);
+  EXPECT_EQ(serve.api("GET", path + "/tarpit").status, 404);
+  EXPECT_EQ(serve.api("POST", path + "/tarpit", R"({"ports": [21], "delay_ms": 50})").status, 422);
+  EXPECT_EQ(
+      serve.api("POST", path + "/tarpit", R"({"ports": [21], "delay_ms": 500, "x": 1})").status,
+      422);
+  EXPECT_EQ(
+      serve.api("POST", "/api/v1/deckies/nosuch/tarpit", R"({"ports": [21], "delay_ms": 500})")
+          .status,
+      404);
+  const auto set = serve.api("POST", path + "/tarpit", R"({"ports": [21], "delay_ms": 3000})");
+  ASSERT_EQ(set.status, 201) << set.raw;
+  EXPECT_EQ(set.body["message"], "tarpit active");
+
+  const auto banner_after = [&](int port) {
+    FleetConnection c(ip_, port);
+    const auto started = std::chrono::steady_clock::now();
+    const auto banner = c.first_bytes();
+    return std::make_pair(banner, std::chrono::steady_clock::now() - started);
+  };
+  {
+    FleetConnection held(ip_, 21);
+    ASSERT_TRUE(held.connected());
+    const auto [banner, waited] = banner_after(21);
+    EXPECT_EQ(banner.rfind("220", 0), 0u) << banner;
+    EXPECT_GE(waited, std::chrono::milliseconds(3000));
+    CurlReply rule;
+    EXPECT_TRUE(wait_until(
+        [&] {
+          rule = serve.api("GET", path + "/tarpit");
+          return rule.status == 200 && !rule.body["active_connections"].empty();
+        },
+        std::chrono::seconds(20)))
+        << rule.raw;
+    EXPECT_EQ(rule.body["rule"]["ports"], nlohmann::json::array({21}));
+    EXPECT_EQ(rule.body["rule"]["delay_ms"], 3000);
+    EXPECT_EQ(rule.body["active_connections"][0]["ip"], net_ + "1");
+    EXPECT_EQ(rule.body["active_connections"][0]["port"], 21);
+  }
+  const auto page = run_command({"curl", "-s", "-o", "/dev/null", "-w", "%{http_code}",
+                                 "--max-time", "2", "http://" + ip_ + "/"});
+  EXPECT_EQ(page.output, "200") << "http is not in the tarpit";
+  EXPECT_TRUE(wait_until(
+      [&] {
+        return sqlite_int(
+                   serve.db(),
+                   "SELECT count(*) FROM logs WHERE event_type = 'tarpit_exit' AND decky = '" +
+                       name_ + "' AND json_extract(fields, '$.duration_s') >= 3")
+                       .value_or(0) >= 1 &&
+               sqlite_int(serve.db(),
+                          "SELECT count(*) FROM logs WHERE event_type = "
+                          "'tarpit_enter' AND attacker_ip = '" +
+                              net_ + "1'")
+                       .value_or(0) >= 2;
+      },
+      std::chrono::seconds(30)))
+      << serve.output();
+
+  const auto removed = serve.api("DELETE", path + "/tarpit");
+  EXPECT_EQ(removed.status, 200);
+  EXPECT_EQ(removed.body["message"], "tarpit removed");
+  EXPECT_EQ(serve.api("GET", path + "/tarpit").status, 404);
+  const auto [banner, waited] = banner_after(21);
+  EXPECT_EQ(banner.rfind("220", 0), 0u) << banner;
+  EXPECT_LT(waited, std::chrono::milliseconds(3000));
   EXPECT_EQ(serve.api("DELETE", path).status, 204);
 }
 

@@ -24,6 +24,7 @@ void add_all_routes(Router& router, ApiContext& ctx) {
   add_webhook_routes(router, ctx);
   add_decky_routes(router, ctx);
   add_decky_service_routes(router, ctx);
+  add_decky_tarpit_routes(router, ctx);
   add_openapi_route(router, {.version = DECNET_VERSION});
   if (ctx.metrics) {
     add_metrics_route(router, *ctx.metrics,

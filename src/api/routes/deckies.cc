@@ -1,4 +1,5 @@
-// The fleet on this host over the API: list and read deckies, deploy an INI, tear a decky down.
+// The fleet on this host over the API: list and read deckies, deploy an INI, tear a decky down,
+// tarpit its ports (decky_services.cc changes its services).
 // Deploy answers when the deckies are up (every port answering), not with a promise: the
 // operator sees at once which deckies run and which failed, and why. Conflicts (a name or
 // address the fleet has, the deployment limit, a bad INI) are 409 with the reference's
@@ -6,6 +7,7 @@
 #include <algorithm>
 
 #include "api/http/api_error.h"
+#include "api/routes/fleet_calls.h"
 #include "api/routes/routes.h"
 #include "decky/fleet/deploy_plan.h"
 #include "decky/fleet/namespace_network.h"
@@ -56,95 +58,6 @@ Json plan_json(const decky::DeployPlan& plan) {
           {"deckies", std::move(deckies)}};
 }
 
-// A service's settings as strings, the way the INI and the registry take them.
-std::map<std::string, std::string> config_of(const Json& body) {
-  if (!body.is_object()) throw unprocessable("body", "must be a JSON object");
-  std::map<std::string, std::string> out;
-  const auto it = body.find("config");
-  if (it == body.end() || it->is_null()) return out;
-  if (!it->is_object()) throw unprocessable("config", "must be an object");
-  for (const auto& [key, value] : it->items()) {
-    if (value.is_null()) continue;
-    if (value.is_string()) {
-      out[key] = value.get<std::string>();
-    } else if (value.is_boolean()) {
-      out[key] = value.get<bool>() ? "true" : "false";
-    } else if (value.is_number_integer()) {
-      out[key] = std::to_string(value.get<std::int64_t>());
-    } else if (value.is_array()) {  // multi_enum
-      std::string joined;
-      for (const auto& item : value) {
-        if (!item.is_string()) throw bad_request("config." + key + ": expected a list of strings");
-        joined += (joined.empty() ? "" : ",") + item.get<std::string>();
-      }
-      out[key] = joined;
-    } else {
-      throw bad_request("config." + key + ": unsupported value");
-    }
-  }
-  return out;
-}
-
-Json field_json(const decky::ServiceConfigField& f) {
-  Json out = {{"key", f.key},
-              {"label", f.label},
-              {"type", decky::field_type_name(f.type)},
-              {"secret", f.secret},
-              {"help", f.help.empty() ? Json(nullptr) : Json(f.help)},
-              {"enum", f.choices.empty() ? Json(nullptr) : Json(f.choices)},
-              {"placeholder", nullptr}};
-  if (f.type == decky::FieldType::kInt && !f.default_value.empty()) {
-    out["default"] = std::stoll(f.default_value);
-  } else if (f.type == decky::FieldType::kBool) {
-    out["default"] = f.default_value == "true";
-  } else if (f.type == decky::FieldType::kMultiEnum) {
-    Json items = Json::array();
-    std::size_t start = 0;
-    while (start < f.default_value.size()) {
-      const auto comma = f.default_value.find(',', start);
-      items.push_back(f.default_value.substr(start, comma - start));
-      if (comma == std::string::npos) break;
-      start = comma + 1;
-    }
-    out["default"] = items;
-  } else {
-    out["default"] = f.default_value;
-  }
-  return out;
-}
-
-// The service operations' errors as the reference maps them.
-template <typename Fn>
-auto service_call(Fn fn) {
-  try {
-    return fn();
-  } catch (const fleet::FleetNotFound& e) {
-    throw not_found(e.what());
-  } catch (const fleet::ServiceRefused& e) {
-    throw unprocessable("name", e.what());
-  } catch (const decky::ServiceConfigError& e) {
-    throw bad_request(e.what());
-  } catch (const fleet::FleetConflict& e) {
-    throw conflict(e.what());
-  } catch (const decky::FleetError& e) {
-    throw conflict(e.what());
-  }
-}
-
-void check_service_name(const std::string& name) {
-  const bool ok =
-      !name.empty() && name.size() <= 64 &&
-      name.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_-") == std::string::npos;
-  if (!ok) throw unprocessable("service_name", "must match ^[a-z0-9_-]{1,64}$");
-}
-
-void check_name(const std::string& name) {
-  const bool ok =
-      !name.empty() && name.size() <= 64 &&
-      name.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-") == std::string::npos;
-  if (!ok) throw unprocessable("decky_name", "must match ^[a-z0-9-]{1,64}$");
-}
-
 }  // namespace
 
 void add_decky_routes(Router& router, ApiContext& ctx) {
@@ -178,7 +91,7 @@ void add_decky_routes(Router& router, ApiContext& ctx) {
               .tag = "deckies",
               .handler = [&fleet](const Request& req, const Principal*) {
                 const auto& name = req.param("decky_name");
-                check_name(name);
+                check_decky_name(name);
                 const auto row = fleet.decky(name);
                 if (!row) throw not_found("decky '" + name + "' is not deployed");
                 auto out = fleet::decky_view(*row);
@@ -227,7 +140,7 @@ void add_decky_routes(Router& router, ApiContext& ctx) {
               .success_status = 204,
               .handler = [&fleet](const Request& req, const Principal*) {
                 const auto& name = req.param("decky_name");
-                check_name(name);
+                check_decky_name(name);
                 try {
                   fleet.teardown(name);
                 } catch (const fleet::FleetNotFound& e) {
@@ -239,120 +152,101 @@ void add_decky_routes(Router& router, ApiContext& ctx) {
               }});
 }
 
-void add_decky_service_routes(Router& router, ApiContext& ctx) {
+void add_decky_tarpit_routes(Router& router, ApiContext& ctx) {
   if (!ctx.fleet) return;
   auto& fleet = *ctx.fleet;
-  const Json config_schema = {
+  auto& repo = ctx.repo;
+  const Json schema = {
       {"type", "object"},
-      {"properties", {{"config", {{"type", "object"}, {"additionalProperties", true}}}}}};
-  const Json add_schema = {{"type", "object"},
-                           {"required", {"name"}},
-                           {"properties",
-                            {{"name", {{"type", "string"}, {"maxLength", 64}}},
-                             {"config", {{"type", "object"}, {"additionalProperties", true}}}}}};
+      {"additionalProperties", false},
+      {"required", {"ports", "delay_ms"}},
+      {"properties",
+       {{"ports",
+         {{"type", "array"},
+          {"minItems", 1},
+          {"items", {{"type", "integer"}, {"minimum", 1}, {"maximum", 65535}}}}},
+        {"delay_ms", {{"type", "integer"}, {"minimum", 100}, {"maximum", 300000}}}}}};
 
-  router.add({.method = "GET",
-              .path = "/api/v1/topologies/services",
-              .access = Access::kViewer,
-              .lane = Lane::kFast,
-              .summary = "The services a decky can run",
-              .tag = "deckies",
-              .handler = [](const Request&, const Principal*) {
-                Json names = Json::array();
-                for (const auto& spec : decky::service_registry()) {
-                  if (spec.emulated()) names.push_back(spec.name);
-                }
-                std::sort(names.begin(), names.end());
-                return json(200, {{"services", names}, {"fleet_singletons", Json::array()}});
-              }});
-  router.add({.method = "GET",
-              .path = "/api/v1/topologies/services/{service_name}/schema",
-              .access = Access::kViewer,
-              .lane = Lane::kFast,
-              .summary = "A service's ports and configuration fields (the config form)",
-              .tag = "deckies",
-              .handler = [](const Request& req, const Principal*) {
-                const auto& name = req.param("service_name");
-                const auto* spec = decky::find_service(name);
-                if (!spec || !spec->emulated()) {
-                  throw not_found("Unknown service: '" + name + "'");
-                }
-                Json fields = Json::array();
-                for (const auto& f : spec->fields) {
-                  if (f.key != "state_dir") fields.push_back(field_json(f));
-                }
-                return json(200, {{"name", spec->name},
-                                  {"ports", spec->ports},
-                                  {"fleet_singleton", false},
-                                  {"fields", std::move(fields)}});
-              }});
   router.add(
       {.method = "POST",
-       .path = "/api/v1/deckies/{decky_name}/services",
+       .path = "/api/v1/deckies/{decky_name}/tarpit",
        .access = Access::kAdmin,
        .lane = Lane::kFast,
-       .summary = "Start a service on a running decky (its other services untouched)",
+       .summary = "Slow ports of a decky down: every answer waits delay_ms (in the decky "
+                  "itself, no traffic control needed)",
        .tag = "deckies",
        .json_body = true,
-       .body_schema = add_schema,
+       .body_schema = schema,
        .success_status = 201,
-       .handler = [&fleet](const Request& req, const Principal*) {
+       .handler = [&fleet](const Request& req, const Principal* who) {
          const auto& name = req.param("decky_name");
-         check_name(name);
-         const auto service =
-             req.json.is_object() && req.json.contains("name") && req.json["name"].is_string()
-                 ? req.json["name"].get<std::string>()
-                 : throw unprocessable("name", "is required");
-         const auto config = config_of(req.json);
-         const auto services =
-             service_call([&] { return fleet.add_service(name, service, config); });
-         return json(201, {{"decky_name", name}, {"topology_id", nullptr}, {"services", services}});
+         check_decky_name(name);
+         const auto& body = req.json;
+         if (!body.is_object()) throw unprocessable("body", "must be a JSON object");
+         for (const auto& [key, _] : body.items()) {
+           if (key != "ports" && key != "delay_ms") {
+             throw unprocessable(key, "extra fields are not permitted");
+           }
+         }
+         const auto ports = body.find("ports");
+         if (ports == body.end() || !ports->is_array() || ports->empty() || ports->size() > 64) {
+           throw unprocessable("ports", "must be a list of 1 to 64 ports");
+         }
+         std::vector<int> list;
+         for (const auto& p : *ports) {
+           if (!p.is_number_integer() || p.get<int>() < 1 || p.get<int>() > 65535) {
+             throw unprocessable("ports", "each port must be from 1 to 65535");
+           }
+           list.push_back(p.get<int>());
+         }
+         const auto delay = body.find("delay_ms");
+         if (delay == body.end() || !delay->is_number_integer() ||
+             delay->get<std::int64_t>() < 100 || delay->get<std::int64_t>() > 300000) {
+           throw unprocessable("delay_ms", "must be from 100 to 300000");
+         }
+         const auto operator_uuid = who ? std::optional<std::string>(who->user_uuid) : std::nullopt;
+         fleet_call([&] { return fleet.set_tarpit(name, list, delay->get<int>(), operator_uuid); });
+         return json(201, {{"message", "tarpit active"}});
        }});
-  router.add(
-      {.method = "DELETE",
-       .path = "/api/v1/deckies/{decky_name}/services/{service_name}",
-       .access = Access::kAdmin,
-       .lane = Lane::kFast,
-       .summary = "Stop a service on a running decky (its other services untouched)",
-       .tag = "deckies",
-       .handler = [&fleet](const Request& req, const Principal*) {
-         const auto& name = req.param("decky_name");
-         check_name(name);
-         const auto& service = req.param("service_name");
-         check_service_name(service);
-         const auto services = service_call([&] { return fleet.remove_service(name, service); });
-         return json(200, {{"decky_name", name}, {"topology_id", nullptr}, {"services", services}});
-       }});
-  for (const bool apply : {false, true}) {
-    router.add(
-        {.method = apply ? "POST" : "PUT",
-         .path = std::string("/api/v1/deckies/{decky_name}/services/{service_name}/") +
-                 (apply ? "apply" : "config"),
-         .access = Access::kAdmin,
-         .lane = Lane::kFast,
-         .summary = apply ? "Save a service's settings and restart it with them"
-                          : "Save a service's settings (taken at its next restart)",
-         .tag = "deckies",
-         .json_body = true,
-         .body_schema = config_schema,
-         .success_status = apply ? 201 : 200,
-         .handler = [&fleet, apply](const Request& req, const Principal*) {
-           const auto& name = req.param("decky_name");
-           check_name(name);
-           const auto& service = req.param("service_name");
-           check_service_name(service);
-           const auto config = config_of(req.json);
-           const auto settings =
-               service_call([&] { return fleet.set_service_config(name, service, config, apply); });
-           Json shown = Json::object();
-           for (const auto& [key, value] : settings) shown[key] = value;
-           return json(apply ? 201 : 200, {{"decky_name", name},
-                                           {"service_name", service},
-                                           {"topology_id", nullptr},
-                                           {"config", fleet::masked_settings(service, shown)},
-                                           {"recreated", apply}});
-         }});
-  }
+  router.add({.method = "GET",
+              .path = "/api/v1/deckies/{decky_name}/tarpit",
+              .access = Access::kViewer,
+              .lane = Lane::kFast,
+              .summary = "A decky's tarpit rule and the connections held in it now",
+              .tag = "deckies",
+              .handler = [&fleet, &repo](const Request& req, const Principal*) {
+                const auto& name = req.param("decky_name");
+                check_decky_name(name);
+                const auto rule = repo.tarpit().get_tarpit_rule(name);
+                if (!rule) throw not_found("no tarpit rule for decky '" + name + "'");
+                auto active = Json::array();
+                const auto heartbeat = fleet.heartbeat(name);
+                if (heartbeat.is_object() && heartbeat.contains("tarpitted")) {
+                  active = heartbeat["tarpitted"];
+                }
+                return json(
+                    200,
+                    {{"rule",
+                      {{"id", rule->id},
+                       {"decky_name", rule->decky_name},
+                       {"ports", rule->ports},
+                       {"delay_ms", rule->delay_ms},
+                       {"created_at", rule->created_at},
+                       {"created_by", rule->created_by ? Json(*rule->created_by) : Json(nullptr)}}},
+                     {"active_connections", std::move(active)}});
+              }});
+  router.add({.method = "DELETE",
+              .path = "/api/v1/deckies/{decky_name}/tarpit",
+              .access = Access::kAdmin,
+              .lane = Lane::kFast,
+              .summary = "Stop slowing a decky down (connections held now keep their delay)",
+              .tag = "deckies",
+              .handler = [&fleet](const Request& req, const Principal*) {
+                const auto& name = req.param("decky_name");
+                check_decky_name(name);
+                fleet_call([&] { return fleet.clear_tarpit(name); });
+                return json(200, {{"message", "tarpit removed"}});
+              }});
 }
 
 }  // namespace decnet::api

@@ -60,6 +60,7 @@ void add_stream_routes(Router& router, ApiContext& ctx);
 void add_webhook_routes(Router& router, ApiContext& ctx);
 void add_decky_routes(Router& router, ApiContext& ctx);
 void add_decky_service_routes(Router& router, ApiContext& ctx);
+void add_decky_tarpit_routes(Router& router, ApiContext& ctx);
 void add_session_routes(Router& router, ApiContext& ctx);
 void add_similarity_routes(Router& router, ApiContext& ctx);
 void add_ttp_routes(Router& router, ApiContext& ctx);

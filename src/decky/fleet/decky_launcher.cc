@@ -123,6 +123,11 @@ std::string decky_ini(const PlannedDecky& decky, const std::string& master_host,
   out << "[decky]\nname = " << decky.name << "\nservices = " << services
       << "\nbind = 0.0.0.0\ntransport = relp\nmaster-host = " << master_host
       << "\nmaster-port = " << master_port << "\n";
+  if (!decky.tarpit_ports.empty() && decky.tarpit_delay_ms > 0) {
+    std::string ports;
+    for (const auto p : decky.tarpit_ports) ports += (ports.empty() ? "" : ",") + std::to_string(p);
+    out << "\n[tarpit]\nports = " << ports << "\ndelay_ms = " << decky.tarpit_delay_ms << "\n";
+  }
   for (const auto& [service, settings] : decky.settings) {
     out << "\n[service." << service << "]\n";
     for (const auto& [key, value] : settings) {

@@ -42,6 +42,9 @@ struct PlannedDecky {
   std::vector<std::string> services;
   std::map<std::string, ServiceSettings> settings;  // per service, validated, defaults filled
   std::optional<int> mutate_interval_minutes;
+  // Set on a running decky (never by the INI): its tarpitted ports and the delay of each answer.
+  std::vector<std::uint16_t> tarpit_ports;
+  int tarpit_delay_ms = 0;
 };
 
 struct DeployPlan {

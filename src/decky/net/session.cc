@@ -158,6 +158,13 @@ awaitable<std::optional<std::string>> Session::read_exact(std::size_t n) {
 awaitable<bool> Session::write(std::string_view bytes) {
   if (!open_) co_return false;
   boost::system::error_code ec;
+  if (write_delay_.count() > 0) {
+    deadline_ = std::chrono::steady_clock::now() + write_delay_ + limits_.idle_timeout;
+    asio::steady_timer wait(socket_.get_executor());
+    wait.expires_after(write_delay_);
+    co_await wait.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    if (!open_) co_return false;
+  }
   touch();
   if (tls_) {
     co_await asio::async_write(tls_->stream, asio::buffer(bytes.data(), bytes.size()),

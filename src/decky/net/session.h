@@ -69,6 +69,9 @@ class Session : public std::enable_shared_from_this<Session> {
   // it, then `fields`, then sid.
   void emit(std::string_view event_type, Fields fields, Severity severity = Severity::kInfo,
             std::string msg = {});
+  // Every write waits this long first (a tarpit: the attacker's tool waits on each answer); the
+  // idle timeout counts from the end of the wait, the lifetime still bounds the whole.
+  void set_write_delay(std::chrono::milliseconds delay) { write_delay_ = delay; }
   // The service name the lines carry (a service may emit under another, as smtp_relay does).
   void set_service(std::string service) { service_ = std::move(service); }
 
@@ -101,6 +104,7 @@ class Session : public std::enable_shared_from_this<Session> {
   std::chrono::steady_clock::time_point deadline_;
   std::chrono::steady_clock::time_point end_of_life_;
   bool open_ = true;
+  std::chrono::milliseconds write_delay_{0};
 };
 
 // A random session id: 12 lowercase hex digits.
