@@ -1,12 +1,8 @@
 #include "fleet/decky_host.h"
 
-#include <arpa/inet.h>
 #include <fcntl.h>
-#include <netinet/in.h>
-#include <poll.h>
 #include <pwd.h>
 #include <signal.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -24,27 +20,6 @@ namespace decnet::fleet {
 namespace {
 
 constexpr std::size_t kLogTail = 600;
-
-bool port_answers(const std::string& ip, std::uint16_t port) {
-  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-  if (fd < 0) return false;
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(port);
-  bool ok = ::inet_pton(AF_INET, ip.c_str(), &addr.sin_addr) == 1;
-  if (ok && ::connect(fd, reinterpret_cast<const sockaddr*>(&addr), sizeof addr) != 0) {
-    ok = false;
-    if (errno == EINPROGRESS) {
-      pollfd p{fd, POLLOUT, 0};
-      int error = 0;
-      socklen_t len = sizeof error;
-      ok = ::poll(&p, 1, 200) == 1 && ::getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &len) == 0 &&
-           error == 0;
-    }
-  }
-  ::close(fd);
-  return ok;
-}
 
 // Our own child, whether or not it has reached exec yet (until then its command line is ours,
 // which decky_running() would not recognise).
@@ -211,41 +186,39 @@ void DeckyHost::apply(const decky::PlannedDecky& decky, pid_t pid,
         }
         throw decky::FleetError(decky.name + ": " + why);
       }
-      break;
+      return;
     }
     if (std::chrono::steady_clock::now() >= deadline) {
       throw decky::FleetError(decky.name + ": the new configuration was not taken within " +
                               std::to_string(options_.ready_timeout.count()) + " s");
     }
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
-  wait_ready(decky, pid);
 }
 
 void DeckyHost::wait_ready(const decky::PlannedDecky& decky, pid_t pid) const {
-  std::vector<std::uint16_t> ports;
-  for (const auto& name : decky.services) {
-    const auto* spec = decky::find_service(name);
-    if (spec && spec->make) ports.insert(ports.end(), spec->ports.begin(), spec->ports.end());
-  }
+  // The decky writes its first heartbeat once every port is bound and served; this process's
+  // own, naming the INI written for it. Nothing connects to it to find out: a probe would be
+  // recorded as an attacker.
+  std::ifstream in(dir_of(decky.name) / "decky.ini", std::ios::binary);
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const auto digest = core::sha256_hex(text);
   const auto deadline = std::chrono::steady_clock::now() + options_.ready_timeout;
   const auto log = dir_of(decky.name) / "decky.log";
-  std::size_t answered = 0;
   const auto fail = [&](const std::string& why) {
     decky::stop_decky(pid);
     throw decky::FleetError(decky.name + ": " + why + ": " + log_tail(log));
   };
-  while (answered < ports.size()) {
-    if (port_answers(decky.ip, ports[answered])) {
-      ++answered;
-      continue;
+  while (true) {
+    const auto s = status(decky.name);
+    if (s.is_object() && s.value("pid", 0) == pid && s.value("config_digest", "") == digest) {
+      return;
     }
     if (!child_alive(pid)) fail("the decky exited");
     if (std::chrono::steady_clock::now() >= deadline) {
-      fail("port " + std::to_string(ports[answered]) + " did not answer within " +
-           std::to_string(options_.ready_timeout.count()) + " s");
+      fail("not serving within " + std::to_string(options_.ready_timeout.count()) + " s");
     }
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
 }
 

@@ -1,8 +1,9 @@
 // One deployed decky on this host, made and unmade: its namespace on the fleet's bridge, its INI
 // and data directory under the fleet directory, its `decnet decky run` process started inside
-// the namespace — and, before deploy says it is up, every TCP port of its services answering
-// from the host, so a deploy that returns means a fleet an attacker can reach. A decky that
-// dies before its ports answer is taken down again and the error carries the end of its log.
+// the namespace — and, before deploy says it is up, the decky's own word (its first heartbeat)
+// that every port of its services is bound and served. Nothing probes its ports: the probe
+// would be recorded as an attack. A decky that dies before it serves is taken down again and
+// the error carries the end of its log.
 #pragma once
 
 #include <sys/types.h>
@@ -35,9 +36,9 @@ class DeckyHost {
   pid_t launch(const decky::PlannedDecky& decky, const decky::FleetNetwork& network) const;
   // (Re)starts the process of a decky whose namespace exists; returns the new pid.
   pid_t start(const decky::PlannedDecky& decky, const decky::FleetNetwork& network) const;
-  // Returns once every TCP port of the decky's services answers from the host. Throws
-  // decky::FleetError, with the end of the decky's log, when the process exits or the ports
-  // stay shut past the ready timeout (the process is then stopped).
+  // Returns once the decky serves every port of its services (its first heartbeat names the
+  // INI it was started with). Throws decky::FleetError, with the end of the decky's log, when
+  // the process exits or is not serving past the ready timeout (the process is then stopped).
   void wait_ready(const decky::PlannedDecky& decky, pid_t pid) const;
   // Makes the namespace if it is missing.
   void ensure_namespace(const decky::PlannedDecky& decky, const decky::FleetNetwork& network) const;
@@ -45,7 +46,7 @@ class DeckyHost {
   // SHA-256, which the decky's status file names once it runs that configuration.
   std::string write_ini(const decky::PlannedDecky& decky, const decky::FleetNetwork& network) const;
   // Has the running decky re-read its INI (SIGHUP) and waits until its status file names
-  // `digest`; then every TCP port of its services answers. Throws decky::FleetError with what
+  // `digest`: the new services then listen. Throws decky::FleetError with what
   // the decky reported (a port it could not bind) or when it does not answer in time.
   void apply(const decky::PlannedDecky& decky, pid_t pid, const std::string& digest) const;
   // The decky's heartbeat (its status file), null when there is none.

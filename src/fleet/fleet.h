@@ -97,7 +97,8 @@ class Fleet {
   std::vector<std::string> add_service(const std::string& decky, const std::string& service,
                                        const std::map<std::string, std::string>& config);
   std::vector<std::string> remove_service(const std::string& decky, const std::string& service);
-  // Saves a service's settings (validated, defaults filled; returned); with `apply` the running
+  // Saves a service's settings over its current ones (keys not given, and secrets sent back
+  // masked, keep their value; validated, defaults filled; returned); with `apply` the running
   // service is restarted with them, otherwise they take effect at its next restart.
   decky::ServiceSettings set_service_config(const std::string& decky, const std::string& service,
                                             const std::map<std::string, std::string>& config,

@@ -79,6 +79,13 @@ decky::ServiceSettings Fleet::set_service_config(const std::string& name,
   if (std::find(next.services.begin(), next.services.end(), service) == next.services.end()) {
     throw FleetConflict("service '" + service + "' is not on decky '" + name + "'");
   }
+  // Keys not given keep their current value, and a secret sent back masked stays as it is.
+  auto merged = next.settings[service];
+  for (const auto& [key, value] : config) {
+    if (value == kMaskedSecret && is_secret_field(service, key)) continue;
+    merged[key] = value;
+  }
+  settings = decky::validate_service_settings(*spec, merged);
   next.settings[service] = settings;
   if (apply) push(row, next);
   record(next, network_of(row), pid_of(row), row.state, row.last_error);

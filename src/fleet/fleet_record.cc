@@ -1,18 +1,19 @@
 #include "fleet/fleet_record.h"
 
+#include "core/time.h"
 #include "decky/service_registry.h"
 
 namespace decnet::fleet {
 namespace {
-
-constexpr std::string_view kMasked = "********";
 
 std::string text_at(const nlohmann::json& j, const char* key) {
   const auto it = j.find(key);
   return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
 }
 
-bool secret_field(const std::string& service, const std::string& key) {
+}  // namespace
+
+bool is_secret_field(const std::string& service, const std::string& key) {
   const auto* spec = decky::find_service(service);
   if (!spec) return false;
   for (const auto& f : spec->fields) {
@@ -20,8 +21,6 @@ bool secret_field(const std::string& service, const std::string& key) {
   }
   return false;
 }
-
-}  // namespace
 
 nlohmann::json decky_config_json(const decky::PlannedDecky& decky,
                                  const decky::FleetNetwork& network, pid_t pid) {
@@ -98,8 +97,8 @@ pid_t pid_of(const store::FleetDecky& row) {
 nlohmann::json masked_settings(const std::string& service, nlohmann::json settings) {
   if (!settings.is_object()) return settings;
   for (auto& [key, value] : settings.items()) {
-    if (secret_field(service, key) && value.is_string() && !value.get<std::string>().empty()) {
-      value = kMasked;
+    if (is_secret_field(service, key) && value.is_string() && !value.get<std::string>().empty()) {
+      value = kMaskedSecret;
     }
   }
   return settings;
@@ -113,8 +112,9 @@ nlohmann::json decky_view(const store::FleetDecky& row) {
   }
   config["state"] = row.state;
   config["last_error"] = row.last_error ? nlohmann::json(*row.last_error) : nlohmann::json(nullptr);
-  config["last_seen"] = row.last_seen ? nlohmann::json(*row.last_seen) : nlohmann::json(nullptr);
-  config["updated_at"] = row.updated_at;
+  config["last_seen"] = row.last_seen ? nlohmann::json(core::format_rfc3339(*row.last_seen))
+                                      : nlohmann::json(nullptr);
+  config["updated_at"] = core::format_rfc3339(row.updated_at);
   config["host_uuid"] = row.host_uuid;
   return config;
 }

@@ -7,6 +7,8 @@
 #include <sys/types.h>
 
 #include <nlohmann/json.hpp>
+#include <string>
+#include <string_view>
 
 #include "decky/fleet/deploy_plan.h"
 #include "store/decky_repository.h"
@@ -20,6 +22,11 @@ nlohmann::json decky_config_json(const decky::PlannedDecky& decky,
 decky::PlannedDecky planned_of(const store::FleetDecky& row);
 decky::FleetNetwork network_of(const store::FleetDecky& row);
 pid_t pid_of(const store::FleetDecky& row);
+
+// What a secret setting is shown as; sent back unchanged, it means "keep the current value".
+inline constexpr std::string_view kMaskedSecret = "********";
+
+bool is_secret_field(const std::string& service, const std::string& key);
 
 // A service's settings with the values of its secret fields masked.
 nlohmann::json masked_settings(const std::string& service, nlohmann::json settings);

@@ -64,20 +64,26 @@ struct Attacker {
   std::optional<std::uint16_t> port;
 };
 
-// A bare address, `a.b.c.d:port`, `[v6]:port` or `[v6]`; placeholders and anything the strict
-// parser refuses give nothing.
+// A bare address, `a.b.c.d:port`, `[v6]:port` or `[v6]`; placeholders, anything the strict
+// parser refuses, and the unspecified address (0.0.0.0 or ::, what a service "listening on
+// 0.0.0.0:21" names, never a peer) give nothing.
 std::optional<Attacker> resolve(std::string_view text) {
   text = trim(text);
   if (text.empty() || text == "-" || iequals(text, "unknown") || iequals(text, "none")) {
     return std::nullopt;
   }
-  if (const auto ip = core::IpAddress::parse(text)) return Attacker{ip->unmapped(), std::nullopt};
-  if (const auto ep = core::parse_endpoint(text)) return Attacker{ep->ip.unmapped(), ep->port};
-  if (text.size() > 2 && text.front() == '[' && text.back() == ']') {
+  std::optional<Attacker> out;
+  if (const auto ip = core::IpAddress::parse(text)) {
+    out = Attacker{ip->unmapped(), std::nullopt};
+  } else if (const auto ep = core::parse_endpoint(text)) {
+    out = Attacker{ep->ip.unmapped(), ep->port};
+  } else if (text.size() > 2 && text.front() == '[' && text.back() == ']') {
     const auto ip = core::IpAddress::parse(text.substr(1, text.size() - 2));
-    if (ip && ip->is_v6()) return Attacker{ip->unmapped(), std::nullopt};
+    if (ip && ip->is_v6()) out = Attacker{ip->unmapped(), std::nullopt};
   }
-  return std::nullopt;
+  if (out && out->ip == core::IpAddress::from_v4(0)) return std::nullopt;
+  if (out && out->ip == core::IpAddress()) return std::nullopt;
+  return out;
 }
 
 // `key=value` tokens whose key is one of kIpKeys, best-ranked key first.

@@ -80,6 +80,18 @@ TEST_F(FleetDeploy, ThreeDeckiesAreDeployedAttackedAndTornDownLeavingNothing) {
       sqlite_int(db, "SELECT count(*) FROM decky_services WHERE decky_name = '" + names_[0] + "'"),
       2);
 
+  // Deploy learnt the deckies were up from their heartbeats, not by connecting: once their
+  // start-up lines are in, no attacker has been recorded.
+  EXPECT_TRUE(wait_until([&] {
+    return sqlite_int(db, "SELECT count(DISTINCT decky) FROM logs WHERE event_type = 'startup'")
+               .value_or(0) == 3;
+  })) << serve.output();
+  EXPECT_EQ(sqlite_int(db, "SELECT count(*) FROM attackers"), 0)
+      << sqlite_value(db,
+                      "SELECT group_concat(decky || ' ' || service || ' ' || event_type || ' ' || "
+                      "coalesce(attacker_ip, '-'), '; ') FROM logs")
+             .value_or("");
+
   // Each decky answers from its own address, with its own MAC and host name.
   const auto page = run_command({"curl", "-s", "-i", "--max-time", "5", "http://" + web + "/"});
   EXPECT_NE(page.output.find("HTTP/1.1 200"), std::string::npos) << page.output;

@@ -146,6 +146,17 @@ TEST_F(FleetServices, ServicesAreAddedConfiguredAndRemovedOnARunningDecky) {
   const auto secret =
       serve.api("PUT", path + "/services/ssh/config", R"({"config": {"password": "an0ther"}})");
   EXPECT_EQ(secret.body["config"]["password"], "********") << secret.raw;
+  // Sent back masked, a secret keeps its value; a key not sent keeps its own.
+  const auto merged = serve.api("PUT", path + "/services/ssh/config",
+                                R"({"config": {"user": "deploy", "password": "********"}})");
+  ASSERT_EQ(merged.status, 200) << merged.raw;
+  const auto stored = [&](const std::string& key) {
+    return sqlite_value(serve.db(), "SELECT json_extract(config, '$." + key +
+                                        "') FROM decky_services WHERE service_name = 'ssh'")
+        .value_or("");
+  };
+  EXPECT_EQ(stored("password"), "an0ther");
+  EXPECT_EQ(stored("user"), "deploy");
   EXPECT_EQ(serve.api("PUT", path + "/services/ftp/config", R"({"config": {}})").status, 409);
 
   // The heartbeat (every few seconds) counts each service's connections since it started.

@@ -3,6 +3,8 @@
 // named after it (QUIRK-SD1, QUIRK-IP6, the "Unknown" address, the poison timestamp); the
 // attacker-address search order; the double-wrapped rsyslog shape; and bash CMD fields, which
 // the reference collector left empty and the correlation parser filled (we keep the richer form).
+#include "ingest/normalizer.h"
+
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -11,7 +13,6 @@
 #include <vector>
 
 #include "core/time.h"
-#include "ingest/normalizer.h"
 #include "ingest/syslog_parser.h"
 
 namespace decnet::ingest {
@@ -99,6 +100,20 @@ TEST(NormalizerVectorTest, FtpAuthCarriesNoAddress) {
         {"secret_printable", "hunter2"},
         {"secret_b64", "aHVudGVyMg=="}},
        ""});
+}
+
+// A decky's start-up line names the address it listens on, 0.0.0.0: that is no peer, so no
+// attacker (the master once filed every decky start under an attacker "0.0.0.0").
+TEST(NormalizerTest, TheUnspecifiedAddressIsNeverAnAttacker) {
+  EXPECT_EQ(ip_of("<134>1 2026-05-02T06:22:48.089309+00:00 decky-01 ftp - startup - listening on "
+                  "0.0.0.0:21"),
+            std::nullopt);
+  EXPECT_EQ(ip_of("<134>1 2026-05-02T06:22:48.089309+00:00 decky-01 ftp - connection "
+                  "[relay@55555 src_ip=\"0.0.0.0\" src=\"198.51.100.7\"]"),
+            "198.51.100.7");
+  EXPECT_EQ(ip_of("<134>1 2026-05-02T06:22:48.089309+00:00 decky-01 ftp - connection "
+                  "[relay@55555 src_ip=\"::\"]"),
+            std::nullopt);
 }
 
 TEST(NormalizerVectorTest, FtpConnection) {

@@ -3,12 +3,13 @@
 // finds an attacker, opens its detail and the reuse drawer, watches a new event arrive in the live
 // feed without reloading, follows an actor across its addresses to its campaign graph, manages
 // users and webhooks (signed test delivery, a tripped breaker with its red chip and header count,
-// a dead letter redelivered), and writes a screenshot of each page under --out. Every wait has a deadline; nothing sleeps for a fixed time.
+// a dead letter redelivered), deploys a decky into a network namespace and changes it live, and writes a screenshot of each page under --out. Every wait has a deadline; nothing sleeps for a fixed time.
 //
 //   node e2e/run.mjs --decnet <path to decnet> --web <built dashboard> --out <screenshot dir>
+import { execFile } from "node:child_process";
 import { mkdirSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { parseArgs } from "node:util";
+import { parseArgs, promisify } from "node:util";
 import { chromium } from "playwright-core";
 import { authLine, droppedFileLine, fixtureLines, ja3Line, recordedSessionLines, sessionLines } from "./fixture.mjs";
 import { DecnetServer, Receiver, waitFor } from "./harness.mjs";
@@ -27,6 +28,11 @@ if (!args.decnet || !args.web) {
 }
 
 const INITIAL = "Initial-Passw0rd!";
+// The fleet the Deckies step deploys: a bridge and subnet of its own, removed at the end.
+const FLEET_TAG = String(process.pid % 200 + 20);
+const FLEET_NET = `10.237.${FLEET_TAG}`;
+const FLEET_BRIDGE = `dne2e${FLEET_TAG}`;
+const DECKY = `web-e2e-${FLEET_TAG}`;
 const CHANGED = "Changed-Passw0rd#2";
 const TIMEOUT = 15_000;
 
@@ -40,7 +46,7 @@ async function main() {
     decnet: args.decnet,
     webDir: args.web,
     adminPassword: INITIAL,
-    env: { DECNET_WEBHOOK_ALLOW_PRIVATE: "true", DECNET_WEBHOOK_CIRCUIT_THRESHOLD: "1" },
+    env: { DECNET_WEBHOOK_ALLOW_PRIVATE: "true", DECNET_WEBHOOK_CIRCUIT_THRESHOLD: "1", DECNET_FLEET_BRIDGE: FLEET_BRIDGE },
   }).init();
   const good = new Receiver();
   const failing = new Receiver();
@@ -372,8 +378,49 @@ async function main() {
       await page.getByRole("row").filter({ hasText: "flaky" }).getByText("active", { exact: true }).waitFor();
     });
 
+    await step("deckies: deploy one from an INI, add a service, apply settings, tarpit a port, tear it down", async () => {
+      await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Deckies" }).click();
+      await page.getByRole("heading", { name: "Deckies" }).waitFor();
+      await page.getByRole("button", { name: "Deploy" }).click();
+      const dialog = page.getByRole("dialog", { name: "Deploy deckies" });
+      await dialog.getByLabel("Deploy INI").fill(`[general]\nnet = ${FLEET_NET}.0/24\ngw = ${FLEET_NET}.1\n[${DECKY}]\nservices = http\nip = ${FLEET_NET}.20\n`);
+      await dialog.getByRole("button", { name: "Show plan" }).click();
+      await dialog.getByRole("table", { name: "Plan" }).getByText(`${FLEET_NET}.20`).waitFor();
+      await shot("14-deploy-plan");
+      await dialog.getByRole("button", { name: "Deploy", exact: true }).click();
+      await page.getByText("Deployed 1 of 1 deckies.").waitFor({ timeout: 60_000 });
+      const row = page.getByRole("row").filter({ hasText: DECKY });
+      await row.getByText("running").waitFor();
+      const before = await fetch(`http://${FLEET_NET}.20/`);
+      check(before.status === 200, `the decky's http answers from the host (${before.status})`);
+      await shot("15-deckies");
+      await row.getByRole("link", { name: DECKY }).click();
+      await page.getByRole("heading", { name: DECKY }).waitFor();
+      await page.getByLabel("Service to add").selectOption("ftp");
+      await page.getByRole("button", { name: "Add service" }).click();
+      await page.getByText("ftp added.").waitFor({ timeout: 30_000 });
+      await page.getByRole("table", { name: "Services" }).getByRole("row").filter({ hasText: "ftp" }).waitFor();
+      await page.getByRole("button", { name: "Configure http" }).click();
+      const form = page.getByRole("dialog", { name: `http on ${DECKY}` });
+      await form.getByLabel("Server header").fill("nginx/1.18.0");
+      await shot("16-service-config");
+      await form.getByRole("button", { name: "Save and apply" }).click();
+      await page.getByText("http restarted with its new settings.").waitFor({ timeout: 30_000 });
+      const after = await fetch(`http://${FLEET_NET}.20/`);
+      check(after.headers.get("server") === "nginx/1.18.0", `the applied server header (${after.headers.get("server")})`);
+      await page.getByLabel("Ports").fill("21");
+      await page.getByLabel("Delay per answer (ms)").fill("1000");
+      await page.getByRole("button", { name: "Set tarpit" }).click();
+      await page.getByText("Ports 21 answer after 1000 ms", { exact: false }).waitFor({ timeout: 30_000 });
+      await shot("17-decky");
+      await page.getByRole("button", { name: "Tear down" }).click();
+      await page.getByRole("alertdialog", { name: `Tear ${DECKY} down?` }).getByRole("button", { name: "Tear down" }).click();
+      await page.getByRole("heading", { name: "Deckies" }).waitFor();
+      await page.getByText("No decky deployed on this host").waitFor({ timeout: 30_000 });
+    });
+
     await step("every control has an accessible name; no request left the origin", async () => {
-      for (const route of ["/", "/attackers", "/credentials", "/webhooks", "/users"]) {
+      for (const route of ["/", "/attackers", "/credentials", "/webhooks", "/users", "/deckies"]) {
         await page.goto(server.base + route);
         await page.locator("main h1").waitFor();
         const unnamed = await page.evaluate(() =>
@@ -398,6 +445,8 @@ async function main() {
     process.exitCode = 1;
   } finally {
     await browser?.close();
+    // Whatever the Deckies step left on the host, whether it passed or not.
+    await promisify(execFile)(args.decnet, ["teardown", "--all"], { env: server.env() }).catch(() => {});
     await good.stop();
     await failing.stop();
     await server.stop();

@@ -41,6 +41,8 @@ const RulesPage = lazyPage(() => import("./pages/Rules").then((m) => m.RulesPage
 const IdentitiesPage = lazyPage(() => import("./pages/Identities").then((m) => m.IdentitiesPage));
 const IdentityDetailPage = lazyPage(() => import("./pages/IdentityDetail").then((m) => m.IdentityDetailPage));
 const CampaignsPage = lazyPage(() => import("./pages/Campaigns").then((m) => m.CampaignsPage));
+const DeckiesPage = lazyPage(() => import("./pages/Deckies").then((m) => m.DeckiesPage));
+const DeckyDetailPage = lazyPage(() => import("./pages/DeckyDetail").then((m) => m.DeckyDetailPage));
 const CampaignDetailPage = lazyPage(() => import("./pages/CampaignDetail").then((m) => m.CampaignDetailPage));
 
 const ROUTE_PAGES: [string, { preload: () => Promise<void> }][] = [
@@ -54,6 +56,8 @@ const ROUTE_PAGES: [string, { preload: () => Promise<void> }][] = [
   ["/campaigns", CampaignsPage],
   ["/techniques/rules", RulesPage],
   ["/techniques", TechniquesPage],
+  ["/deckies/", DeckyDetailPage],
+  ["/deckies", DeckiesPage],
   ["/workers", WorkersPage],
   ["/users", UsersPage],
   ["/webhooks", WebhooksPage],
@@ -83,6 +87,7 @@ const NAV: NavItem[] = [
   { href: "/identities", label: "Identities" },
   { href: "/credentials", label: "Credentials" },
   { href: "/techniques", label: "ATT&CK" },
+  { href: "/deckies", label: "Deckies" },
   { href: "/webhooks", label: "Webhooks", adminOnly: true },
   { href: "/workers", label: "Workers & health" },
   { href: "/users", label: "Users", adminOnly: true },
@@ -209,6 +214,9 @@ function Route({ path, isAdmin }: { path: string; isAdmin: boolean }): ReactNode
   if (campaign) return <CampaignDetailPage uuid={campaign.uuid} />;
   if (path === "/techniques") return <TechniquesPage />;
   if (path === "/techniques/rules") return <RulesPage isAdmin={isAdmin} />;
+  if (path === "/deckies") return <DeckiesPage isAdmin={isAdmin} />;
+  const decky = matchPath("/deckies/:name", path);
+  if (decky) return <DeckyDetailPage name={decky.name} isAdmin={isAdmin} />;
   if (path === "/workers") return <WorkersPage isAdmin={isAdmin} />;
   if (path === "/users" && isAdmin) return <UsersPage />;
   if (path === "/webhooks" && isAdmin) return <WebhooksPage />;

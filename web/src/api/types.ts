@@ -494,3 +494,61 @@ export interface CampaignDetail extends Campaign {
   identities: (Identity & { observation_count_live: number })[];
   edges: CampaignEdge[];
 }
+
+export interface DeckyHeartbeat {
+  at: number;
+  services: Record<string, { ports: number[]; accepted: number; open: number }>;
+  errors: string[];
+  tarpitted?: { ip: string; port: number }[];
+  lines?: number;
+  delivered?: number;
+  master_connected?: boolean;
+}
+
+export interface Decky {
+  name: string;
+  ip: string;
+  hostname: string;
+  services: string[];
+  archetype: string | null;
+  nmap_os: string;
+  service_config: Record<string, Record<string, string>>;
+  tarpit: { ports: number[]; delay_ms: number } | null;
+  state: string;
+  last_error: string | null;
+  last_seen: string | null;
+  updated_at: string | null;
+  heartbeat?: DeckyHeartbeat | null;
+}
+
+export interface DeployResult {
+  message: string;
+  mode: string;
+  dry_run: boolean;
+  plan: { subnet: string; gateway: string; deckies: { name: string; ip: string; services: string[]; archetype: string | null }[] };
+  deployed: string[];
+  replaced: string[];
+  failures: string[];
+}
+
+export interface ServiceField {
+  key: string;
+  label: string;
+  type: "string" | "password" | "int" | "bool" | "textarea" | "enum" | "multi_enum";
+  default: unknown;
+  secret: boolean;
+  help: string | null;
+  enum: string[] | null;
+}
+
+export interface ServiceSchema {
+  name: string;
+  ports: number[];
+  fleet_singleton: boolean;
+  fields: ServiceField[];
+}
+
+export interface TarpitStatus {
+  rule: { id: string; decky_name: string; ports: number[]; delay_ms: number; created_at: number; created_by: string | null };
+  active_connections: { ip: string; port: number }[];
+}

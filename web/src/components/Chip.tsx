@@ -40,3 +40,13 @@ export function WebhookStateChip({ state, trippedAt }: { state: WebhookState; tr
   }
   return <Chip tone={state === "active" ? "good" : "neutral"}>{state}</Chip>;
 }
+
+const DECKY_TONE: Record<string, Tone> = { running: "good", degraded: "warn", failed: "bad", teardown_failed: "bad", pending: "info", tearing_down: "info" };
+
+export function DeckyStateChip({ state, error }: { state: string; error: string | null }) {
+  return (
+    <Chip tone={DECKY_TONE[state] ?? "neutral"} title={error ?? undefined}>
+      {state}
+    </Chip>
+  );
+}
