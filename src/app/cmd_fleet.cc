@@ -9,11 +9,13 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <random>
 #include <sstream>
 
 #include "app/commands.h"
 #include "core/config.h"
 #include "core/log.h"
+#include "fleet/compose_model.h"
 #include "fleet/fleet.h"
 #include "store/repository.h"
 
@@ -22,6 +24,9 @@ namespace {
 
 struct DeployFlags {
   std::string file;
+  std::string mode = "unihost";
+  std::string output = "decnet-compose.yml";
+  std::string master;  // host:port the compose fleet's deckies send to
   bool dry_run = false;
   bool replace = false;
   std::optional<std::uint64_t> seed;
@@ -54,9 +59,43 @@ void warn_about_master(const core::Config& config, const decky::FleetNetwork& ne
   }
 }
 
+// The reference's Docker Compose model of the plan, written to a file; nothing is made here.
+int write_compose(const DeployFlags& flags, const core::Config& config) {
+  const auto options = fleet::fleet_options(config);
+  decky::DeployPlan plan;
+  try {
+    plan = fleet::standalone_plan(read_file(flags.file), options,
+                                  flags.seed.value_or(std::random_device{}()));
+  } catch (const fleet::FleetConflict& e) {
+    std::cerr << "decnet: deploy refused: " << e.what() << "\n";
+    return 1;
+  }
+  fleet::ComposeOptions compose;
+  compose.master_host = plan.network.gateway;
+  compose.master_port = config.syslog_relp_port();
+  if (!flags.master.empty()) {
+    const auto colon = flags.master.rfind(':');
+    if (colon == std::string::npos) {
+      throw core::ConfigError("--master: expected host:port, got '" + flags.master + "'");
+    }
+    compose.master_host = flags.master.substr(0, colon);
+    compose.master_port = std::stoi(flags.master.substr(colon + 1));
+  }
+  std::ofstream out(flags.output, std::ios::trunc);
+  out << fleet::compose_model(plan, compose);
+  if (!out) throw std::runtime_error("cannot write " + flags.output);
+  for (const auto& d : plan.deckies) {
+    std::cout << d.name << " " << d.ip << " " << joined(d.services) << "\n";
+  }
+  std::cout << "compose file " << flags.output << " (docker compose -p decnet -f " << flags.output
+            << " up -d, with the external network decnet_lan made first)\n";
+  return 0;
+}
+
 int deploy(const DeployFlags& flags) {
   const auto config = core::Config::load();
   core::init_logging(config);
+  if (flags.mode == "compose") return write_compose(flags, config);
   std::filesystem::create_directories(config.data_dir());
   ::chmod(config.data_dir().c_str(), 0750);
   const auto repo = store::open_repository(config);
@@ -114,12 +153,21 @@ int teardown(const std::string& name, bool all) {
 void add_fleet_commands(CLI::App& root, Action& action) {
   auto flags = std::make_shared<DeployFlags>();
   auto* deploy_cmd =
-      root.add_subcommand("deploy", "Deploy the deckies of a deploy INI on this host");
-  deploy_cmd->add_option("file", flags->file, "The deploy INI")->required();
+      root.add_subcommand("deploy", "Deploy the deckies of a deploy INI (or YAML) on this host");
+  deploy_cmd->add_option("file", flags->file, "The deploy INI, or the same in YAML")->required();
   deploy_cmd->add_flag("--dry-run", flags->dry_run, "Print the plan; make nothing");
   deploy_cmd->add_flag("--replace", flags->replace,
                        "Replace the fleet (tear every deployed decky down first)");
   deploy_cmd->add_option("--seed", flags->seed, "Seed for services drawn at random");
+  deploy_cmd
+      ->add_option("--mode", flags->mode,
+                   "unihost: namespaces on this host; compose: write the Docker Compose "
+                   "model instead")
+      ->check(CLI::IsMember({"unihost", "compose"}));
+  deploy_cmd->add_option("--output", flags->output, "The compose file --mode compose writes");
+  deploy_cmd->add_option("--master", flags->master,
+                         "host:port the compose fleet's deckies send to (default: the gateway "
+                         "and DECNET_SYSLOG_RELP_PORT)");
   deploy_cmd->callback([&action, flags] { action = [flags] { return deploy(*flags); }; });
 
   auto name = std::make_shared<std::string>();

@@ -11,6 +11,7 @@
 #include "bus/topics.h"
 #include "core/ip.h"
 #include "decky/service_registry.h"
+#include "fleet/deploy_yaml.h"
 #include "fleet/fleet_record.h"
 #include "store/decky_repository.h"
 
@@ -38,7 +39,24 @@ std::string failure(const std::string& decky, const std::exception& e) {
   return what.rfind(decky + ": ", 0) == 0 ? what : decky + ": " + what;
 }
 
+std::string as_ini(const std::string& text) {
+  return looks_like_yaml(text) ? deploy_yaml_to_ini(text) : text;
+}
+
 }  // namespace
+
+decky::DeployPlan standalone_plan(const std::string& text, const FleetOptions& options,
+                                  std::uint64_t seed) {
+  try {
+    auto plan = decky::read_deploy_ini(as_ini(text), seed);
+    if (plan.network.subnet.empty()) plan.network.subnet = options.default_subnet;
+    if (plan.network.gateway.empty()) plan.network.gateway = first_host_of(plan.network.subnet);
+    decky::assign_addresses(plan, {}, "");
+    return plan;
+  } catch (const decky::DeployError& e) {
+    throw FleetConflict(e.what());
+  }
+}
 
 FleetOptions fleet_options(const core::Config& config) {
   FleetOptions out;
@@ -106,7 +124,7 @@ DeployResult Fleet::deploy(const DeployRequest& request) {
   DeployResult result;
   const auto seed = request.seed.value_or(std::random_device{}());
   try {
-    result.plan = decky::read_deploy_ini(request.ini, seed);
+    result.plan = decky::read_deploy_ini(as_ini(request.ini), seed);
   } catch (const decky::DeployError& e) {
     throw FleetConflict(e.what());
   }

@@ -53,8 +53,14 @@ struct FleetOptions {
 // deckies send to); throws core::ConfigError naming a bad variable.
 FleetOptions fleet_options(const core::Config& config);
 
+// The plan a deploy file (INI, or the same in YAML) describes on its own, addresses given from
+// its network (DECNET_FLEET_SUBNET when it names none): what `--mode compose` writes, for a
+// fleet that is not this host's. Throws FleetConflict.
+decky::DeployPlan standalone_plan(const std::string& text, const FleetOptions& options,
+                                  std::uint64_t seed);
+
 struct DeployRequest {
-  std::string ini;
+  std::string ini;  // or the same in YAML
   bool replace_fleet = false;
   bool dry_run = false;
   std::optional<std::uint64_t> seed;  // random services; random when unset
