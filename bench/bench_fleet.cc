@@ -8,6 +8,7 @@
 //     started from nothing until its port answers.
 // Needs root (namespaces); prints nothing without it.
 #include <arpa/inet.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <sys/socket.h>
@@ -81,6 +82,9 @@ double cold_start_ms(const fs::path& dir) {
   const auto started = Clock::now();
   const pid_t pid = ::fork();
   if (pid == 0) {
+    // Its lines go to standard output (--transport stdout): not into the BENCH lines.
+    const int null_fd = ::open("/dev/null", O_WRONLY);
+    ::dup2(null_fd, STDOUT_FILENO);
     ::setenv("DECNET_DATA_DIR", (dir / "cold").c_str(), 1);
     ::setenv("DECNET_CONFIG", (dir / "none.ini").c_str(), 1);
     ::setenv("DECNET_LOG_LEVEL", "warn", 1);
