@@ -29,6 +29,7 @@ std::vector<std::string> Fleet::add_service(const std::string& name, const std::
   next.settings[service] = std::move(settings);
   push(row, next);
   record(next, network_of(row), pid_of(row), "running", std::nullopt);
+  publish_state(name, "running", std::nullopt);
   publish(name, bus::topics::kDeckyServiceAdded,
           {{"decky_name", name},
            {"service_name", service},
@@ -54,6 +55,7 @@ std::vector<std::string> Fleet::remove_service(const std::string& name,
   next.settings.erase(service);
   push(row, next);
   record(next, network_of(row), pid_of(row), "running", std::nullopt);
+  publish_state(name, "running", std::nullopt);
   repo_.write_now([&](store::WriteScope& scope) {
     return repo_.deckies().delete_decky_service(scope, std::string(store::kLocalHost), name,
                                                 service);
@@ -89,6 +91,7 @@ decky::ServiceSettings Fleet::set_service_config(const std::string& name,
   next.settings[service] = settings;
   if (apply) push(row, next);
   record(next, network_of(row), pid_of(row), row.state, row.last_error);
+  publish_state(name, row.state, row.last_error);
   auto shown = nlohmann::json::object();
   for (const auto& [key, value] : settings) shown[key] = value;
   publish(name, bus::topics::kDeckyServiceConfigChanged,
@@ -116,6 +119,7 @@ store::TarpitRule Fleet::set_tarpit(const std::string& name, const std::vector<i
   next.tarpit_delay_ms = delay_ms;
   push(row, next);
   record(next, network_of(row), pid_of(row), row.state, row.last_error);
+  publish_state(name, row.state, row.last_error);
   return repo_.write_now([&](store::WriteScope& scope) {
     return repo_.tarpit().set_tarpit_rule(scope, {name, ports, delay_ms, operator_uuid});
   });
@@ -131,6 +135,7 @@ bool Fleet::clear_tarpit(const std::string& name) {
   if (had) {
     push(row, next);
     record(next, network_of(row), pid_of(row), row.state, row.last_error);
+    publish_state(name, row.state, row.last_error);
   }
   const bool deleted = repo_.write_now(
       [&](store::WriteScope& scope) { return repo_.tarpit().delete_tarpit_rule(scope, name); });

@@ -2,7 +2,8 @@
 // connection already open to another service carries on undisturbed (same process, nothing
 // restarted), settings saved and then applied, a service removed; the reference's 400 / 404 /
 // 409 / 422 for the requests that cannot be carried out; the schema the config form is built
-// from; and the decky's heartbeat with its per-service counters.
+// from; the decky's heartbeat with its per-service counters; and every change heard by a SIEM
+// subscribed to decky.>.
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
@@ -14,6 +15,7 @@
 #include "decky/fleet/namespace_network.h"
 #include "serve_support.h"
 #include "tests_support.h"
+#include "webhook_receiver.h"
 
 namespace decnet::fleet {
 namespace {
@@ -85,7 +87,7 @@ class FleetServices : public ::testing::Test {
 
 TEST_F(FleetServices, ServicesAreAddedConfiguredAndRemovedOnARunningDecky) {
   decky::NamespaceNetwork(bridge_).ensure_bridge(net_ + "1", 24);
-  ServeProcess serve({{"DECNET_FLEET_BRIDGE", bridge_}});
+  ServeProcess serve({{"DECNET_FLEET_BRIDGE", bridge_}, {"DECNET_WEBHOOK_ALLOW_PRIVATE", "true"}});
   ASSERT_TRUE(serve.wait_ready()) << serve.output();
   const auto path = "/api/v1/deckies/" + name_;
   const std::string ini = "[general]\nnet = " + net_ + "0/24\ngw = " + net_ + "1\n[" + name_ +
@@ -101,6 +103,34 @@ TEST_F(FleetServices, ServicesAreAddedConfiguredAndRemovedOnARunningDecky) {
   const auto before = server_header();
   EXPECT_EQ(before.rfind("Apache", 0), 0u) << before;
 
+  // A SIEM subscribed to decky.> hears every change: the state after it and what changed.
+  WebhookReceiver siem;
+  const auto hook = serve.api(
+      "POST", "/api/v1/webhooks",
+      nlohmann::json{{"name", "fleet"}, {"url", siem.url()}, {"topic_patterns", {"decky.>"}}}
+          .dump());
+  ASSERT_EQ(hook.status, 201) << hook.raw;
+  const auto count_heard = [&](const std::string& topic, const std::string& text) {
+    int n = 0;
+    for (const auto& r : siem.requests()) {
+      const auto t = r.headers.find("x-decnet-event-topic");
+      if (t != r.headers.end() && t->second == topic && r.body.find(text) != std::string::npos) {
+        ++n;
+      }
+    }
+    return n;
+  };
+  const auto heard = [&](const std::string& topic, const std::string& text) {
+    return count_heard(topic, text) > 0;
+  };
+  // The webhook worker takes a new subscription on its announcement: change until it hears.
+  ASSERT_TRUE(wait_until([&] {
+    serve.api("PUT", path + "/services/http/config", R"({"config": {}})");
+    return heard("decky." + name_ + ".service_config_changed", name_);
+  })) << serve.output();
+
+  const int states_before = count_heard("decky." + name_ + ".state", "\"running\"");
+
   // A connection open before the change is served after it: http was not restarted.
   FleetConnection open(ip_, 80);
   ASSERT_TRUE(open.connected());
@@ -113,6 +143,10 @@ TEST_F(FleetServices, ServicesAreAddedConfiguredAndRemovedOnARunningDecky) {
   EXPECT_NE(open.exchange("GET / HTTP/1.0\r\nHost: x\r\n\r\n").find("HTTP/1.1 200"),
             std::string::npos);
   EXPECT_EQ(pid(), first_pid);
+  EXPECT_TRUE(wait_until([&] {
+    return heard("decky." + name_ + ".service_added", "\"ssh\"") &&
+           count_heard("decky." + name_ + ".state", "\"running\"") > states_before;
+  })) << serve.output();
   EXPECT_EQ(sqlite_int(serve.db(),
                        "SELECT count(*) FROM decky_services WHERE service_name = "
                        "'ssh'"),
