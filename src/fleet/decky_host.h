@@ -61,7 +61,6 @@ class DeckyHost {
   static std::int64_t started_at(pid_t pid);
 
   std::filesystem::path dir_of(const std::string& name) const;
-  const decky::NamespaceNetwork& network() const { return network_; }
 
  private:
   DeckyHostOptions options_;
